@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+// Sift: a columnar storage format and indexing library for security telemetry.
+//
+// Modules layer one way, lowest first:
+//   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> (SiftIndex -> SiftScan -> SiftTable
+//   -> SiftPipeline, in later issues) -> the `sift` command.
+// No library target carries unsafeFlags, so other packages can depend on Sift.
+import PackageDescription
+
+/// Settings shared by every Swift target of the package.
+let swiftSettings: [SwiftSetting] = [
+    // Compiled-in invariant checks for debug builds (see `SiftInvariants`).
+    .define("SIFT_INVARIANTS", .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "Sift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SiftFormat", targets: ["SiftFormat"]),
+        .executable(name: "sift", targets: ["SiftCommand"]),
+        .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libraries; `make` installs the -dev packages (providers only print a hint).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+
+        .target(
+            name: "SiftFormat",
+            dependencies: ["CZstd", "CLZ4", "CXXHash"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SiftCommand",
+            dependencies: [
+                "SiftFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Writes corpus/: the conformance files and their expectations. Committed so the corpus
+        // can be regenerated and audited; `make corpus` runs it.
+        .executableTarget(
+            name: "SiftCorpusGen",
+            dependencies: ["SiftFormat"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "SiftTestSupport",
+            dependencies: ["SiftFormat"],
+            path: "Tests/SiftTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftFormatTests",
+            dependencies: ["SiftFormat", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["SiftFormat", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,37 @@
+/// Page compression codecs (`spec/format.md` §8). Raw values are the ids in page headers.
+public enum Codec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case none = 0
+    /// One LZ4 block (no frame); the uncompressed size is the page header's `uncompressed_size`.
+    case lz4 = 1
+    /// One zstd frame.
+    case zstd = 2
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .lz4: "lz4"
+        case .zstd: "zstd"
+        }
+    }
+
+    public init?(name: String) {
+        guard let match = Codec.allCases.first(where: { $0.description == name }) else { return nil }
+        self = match
+    }
+}
+
+/// A codec with its writer-side settings.
+public struct Compression: Sendable, Equatable {
+    public var codec: Codec
+    /// zstd level (1...19); ignored by other codecs.
+    public var level: Int32
+
+    public init(_ codec: Codec, level: Int32 = 3) {
+        self.codec = codec
+        self.level = level
+    }
+
+    public static let none = Compression(.none)
+    public static let lz4 = Compression(.lz4)
+    public static let zstd = Compression(.zstd)
+}

@@ -1,0 +1,96 @@
+import CLZ4
+import CZstd
+
+/// Compresses and decompresses page bodies. The only file that imports libzstd and liblz4; it
+/// turns their error codes into `FormatError`s.
+enum Compressor {
+    /// Compresses `input`; the result is what a page stores.
+    static func compress(_ input: [UInt8], _ compression: Compression) -> [UInt8] {
+        switch compression.codec {
+        case .none:
+            return input
+        case .lz4:
+            let bound = Int(LZ4_compressBound(Int32(input.count)))
+            var out = [UInt8](repeating: 0, count: max(bound, 1))
+            let written = input.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    LZ4_compress_default(
+                        src.baseAddress?.assumingMemoryBound(to: CChar.self),
+                        dst.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        Int32(input.count), Int32(dst.count))
+                }
+            }
+            precondition(written > 0 || input.isEmpty, "LZ4_compress_default failed on \(input.count) bytes")
+            out.removeSubrange(Int(written)...)
+            return out
+        case .zstd:
+            let bound = ZSTD_compressBound(input.count)
+            var out = [UInt8](repeating: 0, count: bound)
+            let written = input.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    ZSTD_compress(dst.baseAddress, dst.count, src.baseAddress, src.count, Int32(compression.level))
+                }
+            }
+            precondition(ZSTD_isError(written) == 0, "ZSTD_compress failed: \(String(cString: ZSTD_getErrorName(written)))")
+            out.removeSubrange(written...)
+            return out
+        }
+    }
+
+    /// Decompresses a stored page body into exactly `uncompressedSize` bytes.
+    ///
+    /// The caller has already checked `uncompressedSize` against `FormatLimits.maxPageBytes`, so
+    /// a hostile size cannot make this allocate beyond that limit.
+    static func decompress(
+        _ stored: [UInt8], _ range: Range<Int>, codec: Codec, uncompressedSize: Int
+    ) throws(FormatError) -> [UInt8] {
+        switch codec {
+        case .none:
+            guard range.count == uncompressedSize else {
+                throw FormatError(.pageSizeMismatch, "uncompressed page stores \(range.count) bytes but declares \(uncompressedSize)")
+            }
+            return Array(stored[range])
+        case .lz4:
+            // An LZ4 block expands at most 255x: a larger declared size is a lie or a bomb.
+            guard uncompressedSize <= range.count &* 255 &+ 16 else {
+                throw FormatError(.limitExceeded, "LZ4 page declares \(uncompressedSize) bytes from \(range.count) stored; LZ4 cannot expand that far")
+            }
+            var out = [UInt8](repeating: 0, count: uncompressedSize)
+            let produced = stored.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    LZ4_decompress_safe(
+                        src.baseAddress!.advanced(by: range.lowerBound).assumingMemoryBound(to: CChar.self),
+                        dst.baseAddress?.assumingMemoryBound(to: CChar.self),
+                        Int32(range.count), Int32(uncompressedSize))
+                }
+            }
+            guard produced >= 0 else { throw FormatError(.decompressionFailed, "LZ4 block is corrupt") }
+            guard Int(produced) == uncompressedSize else {
+                throw FormatError(.pageSizeMismatch, "LZ4 block decompressed to \(produced) bytes, header declares \(uncompressedSize)")
+            }
+            return out
+        case .zstd:
+            let frameSize = stored.withUnsafeBytes { src in
+                ZSTD_getFrameContentSize(src.baseAddress!.advanced(by: range.lowerBound), range.count)
+            }
+            // ZSTD_CONTENTSIZE_ERROR and _UNKNOWN do not reach Swift as macros.
+            if frameSize == UInt64.max - 1 { throw FormatError(.decompressionFailed, "not a zstd frame") }
+            if frameSize != UInt64.max, frameSize != UInt64(uncompressedSize) {
+                throw FormatError(.pageSizeMismatch, "zstd frame holds \(frameSize) bytes, header declares \(uncompressedSize)")
+            }
+            var out = [UInt8](repeating: 0, count: uncompressedSize)
+            let produced = stored.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    ZSTD_decompress(dst.baseAddress, dst.count, src.baseAddress!.advanced(by: range.lowerBound), range.count)
+                }
+            }
+            if ZSTD_isError(produced) != 0 {
+                throw FormatError(.decompressionFailed, "zstd: \(String(cString: ZSTD_getErrorName(produced)))")
+            }
+            guard produced == uncompressedSize else {
+                throw FormatError(.pageSizeMismatch, "zstd frame decompressed to \(produced) bytes, header declares \(uncompressedSize)")
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// Encoders and decoders of string and binary values: PLAIN (offsets + bytes) and DICTIONARY
+/// (`spec/format.md` §6.1, §6.6).
+enum BytesCodec {
+    static func sizes(_ values: VarBytes, allowed: [Encoding]) -> [(Encoding, Int)] {
+        let n = values.count
+        var result: [(Encoding, Int)] = []
+        for encoding in allowed {
+            switch encoding {
+            case .plain:
+                result.append((.plain, 4 * (n + 1) + values.bytes.count))
+            case .dictionary:
+                var seen = Set<ArraySlice<UInt8>>()
+                var entryBytes = 0
+                let limit = min(n / 2 + 1, FormatLimits.maxDictionaryEntries)
+                var tooMany = false
+                for i in 0..<n where seen.insert(values[i]).inserted {
+                    entryBytes += values[i].count
+                    if seen.count > limit { tooMany = true; break }
+                }
+                if !tooMany {
+                    let k = seen.count
+                    let w = BitPacking.bitsNeeded(UInt64(max(k, 1) - 1))
+                    result.append((.dictionary, 4 + 4 * (k + 1) + entryBytes + 1 + BitPacking.byteCount(count: n, width: w)))
+                }
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    static func encode(_ values: VarBytes, _ encoding: Encoding, into out: inout ByteWriter) {
+        switch encoding {
+        case .plain:
+            encodePlain(values, into: &out)
+        case .dictionary:
+            var index: [ArraySlice<UInt8>: UInt32] = [:]
+            var entries = VarBytes()
+            var codes = [UInt32]()
+            codes.reserveCapacity(values.count)
+            for i in 0..<values.count {
+                let v = values[i]
+                if let code = index[v] { codes.append(code) } else {
+                    let code = UInt32(entries.count)
+                    index[v] = code
+                    entries.append(v)
+                    codes.append(code)
+                }
+            }
+            out.le(UInt32(entries.count))
+            encodePlain(entries, into: &out)
+            let w = BitPacking.bitsNeeded(UInt64(max(entries.count, 1) - 1))
+            out.u8(UInt8(w))
+            codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
+        default:
+            preconditionFailure("\(encoding) is not allowed for strings")
+        }
+    }
+
+    static func encodePlain(_ values: VarBytes, into out: inout ByteWriter) {
+        IntegerCodec<UInt32>.encodePlain(values.offsets, into: &out)
+        out.raw(values.bytes)
+    }
+
+    /// Decodes `count` values; `utf8` validates each value as UTF-8 (string columns).
+    static func decode(_ r: inout ByteReader, _ encoding: Encoding, count: Int, utf8: Bool) throws(FormatError) -> VarBytes {
+        switch encoding {
+        case .plain:
+            return try decodePlain(&r, count: count, utf8: utf8)
+        case .dictionary:
+            let entryCount = Int(try r.le(UInt32.self, "dictionary size"))
+            guard entryCount <= FormatLimits.maxDictionaryEntries else {
+                throw r.error(.limitExceeded, "dictionary of \(entryCount) entries exceeds \(FormatLimits.maxDictionaryEntries)")
+            }
+            let entries = try decodePlain(&r, count: entryCount, utf8: utf8)
+            let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
+            var out = VarBytes()
+            var total = 0
+            for c in codes { total += entries[Int(c)].count }
+            // Materialising can expand a small page a lot (a 1 MB entry repeated): bound it.
+            guard total <= FormatLimits.maxPageBytes else {
+                throw r.error(.limitExceeded, "dictionary page expands to \(total) bytes, over the \(FormatLimits.maxPageBytes)-byte page limit")
+            }
+            out.reserve(values: count, bytes: total)
+            for c in codes { out.append(entries[Int(c)]) }
+            return out
+        default:
+            throw r.error(.encodingNotAllowed, "\(encoding) is not allowed for string or binary columns")
+        }
+    }
+
+    static func decodePlain(_ r: inout ByteReader, count: Int, utf8: Bool) throws(FormatError) -> VarBytes {
+        let start = r.fileOffset
+        let offsets = try IntegerCodec<UInt32>.decodePlain(&r, count: count + 1)
+        guard offsets[0] == 0 else {
+            throw FormatError(.stringOffsetsOutOfBounds, "first string offset is \(offsets[0]), must be 0", offset: start)
+        }
+        for i in 0..<count where offsets[i + 1] < offsets[i] {
+            throw FormatError(.stringOffsetsOutOfBounds, "string offset \(i + 1) (\(offsets[i + 1])) is below offset \(i) (\(offsets[i]))", offset: start + UInt64(4 * (i + 1)))
+        }
+        let total = Int(offsets[count])
+        guard total <= r.remaining else {
+            throw r.error(.stringOffsetsOutOfBounds, "string offsets reach byte \(total), only \(r.remaining) bytes remain")
+        }
+        let dataStart = r.fileOffset
+        let range = try r.slice(total, "string bytes")
+        let bytes = Array(r.bytes[range])
+        if utf8 {
+            for i in 0..<count {
+                let value = bytes[Int(offsets[i])..<Int(offsets[i + 1])]
+                if !UTF8Validation.isValid(value) {
+                    throw FormatError(.invalidUTF8, "string value \(i) is not valid UTF-8", offset: dataStart + UInt64(offsets[i]))
+                }
+            }
+        }
+        return VarBytes(offsets: offsets, bytes: bytes)
+    }
+}
+
+/// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
+public enum UTF8Validation {
+    public static func isValid<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        var it = bytes.makeIterator()
+        while let b0 = it.next() {
+            if b0 < 0x80 { continue }
+            let need: Int
+            var cp: UInt32
+            switch b0 {
+            case 0xC2...0xDF: need = 1; cp = UInt32(b0 & 0x1F)
+            case 0xE0...0xEF: need = 2; cp = UInt32(b0 & 0x0F)
+            case 0xF0...0xF4: need = 3; cp = UInt32(b0 & 0x07)
+            default: return false
+            }
+            for _ in 0..<need {
+                guard let b = it.next(), b & 0xC0 == 0x80 else { return false }
+                cp = cp << 6 | UInt32(b & 0x3F)
+            }
+            if need == 2 && (cp < 0x800 || (0xD800...0xDFFF).contains(cp)) { return false }
+            if need == 3 && (cp < 0x10000 || cp > 0x10FFFF) { return false }
+        }
+        return true
+    }
+}

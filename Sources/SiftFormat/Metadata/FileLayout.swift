@@ -1,0 +1,31 @@
+/// The fixed parts of a file (`spec/format.md` §2).
+///
+/// ```
+/// +----------------------+----------------------+-----------+---------------------------------------------------+
+/// | header (8 bytes)     | row groups: pages... | footer    | trailer (20 bytes)                                |
+/// | "SIFT" major minor 0 |                      | (wire fmt)| footer_checksum u64 | footer_length u32 | major   |
+/// |                      |                      |           | minor | 0 0 | "SIFT"                              |
+/// +----------------------+----------------------+-----------+---------------------------------------------------+
+/// ```
+public enum FileLayout {
+    public static let magic: [UInt8] = Array("SIFT".utf8)
+    public static let headerSize = 8
+    public static let trailerSize = 20
+    /// The major version this library writes and reads.
+    public static let majorVersion: UInt8 = 1
+    /// The minor version this library writes.
+    public static let minorVersion: UInt8 = 0
+
+    static func header() -> [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
+
+    static func trailer(footerChecksum: UInt64, footerLength: UInt32) -> [UInt8] {
+        var w = ByteWriter(capacity: trailerSize)
+        w.le(footerChecksum)
+        w.le(footerLength)
+        w.u8(majorVersion)
+        w.u8(minorVersion)
+        w.le(UInt16(0))
+        w.raw(magic)
+        return w.bytes
+    }
+}

@@ -1,0 +1,231 @@
+/// Writes and reads the footer messages of `spec/footer.proto` (`spec/format.md` §10.2).
+enum FooterCodec {
+    // MARK: Writing
+
+    static func encode(_ m: FileMetadata) -> [UInt8] {
+        var w = WireWriter()
+        for field in m.schema.fields {
+            w.message(1) { c in
+                c.string(1, field.name)
+                c.varint(2, UInt64(field.type.rawValue))
+                c.bool(3, field.nullable)
+                if field.hint != .none { c.varint(4, UInt64(field.hint.rawValue)) }
+            }
+        }
+        w.varint(2, m.rowCount)
+        for group in m.rowGroups {
+            w.message(3) { g in
+                g.varint(1, group.rowCount)
+                for chunk in group.columns {
+                    g.message(2) { c in
+                        c.varint(1, chunk.offset)
+                        c.varint(2, chunk.length)
+                        c.message(3) { encodeStatistics(chunk.statistics, &$0) }
+                        for page in chunk.pages {
+                            c.message(4) { p in
+                                p.varint(1, page.offset)
+                                p.varint(2, UInt64(page.length))
+                                p.varint(3, UInt64(page.rowCount))
+                                p.varint(4, UInt64(page.encoding.rawValue))
+                                p.varint(5, UInt64(page.codec.rawValue))
+                                p.varint(6, UInt64(page.uncompressedSize))
+                                p.message(7) { encodeStatistics(page.statistics, &$0) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (key, value) in m.keyValues {
+            w.message(4) { kv in
+                kv.string(1, key)
+                kv.string(2, value)
+            }
+        }
+        w.string(5, m.createdBy)
+        return w.out.bytes
+    }
+
+    static func encodeStatistics(_ s: Statistics, _ w: inout WireWriter) {
+        w.varint(1, s.nullCount)
+        if let min = s.min { w.bytes(2, min) }
+        if let max = s.max { w.bytes(3, max) }
+        if !s.minExact { w.bool(4, true) }
+        if !s.maxExact { w.bool(5, true) }
+        if let d = s.distinctCount { w.varint(6, d) }
+    }
+
+    // MARK: Reading
+
+    /// Decodes and validates a footer. `fileSize` and `footerStart` bound every offset.
+    static func decode(_ bytes: [UInt8], base: UInt64, minorVersion: UInt8, footerStart: UInt64) throws(FormatError) -> FileMetadata {
+        var r = WireReader(bytes, range: 0..<bytes.count, base: base)
+        var fields: [Field] = []
+        var rowCount: UInt64?
+        var groups: [(RowGroupMetadata, UInt64)] = []
+        var keyValues: [(String, String)] = []
+        var createdBy = ""
+        while let (number, value) = try r.next() {
+            switch (number, value) {
+            case (1, .bytes(let range)): fields.append(try decodeField(r.sub(range)))
+            case (2, .varint(let v)): rowCount = v
+            case (3, .bytes(let range)): groups.append((try decodeRowGroup(r.sub(range)), r.offset(of: range)))
+            case (4, .bytes(let range)):
+                var kv = r.sub(range)
+                var key = "", val = ""
+                while let (n, v) = try kv.next() {
+                    if case .bytes(let rr) = v, n == 1 { key = try kv.string(rr, "metadata key") }
+                    if case .bytes(let rr) = v, n == 2 { val = try kv.string(rr, "metadata value") }
+                }
+                keyValues.append((key, val))
+            case (5, .bytes(let range)): createdBy = try r.string(range, "created_by")
+            case (1...5, _): throw FormatError(.malformedFooter, "footer field \(number) has the wrong wire type", offset: r.r.fileOffset)
+            default: continue  // unknown field: skipped (§10.3)
+            }
+        }
+        guard let rowCount else { throw FormatError(.malformedFooter, "footer has no row_count", offset: base) }
+        let schema: Schema
+        do { schema = try Schema(fields) } catch { throw error.located(offset: base) }
+
+        // Structural validation (§12): counts add up, chunks and pages lie inside the data region
+        // and tile their chunk exactly.
+        var total: UInt64 = 0
+        for (index, (group, offset)) in groups.enumerated() {
+            guard group.columns.count == fields.count else {
+                throw FormatError(.malformedFooter, "row group has \(group.columns.count) column chunks; the schema has \(fields.count) columns", offset: offset, rowGroup: index)
+            }
+            guard group.rowCount <= UInt64(FormatLimits.maxRowGroupRows) else {
+                throw FormatError(.limitExceeded, "row group of \(group.rowCount) rows exceeds \(FormatLimits.maxRowGroupRows)", offset: offset, rowGroup: index)
+            }
+            total &+= group.rowCount
+            for (c, chunk) in group.columns.enumerated() {
+                let name = fields[c].name
+                guard chunk.offset >= UInt64(FileLayout.headerSize), chunk.length <= footerStart, chunk.offset <= footerStart - chunk.length else {
+                    throw FormatError(.chunkOutOfBounds, "chunk at \(chunk.offset) of \(chunk.length) bytes lies outside the data region [\(FileLayout.headerSize), \(footerStart))", offset: offset, rowGroup: index, column: name)
+                }
+                var next = chunk.offset
+                var rows: UInt64 = 0
+                for page in chunk.pages {
+                    guard page.offset == next, page.length >= UInt32(PageHeader.size) else {
+                        throw FormatError(.chunkOutOfBounds, "page at \(page.offset) (\(page.length) bytes) does not follow the previous page, which ends at \(next)", offset: offset, rowGroup: index, column: name)
+                    }
+                    guard page.rowCount >= 1, page.rowCount <= UInt32(FormatLimits.maxPageRows) else {
+                        throw FormatError(.limitExceeded, "page of \(page.rowCount) rows is outside 1...\(FormatLimits.maxPageRows)", offset: page.offset, rowGroup: index, column: name)
+                    }
+                    next += UInt64(page.length)
+                    rows += UInt64(page.rowCount)
+                }
+                guard next == chunk.offset + chunk.length else {
+                    throw FormatError(.chunkOutOfBounds, "pages cover \(next - chunk.offset) bytes of a \(chunk.length)-byte chunk", offset: offset, rowGroup: index, column: name)
+                }
+                guard rows == group.rowCount else {
+                    throw FormatError(.rowCountMismatch, "pages hold \(rows) rows, the row group \(group.rowCount)", offset: offset, rowGroup: index, column: name)
+                }
+            }
+        }
+        guard total == rowCount else {
+            throw FormatError(.rowCountMismatch, "row groups hold \(total) rows, the footer says \(rowCount)", offset: base)
+        }
+        return FileMetadata(schema: schema, rowCount: rowCount, rowGroups: groups.map(\.0), keyValues: keyValues, createdBy: createdBy, minorVersion: minorVersion)
+    }
+
+    static func decodeField(_ m: WireReader) throws(FormatError) -> Field {
+        var m = m
+        let start = m.r.fileOffset
+        var name: String?
+        var typeID: UInt64?
+        var nullable = false
+        var hintID: UInt64 = 0
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .bytes(let r)): name = try m.string(r, "column name")
+            case (2, .varint(let x)): typeID = x
+            case (3, .varint(let x)): nullable = x != 0
+            case (4, .varint(let x)): hintID = x
+            default: continue
+            }
+        }
+        guard let name, let typeID else { throw FormatError(.malformedFooter, "column entry lacks a name or a type", offset: start) }
+        guard typeID <= 255, let type = ColumnType(rawValue: UInt8(typeID)) else {
+            throw FormatError(.unknownType, "unknown column type id \(typeID)", offset: start, column: name)
+        }
+        // An unknown hint changes nothing about the bytes, so a reader treats it as none (§3.3).
+        let hint = hintID <= 255 ? ColumnHint(rawValue: UInt8(hintID)) ?? .none : .none
+        return Field(name, type, nullable: nullable, hint: hint)
+    }
+
+    static func decodeRowGroup(_ m: WireReader) throws(FormatError) -> RowGroupMetadata {
+        var m = m
+        var rowCount: UInt64 = 0
+        var chunks: [ColumnChunkMetadata] = []
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): rowCount = x
+            case (2, .bytes(let r)): chunks.append(try decodeChunk(m.sub(r)))
+            default: continue
+            }
+        }
+        return RowGroupMetadata(rowCount: rowCount, columns: chunks)
+    }
+
+    static func decodeChunk(_ m: WireReader) throws(FormatError) -> ColumnChunkMetadata {
+        var m = m
+        var chunk = ColumnChunkMetadata(offset: 0, length: 0, statistics: Statistics(), pages: [])
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): chunk.offset = x
+            case (2, .varint(let x)): chunk.length = x
+            case (3, .bytes(let r)): chunk.statistics = try decodeStatistics(m.sub(r))
+            case (4, .bytes(let r)): chunk.pages.append(try decodePage(m.sub(r)))
+            default: continue
+            }
+        }
+        return chunk
+    }
+
+    static func decodePage(_ m: WireReader) throws(FormatError) -> PageMetadata {
+        var m = m
+        let start = m.r.fileOffset
+        var offset: UInt64 = 0, length: UInt64 = 0, rows: UInt64 = 0, encoding: UInt64 = 0, codec: UInt64 = 0, size: UInt64 = 0
+        var stats = Statistics()
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): offset = x
+            case (2, .varint(let x)): length = x
+            case (3, .varint(let x)): rows = x
+            case (4, .varint(let x)): encoding = x
+            case (5, .varint(let x)): codec = x
+            case (6, .varint(let x)): size = x
+            case (7, .bytes(let r)): stats = try decodeStatistics(m.sub(r))
+            default: continue
+            }
+        }
+        guard length <= UInt64(UInt32.max), rows <= UInt64(UInt32.max), size <= UInt64(UInt32.max) else {
+            throw FormatError(.malformedFooter, "page entry field exceeds 32 bits", offset: start)
+        }
+        guard encoding <= 255, let enc = Encoding(rawValue: UInt8(encoding)) else {
+            throw FormatError(.unknownEncoding, "unknown encoding id \(encoding) in page entry", offset: start)
+        }
+        guard codec <= 255, let cod = Codec(rawValue: UInt8(codec)) else {
+            throw FormatError(.unknownCodec, "unknown codec id \(codec) in page entry", offset: start)
+        }
+        return PageMetadata(offset: offset, length: UInt32(length), rowCount: UInt32(rows), encoding: enc, codec: cod, uncompressedSize: UInt32(size), statistics: stats)
+    }
+
+    static func decodeStatistics(_ m: WireReader) throws(FormatError) -> Statistics {
+        var m = m
+        var s = Statistics()
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): s.nullCount = x
+            case (2, .bytes(let r)): s.min = Array(m.r.bytes[r])
+            case (3, .bytes(let r)): s.max = Array(m.r.bytes[r])
+            case (4, .varint(let x)): s.minExact = x == 0
+            case (5, .varint(let x)): s.maxExact = x == 0
+            case (6, .varint(let x)): s.distinctCount = x
+            default: continue
+            }
+        }
+        return s
+    }
+}

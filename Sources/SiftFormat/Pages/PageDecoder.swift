@@ -1,0 +1,121 @@
+/// Reads one page back into a logical vector, checking everything `spec/format.md` §12 lists
+/// for pages.
+enum PageDecoder {
+    /// Decodes the page at `bytes[range]` (header plus stored body), whose footer entry is
+    /// `expected`. `base` is the file offset of `bytes[0]`. Errors carry the offset only; the
+    /// caller adds file, row group and column.
+    static func decode(_ bytes: [UInt8], _ range: Range<Int>, base: UInt64, expected: PageMetadata, field: Field, verifyChecksum: Bool = true) throws(FormatError) -> ColumnVector {
+        var r = ByteReader(bytes, range: range, base: base)
+        let headerOffset = r.fileOffset
+        let header = try PageHeader.parse(&r)
+        guard Int(header.storedSize) == r.remaining else {
+            throw FormatError(.pageSizeMismatch, "page header declares \(header.storedSize) stored bytes; the footer gives the page \(r.remaining) after its header", offset: headerOffset + 16)
+        }
+        let bodyRange = try r.slice(Int(header.storedSize), "page body")
+        if verifyChecksum {
+            let actual = XXHash64.hash(bytes, range.lowerBound..<(range.lowerBound + 24), bytes, bodyRange)
+            guard actual == header.checksum else {
+                throw FormatError(.pageChecksumMismatch, "page checksum is \(hex64(actual)), header says \(hex64(header.checksum))", offset: headerOffset)
+            }
+        }
+        guard header.rowCount == expected.rowCount, header.encoding == expected.encoding,
+              header.codec == expected.codec, header.uncompressedSize == expected.uncompressedSize
+        else {
+            throw FormatError(.pageSizeMismatch, "page header (rows \(header.rowCount), \(header.encoding), \(header.codec), \(header.uncompressedSize) bytes) disagrees with the footer (rows \(expected.rowCount), \(expected.encoding), \(expected.codec), \(expected.uncompressedSize) bytes)", offset: headerOffset)
+        }
+        let narrow = header.flags & PageHeader.narrowIPv4 != 0
+        if narrow && field.type != .ipv6 {
+            throw FormatError(.invalidPageHeader, "narrow-IPv4 flag on a \(field.type) column", offset: headerOffset + 2)
+        }
+        guard Encoding.allowed(for: field.type, narrow: narrow).contains(header.encoding) else {
+            throw FormatError(.encodingNotAllowed, "\(header.encoding) is not allowed for \(narrow ? "narrow " : "")\(field.type) pages", offset: headerOffset)
+        }
+
+        let bodyBase = base + UInt64(bodyRange.lowerBound)
+        let body: [UInt8]
+        do {
+            body = try Compressor.decompress(bytes, bodyRange, codec: header.codec, uncompressedSize: Int(header.uncompressedSize))
+        } catch { throw error.located(offset: bodyBase) }
+
+        let rows = Int(header.rowCount)
+        // Offsets inside a decompressed body are reported relative to the body start when the
+        // body was compressed, since there is no file offset for them.
+        var b = ByteReader(body, base: bodyBase)
+        var validity: Bitmap?
+        if header.flags & PageHeader.hasValidity != 0 {
+            guard field.nullable else {
+                throw FormatError(.invalidPageHeader, "validity bitmap on a non-nullable column", offset: headerOffset + 2)
+            }
+            let wordCount = (rows + 63) / 64
+            try b.need(wordCount * 8, "validity bitmap")
+            var words = [UInt64]()
+            words.reserveCapacity(wordCount)
+            for _ in 0..<wordCount { words.append(try b.le(UInt64.self)) }
+            let bitmap = Bitmap(words: words, count: rows)
+            guard rows - bitmap.popcount == Int(header.nullCount) else {
+                throw FormatError(.nullCountMismatch, "validity bitmap has \(rows - bitmap.popcount) nulls, header says \(header.nullCount)", offset: headerOffset + 8)
+            }
+            validity = bitmap
+        } else if header.nullCount != 0 {
+            throw FormatError(.nullCountMismatch, "header says \(header.nullCount) nulls but the page has no validity bitmap", offset: headerOffset + 8)
+        }
+
+        let values = try decodeValues(&b, header.encoding, type: field.type, narrow: narrow, rows: rows)
+        guard b.isAtEnd else {
+            throw FormatError(.pageSizeMismatch, "\(b.remaining) bytes left over after the page's values", offset: b.fileOffset)
+        }
+        var column = ColumnVector(values, validity: validity)
+        if validity != nil { zeroNullSlots(&column) }
+        return column
+    }
+
+    static func decodeValues(_ b: inout ByteReader, _ encoding: Encoding, type: ColumnType, narrow: Bool, rows: Int) throws(FormatError) -> ColumnVector.Values {
+        switch type {
+        case .bool: return .bool(try BoolCodec.decode(&b, encoding, count: rows))
+        case .uint16: return .uint16(try IntegerCodec<UInt16>.decode(&b, encoding, count: rows))
+        case .uint32: return .uint32(try IntegerCodec<UInt32>.decode(&b, encoding, count: rows))
+        case .ipv4: return .ipv4(try IntegerCodec<UInt32>.decode(&b, encoding, count: rows))
+        case .int32: return .int32(reinterpret(try IntegerCodec<UInt32>.decode(&b, encoding, count: rows)))
+        case .int64: return .int64(reinterpret(try IntegerCodec<UInt64>.decode(&b, encoding, count: rows)))
+        case .timestamp: return .timestamp(reinterpret(try IntegerCodec<UInt64>.decode(&b, encoding, count: rows)))
+        case .float64: return .float64(reinterpret(try IntegerCodec<UInt64>.decode(&b, encoding, count: rows)))
+        case .string: return .string(try BytesCodec.decode(&b, encoding, count: rows, utf8: true))
+        case .binary: return .binary(try BytesCodec.decode(&b, encoding, count: rows, utf8: false))
+        case .ipv6:
+            if narrow {
+                return .ipv6(try IntegerCodec<UInt32>.decode(&b, encoding, count: rows).map { IPv6Address(mapping: $0) })
+            }
+            return .ipv6(try WideAddressCodec.decode(&b, encoding, count: rows))
+        }
+    }
+
+    /// Reinterprets an array of one 4- or 8-byte type as another of the same size (bit patterns).
+    static func reinterpret<A, B>(_ a: [A]) -> [B] {
+        precondition(MemoryLayout<A>.stride == MemoryLayout<B>.stride)
+        return [B](unsafeUninitializedCapacity: a.count) { buf, n in
+            a.withUnsafeBytes { src in UnsafeMutableRawBufferPointer(buf).copyMemory(from: src) }
+            n = a.count
+        }
+    }
+
+    /// Null slots read back as zero (or empty), whatever filler the writer stored.
+    static func zeroNullSlots(_ column: inout ColumnVector) {
+        guard let validity = column.validity else { return }
+        func zero<T>(_ v: inout [T], _ z: T) { for i in v.indices where !validity[i] { v[i] = z } }
+        switch column.values {
+        case .bool(var v): zero(&v, false); column.values = .bool(v)
+        case .int32(var v): zero(&v, 0); column.values = .int32(v)
+        case .int64(var v): zero(&v, 0); column.values = .int64(v)
+        case .timestamp(var v): zero(&v, 0); column.values = .timestamp(v)
+        case .uint16(var v): zero(&v, 0); column.values = .uint16(v)
+        case .uint32(var v): zero(&v, 0); column.values = .uint32(v)
+        case .ipv4(var v): zero(&v, 0); column.values = .ipv4(v)
+        case .float64(var v): zero(&v, 0); column.values = .float64(v)
+        case .ipv6(var v): zero(&v, IPv6Address(high: 0, low: 0)); column.values = .ipv6(v)
+        case .string(let v), .binary(let v):
+            var out = VarBytes()
+            for i in 0..<v.count { if validity[i] { out.append(v[i]) } else { out.append(EmptyCollection<UInt8>()) } }
+            column.values = column.type == .string ? .string(out) : .binary(out)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A page's values in their physical form: what the encodings operate on (`spec/format.md` §4).
+enum PhysicalValues {
+    case bits([Bool])
+    case u16([UInt16])
+    case u32([UInt32], signed: Bool)
+    case u64([UInt64], signed: Bool)
+    case wide([IPv6Address])
+    case bytes(VarBytes)
+
+    /// The physical form of a logical vector; ipv6 pages whose values are all IPv4-mapped become
+    /// narrow (`narrow == true`, 32-bit values). Null slots take the first non-null value so they
+    /// do not widen frames of reference or break runs.
+    static func from(_ column: ColumnVector) -> (PhysicalValues, narrow: Bool) {
+        let validity = column.validity
+        func filled<T>(_ values: [T]) -> [T] {
+            guard let validity, let firstValid = (0..<values.count).first(where: { validity[$0] }) else { return values }
+            var out = values
+            for i in out.indices where !validity[i] { out[i] = values[firstValid] }
+            return out
+        }
+        switch column.values {
+        case .bool(let v): return (.bits(filled(v)), false)
+        case .uint16(let v): return (.u16(filled(v)), false)
+        case .uint32(let v), .ipv4(let v): return (.u32(filled(v), signed: false), false)
+        case .int32(let v): return (.u32(filled(v).map { UInt32(bitPattern: $0) }, signed: true), false)
+        case .int64(let v), .timestamp(let v): return (.u64(filled(v).map { UInt64(bitPattern: $0) }, signed: true), false)
+        case .float64(let v): return (.u64(filled(v).map(\.bitPattern), signed: false), false)
+        case .string(let v), .binary(let v): return (.bytes(v), false)
+        case .ipv6(let v):
+            let f = filled(v)
+            var narrow: [UInt32] = []
+            narrow.reserveCapacity(f.count)
+            for a in f {
+                guard let v4 = a.mappedIPv4 else { return (.wide(f), false) }
+                narrow.append(v4)
+            }
+            return (.u32(narrow, signed: false), true)
+        }
+    }
+
+    func sizes(allowed: [Encoding]) -> [(Encoding, Int)] {
+        switch self {
+        case .bits(let v): BoolCodec.sizes(v, allowed: allowed)
+        case .u16(let v): IntegerCodec<UInt16>.sizes(v, signed: false, allowed: allowed)
+        case .u32(let v, let s): IntegerCodec<UInt32>.sizes(v, signed: s, allowed: allowed)
+        case .u64(let v, let s): IntegerCodec<UInt64>.sizes(v, signed: s, allowed: allowed)
+        case .wide(let v): WideAddressCodec.sizes(v, allowed: allowed)
+        case .bytes(let v): BytesCodec.sizes(v, allowed: allowed)
+        }
+    }
+
+    func encode(_ encoding: Encoding, into out: inout ByteWriter) {
+        switch self {
+        case .bits(let v): BoolCodec.encode(v, encoding, into: &out)
+        case .u16(let v): IntegerCodec<UInt16>.encode(v, encoding, signed: false, into: &out)
+        case .u32(let v, let s): IntegerCodec<UInt32>.encode(v, encoding, signed: s, into: &out)
+        case .u64(let v, let s): IntegerCodec<UInt64>.encode(v, encoding, signed: s, into: &out)
+        case .wide(let v): WideAddressCodec.encode(v, encoding, into: &out)
+        case .bytes(let v): BytesCodec.encode(v, encoding, into: &out)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// What `verify()` checked.
+public struct VerifyReport: Sendable {
+    public var rowGroups = 0
+    public var pages = 0
+    public var rows: UInt64 = 0
+    public var bytes: UInt64 = 0
+}
+
+extension SiftReader {
+    /// Checks every structural rule and checksum of the file (`spec/format.md` §12): the header,
+    /// the footer (already checked on open), and every page: header, checksum, decompression,
+    /// values, and that its statistics match its values. Throws the first problem found.
+    public func verify() throws(FormatError) -> VerifyReport {
+        let name = source.name
+        let head = try source.read(offset: 0, length: FileLayout.headerSize)
+        guard Array(head[0..<4]) == FileLayout.magic else {
+            throw FormatError(.badMagic, "not a Sift file: it does not start with \"SIFT\"", file: name, offset: 0)
+        }
+        guard head[4] == FileLayout.majorVersion, head[6] == 0, head[7] == 0 else {
+            throw FormatError(.unsupportedVersion, "header says version \(head[4]).\(head[5])", file: name, offset: 4)
+        }
+        var report = VerifyReport(rowGroups: metadata.rowGroups.count, rows: metadata.rowCount, bytes: source.size)
+        for (g, group) in metadata.rowGroups.enumerated() {
+            for (c, chunk) in group.columns.enumerated() {
+                let field = schema.fields[c]
+                let bytes: [UInt8]
+                do { bytes = try source.read(offset: chunk.offset, length: Int(chunk.length)) } catch {
+                    throw error.located(file: name, rowGroup: g, column: field.name)
+                }
+                var merged: Statistics?
+                for page in chunk.pages {
+                    let start = Int(page.offset - chunk.offset)
+                    do throws(FormatError) {
+                        let values = try PageDecoder.decode(bytes, start..<(start + Int(page.length)), base: chunk.offset, expected: page, field: field)
+                        let stats = StatisticsBuilder.compute(values)
+                        guard stats == Statistics(nullCount: page.statistics.nullCount, min: page.statistics.min, max: page.statistics.max, minExact: page.statistics.minExact, maxExact: page.statistics.maxExact) else {
+                            throw FormatError(.invalidValue, "page statistics in the footer do not match the page's values", offset: page.offset)
+                        }
+                        merged = merged.map { $0.merged(with: stats, type: field.type) } ?? stats
+                    } catch { throw error.located(file: name, rowGroup: g, column: field.name) }
+                    report.pages += 1
+                }
+                var chunkStats = chunk.statistics
+                chunkStats.distinctCount = nil
+                if let merged, merged != chunkStats {
+                    throw FormatError(.invalidValue, "column chunk statistics do not match its pages", file: name, offset: chunk.offset, rowGroup: g, column: field.name)
+                }
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,126 @@
+/// Reads a Sift file: the metadata with two range reads (trailer, then footer), then any column
+/// of any row group without touching the others (`spec/format.md` §2, §13).
+///
+/// ```swift
+/// let reader = try SiftReader(path: "conn.sift")
+/// let ports = try reader.readColumn(rowGroup: 0, column: reader.schema.index(of: "dst_port")!)
+/// ```
+public final class SiftReader: Sendable {
+    public let source: any ByteRangeSource
+    public let metadata: FileMetadata
+    /// Bytes of the footer (for accounting what a query reads).
+    public let footerLength: Int
+
+    public var schema: Schema { metadata.schema }
+
+    /// Opens a local file.
+    public convenience init(path: String) throws(FormatError) {
+        try self.init(source: FileSource(path: path))
+    }
+
+    /// Reads and validates the trailer and footer of `source`.
+    public init(source: any ByteRangeSource) throws(FormatError) {
+        self.source = source
+        let name = source.name
+        let size = source.size
+        let minimum = UInt64(FileLayout.headerSize + FileLayout.trailerSize)
+        guard size >= minimum else {
+            // Too short for header and trailer: say bad_magic when even the magic is wrong.
+            if size >= 4, try source.read(offset: 0, length: 4) != FileLayout.magic {
+                throw FormatError(.badMagic, "not a Sift file: it does not start with \"SIFT\"", file: name, offset: 0)
+            }
+            throw FormatError(.truncatedFile, "file of \(size) bytes is shorter than the \(minimum)-byte minimum", file: name, offset: size)
+        }
+        let trailerOffset = size - UInt64(FileLayout.trailerSize)
+        let trailer: [UInt8]
+        do { trailer = try source.read(offset: trailerOffset, length: FileLayout.trailerSize) } catch { throw error.located(file: name) }
+        guard Array(trailer[16..<20]) == FileLayout.magic else {
+            let head = try source.read(offset: 0, length: 4)
+            if head != FileLayout.magic {
+                throw FormatError(.badMagic, "not a Sift file: it does not start with \"SIFT\"", file: name, offset: 0)
+            }
+            throw FormatError(.truncatedFile, "the file does not end with \"SIFT\": it was cut short or its end was overwritten", file: name, offset: size - 4)
+        }
+        let major = trailer[12]
+        let minor = trailer[13]
+        guard major == FileLayout.majorVersion else {
+            throw FormatError(.unsupportedVersion, "format version \(major).\(minor); this reader reads major version \(FileLayout.majorVersion)", file: name, offset: trailerOffset + 12)
+        }
+        let footerChecksum = loadLE(UInt64.self, trailer, at: 0)
+        let footerLength = UInt64(loadLE(UInt32.self, trailer, at: 8))
+        guard footerLength <= UInt64(FormatLimits.maxFooterBytes) else {
+            throw FormatError(.limitExceeded, "footer of \(footerLength) bytes exceeds the \(FormatLimits.maxFooterBytes)-byte limit", file: name, offset: trailerOffset + 8)
+        }
+        guard footerLength <= trailerOffset - UInt64(FileLayout.headerSize) else {
+            throw FormatError(.footerOutOfBounds, "footer length \(footerLength) reaches before the header (file is \(size) bytes)", file: name, offset: trailerOffset + 8)
+        }
+        let footerStart = trailerOffset - footerLength
+        let footer: [UInt8]
+        do { footer = try source.read(offset: footerStart, length: Int(footerLength)) } catch { throw error.located(file: name) }
+        let actual = XXHash64.hash(footer, 0..<footer.count)
+        guard actual == footerChecksum else {
+            throw FormatError(.footerChecksumMismatch, "footer checksum is \(hex64(actual)), the trailer says \(hex64(footerChecksum))", file: name, offset: footerStart)
+        }
+        do {
+            metadata = try FooterCodec.decode(footer, base: footerStart, minorVersion: minor, footerStart: footerStart)
+        } catch { throw error.located(file: name) }
+        self.footerLength = Int(footerLength)
+        // The header is checked last: its bytes are outside the two planning reads' ranges in
+        // general, but verify() and the first data read cover it.
+    }
+
+    /// Reads one column chunk and decodes all its pages.
+    public func readColumn(rowGroup: Int, column: Int) throws(FormatError) -> ColumnVector {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        let bytes: [UInt8]
+        do { bytes = try source.read(offset: chunk.offset, length: Int(chunk.length)) } catch {
+            throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
+        }
+        var result = ColumnVector.empty(field.type)
+        var pageVectors: [ColumnVector] = []
+        pageVectors.reserveCapacity(chunk.pages.count)
+        for page in chunk.pages {
+            let start = Int(page.offset - chunk.offset)
+            do {
+                pageVectors.append(try PageDecoder.decode(bytes, start..<(start + Int(page.length)), base: chunk.offset, expected: page, field: field))
+            } catch { throw error.located(file: source.name, rowGroup: rowGroup, column: field.name) }
+        }
+        if pageVectors.count == 1 { return pageVectors[0] }
+        for v in pageVectors { result.append(contentsOf: v) }
+        return result
+    }
+
+    /// Reads one page of a column chunk.
+    public func readPage(rowGroup: Int, column: Int, page: Int) throws(FormatError) -> ColumnVector {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard chunk.pages.indices.contains(page) else {
+            throw FormatError(.invalidArgument, "page \(page) does not exist (\(chunk.pages.count) pages)", file: source.name, rowGroup: rowGroup, column: field.name)
+        }
+        let meta = chunk.pages[page]
+        do {
+            let bytes = try source.read(offset: meta.offset, length: Int(meta.length))
+            return try PageDecoder.decode(bytes, 0..<bytes.count, base: meta.offset, expected: meta, field: field)
+        } catch { throw error.located(file: source.name, rowGroup: rowGroup, column: field.name) }
+    }
+
+    /// Reads every row group of the chosen columns (all when nil) as batches, one per row group.
+    public func readBatches(columns: [Int]? = nil) throws(FormatError) -> [RecordBatch] {
+        let indices = columns ?? Array(schema.fields.indices)
+        let projected: Schema
+        do { projected = try Schema(indices.map { schema.fields[$0] }) } catch { throw error.located(file: source.name) }
+        var batches: [RecordBatch] = []
+        for g in metadata.rowGroups.indices {
+            var cols: [ColumnVector] = []
+            for c in indices { cols.append(try readColumn(rowGroup: g, column: c)) }
+            batches.append(try RecordBatch(schema: projected, columns: cols))
+        }
+        return batches
+    }
+
+    func locate(rowGroup: Int, column: Int) throws(FormatError) -> (ColumnChunkMetadata, Field) {
+        guard metadata.rowGroups.indices.contains(rowGroup), schema.fields.indices.contains(column) else {
+            throw FormatError(.invalidArgument, "row group \(rowGroup) / column \(column) does not exist", file: source.name)
+        }
+        return (metadata.rowGroups[rowGroup].columns[column], schema.fields[column])
+    }
+}

@@ -1,0 +1,54 @@
+/// A fixed-length bitmap in 64-bit words, bit `i` at word `i / 64`, bit `i % 64` (LSB first),
+/// the layout of validity bitmaps in pages (`spec/format.md` §5.2).
+public struct Bitmap: Sendable, Equatable {
+    public private(set) var words: [UInt64]
+    public private(set) var count: Int
+
+    /// A bitmap of `count` bits, all set to `value`.
+    public init(count: Int, value: Bool) {
+        self.count = count
+        let wordCount = (count + 63) / 64
+        words = Array(repeating: value ? ~0 : 0, count: wordCount)
+        if value { clearTail() }
+    }
+
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) / 64)
+        self.words = words
+        self.count = count
+        clearTail()
+    }
+
+    public init(_ bits: [Bool]) {
+        self.init(count: bits.count, value: false)
+        for (i, bit) in bits.enumerated() where bit { self[i] = true }
+    }
+
+    public subscript(i: Int) -> Bool {
+        get { words[i >> 6] >> UInt64(i & 63) & 1 == 1 }
+        set {
+            if newValue { words[i >> 6] |= 1 << UInt64(i & 63) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) }
+        }
+    }
+
+    /// Number of set bits.
+    public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    public mutating func append(_ bit: Bool) {
+        if count & 63 == 0 { words.append(0) }
+        count += 1
+        if bit { self[count - 1] = true }
+    }
+
+    /// Bits `range`, as a new bitmap starting at bit 0.
+    public func slice(_ range: Range<Int>) -> Bitmap {
+        var out = Bitmap(count: range.count, value: false)
+        for i in range where self[i] { out[i - range.lowerBound] = true }
+        return out
+    }
+
+    private mutating func clearTail() {
+        let rem = count & 63
+        if rem != 0 { words[words.count - 1] &= (1 << UInt64(rem)) - 1 }
+    }
+}

@@ -1,0 +1,156 @@
+/// The values of one column for a run of rows, in memory, typed.
+///
+/// Null rows hold a filler value (zero, or an empty string) in ``values`` and a clear bit in
+/// ``validity``; `validity == nil` means no row is null.
+public struct ColumnVector: Sendable, Equatable {
+    public enum Values: Sendable, Equatable {
+        case bool([Bool])
+        case int32([Int32])
+        case int64([Int64])
+        case uint16([UInt16])
+        case uint32([UInt32])
+        case float64([Double])
+        case timestamp([Int64])
+        case string(VarBytes)
+        case binary(VarBytes)
+        case ipv4([UInt32])
+        case ipv6([IPv6Address])
+    }
+
+    public var values: Values
+    public var validity: Bitmap?
+
+    public init(_ values: Values, validity: Bitmap? = nil) {
+        self.values = values
+        self.validity = validity
+        precondition(validity == nil || validity!.count == count, "validity length differs from value count")
+    }
+
+    public var type: ColumnType {
+        switch values {
+        case .bool: .bool
+        case .int32: .int32
+        case .int64: .int64
+        case .uint16: .uint16
+        case .uint32: .uint32
+        case .float64: .float64
+        case .timestamp: .timestamp
+        case .string: .string
+        case .binary: .binary
+        case .ipv4: .ipv4
+        case .ipv6: .ipv6
+        }
+    }
+
+    public var count: Int {
+        switch values {
+        case .bool(let v): v.count
+        case .int32(let v): v.count
+        case .int64(let v), .timestamp(let v): v.count
+        case .uint16(let v): v.count
+        case .uint32(let v), .ipv4(let v): v.count
+        case .float64(let v): v.count
+        case .string(let v), .binary(let v): v.count
+        case .ipv6(let v): v.count
+        }
+    }
+
+    public func isNull(_ row: Int) -> Bool { validity.map { !$0[row] } ?? false }
+
+    public var nullCount: Int { validity.map { $0.count - $0.popcount } ?? 0 }
+
+    /// An empty vector of the given type.
+    public static func empty(_ type: ColumnType) -> ColumnVector {
+        switch type {
+        case .bool: ColumnVector(.bool([]))
+        case .int32: ColumnVector(.int32([]))
+        case .int64: ColumnVector(.int64([]))
+        case .uint16: ColumnVector(.uint16([]))
+        case .uint32: ColumnVector(.uint32([]))
+        case .float64: ColumnVector(.float64([]))
+        case .timestamp: ColumnVector(.timestamp([]))
+        case .string: ColumnVector(.string(VarBytes()))
+        case .binary: ColumnVector(.binary(VarBytes()))
+        case .ipv4: ColumnVector(.ipv4([]))
+        case .ipv6: ColumnVector(.ipv6([]))
+        }
+    }
+
+    /// Rows `range` as a new vector.
+    public func slice(_ range: Range<Int>) -> ColumnVector {
+        func sliceBytes(_ v: VarBytes) -> VarBytes {
+            let base = v.offsets[range.lowerBound]
+            let offsets = v.offsets[range.lowerBound...range.upperBound].map { $0 - base }
+            return VarBytes(offsets: offsets, bytes: Array(v.bytes[Int(base)..<Int(v.offsets[range.upperBound])]))
+        }
+        let sliced: Values
+        switch values {
+        case .bool(let v): sliced = .bool(Array(v[range]))
+        case .int32(let v): sliced = .int32(Array(v[range]))
+        case .int64(let v): sliced = .int64(Array(v[range]))
+        case .uint16(let v): sliced = .uint16(Array(v[range]))
+        case .uint32(let v): sliced = .uint32(Array(v[range]))
+        case .float64(let v): sliced = .float64(Array(v[range]))
+        case .timestamp(let v): sliced = .timestamp(Array(v[range]))
+        case .string(let v): sliced = .string(sliceBytes(v))
+        case .binary(let v): sliced = .binary(sliceBytes(v))
+        case .ipv4(let v): sliced = .ipv4(Array(v[range]))
+        case .ipv6(let v): sliced = .ipv6(Array(v[range]))
+        }
+        return ColumnVector(sliced, validity: validity.map { $0.slice(range) })
+    }
+
+    /// Appends all rows of `other`, which must have the same type.
+    public mutating func append(contentsOf other: ColumnVector) {
+        let before = count
+        switch (values, other.values) {
+        case (.bool(var a), .bool(let b)): a += b; values = .bool(a)
+        case (.int32(var a), .int32(let b)): a += b; values = .int32(a)
+        case (.int64(var a), .int64(let b)): a += b; values = .int64(a)
+        case (.uint16(var a), .uint16(let b)): a += b; values = .uint16(a)
+        case (.uint32(var a), .uint32(let b)): a += b; values = .uint32(a)
+        case (.float64(var a), .float64(let b)): a += b; values = .float64(a)
+        case (.timestamp(var a), .timestamp(let b)): a += b; values = .timestamp(a)
+        case (.ipv4(var a), .ipv4(let b)): a += b; values = .ipv4(a)
+        case (.ipv6(var a), .ipv6(let b)): a += b; values = .ipv6(a)
+        case (.string(var a), .string(let b)), (.binary(var a), .binary(let b)):
+            for i in 0..<b.count { a.append(b[i]) }
+            values = type == .string ? .string(a) : .binary(a)
+        default: preconditionFailure("append of a \(other.type) vector to a \(type) vector")
+        }
+        if validity != nil || other.validity != nil {
+            var merged = validity ?? Bitmap(count: before, value: true)
+            let add = other.validity ?? Bitmap(count: other.count, value: true)
+            for i in 0..<add.count { merged.append(add[i]) }
+            validity = merged
+        }
+    }
+}
+
+/// Rows of several columns that share one schema.
+public struct RecordBatch: Sendable, Equatable {
+    public var schema: Schema
+    public var columns: [ColumnVector]
+
+    public init(schema: Schema, columns: [ColumnVector]) throws(FormatError) {
+        guard columns.count == schema.fields.count else {
+            throw FormatError(.invalidArgument, "batch has \(columns.count) columns; the schema has \(schema.fields.count)")
+        }
+        let rows = columns.first?.count ?? 0
+        for (field, column) in zip(schema.fields, columns) {
+            guard column.type == field.type else {
+                throw FormatError(.invalidArgument, "column is \(column.type), schema says \(field.type)", column: field.name)
+            }
+            guard column.count == rows else {
+                throw FormatError(.invalidArgument, "column has \(column.count) rows, expected \(rows)", column: field.name)
+            }
+            if !field.nullable, column.nullCount > 0 {
+                throw FormatError(.invalidArgument, "non-nullable column holds nulls", column: field.name)
+            }
+        }
+        self.schema = schema
+        self.columns = columns
+    }
+
+    public var rowCount: Int { columns.first?.count ?? 0 }
+}

@@ -1,0 +1,42 @@
+/// A column of variable-length byte strings: `count + 1` offsets into one byte buffer, as the
+/// PLAIN encoding of strings lays them out (`spec/format.md` §6.1).
+public struct VarBytes: Sendable, Equatable {
+    /// `offsets[i] ..< offsets[i + 1]` is value `i`'s range in ``bytes``; `offsets[0] == 0`.
+    public var offsets: [UInt32]
+    public var bytes: [UInt8]
+
+    public init() {
+        offsets = [0]
+        bytes = []
+    }
+
+    public init(offsets: [UInt32], bytes: [UInt8]) {
+        precondition(!offsets.isEmpty && offsets[0] == 0, "offsets must start with 0")
+        self.offsets = offsets
+        self.bytes = bytes
+    }
+
+    public init<S: Sequence>(_ strings: S) where S.Element == String {
+        self.init()
+        for s in strings { append(Array(s.utf8)) }
+    }
+
+    public var count: Int { offsets.count - 1 }
+
+    public subscript(i: Int) -> ArraySlice<UInt8> {
+        bytes[Int(offsets[i])..<Int(offsets[i + 1])]
+    }
+
+    /// Value `i` decoded as UTF-8 (invalid sequences are repaired; string columns are validated).
+    public func string(at i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+
+    public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: value)
+        offsets.append(UInt32(bytes.count))
+    }
+
+    public mutating func reserve(values: Int, bytes byteCount: Int) {
+        offsets.reserveCapacity(offsets.count + values)
+        bytes.reserveCapacity(bytes.count + byteCount)
+    }
+}
