@@ -57,6 +57,30 @@ public struct ColumnVector: Sendable, Equatable {
 
     public func isNull(_ row: Int) -> Bool { validity.map { !$0[row] } ?? false }
 
+    /// Logical equality: same type, same nulls, and equal values in every non-null row. The
+    /// filler in null rows does not count; doubles compare by bit pattern, so NaN equals NaN.
+    public static func == (a: ColumnVector, b: ColumnVector) -> Bool {
+        guard a.type == b.type, a.count == b.count else { return false }
+        for i in 0..<a.count where a.isNull(i) != b.isNull(i) { return false }
+        func same<T: Equatable>(_ x: [T], _ y: [T]) -> Bool {
+            for i in x.indices where !a.isNull(i) && x[i] != y[i] { return false }
+            return true
+        }
+        switch (a.values, b.values) {
+        case (.bool(let x), .bool(let y)): return same(x, y)
+        case (.int32(let x), .int32(let y)): return same(x, y)
+        case (.int64(let x), .int64(let y)), (.timestamp(let x), .timestamp(let y)): return same(x, y)
+        case (.uint16(let x), .uint16(let y)): return same(x, y)
+        case (.uint32(let x), .uint32(let y)), (.ipv4(let x), .ipv4(let y)): return same(x, y)
+        case (.float64(let x), .float64(let y)): return same(x.map(\.bitPattern), y.map(\.bitPattern))
+        case (.ipv6(let x), .ipv6(let y)): return same(x, y)
+        case (.string(let x), .string(let y)), (.binary(let x), .binary(let y)):
+            for i in 0..<x.count where !a.isNull(i) && x[i] != y[i] { return false }
+            return true
+        default: return false
+        }
+    }
+
     public var nullCount: Int { validity.map { $0.count - $0.popcount } ?? 0 }
 
     /// An empty vector of the given type.

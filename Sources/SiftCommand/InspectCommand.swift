@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import SiftFormat
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a Sift file's schema, row groups, encodings, codecs, sizes and statistics.",
+        discussion: """
+        Reads only the footer (two range reads). With --pages, lists every page with its
+        encoding, size and zone map (min, max, nulls). With --json, prints one JSON object.
+        """
+    )
+
+    @Argument(help: "The Sift file.")
+    var file: String
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "List every page (zone maps) too.")
+    var pages = false
+
+    func run() throws {
+        let reader = try SiftReader(path: file)
+        let m = reader.metadata
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: jsonObject(reader), options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        var out = ""
+        out += "file: \(file) (\(reader.source.size) bytes, \(formatBytes(reader.source.size)))\n"
+        out += "format: \(FileLayout.majorVersion).\(m.minorVersion), created by \(m.createdBy); footer \(reader.footerLength) bytes\n"
+        out += "rows: \(m.rowCount) in \(m.rowGroups.count) row group\(m.rowGroups.count == 1 ? "" : "s")\n"
+        for (k, v) in m.keyValues { out += "metadata: \(k) = \(v)\n" }
+        out += "\nschema:\n"
+        out += renderTable(header: ["column", "type", "nullable", "hint"], rows: m.schema.fields.map {
+            [$0.name, $0.type.name, $0.nullable ? "yes" : "no", $0.hint == .none ? "" : $0.hint.name]
+        }).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        // Totals per column across row groups.
+        out += "\ncolumns (all row groups):\n"
+        var rows: [[String]] = []
+        for (c, field) in m.schema.fields.enumerated() {
+            var stored: UInt64 = 0, raw: UInt64 = 0, nulls: UInt64 = 0, pageCount = 0
+            var encodings: [String: Int] = [:]
+            var codecs = Set<String>()
+            var stats: Statistics?
+            for g in m.rowGroups {
+                let chunk = g.columns[c]
+                stored += chunk.length
+                raw += chunk.uncompressedLength
+                nulls += chunk.statistics.nullCount
+                pageCount += chunk.pages.count
+                for p in chunk.pages { encodings[p.encoding.description, default: 0] += 1; codecs.insert(p.codec.description) }
+                stats = stats.map { merge($0, chunk.statistics, field.type) } ?? chunk.statistics
+            }
+            let enc = encodings.sorted { $0.value > $1.value }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+            rows.append([field.name, enc, codecs.sorted().joined(separator: ","), "\(pageCount)", formatBytes(stored), formatBytes(raw),
+                         "\(nulls)", bound(stats?.min, stats?.minExact ?? true, field.type), bound(stats?.max, stats?.maxExact ?? true, field.type)])
+        }
+        out += renderTable(header: ["column", "encodings (pages)", "codec", "pages", "stored", "uncompressed", "nulls", "min", "max"], rows: rows)
+            .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        for (g, group) in m.rowGroups.enumerated() {
+            out += "\nrow group \(g): \(group.rowCount) rows, \(formatBytes(group.columns.reduce(0) { $0 + $1.length }))\n"
+            var rows: [[String]] = []
+            for (c, chunk) in group.columns.enumerated() {
+                let field = m.schema.fields[c]
+                rows.append([field.name, "@\(chunk.offset)", "\(chunk.pages.count)", "\(chunk.length)", "\(chunk.statistics.nullCount)",
+                             bound(chunk.statistics.min, chunk.statistics.minExact, field.type), bound(chunk.statistics.max, chunk.statistics.maxExact, field.type)])
+                if pages {
+                    for (p, page) in chunk.pages.enumerated() {
+                        rows.append(["  page \(p)", "@\(page.offset)", "\(page.rowCount) rows \(page.encoding)/\(page.codec)", "\(page.length)", "\(page.statistics.nullCount)",
+                                     bound(page.statistics.min, page.statistics.minExact, field.type), bound(page.statistics.max, page.statistics.maxExact, field.type)])
+                    }
+                }
+            }
+            out += renderTable(header: ["column", "offset", "pages", "bytes", "nulls", "min", "max"], rows: rows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
+        print(out, terminator: "")
+    }
+
+    func merge(_ a: Statistics, _ b: Statistics, _ type: ColumnType) -> Statistics {
+        var out = a
+        out.nullCount += b.nullCount
+        if let bm = b.min, out.min.map({ ValueOrder.compare(bm, $0, type: type) < 0 }) ?? true { out.min = bm; out.minExact = b.minExact }
+        if let bm = b.max, out.max.map({ ValueOrder.compare(bm, $0, type: type) > 0 }) ?? true { out.max = bm; out.maxExact = b.maxExact }
+        return out
+    }
+
+    func bound(_ bytes: [UInt8]?, _ exact: Bool, _ type: ColumnType) -> String {
+        guard let bytes else { return "-" }
+        var text = StatisticsText.format(bytes, type: type)
+        if text.count > 40 { text = String(text.prefix(37)) + "..." }
+        return exact ? text : text + " (inexact)"
+    }
+
+    func statsJSON(_ s: Statistics, _ type: ColumnType) -> [String: Any] {
+        var o: [String: Any] = ["null_count": s.nullCount]
+        if let min = s.min { o["min"] = StatisticsText.format(min, type: type); o["min_exact"] = s.minExact }
+        if let max = s.max { o["max"] = StatisticsText.format(max, type: type); o["max_exact"] = s.maxExact }
+        if let d = s.distinctCount { o["distinct_count"] = d }
+        return o
+    }
+
+    func jsonObject(_ reader: SiftReader) -> [String: Any] {
+        let m = reader.metadata
+        return [
+            "file": file,
+            "size": reader.source.size,
+            "format_version": "\(FileLayout.majorVersion).\(m.minorVersion)",
+            "created_by": m.createdBy,
+            "footer_length": reader.footerLength,
+            "row_count": m.rowCount,
+            "metadata": Dictionary(m.keyValues, uniquingKeysWith: { $1 }),
+            "schema": m.schema.fields.map { ["name": $0.name, "type": $0.type.name, "nullable": $0.nullable, "hint": $0.hint.name] as [String: Any] },
+            "row_groups": m.rowGroups.map { g in
+                [
+                    "row_count": g.rowCount,
+                    "columns": zip(m.schema.fields, g.columns).map { field, chunk in
+                        [
+                            "name": field.name, "offset": chunk.offset, "length": chunk.length,
+                            "uncompressed_length": chunk.uncompressedLength,
+                            "statistics": statsJSON(chunk.statistics, field.type),
+                            "pages": chunk.pages.map { p in
+                                ["offset": p.offset, "length": p.length, "row_count": p.rowCount, "encoding": p.encoding.description,
+                                 "codec": p.codec.description, "uncompressed_size": p.uncompressedSize,
+                                 "statistics": statsJSON(p.statistics, field.type)] as [String: Any]
+                            },
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]
+            },
+        ]
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import SiftFormat
+
+struct Write: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write NDJSON records to a Sift file.",
+        discussion: """
+        Each input line must hold one JSON object. Without --schema the schema is inferred from the
+        whole input: IP address strings become ipv4 (or ipv6, which also holds IPv4), ISO-8601 strings
+        become timestamps, integers int64, other numbers float64, objects and arrays JSON text.
+        Keys missing from a line are null.
+
+        A line that is not valid JSON or does not fit the schema stops the command with its line
+        number and field, and no file is written. With --rejects FILE such lines are written to FILE
+        instead (one JSON object per line: line, field, reason, text) and the rest is kept.
+
+        Example:
+          sift write --input conn.ndjson --output conn.sift --compression zstd --rejects bad.ndjson
+        """
+    )
+
+    @Option(name: .long, help: "NDJSON input file, or - for standard input.")
+    var input: String
+
+    @Option(name: .long, help: "The Sift file to create.")
+    var output: String
+
+    @Option(name: .long, help: "A schema file (see spec/format.md §3.4); inferred from the input when absent.")
+    var schema: String?
+
+    @Option(name: .long, help: "Write the schema used (given or inferred) to this file.")
+    var emitSchema: String?
+
+    @Option(name: .long, help: "Page compression: zstd, lz4 or none.")
+    var compression: String = "zstd"
+
+    @Option(name: .long, help: "zstd level, 1 (fast) to 19 (small).")
+    var zstdLevel: Int32 = 3
+
+    @Option(name: .long, help: "Rows per row group.")
+    var rowGroupRows: Int = 131_072
+
+    @Option(name: .long, help: "Rows per page (the zone-map granularity); a multiple of 1024 is best.")
+    var pageRows: Int = 8192
+
+    @Option(name: .long, help: "Write rejected lines here (NDJSON) instead of failing on the first.")
+    var rejects: String?
+
+    func run() throws {
+        guard let codec = Codec(name: compression) else {
+            throw ValidationError("--compression must be zstd, lz4 or none, not '\(compression)'")
+        }
+        var options = WriterOptions()
+        options.compression = Compression(codec, level: zstdLevel)
+        options.rowGroupRows = rowGroupRows
+        options.pageRows = pageRows
+        let data = try readInput(input)
+        let inputName = input == "-" ? "<stdin>" : input
+
+        var rejected: [LineError] = []
+        var rejectedLines = Set<Int>()
+        var rowsWritten = 0
+        var written = false
+        try data.withUnsafeBufferPointer { buf in
+            let fileSchema: Schema
+            if let schemaPath = schema {
+                fileSchema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
+            } else {
+                var inference = SchemaInference()
+                try NDJSONLines.forEach(buf) { range, line in
+                    do { try inference.observe(buf, range) } catch let e as JSONSyntaxError {
+                        let error = LineError(line: line, field: nil, column: e.column, reason: e.message)
+                        guard rejects != nil else { throw CommandFailure("\(inputName): \(error)") }
+                        rejected.append(error)
+                        rejectedLines.insert(line)
+                    }
+                }
+                fileSchema = try inference.schema()
+            }
+            if let emitSchema {
+                try SchemaFile.render(fileSchema).write(toFile: emitSchema, atomically: true, encoding: .utf8)
+            }
+            let writer = try SiftWriter(path: output, schema: fileSchema, options: options)
+            var builder = NDJSONBatchBuilder(schema: fileSchema)
+            try NDJSONLines.forEach(buf) { range, line in
+                guard !rejectedLines.contains(line) else { return }
+                do throws(LineError) { try builder.append(buf, range, line: line) } catch {
+                    guard rejects != nil else { throw CommandFailure("\(inputName): \(error)") }
+                    rejected.append(error)
+                    return
+                }
+                if builder.rowCount == options.rowGroupRows {
+                    rowsWritten += builder.rowCount
+                    try writer.write(builder.takeBatch())
+                }
+            }
+            rowsWritten += builder.rowCount
+            try writer.write(builder.takeBatch())
+            try writer.close()
+            written = true
+        }
+        guard written else { return }
+        if let rejects {
+            try writeRejects(rejected, data: data, to: rejects)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? UInt64) ?? 0
+        var summary = "wrote \(rowsWritten) rows to \(output) (\(formatBytes(size)), from \(formatBytes(UInt64(data.count))) of NDJSON)"
+        if rejects != nil { summary += "; \(rejected.count) lines rejected to \(rejects!)" }
+        printError(summary)
+    }
+
+    /// Each rejected line as `{"line": N, "byte": B, "field": F, "reason": R, "text": T}`.
+    func writeRejects(_ errors: [LineError], data: [UInt8], to path: String) throws {
+        var lineRanges: [Int: Range<Int>] = [:]
+        let wanted = Set(errors.map(\.line))
+        data.withUnsafeBufferPointer { buf in
+            NDJSONLines.forEach(buf) { range, line in if wanted.contains(line) { lineRanges[line] = range } }
+        }
+        var out: [UInt8] = []
+        for e in errors.sorted(by: { $0.line < $1.line }) {
+            out += Array("{\"line\":\(e.line)".utf8)
+            if let c = e.column { out += Array(",\"byte\":\(c + 1)".utf8) }
+            if let f = e.field { out += Array(",\"field\":".utf8); TextForms.appendJSONString(Array(f.utf8), to: &out) }
+            out += Array(",\"reason\":".utf8)
+            TextForms.appendJSONString(Array(e.reason.utf8), to: &out)
+            out += Array(",\"text\":".utf8)
+            TextForms.appendJSONString(lineRanges[e.line].map { Array(data[$0]) } ?? [], to: &out)
+            out += Array("}\n".utf8)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
+            throw CommandFailure("\(path): cannot write the rejects file")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// Accumulates one column's values row by row; null rows hold zero / empty. Only the array
+/// that matches the type is used; keeping them as separate stored properties lets appends
+/// mutate in place.
+struct ColumnBuilder {
+    let type: ColumnType
+    var bools: [Bool] = []
+    var i64s: [Int64] = []
+    var u32s: [UInt32] = []
+    var u16s: [UInt16] = []
+    var f64s: [Double] = []
+    var bytes = VarBytes()
+    var ip6s: [IPv6Address] = []
+    var validity = Bitmap(count: 0, value: true)
+    var nulls = 0
+
+    init(type: ColumnType) { self.type = type }
+
+    var count: Int { validity.count }
+
+    mutating func appendNull() {
+        nulls += 1
+        validity.append(false)
+        switch type {
+        case .bool: bools.append(false)
+        case .int32, .int64, .timestamp: i64s.append(0)
+        case .uint32, .ipv4: u32s.append(0)
+        case .uint16: u16s.append(0)
+        case .float64: f64s.append(0)
+        case .string, .binary: bytes.append(EmptyCollection<UInt8>())
+        case .ipv6: ip6s.append(IPv6Address(high: 0, low: 0))
+        }
+    }
+
+    mutating func append(_ value: ParsedValue) {
+        validity.append(true)
+        switch value {
+        case .bool(let v): bools.append(v)
+        case .int(let v): i64s.append(v)
+        case .uint(let v): if type == .uint16 { u16s.append(UInt16(v)) } else { u32s.append(UInt32(v)) }
+        case .double(let v): f64s.append(v)
+        case .bytes(let v): bytes.append(v)
+        case .ip(let v): ip6s.append(v)
+        }
+    }
+
+    /// The column so far, and a fresh builder.
+    mutating func take() -> ColumnVector {
+        let valid = nulls > 0 ? validity : nil
+        let values: ColumnVector.Values
+        switch type {
+        case .bool: values = .bool(bools)
+        case .int32: values = .int32(i64s.map { Int32(truncatingIfNeeded: $0) })
+        case .int64: values = .int64(i64s)
+        case .timestamp: values = .timestamp(i64s)
+        case .uint32: values = .uint32(u32s)
+        case .ipv4: values = .ipv4(u32s)
+        case .uint16: values = .uint16(u16s)
+        case .float64: values = .float64(f64s)
+        case .string: values = .string(bytes)
+        case .binary: values = .binary(bytes)
+        case .ipv6: values = .ipv6(ip6s)
+        }
+        self = ColumnBuilder(type: type)
+        return ColumnVector(values, validity: valid)
+    }
+}
+
+/// A JSON value converted to a column's type.
+enum ParsedValue {
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    case bytes([UInt8])
+    case ip(IPv6Address)
+}

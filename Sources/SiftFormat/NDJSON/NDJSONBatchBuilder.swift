@@ -1,0 +1,166 @@
+/// Why one NDJSON line was not accepted: the line's number, the field (when one is to blame),
+/// the byte within the line, and what was wrong.
+public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var field: String?
+    public var column: Int?
+    public var reason: String
+
+    public init(line: Int, field: String?, column: Int?, reason: String) {
+        self.line = line
+        self.field = field
+        self.column = column
+        self.reason = reason
+    }
+
+    public var description: String {
+        var s = "line \(line)"
+        if let column { s += ", byte \(column + 1)" }
+        if let field { s += ", field \"\(field)\"" }
+        return s + ": " + reason
+    }
+}
+
+/// Converts NDJSON lines into record batches of a fixed schema. A line is taken whole or not at
+/// all: a bad line throws ``LineError`` and leaves the batch as it was.
+///
+/// Keys not in the schema are an error (the schema would lose them silently otherwise); keys
+/// absent from a line are null.
+public struct NDJSONBatchBuilder {
+    public let schema: Schema
+    private var builders: [ColumnBuilder]
+    private var index: [String: Int] = [:]
+    /// The key order of the previous line, for a fast path that skips hashing.
+    private var lastKeys: [(key: [UInt8], column: Int)] = []
+    private var rowValues: [ParsedValue?]
+    private var rowSeen: [Bool]
+
+    public init(schema: Schema) {
+        self.schema = schema
+        builders = schema.fields.map { ColumnBuilder(type: $0.type) }
+        for (i, f) in schema.fields.enumerated() { index[f.name] = i }
+        rowValues = Array(repeating: nil, count: schema.fields.count)
+        rowSeen = Array(repeating: false, count: schema.fields.count)
+    }
+
+    public var rowCount: Int { builders.first?.count ?? 0 }
+
+    /// Adds the object in `bytes[range]`, which is line `line` of its input.
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int) throws(LineError) {
+        for i in rowSeen.indices { rowSeen[i] = false; rowValues[i] = nil }
+        var keyPosition = 0
+        var currentField: String?
+        do {
+            try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
+                // Fast path: the same key as at this position in the previous line.
+                let c: Int
+                if !keyEscaped, keyPosition < lastKeys.count, lastKeys[keyPosition].key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[keyRange])) {
+                    c = lastKeys[keyPosition].column
+                } else {
+                    let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
+                    let name = String(decoding: keyBytes, as: UTF8.self)
+                    currentField = name
+                    guard let i = index[name] else { throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0) }
+                    c = i
+                    if !keyEscaped {
+                        if keyPosition < lastKeys.count { lastKeys[keyPosition] = (keyBytes, c) } else { lastKeys.append((keyBytes, c)) }
+                    }
+                }
+                keyPosition += 1
+                let field = schema.fields[c]
+                currentField = field.name
+                guard !rowSeen[c] else { throw JSONSyntaxError(message: "duplicate key", column: 0) }
+                rowSeen[c] = true
+                rowValues[c] = try Self.convert(value, bytes, field)
+            }
+        } catch let error as JSONSyntaxError {
+            throw LineError(line: line, field: currentField, column: error.column, reason: error.message)
+        } catch {
+            throw LineError(line: line, field: currentField, column: nil, reason: "\(error)")
+        }
+        for (c, field) in schema.fields.enumerated() where rowValues[c] == nil && !field.nullable {
+            throw LineError(line: line, field: field.name, column: nil, reason: "missing or null, but the column is not nullable")
+        }
+        for c in builders.indices {
+            if let v = rowValues[c] { builders[c].append(v) } else { builders[c].appendNull() }
+        }
+    }
+
+    /// The rows added so far as a batch; the builder starts empty again.
+    public mutating func takeBatch() -> RecordBatch {
+        let columns = builders.indices.map { builders[$0].take() }
+        // Safety of try!: every column was built for its field's type with equal row counts.
+        return try! RecordBatch(schema: schema, columns: columns)
+    }
+
+    static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field) throws -> ParsedValue? {
+        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0) }
+        func text(_ r: Range<Int>, _ escaped: Bool) throws -> [UInt8] {
+            escaped ? try JSONLineParser.unescape(b, r) : Array(UnsafeBufferPointer(rebasing: b[r]))
+        }
+        if case .null = value { return nil }
+        if field.hint == .json {
+            // JSON columns keep each value's exact text (strings with their quotes).
+            switch value {
+            case .nested(let r), .number(let r, _): return .bytes(Array(UnsafeBufferPointer(rebasing: b[r])))
+            case .string(let r, _): return .bytes(Array(UnsafeBufferPointer(rebasing: b[(r.lowerBound - 1)..<(r.upperBound + 1)])))
+            case .bool(let v): return .bytes(Array((v ? "true" : "false").utf8))
+            case .null: return nil
+            }
+        }
+        switch (field.type, value) {
+        case (.bool, .bool(let v)): return .bool(v)
+        case (.int64, .number(let r, true)), (.int32, .number(let r, true)), (.uint16, .number(let r, true)), (.uint32, .number(let r, true)):
+            guard let v = NumberParsing.int64(b, r) else { throw fail("integer out of range for \(field.type)") }
+            switch field.type {
+            case .int32: guard Int64(Int32.min)...Int64(Int32.max) ~= v else { throw fail("\(v) is out of range for int32") }
+            case .uint16: guard 0...Int64(UInt16.max) ~= v else { throw fail("\(v) is out of range for uint16") }; return .uint(UInt64(v))
+            case .uint32: guard 0...Int64(UInt32.max) ~= v else { throw fail("\(v) is out of range for uint32") }; return .uint(UInt64(v))
+            default: break
+            }
+            return .int(v)
+        case (.float64, .number(let r, _)): return .double(NumberParsing.double(b, r))
+        case (.float64, .string(let r, let e)):
+            let t = String(decoding: try text(r, e), as: UTF8.self)
+            switch t {
+            case "NaN": return .double(.nan)
+            case "Infinity": return .double(.infinity)
+            case "-Infinity": return .double(-.infinity)
+            default: throw fail("expected a number, got the string \"\(t)\"")
+            }
+        case (.timestamp, .string(let r, let e)):
+            guard let v = TextForms.parseTimestamp(try text(r, e)) else { throw fail("not an ISO-8601 timestamp") }
+            return .int(v)
+        case (.timestamp, .number(let r, _)):
+            // Epoch seconds, as Zeek writes them.
+            let seconds = NumberParsing.double(b, r)
+            guard seconds.isFinite, abs(seconds) < 9.2e12 else { throw fail("epoch seconds out of range") }
+            return .int(Int64((seconds * 1_000_000).rounded()))
+        case (.string, .string(let r, let e)):
+            let t = try text(r, e)
+            guard UTF8Validation.isValid(t) else { throw fail("string is not valid UTF-8") }
+            return .bytes(t)
+        case (.binary, .string(let r, let e)):
+            guard let v = TextForms.decodeBase64(try text(r, e)) else { throw fail("binary values must be base64 strings") }
+            return .bytes(v)
+        case (.ipv4, .string(let r, let e)):
+            guard let v = TextForms.parseIPv4(try text(r, e)) else { throw fail("not an IPv4 address") }
+            return .uint(UInt64(v))
+        case (.ipv6, .string(let r, let e)):
+            guard let v = TextForms.parseIP(try text(r, e)) else { throw fail("not an IP address") }
+            return .ip(v)
+        default:
+            throw fail("expected \(field.type), got \(Self.kindName(value))")
+        }
+    }
+
+    static func kindName(_ v: JSONFieldValue) -> String {
+        switch v {
+        case .null: "null"
+        case .bool: "a bool"
+        case .number(_, let i): i ? "an integer" : "a number"
+        case .string: "a string"
+        case .nested: "an object or array"
+        }
+    }
+}

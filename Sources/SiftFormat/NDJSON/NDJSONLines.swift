@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Walks the lines of NDJSON bytes: `\n` ends a line, a `\r` before it is dropped, and blank
+/// lines are passed over (they hold no record, so nothing is lost).
+public enum NDJSONLines {
+    /// Calls `body` with each non-blank line's byte range and 1-based line number.
+    public static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int) throws -> Void) rethrows {
+        var start = 0
+        var line = 1
+        let n = bytes.count
+        while start < n {
+            var end = start
+            // memchr is far faster than a byte loop on long lines.
+            if let p = memchrNewline(bytes, from: start) { end = p } else { end = n }
+            var stop = end
+            if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
+            var blank = true
+            for i in start..<stop where !(bytes[i] == 0x20 || bytes[i] == 0x09) { blank = false; break }
+            if !blank { try body(start..<stop, line) }
+            start = end + 1
+            line += 1
+        }
+    }
+
+    @inline(__always)
+    static func memchrNewline(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let hit = memchr(base + from, 0x0A, bytes.count - from) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    }
+}

@@ -1,0 +1,99 @@
+import SiftFormat
+import SiftTestSupport
+import Testing
+
+/// Logical equality (`==` compares doubles bitwise, so NaN and -0.0 must round-trip exactly).
+func sameValues(_ a: ColumnVector, _ b: ColumnVector) -> Bool { a == b }
+
+@Suite("Round trips")
+struct RoundTripTests {
+    static let seed: UInt64 = 0x51F7
+
+    @Test("every type, shape and null pattern round-trips with every codec",
+          arguments: ColumnType.allCases, Codec.allCases)
+    func roundTrip(type: ColumnType, codec: Codec) throws {
+        var gen = RandomColumns(seed: Self.seed &+ UInt64(type.rawValue) &* 31 &+ UInt64(codec.rawValue))
+        let dir = TemporaryDirectory()
+        for shape in ValueShape.allCases {
+            for nulls in NullPattern.allCases {
+                let count = 1 + Int(gen.rng.next() % 5000)
+                let column = gen.column(type, count: count, shape: shape, nulls: nulls)
+                let schema = try Schema([Field("v", type, nullable: true)])
+                var options = WriterOptions()
+                options.compression = Compression(codec)
+                options.pageRows = 1024
+                options.rowGroupRows = 3000
+                let path = dir.file("\(shape)-\(nulls).sift")
+                let writer = try SiftWriter(path: path, schema: schema, options: options)
+                try writer.write(RecordBatch(schema: schema, columns: [column]))
+                try writer.close()
+                let reader = try SiftReader(path: path)
+                var back = ColumnVector.empty(type)
+                for g in reader.metadata.rowGroups.indices { back.append(contentsOf: try reader.readColumn(rowGroup: g, column: 0)) }
+                #expect(sameValues(back, column), "seed \(Self.seed) type \(type) shape \(shape) nulls \(nulls) codec \(codec)")
+                _ = try reader.verify()
+            }
+        }
+    }
+
+    @Test("every allowed encoding can be forced and round-trips", arguments: ColumnType.allCases)
+    func forcedEncodings(type: ColumnType) throws {
+        var gen = RandomColumns(seed: Self.seed ^ UInt64(type.rawValue))
+        let dir = TemporaryDirectory()
+        for encoding in Encoding.allCases {
+            for nulls in [NullPattern.none, .alternating, .all] {
+                let column = gen.column(type, count: 2500, shape: .narrowRange, nulls: nulls)
+                let schema = try Schema([Field("v", type)])
+                var options = WriterOptions()
+                options.columnEncoding = ["v": encoding]
+                options.compression = .none
+                let path = dir.file("\(encoding)-\(nulls).sift")
+                let writer = try SiftWriter(path: path, schema: schema, options: options)
+                try writer.write(RecordBatch(schema: schema, columns: [column]))
+                try writer.close()
+                let reader = try SiftReader(path: path)
+                let back = try reader.readColumn(rowGroup: 0, column: 0)
+                #expect(sameValues(back, column), "type \(type) encoding \(encoding) nulls \(nulls)")
+                let used = Set(reader.metadata.rowGroups[0].columns[0].pages.map(\.encoding))
+                if type != .ipv6 && nulls != .all {
+                    // Forcing is honoured whenever the type allows the encoding.
+                    let allowed: Set<Encoding> = switch type {
+                    case .bool: [.plain, .runLength]
+                    case .float64: [.plain, .dictionary, .runLength]
+                    case .string, .binary: [.plain, .dictionary]
+                    default: Set(Encoding.allCases)
+                    }
+                    if allowed.contains(encoding) { #expect(used == [encoding], "type \(type) used \(used)") }
+                }
+            }
+        }
+    }
+
+    @Test("an empty file has a schema and no row groups")
+    func emptyFile() throws {
+        let dir = TemporaryDirectory()
+        let schema = try Schema([Field("a", .int32), Field("b", .string)])
+        let writer = try SiftWriter(path: dir.file("e.sift"), schema: schema)
+        try writer.close()
+        let reader = try SiftReader(path: dir.file("e.sift"))
+        #expect(reader.schema == schema)
+        #expect(reader.metadata.rowCount == 0)
+        #expect(reader.metadata.rowGroups.isEmpty)
+    }
+
+    @Test("the writer picks the smallest encoding for each shape")
+    func encodingChoice() throws {
+        let cases: [(ValueShape, Encoding)] = [(.sorted, .delta), (.runs, .runLength), (.narrowRange, .frameOfReference), (.lowCardinality, .dictionary)]
+        var gen = RandomColumns(seed: 7)
+        let dir = TemporaryDirectory()
+        for (shape, expected) in cases {
+            let column = gen.column(.int64, count: 8192, shape: shape, nulls: .none)
+            let schema = try Schema([Field("v", .int64)])
+            let writer = try SiftWriter(path: dir.file("\(shape).sift"), schema: schema)
+            try writer.write(RecordBatch(schema: schema, columns: [column]))
+            try writer.close()
+            let reader = try SiftReader(path: dir.file("\(shape).sift"))
+            #expect(reader.metadata.rowGroups[0].columns[0].pages[0].encoding == expected, "shape \(shape)")
+        }
+    }
+}
