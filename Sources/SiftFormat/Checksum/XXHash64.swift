@@ -21,7 +21,7 @@ public enum XXHash64 {
     }
 
     /// The XXH64 of two byte ranges as if concatenated (a page header's first 24 bytes and its body).
-    static func hash(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>, seed: UInt64 = 0) -> UInt64 {
         guard let state = XXH64_createState() else { fatalError("XXH64_createState failed: out of memory") }
         defer { XXH64_freeState(state) }
         XXH64_reset(state, seed)

@@ -3,9 +3,9 @@ import CZstd
 
 /// Compresses and decompresses page bodies. The only file that imports libzstd and liblz4; it
 /// turns their error codes into `FormatError`s.
-enum Compressor {
+package enum Compressor {
     /// Compresses `input`; the result is what a page stores.
-    static func compress(_ input: [UInt8], _ compression: Compression) -> [UInt8] {
+    package static func compress(_ input: [UInt8], _ compression: Compression) -> [UInt8] {
         switch compression.codec {
         case .none:
             return input

@@ -2,15 +2,15 @@
 /// the little-endian bit stream, where bit `k` is bit `k % 8` of byte `k / 8`. `n` values of
 /// width `w` take exactly `ceil(n*w/8)` bytes, so each block of 1024 values starts on a byte
 /// (indeed a 128-byte) boundary.
-enum BitPacking {
+package enum BitPacking {
     /// Bytes needed for `count` values of `width` bits.
-    static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) / 8 }
+    package static func byteCount(count: Int, width: Int) -> Int { (count * width + 7) / 8 }
 
     /// Bits needed to represent `v` (0 for 0).
-    static func bitsNeeded(_ v: UInt64) -> Int { 64 - v.leadingZeroBitCount }
+    package static func bitsNeeded(_ v: UInt64) -> Int { 64 - v.leadingZeroBitCount }
 
     /// Appends `values`, each masked to `width` bits, packed.
-    static func pack<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, width: Int, into out: inout ByteWriter) {
+    package static func pack<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, width: Int, into out: inout ByteWriter) {
         guard width > 0 else { return }
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
         var acc: UInt64 = 0
@@ -39,7 +39,7 @@ enum BitPacking {
     /// Unpacks `count` values of `width` bits from `bytes[range]` and adds `reference` to each
     /// (wrapping), writing them to `out`. `range` must hold at least `byteCount(count, width)`
     /// bytes; the caller checks.
-    static func unpack<T: FixedWidthInteger & UnsignedInteger>(
+    package static func unpack<T: FixedWidthInteger & UnsignedInteger>(
         _ bytes: [UInt8], _ range: Range<Int>, count: Int, width: Int, adding reference: T,
         into out: UnsafeMutableBufferPointer<T>
     ) {

@@ -16,9 +16,9 @@ public enum FileLayout {
     /// The minor version this library writes.
     public static let minorVersion: UInt8 = 0
 
-    static func header() -> [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
+    package static func header() -> [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
 
-    static func trailer(footerChecksum: UInt64, footerLength: UInt32) -> [UInt8] {
+    package static func trailer(footerChecksum: UInt64, footerLength: UInt32) -> [UInt8] {
         var w = ByteWriter(capacity: trailerSize)
         w.le(footerChecksum)
         w.le(footerLength)

@@ -9,6 +9,15 @@ public struct FileMetadata: Sendable, Equatable {
     /// The minor version of the format the file was written with.
     public var minorVersion: UInt8
 
+    package init(schema: Schema, rowCount: UInt64, rowGroups: [RowGroupMetadata], keyValues: [(String, String)], createdBy: String, minorVersion: UInt8) {
+        self.schema = schema
+        self.rowCount = rowCount
+        self.rowGroups = rowGroups
+        self.keyValues = keyValues
+        self.createdBy = createdBy
+        self.minorVersion = minorVersion
+    }
+
     public static func == (a: FileMetadata, b: FileMetadata) -> Bool {
         a.schema == b.schema && a.rowCount == b.rowCount && a.rowGroups == b.rowGroups
             && a.keyValues.elementsEqual(b.keyValues, by: ==) && a.createdBy == b.createdBy
@@ -19,6 +28,11 @@ public struct RowGroupMetadata: Sendable, Equatable {
     public var rowCount: UInt64
     /// One chunk per schema column, in schema order.
     public var columns: [ColumnChunkMetadata]
+
+    package init(rowCount: UInt64, columns: [ColumnChunkMetadata]) {
+        self.rowCount = rowCount
+        self.columns = columns
+    }
 }
 
 public struct ColumnChunkMetadata: Sendable, Equatable {
@@ -28,6 +42,13 @@ public struct ColumnChunkMetadata: Sendable, Equatable {
     public var length: UInt64
     public var statistics: Statistics
     public var pages: [PageMetadata]
+
+    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata]) {
+        self.offset = offset
+        self.length = length
+        self.statistics = statistics
+        self.pages = pages
+    }
 
     /// Sum of the pages' uncompressed body sizes plus their headers.
     public var uncompressedLength: UInt64 {
@@ -46,4 +67,14 @@ public struct PageMetadata: Sendable, Equatable {
     public var codec: Codec
     public var uncompressedSize: UInt32
     public var statistics: Statistics
+
+    package init(offset: UInt64, length: UInt32, rowCount: UInt32, encoding: Encoding, codec: Codec, uncompressedSize: UInt32, statistics: Statistics) {
+        self.offset = offset
+        self.length = length
+        self.rowCount = rowCount
+        self.encoding = encoding
+        self.codec = codec
+        self.uncompressedSize = uncompressedSize
+        self.statistics = statistics
+    }
 }

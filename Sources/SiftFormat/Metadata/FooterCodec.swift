@@ -1,8 +1,8 @@
 /// Writes and reads the footer messages of `spec/footer.proto` (`spec/format.md` §10.2).
-enum FooterCodec {
+package enum FooterCodec {
     // MARK: Writing
 
-    static func encode(_ m: FileMetadata) -> [UInt8] {
+    package static func encode(_ m: FileMetadata) -> [UInt8] {
         var w = WireWriter()
         for field in m.schema.fields {
             w.message(1) { c in

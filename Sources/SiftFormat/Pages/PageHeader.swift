@@ -11,10 +11,21 @@
 public struct PageHeader: Sendable, Equatable {
     public static let size = 32
 
+    package init(encoding: Encoding, codec: Codec, flags: UInt8, rowCount: UInt32, nullCount: UInt32, uncompressedSize: UInt32, storedSize: UInt32, checksum: UInt64) {
+        self.encoding = encoding
+        self.codec = codec
+        self.flags = flags
+        self.rowCount = rowCount
+        self.nullCount = nullCount
+        self.uncompressedSize = uncompressedSize
+        self.storedSize = storedSize
+        self.checksum = checksum
+    }
+
     /// Flag bit 0: the body starts with a validity bitmap.
-    static let hasValidity: UInt8 = 1
+    package static let hasValidity: UInt8 = 1
     /// Flag bit 1: an ipv6 page whose values are all IPv4-mapped, stored as 32-bit IPv4 values.
-    static let narrowIPv4: UInt8 = 2
+    package static let narrowIPv4: UInt8 = 2
 
     public var encoding: Encoding
     public var codec: Codec
@@ -26,7 +37,7 @@ public struct PageHeader: Sendable, Equatable {
     public var checksum: UInt64
 
     /// The first 24 bytes (everything the checksum covers).
-    func prefixBytes() -> [UInt8] {
+    package func prefixBytes() -> [UInt8] {
         var w = ByteWriter(capacity: 24)
         w.u8(encoding.rawValue)
         w.u8(codec.rawValue)

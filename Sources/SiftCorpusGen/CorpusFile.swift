@@ -1,0 +1,56 @@
+import Foundation
+import SiftFormat
+
+/// One conformance file and what a reader must make of it.
+struct CorpusEntry {
+    var name: String
+    var description: String
+    var bytes: [UInt8]
+    /// For valid files: the schema and rows a reader must return.
+    var schema: Schema?
+    var rows: [[String]]?
+    /// Encodings each column's pages must use (checks the file covers what it claims).
+    var encodings: [String: [String]]?
+    /// For invalid files: the error code (spec/format.md §12) a reader must report.
+    var error: String?
+
+    /// The expectation as JSON text. Rows are written in `sift cat`'s exact text forms, one row
+    /// per line, so values such as -0.0 keep their sign (a JSON library would print 0).
+    func expectation() throws -> String {
+        func text(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+        }
+        var parts = ["  \"file\": \(try text(name + ".sift"))", "  \"description\": \(try text(description))", "  \"valid\": \(error == nil)"]
+        if let error { parts.append("  \"error\": \(try text(error))") }
+        if let schema {
+            let cols = try schema.fields.map { f -> String in
+                var c: [String: Any] = ["name": f.name, "type": f.type.name, "nullable": f.nullable]
+                if f.hint != .none { c["hint"] = f.hint.name }
+                return "    " + (try text(c))
+            }
+            parts.append("  \"schema\": [\n" + cols.joined(separator: ",\n") + "\n  ]")
+        }
+        if let encodings { parts.append("  \"encodings\": \(try text(encodings))") }
+        if let rows {
+            parts.append("  \"row_count\": \(rows.count)")
+            parts.append("  \"rows\": [" + (rows.isEmpty ? "" : "\n" + rows.map { "    [" + $0.joined(separator: ", ") + "]" }.joined(separator: ",\n") + "\n  ") + "]")
+        }
+        return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+    }
+}
+
+/// Rows of a batch as JSON value texts in `sift cat`'s forms, with explicit nulls.
+func jsonRows(_ batches: [RecordBatch]) -> [[String]] {
+    var rows: [[String]] = []
+    for batch in batches {
+        for r in 0..<batch.rowCount {
+            rows.append(batch.columns.enumerated().map { c, column -> String in
+                if column.isNull(r) { return "null" }
+                var out: [UInt8] = []
+                RowFormatter.appendJSON(column, batch.schema.fields[c], r, to: &out)
+                return String(decoding: out, as: UTF8.self)
+            })
+        }
+    }
+    return rows
+}

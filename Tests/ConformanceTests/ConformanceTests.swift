@@ -1,0 +1,101 @@
+import Foundation
+import SiftFormat
+import SiftTestSupport
+import Testing
+
+/// Walks corpus/: every valid file must read back exactly as its JSON expectation says, every
+/// invalid file must fail with the expected error code. A new corpus file needs no new code.
+@Suite("Conformance corpus")
+struct ConformanceTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let path: String
+        var testDescription: String { String(path.split(separator: "/").suffix(3).joined(separator: "/")) }
+    }
+
+    static func cases(_ kind: String) -> [Case] {
+        var out: [Case] = []
+        let base = RepositoryPaths.corpus
+        guard let versions = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+        for version in versions.sorted() where version.hasPrefix("v") {
+            let folder = "\(base)/\(version)/\(kind)"
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            out += files.filter { $0.hasSuffix(".json") }.sorted().map { Case(path: "\(folder)/\($0)") }
+        }
+        return out
+    }
+
+    static func expectation(_ c: Case) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: c.path))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    static func siftPath(_ c: Case) -> String { String(c.path.dropLast(5)) + ".sift" }
+
+    @Test("the corpus has at least 15 invalid and 15 valid files")
+    func corpusSize() {
+        #expect(Self.cases("valid").count >= 15)
+        #expect(Self.cases("invalid").count >= 15)
+    }
+
+    @Test("valid files read back as expected", arguments: cases("valid"))
+    func valid(_ c: Case) throws {
+        let expected = try Self.expectation(c)
+        let reader = try SiftReader(path: Self.siftPath(c))
+        _ = try reader.verify()
+
+        let schema = expected["schema"] as! [[String: Any]]
+        #expect(reader.schema.fields.count == schema.count)
+        for (field, e) in zip(reader.schema.fields, schema) {
+            #expect(field.name == e["name"] as? String)
+            #expect(field.type.name == e["type"] as? String)
+            #expect(field.nullable == e["nullable"] as? Bool)
+            #expect(field.hint.name == (e["hint"] as? String ?? "none"))
+        }
+
+        let rows = expected["rows"] as! [[Any]]
+        #expect(reader.metadata.rowCount == UInt64(rows.count))
+        var actual: [[Any]] = []
+        for batch in try reader.readBatches() {
+            for r in 0..<batch.rowCount {
+                actual.append(batch.columns.enumerated().map { i, col -> Any in
+                    if col.isNull(r) { return NSNull() }
+                    var out: [UInt8] = []
+                    RowFormatter.appendJSON(col, batch.schema.fields[i], r, to: &out)
+                    return (try? JSONSerialization.jsonObject(with: Data(out), options: [.fragmentsAllowed])) ?? NSNull()
+                })
+            }
+        }
+        #expect(actual.count == rows.count)
+        // Compare as canonical JSON text, which sidesteps Foundation's bridging of bools and numbers.
+        func canonical(_ row: [Any]) -> String {
+            String(decoding: try! JSONSerialization.data(withJSONObject: row, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+        }
+        for (i, (a, e)) in zip(actual, rows).enumerated() where canonical(a) != canonical(e) {
+            Issue.record("row \(i): read \(canonical(a)), expected \(canonical(e))")
+            break
+        }
+
+        if let encodings = expected["encodings"] as? [String: [String]] {
+            for (name, wanted) in encodings {
+                let c = try #require(reader.schema.index(of: name))
+                let used = Set(reader.metadata.rowGroups.flatMap { $0.columns[c].pages.map(\.encoding.description) })
+                #expect(used == Set(wanted), "column \(name)")
+            }
+        }
+    }
+
+    @Test("invalid files fail with the expected error", arguments: cases("invalid"))
+    func invalid(_ c: Case) throws {
+        let expected = try Self.expectation(c)
+        let code = try #require(expected["error"] as? String)
+        do {
+            let reader = try SiftReader(path: Self.siftPath(c))
+            _ = try reader.verify()
+            _ = try reader.readBatches()
+            Issue.record("\(c.testDescription) was accepted; expected \(code)")
+        } catch let error as FormatError {
+            #expect(error.code.rawValue == code, "\(error)")
+            #expect(error.file != nil, "the error names the file: \(error)")
+        }
+    }
+}
