@@ -62,6 +62,12 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `sift` binary as a user would (write, cat, inspect, verify).
+        .testTarget(
+            name: "SiftCommandTests",
+            dependencies: ["SiftCommand", "SiftFormat", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["SiftFormat", "SiftTestSupport"],

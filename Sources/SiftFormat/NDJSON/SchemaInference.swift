@@ -6,7 +6,7 @@
 /// | only integers that fit in 64 bits               | int64                            |
 /// | integers and other numbers                      | float64                          |
 /// | only strings that are IPv4 dotted quads         | ipv4                             |
-/// | only IPv4 or IPv6 strings (canonical text)      | ipv6 (IPv4 held IPv4-mapped)     |
+/// | only IPv4 or IPv6 strings (any RFC 4291 form)    | ipv6 (IPv4 held IPv4-mapped)     |
 /// | only ISO-8601 timestamps                        | timestamp                        |
 /// | only other strings                              | string                           |
 /// | objects, arrays, or a mix of kinds              | string with hint json (JSON text)|
@@ -66,7 +66,7 @@ public struct SchemaInference {
                 let text = escaped ? try JSONLineParser.unescape(bytes, r) : Array(UnsafeBufferPointer(rebasing: bytes[r]))
                 if columns[c].allIPv4 || columns[c].allIP {
                     if TextForms.parseIPv4(text) == nil { columns[c].allIPv4 = false }
-                    if !columns[c].allIPv4 && TextForms.parseIP(text, canonicalOnly: true) == nil { columns[c].allIP = false }
+                    if !columns[c].allIPv4 && TextForms.parseIP(text) == nil { columns[c].allIP = false }
                 }
                 if columns[c].allTimestamp && TextForms.parseTimestamp(text) == nil { columns[c].allTimestamp = false }
             }

@@ -16,8 +16,11 @@ extension SiftReader {
         guard Array(head[0..<4]) == FileLayout.magic else {
             throw FormatError(.badMagic, "not a Sift file: it does not start with \"SIFT\"", file: name, offset: 0)
         }
-        guard head[4] == FileLayout.majorVersion, head[6] == 0, head[7] == 0 else {
-            throw FormatError(.unsupportedVersion, "header says version \(head[4]).\(head[5])", file: name, offset: 4)
+        guard head[4] == FileLayout.majorVersion, head[5] == metadata.minorVersion else {
+            throw FormatError(.unsupportedVersion, "header says version \(head[4]).\(head[5]), the trailer \(FileLayout.majorVersion).\(metadata.minorVersion)", file: name, offset: 4)
+        }
+        guard head[6] == 0, head[7] == 0 else {
+            throw FormatError(.malformedFooter, "reserved header bytes are not zero", file: name, offset: 6)
         }
         var report = VerifyReport(rowGroups: metadata.rowGroups.count, rows: metadata.rowCount, bytes: source.size)
         for (g, group) in metadata.rowGroups.enumerated() {

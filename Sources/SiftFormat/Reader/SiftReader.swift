@@ -43,6 +43,9 @@ public final class SiftReader: Sendable {
         }
         let major = trailer[12]
         let minor = trailer[13]
+        guard trailer[14] == 0, trailer[15] == 0 else {
+            throw FormatError(.malformedFooter, "reserved trailer bytes are not zero", file: name, offset: trailerOffset + 14)
+        }
         guard major == FileLayout.majorVersion else {
             throw FormatError(.unsupportedVersion, "format version \(major).\(minor); this reader reads major version \(FileLayout.majorVersion)", file: name, offset: trailerOffset + 12)
         }

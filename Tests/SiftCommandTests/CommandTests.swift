@@ -1,0 +1,140 @@
+import Foundation
+import SiftFormat
+import SiftTestSupport
+import Testing
+
+@Suite("sift command")
+struct CommandTests {
+    @Test("write + cat round-trip a 100k-line generated connection log byte for byte")
+    func generatedRoundTrip() throws {
+        let dir = TemporaryDirectory()
+        let gen = try SiftProcess.run(["gen", "conn", "--rows", "100000", "--seed", "42", "--output", dir.file("conn.ndjson")])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let write = try SiftProcess.run(["write", "--input", dir.file("conn.ndjson"), "--output", dir.file("conn.sift"), "--row-group-rows", "30000"])
+        #expect(write.status == 0, "\(write.stderr)")
+        let cat = try SiftProcess.run(["cat", dir.file("conn.sift")])
+        #expect(cat.status == 0)
+        let input = Array(FileManager.default.contents(atPath: dir.file("conn.ndjson"))!)
+        #expect(cat.stdout.count == input.count)
+        #expect(cat.stdout == input, "cat output differs from the NDJSON written")
+        let verify = try SiftProcess.run(["verify", dir.file("conn.sift")])
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
+    static let realSamples: [String] = {
+        let base = RepositoryPaths.corpus + "/real"
+        return ["zeek", "suricata"].flatMap { sub in
+            ((try? FileManager.default.contentsOfDirectory(atPath: "\(base)/\(sub)")) ?? [])
+                .filter { $0.hasSuffix(".json") && !$0.hasPrefix("hassanabad") }  // hassanabad files are JSON arrays
+                .sorted().map { "\(base)/\(sub)/\($0)" }
+        }
+    }()
+
+    @Test("the real Zeek and Suricata samples round-trip through write and cat", arguments: realSamples)
+    func realSampleRoundTrip(_ path: String) throws {
+        let dir = TemporaryDirectory()
+        let write = try SiftProcess.run(["write", "--input", path, "--output", dir.file("x.sift"), "--emit-schema", dir.file("schema.json")])
+        #expect(write.status == 0, "\(write.stderr)")
+        let cat = try SiftProcess.run(["cat", dir.file("x.sift")])
+        #expect(cat.status == 0, "\(cat.stderr)")
+        let input = try parseLines(Array(FileManager.default.contents(atPath: path)!))
+        let output = try parseLines(cat.stdout)
+        #expect(input.count == output.count)
+        for (i, (a, b)) in zip(input, output).enumerated() {
+            if let difference = sameRecord(a, b) {
+                Issue.record("\(path) record \(i + 1): \(difference)")
+                break
+            }
+        }
+        // IP fields really became IP columns (the point of a security format).
+        let schema = String(decoding: FileManager.default.contents(atPath: dir.file("schema.json"))!, as: UTF8.self)
+        if path.contains("zat-conn") { #expect(schema.contains("\"id.orig_h\", \"type\": \"ipv4\"")) }
+        if path.contains("surevego") { #expect(schema.contains("\"src_ip\", \"type\": \"ipv4\"") || schema.contains("\"src_ip\", \"type\": \"ipv6\"")) }
+    }
+
+    @Test("a bad line fails the command with its line number and field, and writes no file")
+    func badLineFails() throws {
+        let dir = TemporaryDirectory()
+        let text = "{\"a\":1,\"ip\":\"10.0.0.1\"}\n{\"a\":2,\"ip\":\"10.0.0.2\"}\n{\"a\":3,\"ip\":\"10.0.0.300\"}\n{\"a\":4 \"ip\":\"x\"}\n"
+        try text.write(toFile: dir.file("in.ndjson"), atomically: true, encoding: .utf8)
+        try "{\"columns\":[{\"name\":\"a\",\"type\":\"int32\"},{\"name\":\"ip\",\"type\":\"ipv4\"}]}".write(toFile: dir.file("schema.json"), atomically: true, encoding: .utf8)
+        let r = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("out.sift"), "--schema", dir.file("schema.json")])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("line 3") && r.stderr.contains("\"ip\"") && r.stderr.contains("not an IPv4 address"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out.sift")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains(".tmp-") }, "no temporary file is left behind")
+    }
+
+    @Test("--rejects keeps good lines and lists each bad one with its reason; counts add up")
+    func rejectsFile() throws {
+        let dir = TemporaryDirectory()
+        let text = "{\"a\":1}\nnot json\n{\"a\":2}\n{\"a\":\"x\"}\n\n{\"a\":3,}\n{\"a\":4}\n"
+        try text.write(toFile: dir.file("in.ndjson"), atomically: true, encoding: .utf8)
+        try "{\"columns\":[{\"name\":\"a\",\"type\":\"int64\"}]}".write(toFile: dir.file("schema.json"), atomically: true, encoding: .utf8)
+        let r = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("out.sift"), "--schema", dir.file("schema.json"), "--rejects", dir.file("rejects.ndjson")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("wrote 3 rows") && r.stderr.contains("3 lines rejected"), "\(r.stderr)")
+        let rejects = try parseLines(Array(FileManager.default.contents(atPath: dir.file("rejects.ndjson"))!))
+        #expect(rejects.map { $0["line"] as? Int } == [2, 4, 6])
+        #expect(rejects[0]["text"] as? String == "not json")
+        #expect(rejects[1]["field"] as? String == "a")
+        #expect((rejects[1]["reason"] as? String)?.contains("expected int64") == true)
+        let cat = try SiftProcess.run(["cat", dir.file("out.sift")])
+        #expect(cat.stdoutText == "{\"a\":1}\n{\"a\":2}\n{\"a\":4}\n")
+    }
+
+    @Test("inferred types: IPs, timestamps, numbers, nested JSON and mixed kinds")
+    func inference() throws {
+        let dir = TemporaryDirectory()
+        let text = """
+        {"ts":"2026-08-01T10:00:00.5+02:00","v4":"10.0.0.1","mix":"10.0.0.1","n":1,"f":1,"nested":{"a":[1,2]},"odd":1,"dom":"evil.example"}
+        {"ts":"2026-08-01T10:00:01Z","v4":"192.168.0.1","mix":"2001:db8::1","n":2,"f":2.5,"nested":[],"odd":"one","query":"x.example"}
+
+        """
+        try text.write(toFile: dir.file("in.ndjson"), atomically: true, encoding: .utf8)
+        let r = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("o.sift"), "--emit-schema", dir.file("s.json")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let schema = try SchemaFile.parse(Array(FileManager.default.contents(atPath: dir.file("s.json"))!), file: "s.json")
+        let types = Dictionary(uniqueKeysWithValues: schema.fields.map { ($0.name, "\($0.type.name)/\($0.hint.name)") })
+        #expect(types == ["ts": "timestamp/none", "v4": "ipv4/none", "mix": "ipv6/none", "n": "int64/none", "f": "float64/none",
+                          "nested": "string/json", "odd": "string/json", "dom": "string/none", "query": "string/domain"])
+        let cat = try SiftProcess.run(["cat", dir.file("o.sift")])
+        #expect(cat.stdoutText.hasPrefix("{\"ts\":\"2026-08-01T08:00:00.500000Z\",\"v4\":\"10.0.0.1\",\"mix\":\"10.0.0.1\",\"n\":1,\"f\":1.0,\"nested\":{\"a\":[1,2]},\"odd\":1,"), "\(cat.stdoutText)")
+        #expect(cat.stdoutText.contains("\"odd\":\"one\""))
+    }
+
+    @Test("inspect --json and verify report structure; verify names the corrupt page's column and row group")
+    func inspectAndVerify() throws {
+        let dir = TemporaryDirectory()
+        _ = try SiftProcess.run(["gen", "conn", "--rows", "5000", "--output", dir.file("c.ndjson")])
+        _ = try SiftProcess.run(["write", "--input", dir.file("c.ndjson"), "--output", dir.file("c.sift"), "--compression", "lz4", "--row-group-rows", "2000"])
+        let inspect = try SiftProcess.run(["inspect", dir.file("c.sift"), "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(inspect.stdout)) as! [String: Any]
+        #expect(object["row_count"] as? Int == 5000)
+        #expect((object["row_groups"] as? [Any])?.count == 3)
+        let text = try SiftProcess.run(["inspect", dir.file("c.sift"), "--pages"])
+        #expect(text.stdoutText.contains("lz4") && text.stdoutText.contains("page 0"))
+
+        let reader = try SiftReader(path: dir.file("c.sift"))
+        let chunk = reader.metadata.rowGroups[1].columns[4]  // dst_ip in row group 1
+        var bytes = Array(FileManager.default.contents(atPath: dir.file("c.sift"))!)
+        bytes[Int(chunk.offset) + 40] ^= 0x10
+        FileManager.default.createFile(atPath: dir.file("bad.sift"), contents: Data(bytes))
+        let verify = try SiftProcess.run(["verify", dir.file("bad.sift")])
+        #expect(verify.status == 1)
+        #expect(verify.stderr.contains("row group 1") && verify.stderr.contains("column 'dst_ip'") && verify.stderr.contains("page_checksum_mismatch"), "\(verify.stderr)")
+    }
+
+    @Test("cat prints CSV and tables, projects columns and limits rows")
+    func catFormats() throws {
+        let dir = TemporaryDirectory()
+        try "{\"a\":1,\"b\":\"x,y\"}\n{\"a\":2,\"b\":\"say \\\"hi\\\"\"}\n{\"a\":3}\n".write(toFile: dir.file("in.ndjson"), atomically: true, encoding: .utf8)
+        _ = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("o.sift")])
+        let csv = try SiftProcess.run(["cat", dir.file("o.sift"), "--format", "csv"])
+        #expect(csv.stdoutText == "a,b\n1,\"x,y\"\n2,\"say \"\"hi\"\"\"\n3,\n")
+        let table = try SiftProcess.run(["cat", dir.file("o.sift"), "--format", "table", "--columns", "b", "--limit", "1"])
+        #expect(table.stdoutText == "b  \n---\nx,y\n")
+        let bad = try SiftProcess.run(["cat", dir.file("o.sift"), "--columns", "zzz"])
+        #expect(bad.status != 0 && bad.stderr.contains("no column 'zzz'"))
+    }
+}
