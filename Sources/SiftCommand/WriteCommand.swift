@@ -44,6 +44,9 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "Rows per page (the zone-map granularity); a multiple of 1024 is best.")
     var pageRows: Int = 8192
 
+    @Option(name: .long, help: "Force an encoding for a column, as COLUMN=ENCODING (plain, dictionary, for, delta, rle); repeatable.")
+    var encoding: [String] = []
+
     @Option(name: .long, help: "Write rejected lines here (NDJSON) instead of failing on the first.")
     var rejects: String?
 
@@ -55,6 +58,13 @@ struct Write: ParsableCommand {
         options.compression = Compression(codec, level: zstdLevel)
         options.rowGroupRows = rowGroupRows
         options.pageRows = pageRows
+        for spec in encoding {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let e = Encoding(name: parts[1]) else {
+                throw ValidationError("--encoding takes COLUMN=ENCODING with ENCODING one of plain, dictionary, for, delta, rle; got '\(spec)'")
+            }
+            options.columnEncoding[parts[0]] = e
+        }
         let data = try readInput(input)
         let inputName = input == "-" ? "<stdin>" : input
 

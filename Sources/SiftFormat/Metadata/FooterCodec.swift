@@ -74,8 +74,12 @@ package enum FooterCodec {
                 var kv = r.sub(range)
                 var key = "", val = ""
                 while let (n, v) = try kv.next() {
-                    if case .bytes(let rr) = v, n == 1 { key = try kv.string(rr, "metadata key") }
-                    if case .bytes(let rr) = v, n == 2 { val = try kv.string(rr, "metadata value") }
+                    switch (n, v) {
+                    case (1, .bytes(let rr)): key = try kv.string(rr, "metadata key")
+                    case (2, .bytes(let rr)): val = try kv.string(rr, "metadata value")
+                    case (1...2, _): throw FormatError(.malformedFooter, "key/value field \(n) has the wrong wire type", offset: kv.r.fileOffset)
+                    default: continue
+                    }
                 }
                 keyValues.append((key, val))
             case (5, .bytes(let range)): createdBy = try r.string(range, "created_by")
@@ -142,6 +146,7 @@ package enum FooterCodec {
             case (2, .varint(let x)): typeID = x
             case (3, .varint(let x)): nullable = x != 0
             case (4, .varint(let x)): hintID = x
+            case (1...4, _): throw FormatError(.malformedFooter, "column field \(n) has the wrong wire type", offset: start)
             default: continue
             }
         }
@@ -162,6 +167,7 @@ package enum FooterCodec {
             switch (n, v) {
             case (1, .varint(let x)): rowCount = x
             case (2, .bytes(let r)): chunks.append(try decodeChunk(m.sub(r)))
+            case (1...2, _): throw FormatError(.malformedFooter, "row group field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
@@ -177,6 +183,7 @@ package enum FooterCodec {
             case (2, .varint(let x)): chunk.length = x
             case (3, .bytes(let r)): chunk.statistics = try decodeStatistics(m.sub(r))
             case (4, .bytes(let r)): chunk.pages.append(try decodePage(m.sub(r)))
+            case (1...4, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
@@ -197,6 +204,7 @@ package enum FooterCodec {
             case (5, .varint(let x)): codec = x
             case (6, .varint(let x)): size = x
             case (7, .bytes(let r)): stats = try decodeStatistics(m.sub(r))
+            case (1...7, _): throw FormatError(.malformedFooter, "page field \(n) has the wrong wire type", offset: start)
             default: continue
             }
         }
@@ -223,6 +231,7 @@ package enum FooterCodec {
             case (4, .varint(let x)): s.minExact = x == 0
             case (5, .varint(let x)): s.maxExact = x == 0
             case (6, .varint(let x)): s.distinctCount = x
+            case (1...6, _): throw FormatError(.malformedFooter, "statistics field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
