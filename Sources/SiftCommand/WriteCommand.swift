@@ -65,68 +65,45 @@ struct Write: ParsableCommand {
             }
             options.columnEncoding[parts[0]] = e
         }
-        let data = try readInput(input)
         let inputName = input == "-" ? "<stdin>" : input
-
-        var rejected: [LineError] = []
-        var rejectedLines = Set<Int>()
-        var rowsWritten = 0
-        var written = false
-        try data.withUnsafeBufferPointer { buf in
-            let fileSchema: Schema
-            if let schemaPath = schema {
-                fileSchema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
-            } else {
-                var inference = SchemaInference()
-                try NDJSONLines.forEach(buf) { range, line in
-                    do { try inference.observe(buf, range) } catch let e as JSONSyntaxError {
-                        let error = LineError(line: line, field: nil, column: e.column, reason: e.message)
-                        guard rejects != nil else { throw CommandFailure("\(inputName): \(error)") }
-                        rejected.append(error)
-                        rejectedLines.insert(line)
-                    }
-                }
-                fileSchema = try inference.schema()
-            }
-            if let emitSchema {
-                try SchemaFile.render(fileSchema).write(toFile: emitSchema, atomically: true, encoding: .utf8)
-            }
-            let writer = try SiftWriter(path: output, schema: fileSchema, options: options)
-            var builder = NDJSONBatchBuilder(schema: fileSchema)
-            try NDJSONLines.forEach(buf) { range, line in
-                guard !rejectedLines.contains(line) else { return }
-                do throws(LineError) { try builder.append(buf, range, line: line) } catch {
-                    guard rejects != nil else { throw CommandFailure("\(inputName): \(error)") }
-                    rejected.append(error)
-                    return
-                }
-                if builder.rowCount == options.rowGroupRows {
-                    rowsWritten += builder.rowCount
-                    try writer.write(builder.takeBatch())
-                }
-            }
-            rowsWritten += builder.rowCount
-            try writer.write(builder.takeBatch())
-            try writer.close()
-            written = true
+        var importer = NDJSONImport(options: options)
+        if let schemaPath = schema {
+            importer.schema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
         }
-        guard written else { return }
+        // Files are mapped, not copied; standard input is read whole.
+        let mapped: MappedFile? = input == "-" ? nil : try MappedFile(path: input)
+        let stdinBytes: [UInt8] = input == "-" ? try readInput("-") : []
+        var rejected: [LineError] = []
+        let summary = try { () throws -> NDJSONImport.Summary in
+            let body = { (bytes: UnsafeBufferPointer<UInt8>) throws -> NDJSONImport.Summary in
+                do {
+                    return try importer.run(bytes, output: output, reject: rejects == nil ? nil : { rejected.append($0) })
+                } catch let error as LineError {
+                    throw CommandFailure("\(inputName): \(error)")
+                }
+            }
+            if let mapped { return try mapped.withBytes(body) }
+            return try stdinBytes.withUnsafeBufferPointer(body)
+        }()
+        if let emitSchema {
+            try SchemaFile.render(summary.schema).write(toFile: emitSchema, atomically: true, encoding: .utf8)
+        }
+        let inputSize = UInt64(mapped?.count ?? stdinBytes.count)
         if let rejects {
-            try writeRejects(rejected, data: data, to: rejects)
+            let write = { (bytes: UnsafeBufferPointer<UInt8>) throws in try writeRejects(rejected, input: bytes, to: rejects) }
+            if let mapped { try mapped.withBytes(write) } else { try stdinBytes.withUnsafeBufferPointer(write) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? UInt64) ?? 0
-        var summary = "wrote \(rowsWritten) rows to \(output) (\(formatBytes(size)), from \(formatBytes(UInt64(data.count))) of NDJSON)"
-        if rejects != nil { summary += "; \(rejected.count) lines rejected to \(rejects!)" }
-        printError(summary)
+        var summaryText = "wrote \(summary.rowsWritten) rows to \(output) (\(formatBytes(size)), from \(formatBytes(inputSize)) of NDJSON)"
+        if let rejects { summaryText += "; \(summary.rejected) lines rejected to \(rejects)" }
+        printError(summaryText)
     }
 
     /// Each rejected line as `{"line": N, "byte": B, "field": F, "reason": R, "text": T}`.
-    func writeRejects(_ errors: [LineError], data: [UInt8], to path: String) throws {
+    func writeRejects(_ errors: [LineError], input: UnsafeBufferPointer<UInt8>, to path: String) throws {
         var lineRanges: [Int: Range<Int>] = [:]
         let wanted = Set(errors.map(\.line))
-        data.withUnsafeBufferPointer { buf in
-            NDJSONLines.forEach(buf) { range, line in if wanted.contains(line) { lineRanges[line] = range } }
-        }
+        NDJSONLines.forEach(input) { range, line in if wanted.contains(line) { lineRanges[line] = range } }
         var out: [UInt8] = []
         for e in errors.sorted(by: { $0.line < $1.line }) {
             out += Array("{\"line\":\(e.line)".utf8)
@@ -135,7 +112,7 @@ struct Write: ParsableCommand {
             out += Array(",\"reason\":".utf8)
             TextForms.appendJSONString(Array(e.reason.utf8), to: &out)
             out += Array(",\"text\":".utf8)
-            TextForms.appendJSONString(lineRanges[e.line].map { Array(data[$0]) } ?? [], to: &out)
+            TextForms.appendJSONString(lineRanges[e.line].map { Array(input[$0]) } ?? [], to: &out)
             out += Array("}\n".utf8)
         }
         guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {

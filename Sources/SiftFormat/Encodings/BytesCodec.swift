@@ -1,57 +1,38 @@
 /// Encoders and decoders of string and binary values: PLAIN (offsets + bytes) and DICTIONARY
 /// (`spec/format.md` §6.1, §6.6).
 enum BytesCodec {
-    static func sizes(_ values: VarBytes, allowed: [Encoding]) -> [(Encoding, Int)] {
+    /// Sizes of the allowed encodings; the dictionary, when built, is returned for reuse.
+    static func sizes(_ values: VarBytes, allowed: [Encoding]) -> ([(Encoding, Int)], BytesDictionary?) {
         let n = values.count
         var result: [(Encoding, Int)] = []
+        var dictionary: BytesDictionary?
         for encoding in allowed {
             switch encoding {
             case .plain:
                 result.append((.plain, 4 * (n + 1) + values.bytes.count))
             case .dictionary:
-                var seen = Set<ArraySlice<UInt8>>()
-                var entryBytes = 0
-                let limit = min(n / 2 + 1, FormatLimits.maxDictionaryEntries)
-                var tooMany = false
-                for i in 0..<n where seen.insert(values[i]).inserted {
-                    entryBytes += values[i].count
-                    if seen.count > limit { tooMany = true; break }
-                }
-                if !tooMany {
-                    let k = seen.count
-                    let w = BitPacking.bitsNeeded(UInt64(max(k, 1) - 1))
-                    result.append((.dictionary, 4 + 4 * (k + 1) + entryBytes + 1 + BitPacking.byteCount(count: n, width: w)))
+                if let d = BytesDictionary(values, limit: min(n / 2 + 1, FormatLimits.maxDictionaryEntries)) {
+                    dictionary = d
+                    result.append((.dictionary, d.encodedSize))
                 }
             default:
                 break
             }
         }
-        return result
+        return (result, dictionary)
     }
 
-    static func encode(_ values: VarBytes, _ encoding: Encoding, into out: inout ByteWriter) {
+    static func encode(_ values: VarBytes, _ encoding: Encoding, dictionary: BytesDictionary? = nil, into out: inout ByteWriter) {
         switch encoding {
         case .plain:
             encodePlain(values, into: &out)
         case .dictionary:
-            var index: [ArraySlice<UInt8>: UInt32] = [:]
-            var entries = VarBytes()
-            var codes = [UInt32]()
-            codes.reserveCapacity(values.count)
-            for i in 0..<values.count {
-                let v = values[i]
-                if let code = index[v] { codes.append(code) } else {
-                    let code = UInt32(entries.count)
-                    index[v] = code
-                    entries.append(v)
-                    codes.append(code)
-                }
-            }
-            out.le(UInt32(entries.count))
-            encodePlain(entries, into: &out)
-            let w = BitPacking.bitsNeeded(UInt64(max(entries.count, 1) - 1))
+            let d = dictionary ?? BytesDictionary(values, limit: Int.max)!
+            out.le(UInt32(d.entries.count))
+            encodePlain(d.entries, into: &out)
+            let w = BitPacking.bitsNeeded(UInt64(max(d.entries.count, 1) - 1))
             out.u8(UInt8(w))
-            codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
+            d.codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
         default:
             preconditionFailure("\(encoding) is not allowed for strings")
         }

@@ -43,6 +43,27 @@ struct ColumnBuilder {
         }
     }
 
+    /// Appends raw bytes of a string or binary value straight from the input.
+    mutating func appendBytes(_ value: Slice<UnsafeBufferPointer<UInt8>>) {
+        validity.append(true)
+        bytes.append(value)
+    }
+
+    /// Takes back the last value (a row that failed half way).
+    mutating func removeLast() {
+        if !validity[validity.count - 1] { nulls -= 1 }
+        validity.removeLast()
+        switch type {
+        case .bool: bools.removeLast()
+        case .int32, .int64, .timestamp: i64s.removeLast()
+        case .uint32, .ipv4: u32s.removeLast()
+        case .uint16: u16s.removeLast()
+        case .float64: f64s.removeLast()
+        case .string, .binary: bytes.removeLast()
+        case .ipv6: ip6s.removeLast()
+        }
+    }
+
     /// The column so far, and a fresh builder.
     mutating func take() -> ColumnVector {
         let valid = nulls > 0 ? validity : nil

@@ -32,138 +32,36 @@ public struct JSONLineParser {
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
         field: (_ key: Range<Int>, _ keyEscaped: Bool, _ value: JSONFieldValue) throws -> Void
     ) throws {
-        var p = range.lowerBound
-        let end = range.upperBound
-        let start = range.lowerBound
-        func fail(_ message: String, _ at: Int) -> JSONSyntaxError { JSONSyntaxError(message: message, column: at - start) }
-        @inline(__always) func skipSpace() {
-            while p < end, bytes[p] == 0x20 || bytes[p] == 0x09 || bytes[p] == 0x0D || bytes[p] == 0x0A { p += 1 }
-        }
-        func parseString() throws -> (Range<Int>, Bool) {
-            // p at the opening quote.
-            p += 1
-            let s = p
-            var escaped = false
-            while p < end {
-                let c = bytes[p]
-                if c == 0x22 { defer { p += 1 }; return (s..<p, escaped) }
-                if c == 0x5C {
-                    escaped = true
-                    p += 1
-                    guard p < end else { break }
-                    switch bytes[p] {
-                    case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: p += 1
-                    case 0x75:
-                        guard p + 4 < end, (1...4).allSatisfy({ isHex(bytes[p + $0]) }) else { throw fail("bad \\u escape", p) }
-                        p += 5
-                    default: throw fail("bad escape \\\(Character(UnicodeScalar(bytes[p])))", p)
-                    }
-                    continue
-                }
-                if c < 0x20 { throw fail("control character in a string", p) }
-                p += 1
-            }
-            throw fail("unterminated string", s - 1)
-        }
-        func skipValue(depth: Int) throws -> JSONFieldValue {
-            skipSpace()
-            guard p < end else { throw fail("expected a value", p) }
-            let c = bytes[p]
-            switch c {
-            case 0x22:
-                let (r, e) = try parseString()
-                return .string(r, escaped: e)
-            case 0x7B, 0x5B:
-                guard depth < 128 else { throw fail("nesting deeper than 128", p) }
-                let s = p
-                let close: UInt8 = c == 0x7B ? 0x7D : 0x5D
-                p += 1
-                skipSpace()
-                if p < end, bytes[p] == close { p += 1; return .nested(s..<p) }
-                while true {
-                    if c == 0x7B {
-                        skipSpace()
-                        guard p < end, bytes[p] == 0x22 else { throw fail("expected a key", p) }
-                        _ = try parseString()
-                        skipSpace()
-                        guard p < end, bytes[p] == 0x3A else { throw fail("expected ':'", p) }
-                        p += 1
-                    }
-                    _ = try skipValue(depth: depth + 1)
-                    skipSpace()
-                    guard p < end else { throw fail("unterminated \(c == 0x7B ? "object" : "array")", s) }
-                    if bytes[p] == 0x2C { p += 1; continue }
-                    if bytes[p] == close { p += 1; return .nested(s..<p) }
-                    throw fail("expected ',' or '\(Character(UnicodeScalar(close)))'", p)
-                }
-            case 0x74:
-                try literal("true", fail)
-                return .bool(true)
-            case 0x66:
-                try literal("false", fail)
-                return .bool(false)
-            case 0x6E:
-                try literal("null", fail)
-                return .null
-            case 0x2D, 0x30...0x39:
-                let s = p
-                var integer = true
-                if bytes[p] == 0x2D { p += 1 }
-                guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
-                if bytes[p] == 0x30 { p += 1 } else { while p < end, isDigit(bytes[p]) { p += 1 } }
-                if p < end, bytes[p] == 0x2E {
-                    integer = false
-                    p += 1
-                    guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
-                    while p < end, isDigit(bytes[p]) { p += 1 }
-                }
-                if p < end, bytes[p] == 0x65 || bytes[p] == 0x45 {
-                    integer = false
-                    p += 1
-                    if p < end, bytes[p] == 0x2B || bytes[p] == 0x2D { p += 1 }
-                    guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
-                    while p < end, isDigit(bytes[p]) { p += 1 }
-                }
-                return .number(s..<p, integer: integer)
-            default:
-                throw fail("unexpected character '\(Character(UnicodeScalar(c)))'", p)
-            }
-        }
-        func literal(_ word: StaticString, _ fail: (String, Int) -> JSONSyntaxError) throws {
-            let n = word.utf8CodeUnitCount
-            guard p + n <= end else { throw fail("bad literal", p) }
-            for i in 0..<n where bytes[p + i] != word.utf8Start[i] { throw fail("bad literal", p) }
-            p += n
-        }
-
-        skipSpace()
-        guard p < end, bytes[p] == 0x7B else { throw fail("a line must hold a JSON object", p) }
-        p += 1
-        skipSpace()
-        if p < end, bytes[p] == 0x7D {
-            p += 1
+        var c = JSONCursor(bytes: bytes, p: range.lowerBound, end: range.upperBound, start: range.lowerBound)
+        c.skipSpace()
+        guard c.p < c.end, bytes[c.p] == 0x7B else { throw c.fail("a line must hold a JSON object", c.p) }
+        c.p += 1
+        c.skipSpace()
+        if c.p < c.end, bytes[c.p] == 0x7D {
+            c.p += 1
         } else {
             while true {
-                skipSpace()
-                guard p < end, bytes[p] == 0x22 else { throw fail("expected a key", p) }
-                let (key, keyEscaped) = try parseString()
-                skipSpace()
-                guard p < end, bytes[p] == 0x3A else { throw fail("expected ':' after a key", p) }
-                p += 1
-                let valueStart = p
-                let value = try skipValue(depth: 1)
+                c.skipSpace()
+                guard c.p < c.end, bytes[c.p] == 0x22 else { throw c.fail("expected a key", c.p) }
+                let (key, keyEscaped) = try c.parseString()
+                c.skipSpace()
+                guard c.p < c.end, bytes[c.p] == 0x3A else { throw c.fail("expected ':' after a key", c.p) }
+                c.p += 1
+                c.skipSpace()
+                let valueStart = c.p
+                let value = try c.parseValue(depth: 1)
                 do { try field(key, keyEscaped, value) } catch let error as JSONSyntaxError {
-                    throw JSONSyntaxError(message: error.message, column: valueStart - start)
+                    throw JSONSyntaxError(message: error.message, column: valueStart - range.lowerBound)
                 }
-                skipSpace()
-                guard p < end else { throw fail("unterminated object", range.lowerBound) }
-                if bytes[p] == 0x2C { p += 1; continue }
-                if bytes[p] == 0x7D { p += 1; break }
-                throw fail("expected ',' or '}'", p)
+                c.skipSpace()
+                guard c.p < c.end else { throw c.fail("unterminated object", range.lowerBound) }
+                if bytes[c.p] == 0x2C { c.p += 1; continue }
+                if bytes[c.p] == 0x7D { c.p += 1; break }
+                throw c.fail("expected ',' or '}'", c.p)
             }
         }
-        skipSpace()
-        guard p == end else { throw fail("text after the object", p) }
+        c.skipSpace()
+        guard c.p == c.end else { throw c.fail("text after the object", c.p) }
     }
 
     /// Decodes a string's escapes into UTF-8 bytes (surrogate pairs joined; lone surrogates are
@@ -207,6 +105,141 @@ public struct JSONLineParser {
             }
         }
         return out
+    }
+}
+
+/// The parser's position in one line. A struct with mutating methods (not closures over a local
+/// variable), so the compiler checks exclusive access statically and the hot loop carries no
+/// runtime access tracking.
+struct JSONCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var p: Int
+    let end: Int
+    let start: Int
+
+    func fail(_ message: String, _ at: Int) -> JSONSyntaxError { JSONSyntaxError(message: message, column: at - start) }
+
+    @inline(__always)
+    mutating func skipSpace() {
+        while p < end {
+            let c = bytes[p]
+            guard c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A else { return }
+            p += 1
+        }
+    }
+
+    /// A string starting at the opening quote; returns the range inside the quotes.
+    mutating func parseString() throws -> (Range<Int>, Bool) {
+        p += 1
+        let s = p
+        var escaped = false
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while p < end {
+            // Skip 8 plain bytes at a time (SWAR): stop at a word holding '"', '\\' or a
+            // control character; the byte loop below handles it.
+            while p + 8 <= end {
+                let v = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                let q = v ^ 0x2222_2222_2222_2222
+                let e = v ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((q &- 0x0101_0101_0101_0101) & ~q) | ((e &- 0x0101_0101_0101_0101) & ~e) | ((v &- 0x2020_2020_2020_2020) & ~v)
+                if special & 0x8080_8080_8080_8080 != 0 { break }
+                p += 8
+            }
+            guard p < end else { break }
+            let c = bytes[p]
+            if c == 0x22 {
+                p += 1
+                return (s..<(p - 1), escaped)
+            }
+            if c == 0x5C {
+                escaped = true
+                p += 1
+                guard p < end else { break }
+                switch bytes[p] {
+                case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: p += 1
+                case 0x75:
+                    guard p + 4 < end, isHex(bytes[p + 1]), isHex(bytes[p + 2]), isHex(bytes[p + 3]), isHex(bytes[p + 4]) else { throw fail("bad \\u escape", p) }
+                    p += 5
+                default: throw fail("bad escape \\\(Character(UnicodeScalar(bytes[p])))", p)
+                }
+                continue
+            }
+            if c < 0x20 { throw fail("control character in a string", p) }
+            p += 1
+        }
+        throw fail("unterminated string", s - 1)
+    }
+
+    mutating func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        guard p + n <= end else { throw fail("bad literal", p) }
+        for i in 0..<n where bytes[p + i] != word.utf8Start[i] { throw fail("bad literal", p) }
+        p += n
+    }
+
+    mutating func parseValue(depth: Int) throws -> JSONFieldValue {
+        skipSpace()
+        guard p < end else { throw fail("expected a value", p) }
+        let c = bytes[p]
+        switch c {
+        case 0x22:
+            let (r, e) = try parseString()
+            return .string(r, escaped: e)
+        case 0x7B, 0x5B:
+            guard depth < 128 else { throw fail("nesting deeper than 128", p) }
+            let s = p
+            let close: UInt8 = c == 0x7B ? 0x7D : 0x5D
+            p += 1
+            skipSpace()
+            if p < end, bytes[p] == close { p += 1; return .nested(s..<p) }
+            while true {
+                if c == 0x7B {
+                    skipSpace()
+                    guard p < end, bytes[p] == 0x22 else { throw fail("expected a key", p) }
+                    _ = try parseString()
+                    skipSpace()
+                    guard p < end, bytes[p] == 0x3A else { throw fail("expected ':'", p) }
+                    p += 1
+                }
+                _ = try parseValue(depth: depth + 1)
+                skipSpace()
+                guard p < end else { throw fail("unterminated \(c == 0x7B ? "object" : "array")", s) }
+                if bytes[p] == 0x2C { p += 1; continue }
+                if bytes[p] == close { p += 1; return .nested(s..<p) }
+                throw fail("expected ',' or '\(Character(UnicodeScalar(close)))'", p)
+            }
+        case 0x74:
+            try literal("true")
+            return .bool(true)
+        case 0x66:
+            try literal("false")
+            return .bool(false)
+        case 0x6E:
+            try literal("null")
+            return .null
+        case 0x2D, 0x30...0x39:
+            let s = p
+            var integer = true
+            if bytes[p] == 0x2D { p += 1 }
+            guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
+            if bytes[p] == 0x30 { p += 1 } else { while p < end, isDigit(bytes[p]) { p += 1 } }
+            if p < end, bytes[p] == 0x2E {
+                integer = false
+                p += 1
+                guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
+                while p < end, isDigit(bytes[p]) { p += 1 }
+            }
+            if p < end, bytes[p] == 0x65 || bytes[p] == 0x45 {
+                integer = false
+                p += 1
+                if p < end, bytes[p] == 0x2B || bytes[p] == 0x2D { p += 1 }
+                guard p < end, isDigit(bytes[p]) else { throw fail("bad number", s) }
+                while p < end, isDigit(bytes[p]) { p += 1 }
+            }
+            return .number(s..<p, integer: integer)
+        default:
+            throw fail("unexpected character '\(Character(UnicodeScalar(c)))'", p)
+        }
     }
 }
 

@@ -32,14 +32,12 @@ public struct NDJSONBatchBuilder {
     private var index: [String: Int] = [:]
     /// The key order of the previous line, for a fast path that skips hashing.
     private var lastKeys: [(key: [UInt8], column: Int)] = []
-    private var rowValues: [ParsedValue?]
     private var rowSeen: [Bool]
 
     public init(schema: Schema) {
         self.schema = schema
         builders = schema.fields.map { ColumnBuilder(type: $0.type) }
         for (i, f) in schema.fields.enumerated() { index[f.name] = i }
-        rowValues = Array(repeating: nil, count: schema.fields.count)
         rowSeen = Array(repeating: false, count: schema.fields.count)
     }
 
@@ -47,14 +45,14 @@ public struct NDJSONBatchBuilder {
 
     /// Adds the object in `bytes[range]`, which is line `line` of its input.
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int) throws(LineError) {
-        for i in rowSeen.indices { rowSeen[i] = false; rowValues[i] = nil }
+        for i in rowSeen.indices { rowSeen[i] = false }
         var keyPosition = 0
         var currentField: String?
         do {
             try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
                 // Fast path: the same key as at this position in the previous line.
                 let c: Int
-                if !keyEscaped, keyPosition < lastKeys.count, lastKeys[keyPosition].key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[keyRange])) {
+                if !keyEscaped, keyPosition < lastKeys.count, sameBytes(lastKeys[keyPosition].key, bytes, keyRange) {
                     c = lastKeys[keyPosition].column
                 } else {
                     let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
@@ -67,23 +65,33 @@ public struct NDJSONBatchBuilder {
                     }
                 }
                 keyPosition += 1
-                let field = schema.fields[c]
-                currentField = field.name
-                guard !rowSeen[c] else { throw JSONSyntaxError(message: "duplicate key", column: 0) }
+                guard !rowSeen[c] else {
+                    currentField = schema.fields[c].name
+                    throw JSONSyntaxError(message: "duplicate key", column: 0)
+                }
+                do {
+                    try Self.append(value, bytes, schema.fields[c], to: &builders[c])
+                } catch {
+                    currentField = schema.fields[c].name
+                    throw error
+                }
                 rowSeen[c] = true
-                rowValues[c] = try Self.convert(value, bytes, field)
             }
-        } catch let error as JSONSyntaxError {
-            throw LineError(line: line, field: currentField, column: error.column, reason: error.message)
+            for (c, field) in schema.fields.enumerated() where !rowSeen[c] {
+                guard field.nullable else {
+                    currentField = field.name
+                    throw JSONSyntaxError(message: "missing or null, but the column is not nullable", column: -1)
+                }
+            }
         } catch {
+            // All or nothing: take back what this line added.
+            for c in builders.indices where rowSeen[c] { builders[c].removeLast() }
+            if let e = error as? JSONSyntaxError {
+                throw LineError(line: line, field: currentField, column: e.column >= 0 ? e.column : nil, reason: e.message)
+            }
             throw LineError(line: line, field: currentField, column: nil, reason: "\(error)")
         }
-        for (c, field) in schema.fields.enumerated() where rowValues[c] == nil && !field.nullable {
-            throw LineError(line: line, field: field.name, column: nil, reason: "missing or null, but the column is not nullable")
-        }
-        for c in builders.indices {
-            if let v = rowValues[c] { builders[c].append(v) } else { builders[c].appendNull() }
-        }
+        for c in builders.indices where !rowSeen[c] { builders[c].appendNull() }
     }
 
     /// The rows added so far as a batch; the builder starts empty again.
@@ -93,20 +101,44 @@ public struct NDJSONBatchBuilder {
         return try! RecordBatch(schema: schema, columns: columns)
     }
 
-    static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field) throws -> ParsedValue? {
+    /// Converts one JSON value to the field's type and appends it (a null appends a null, and
+    /// fails for a non-nullable field).
+    static func append(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field, to builder: inout ColumnBuilder) throws {
         func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0) }
-        func text(_ r: Range<Int>, _ escaped: Bool) throws -> [UInt8] {
-            escaped ? try JSONLineParser.unescape(b, r) : Array(UnsafeBufferPointer(rebasing: b[r]))
+        if case .null = value {
+            guard field.nullable else { throw fail("null, but the column is not nullable") }
+            builder.appendNull()
+            return
         }
-        if case .null = value { return nil }
         if field.hint == .json {
             // JSON columns keep each value's exact text (strings with their quotes).
             switch value {
-            case .nested(let r), .number(let r, _): return .bytes(Array(UnsafeBufferPointer(rebasing: b[r])))
-            case .string(let r, _): return .bytes(Array(UnsafeBufferPointer(rebasing: b[(r.lowerBound - 1)..<(r.upperBound + 1)])))
-            case .bool(let v): return .bytes(Array((v ? "true" : "false").utf8))
-            case .null: return nil
+            case .nested(let r), .number(let r, _): builder.appendBytes(b[r])
+            case .string(let r, _): builder.appendBytes(b[(r.lowerBound - 1)..<(r.upperBound + 1)])
+            case .bool(let v): builder.append(.bytes(Array((v ? "true" : "false").utf8)))
+            case .null: builder.appendNull()
             }
+            return
+        }
+        switch (field.type, value) {
+        case (.string, .string(let r, let escaped)):
+            if escaped {
+                let t = try JSONLineParser.unescape(b, r)
+                guard UTF8Validation.isValid(t) else { throw fail("string is not valid UTF-8") }
+                builder.append(.bytes(t))
+            } else {
+                guard UTF8Validation.isValid(b[r]) else { throw fail("string is not valid UTF-8") }
+                builder.appendBytes(b[r])
+            }
+        default:
+            builder.append(try convert(value, b, field))
+        }
+    }
+
+    static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field) throws -> ParsedValue {
+        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0) }
+        func text(_ r: Range<Int>, _ escaped: Bool) throws -> [UInt8] {
+            escaped ? try JSONLineParser.unescape(b, r) : Array(UnsafeBufferPointer(rebasing: b[r]))
         }
         switch (field.type, value) {
         case (.bool, .bool(let v)): return .bool(v)
@@ -129,25 +161,24 @@ public struct NDJSONBatchBuilder {
             default: throw fail("expected a number, got the string \"\(t)\"")
             }
         case (.timestamp, .string(let r, let e)):
-            guard let v = TextForms.parseTimestamp(try text(r, e)) else { throw fail("not an ISO-8601 timestamp") }
+            let parsed = e ? TextForms.parseTimestamp(try text(r, e)) : TextForms.parseTimestamp(b[r])
+            guard let v = parsed else { throw fail("not an ISO-8601 timestamp") }
             return .int(v)
         case (.timestamp, .number(let r, _)):
             // Epoch seconds, as Zeek writes them.
             let seconds = NumberParsing.double(b, r)
             guard seconds.isFinite, abs(seconds) < 9.2e12 else { throw fail("epoch seconds out of range") }
             return .int(Int64((seconds * 1_000_000).rounded()))
-        case (.string, .string(let r, let e)):
-            let t = try text(r, e)
-            guard UTF8Validation.isValid(t) else { throw fail("string is not valid UTF-8") }
-            return .bytes(t)
         case (.binary, .string(let r, let e)):
             guard let v = TextForms.decodeBase64(try text(r, e)) else { throw fail("binary values must be base64 strings") }
             return .bytes(v)
         case (.ipv4, .string(let r, let e)):
-            guard let v = TextForms.parseIPv4(try text(r, e)) else { throw fail("not an IPv4 address") }
+            let parsed = e ? TextForms.parseIPv4(try text(r, e)) : TextForms.parseIPv4(b[r])
+            guard let v = parsed else { throw fail("not an IPv4 address") }
             return .uint(UInt64(v))
         case (.ipv6, .string(let r, let e)):
-            guard let v = TextForms.parseIP(try text(r, e)) else { throw fail("not an IP address") }
+            let parsed = e ? TextForms.parseIP(try text(r, e)) : TextForms.parseIP(b[r])
+            guard let v = parsed else { throw fail("not an IP address") }
             return .ip(v)
         default:
             throw fail("expected \(field.type), got \(Self.kindName(value))")

@@ -33,3 +33,10 @@ public enum NDJSONLines {
         return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 }
+
+/// Whether `key` equals `bytes[range]` (memcmp, for the key-order fast path).
+@inline(__always)
+func sameBytes(_ key: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    guard key.count == range.count else { return false }
+    return key.withUnsafeBytes { k in k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress! + range.lowerBound, k.count) == 0 }
+}

@@ -36,6 +36,10 @@ public struct SchemaInference {
 
     private(set) var columns: [Column] = []
     private var index: [String: Int] = [:]
+    /// The key order of the previous line, so most keys are found without hashing.
+    private var lastKeys: [(key: [UInt8], column: Int)] = []
+    /// The line each column was last seen on, to find duplicate keys without a set per line.
+    private var seenOnLine: [Int] = []
     public private(set) var lines = 0
 
     public init() {}
@@ -43,17 +47,28 @@ public struct SchemaInference {
     /// Records one object's keys and value kinds. Throws `JSONSyntaxError` for bad JSON.
     public mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws {
         lines += 1
-        var seen = Set<Int>()
+        let line = lines
+        var keyPosition = 0
         try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
-            let name = keyEscaped ? String(decoding: try JSONLineParser.unescape(bytes, keyRange), as: UTF8.self)
-                                  : String(decoding: UnsafeBufferPointer(rebasing: bytes[keyRange]), as: UTF8.self)
             let c: Int
-            if let i = index[name] { c = i } else {
-                c = columns.count
-                index[name] = c
-                columns.append(Column(name: name))
+            if !keyEscaped, keyPosition < lastKeys.count, sameBytes(lastKeys[keyPosition].key, bytes, keyRange) {
+                c = lastKeys[keyPosition].column
+            } else {
+                let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
+                let name = String(decoding: keyBytes, as: UTF8.self)
+                if let i = index[name] { c = i } else {
+                    c = columns.count
+                    index[name] = c
+                    columns.append(Column(name: name))
+                    seenOnLine.append(0)
+                }
+                if !keyEscaped {
+                    if keyPosition < lastKeys.count { lastKeys[keyPosition] = (keyBytes, c) } else { lastKeys.append((keyBytes, c)) }
+                }
             }
-            guard seen.insert(c).inserted else { throw JSONSyntaxError(message: "duplicate key \"\(name)\"", column: 0) }
+            keyPosition += 1
+            guard seenOnLine[c] != line else { throw JSONSyntaxError(message: "duplicate key \"\(columns[c].name)\"", column: 0) }
+            seenOnLine[c] = line
             switch value {
             case .null: columns[c].kinds.insert(.null)
             case .bool: columns[c].kinds.insert(.bool)
@@ -63,14 +78,44 @@ public struct SchemaInference {
             case .nested: columns[c].kinds.insert(.nested)
             case .string(let r, let escaped):
                 columns[c].kinds.insert(.string)
-                let text = escaped ? try JSONLineParser.unescape(bytes, r) : Array(UnsafeBufferPointer(rebasing: bytes[r]))
-                if columns[c].allIPv4 || columns[c].allIP {
-                    if TextForms.parseIPv4(text) == nil { columns[c].allIPv4 = false }
-                    if !columns[c].allIPv4 && TextForms.parseIP(text) == nil { columns[c].allIP = false }
+                if columns[c].allIPv4 || columns[c].allIP || columns[c].allTimestamp {
+                    if escaped {
+                        classify(try JSONLineParser.unescape(bytes, r)[...], column: c)
+                    } else {
+                        classify(UnsafeBufferPointer(rebasing: bytes[r])[...], column: c)
+                    }
                 }
-                if columns[c].allTimestamp && TextForms.parseTimestamp(text) == nil { columns[c].allTimestamp = false }
             }
         }
+    }
+
+    /// Folds in what another inference (over a later part of the input) saw. Columns keep the
+    /// order in which the whole input first shows them.
+    public mutating func merge(_ other: SchemaInference) {
+        lines += other.lines
+        for column in other.columns {
+            if let i = index[column.name] {
+                columns[i].kinds.formUnion(column.kinds)
+                columns[i].allIPv4 = columns[i].allIPv4 && column.allIPv4
+                columns[i].allIP = columns[i].allIP && column.allIP
+                columns[i].allTimestamp = columns[i].allTimestamp && column.allTimestamp
+            } else {
+                index[column.name] = columns.count
+                columns.append(column)
+                seenOnLine.append(0)
+            }
+        }
+    }
+
+    /// Narrows what a string column can be from one of its values.
+    private mutating func classify<C: Collection>(_ text: C, column c: Int) where C.Element == UInt8 {
+        if columns[c].allIPv4 || columns[c].allIP {
+            if TextForms.parseIPv4(text) == nil {
+                columns[c].allIPv4 = false
+                if TextForms.parseIP(text) == nil { columns[c].allIP = false }
+            }
+        }
+        if columns[c].allTimestamp && TextForms.parseTimestamp(text) == nil { columns[c].allTimestamp = false }
     }
 
     static let domainNames: Set<String> = ["query", "domain", "host", "hostname", "server_name", "rrname", "sni", "dns.rrname", "http.hostname", "tls.sni", "dns.query"]

@@ -129,7 +129,11 @@ public enum TextForms {
     /// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]` into microseconds
     /// since the epoch, UTC. A missing zone means UTC. Fractions past microseconds must be zero.
     public static func parseTimestamp<C: Collection>(_ text: C) -> Int64? where C.Element == UInt8 {
-        let s = Array(text)
+        if let r = text.withContiguousStorageIfAvailable({ parseTimestamp(buffer: $0) }) { return r }
+        return Array(text).withUnsafeBufferPointer { parseTimestamp(buffer: $0) }
+    }
+
+    static func parseTimestamp(buffer s: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard s.count >= 19 else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0

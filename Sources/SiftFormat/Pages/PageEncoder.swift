@@ -13,13 +13,15 @@ enum PageEncoder {
         let (physical, narrow) = PhysicalValues.from(column)
         let allowed = Encoding.allowed(for: field.type, narrow: narrow)
         let encoding: Encoding
+        var dictionary: BytesDictionary?
         if let forced, allowed.contains(forced) {
             encoding = forced
         } else {
             // Smallest wins; ties go to the earlier entry of `allowed`, which lists the
             // cheapest to scan first.
-            let sizes = physical.sizes(allowed: allowed)
+            let (sizes, built) = physical.sizes(allowed: allowed)
             encoding = sizes.min { $0.1 < $1.1 }?.0 ?? .plain
+            dictionary = built
         }
 
         var body = ByteWriter()
@@ -28,7 +30,7 @@ enum PageEncoder {
             flags |= PageHeader.hasValidity
             for word in validity.words { body.le(word) }
         }
-        physical.encode(encoding, into: &body)
+        physical.encode(encoding, dictionary: dictionary, into: &body)
 
         let stored = Compressor.compress(body.bytes, compression)
         var header = PageHeader(

@@ -38,25 +38,31 @@ enum PhysicalValues {
         }
     }
 
-    func sizes(allowed: [Encoding]) -> [(Encoding, Int)] {
+    /// Sizes of the allowed encodings, plus a string dictionary to reuse when one was built.
+    func sizes(allowed: [Encoding]) -> ([(Encoding, Int)], BytesDictionary?) {
+        if case .bytes(let v) = self { return BytesCodec.sizes(v, allowed: allowed) }
+        return (integerSizes(allowed: allowed), nil)
+    }
+
+    private func integerSizes(allowed: [Encoding]) -> [(Encoding, Int)] {
         switch self {
         case .bits(let v): BoolCodec.sizes(v, allowed: allowed)
         case .u16(let v): IntegerCodec<UInt16>.sizes(v, signed: false, allowed: allowed)
         case .u32(let v, let s): IntegerCodec<UInt32>.sizes(v, signed: s, allowed: allowed)
         case .u64(let v, let s): IntegerCodec<UInt64>.sizes(v, signed: s, allowed: allowed)
         case .wide(let v): WideAddressCodec.sizes(v, allowed: allowed)
-        case .bytes(let v): BytesCodec.sizes(v, allowed: allowed)
+        case .bytes: []
         }
     }
 
-    func encode(_ encoding: Encoding, into out: inout ByteWriter) {
+    func encode(_ encoding: Encoding, dictionary: BytesDictionary?, into out: inout ByteWriter) {
         switch self {
         case .bits(let v): BoolCodec.encode(v, encoding, into: &out)
         case .u16(let v): IntegerCodec<UInt16>.encode(v, encoding, signed: false, into: &out)
         case .u32(let v, let s): IntegerCodec<UInt32>.encode(v, encoding, signed: s, into: &out)
         case .u64(let v, let s): IntegerCodec<UInt64>.encode(v, encoding, signed: s, into: &out)
         case .wide(let v): WideAddressCodec.encode(v, encoding, into: &out)
-        case .bytes(let v): BytesCodec.encode(v, encoding, into: &out)
+        case .bytes(let v): BytesCodec.encode(v, encoding, dictionary: dictionary, into: &out)
         }
     }
 }

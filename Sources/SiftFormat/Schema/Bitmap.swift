@@ -40,6 +40,14 @@ public struct Bitmap: Sendable, Equatable {
         if bit { self[count - 1] = true }
     }
 
+    /// Removes the last bit.
+    public mutating func removeLast() {
+        precondition(count > 0)
+        self[count - 1] = false
+        count -= 1
+        if count & 63 == 0 { words.removeLast() }
+    }
+
     /// Bits `range`, as a new bitmap starting at bit 0.
     public func slice(_ range: Range<Int>) -> Bitmap {
         var out = Bitmap(count: range.count, value: false)

@@ -35,6 +35,13 @@ public struct VarBytes: Sendable, Equatable {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// Removes the last value.
+    public mutating func removeLast() {
+        precondition(count > 0)
+        offsets.removeLast()
+        bytes.removeSubrange(Int(offsets[offsets.count - 1])...)
+    }
+
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + values)
         bytes.reserveCapacity(bytes.count + byteCount)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Writes a Sift file: row groups of pages, then the footer and trailer (`spec/format.md` §2).
 ///
 /// ```swift
@@ -51,8 +53,8 @@ public final class SiftWriter {
     /// Writes the last row group, the footer and the trailer, and moves the file into place.
     public func close() throws(FormatError) {
         precondition(!closed, "close twice")
-        closed = true
         if pendingRows > 0 { try flushRowGroup() }
+        closed = true
         let metadata = FileMetadata(schema: schema, rowCount: totalRows, rowGroups: rowGroups,
                                     keyValues: options.keyValues, createdBy: options.createdBy,
                                     minorVersion: FileLayout.minorVersion)
@@ -65,36 +67,77 @@ public final class SiftWriter {
         try output.commit()
     }
 
-    private func flushRowGroup() throws(FormatError) {
-        var chunks: [ColumnChunkMetadata] = []
-        for (c, field) in schema.fields.enumerated() {
-            let column = pending[c]
-            let compression = options.columnCompression[field.name] ?? options.compression
-            let forced = options.columnEncoding[field.name]
-            let chunkStart = output.offset
-            var pages: [PageMetadata] = []
-            var stats: Statistics?
-            for range in pageRanges(column) {
-                var encoded = PageEncoder.encode(column.slice(range), field: field, compression: compression, encoding: forced)
-                guard encoded.metadata.uncompressedSize <= UInt32(FormatLimits.maxPageBytes), encoded.bytes.count - PageHeader.size <= FormatLimits.maxPageBytes else {
-                    throw FormatError(.limitExceeded, "a page would exceed \(FormatLimits.maxPageBytes) bytes (a single value too large?)", file: output.path, rowGroup: rowGroups.count, column: field.name)
-                }
-                encoded.metadata.offset = output.offset
-                try output.write(encoded.bytes)
-                stats = stats.map { $0.merged(with: encoded.metadata.statistics, type: field.type) } ?? encoded.metadata.statistics
-                pages.append(encoded.metadata)
-            }
-            chunks.append(ColumnChunkMetadata(offset: chunkStart, length: output.offset - chunkStart, statistics: stats ?? Statistics(), pages: pages))
+    /// Appends a row group encoded with ``encodeRowGroup(_:schema:options:)``, typically on
+    /// another thread. Row groups appear in the file in the order they are appended.
+    public func append(_ group: EncodedRowGroup) throws(FormatError) {
+        precondition(!closed, "append after close")
+        precondition(pendingRows == 0, "append while rows are buffered: call write() or append(), not both")
+        let base = output.offset
+        try output.write(group.bytes)
+        var metadata = group.metadata
+        for c in metadata.columns.indices {
+            metadata.columns[c].offset += base
+            for p in metadata.columns[c].pages.indices { metadata.columns[c].pages[p].offset += base }
         }
-        rowGroups.append(RowGroupMetadata(rowCount: UInt64(pendingRows), columns: chunks))
-        totalRows += UInt64(pendingRows)
+        rowGroups.append(metadata)
+        totalRows += metadata.rowCount
+    }
+
+    private func flushRowGroup() throws(FormatError) {
+        let batch: RecordBatch
+        do { batch = try RecordBatch(schema: schema, columns: pending) } catch { throw error.located(file: output.path) }
+        let group: EncodedRowGroup
+        do { group = try Self.encodeRowGroup(batch, options: options) } catch {
+            throw error.located(file: output.path, rowGroup: rowGroups.count)
+        }
         pendingRows = 0
         pending = schema.fields.map { ColumnVector.empty($0.type) }
+        try append(group)
+    }
+
+    /// Encodes a batch as one row group in memory, its columns in parallel. Thread-safe: any
+    /// number of row groups can be encoded at once and appended in order.
+    public static func encodeRowGroup(_ batch: RecordBatch, options: WriterOptions) throws(FormatError) -> EncodedRowGroup {
+        let fields = batch.schema.fields
+        let results = ParallelResults<Result<([UInt8], [PageMetadata], Statistics), FormatError>>(count: fields.count)
+        DispatchQueue.concurrentPerform(iterations: fields.count) { c in
+            results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
+        }
+        var bytes: [UInt8] = []
+        var chunks: [ColumnChunkMetadata] = []
+        for c in fields.indices {
+            let (chunkBytes, pages, stats) = try results[c]!.get()
+            let start = UInt64(bytes.count)
+            chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats,
+                                              pages: pages.map { var p = $0; p.offset += start; return p }))
+            bytes += chunkBytes
+        }
+        return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks))
+    }
+
+    /// One column chunk: its bytes, its pages (offsets relative to the chunk) and statistics.
+    static func encodeChunk(_ column: ColumnVector, field: Field, options: WriterOptions) throws(FormatError) -> ([UInt8], [PageMetadata], Statistics) {
+        let compression = options.columnCompression[field.name] ?? options.compression
+        let forced = options.columnEncoding[field.name]
+        var bytes: [UInt8] = []
+        var pages: [PageMetadata] = []
+        var stats: Statistics?
+        for range in pageRanges(column, options: options) {
+            var encoded = PageEncoder.encode(range.count == column.count ? column : column.slice(range), field: field, compression: compression, encoding: forced)
+            guard encoded.metadata.uncompressedSize <= UInt32(FormatLimits.maxPageBytes), encoded.bytes.count - PageHeader.size <= FormatLimits.maxPageBytes else {
+                throw FormatError(.limitExceeded, "a page would exceed \(FormatLimits.maxPageBytes) bytes (a single value too large?)", column: field.name)
+            }
+            encoded.metadata.offset = UInt64(bytes.count)
+            bytes += encoded.bytes
+            stats = stats.map { $0.merged(with: encoded.metadata.statistics, type: field.type) } ?? encoded.metadata.statistics
+            pages.append(encoded.metadata)
+        }
+        return (bytes, pages, stats ?? Statistics())
     }
 
     /// Cuts a column into pages of `pageRows` rows, earlier for variable-width values past
     /// `pageBytes`.
-    private func pageRanges(_ column: ColumnVector) -> [Range<Int>] {
+    static func pageRanges(_ column: ColumnVector, options: WriterOptions) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = 0
         let n = column.count
@@ -115,5 +158,31 @@ public final class SiftWriter {
             }
         }
         return ranges
+    }
+}
+
+/// A row group encoded in memory, not yet placed in a file: offsets are relative to `bytes`.
+public struct EncodedRowGroup: Sendable {
+    public var bytes: [UInt8]
+    public var metadata: RowGroupMetadata
+}
+
+/// Slots written by parallel workers, each to its own index, and read after they all finish.
+final class ParallelResults<T>: @unchecked Sendable {
+    // Safety: concurrentPerform gives each iteration a distinct index, so no slot is written
+    // twice, and results are read only after concurrentPerform has returned. The storage is a
+    // fixed allocation, so writers never touch shared array bookkeeping.
+    private let slots: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        if let base = slots.baseAddress { base.deinitialize(count: slots.count) }
+        slots.deallocate()
+    }
+    subscript(i: Int) -> T? {
+        get { slots[i] }
+        set { slots[i] = newValue }
     }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import Dispatch
+
+/// Converts NDJSON into a Sift file: schema inference (unless a schema is given), conversion and
+/// encoding, on all cores. The input is cut into chunks of `rowGroupRows` lines, each of which
+/// becomes one row group; chunks are parsed and encoded in parallel, a few at a time (so memory
+/// stays bounded), and appended in input order.
+///
+/// ```swift
+/// let summary = try NDJSONImport(options: options).run(bytes, output: "conn.sift") { error in
+///     rejects.append(error)   // pass nil instead to stop at the first bad line
+/// }
+/// ```
+public struct NDJSONImport {
+    public var options: WriterOptions
+    /// The schema to use; inferred from the whole input when nil.
+    public var schema: Schema?
+    /// Chunks processed at once; by default two per core.
+    public var parallelChunks: Int
+
+    public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
+        self.options = options
+        self.schema = schema
+        parallelChunks = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    public struct Summary: Sendable {
+        public var schema: Schema
+        /// Lines that held a record (blank lines are not counted).
+        public var lines: Int
+        public var rowsWritten: Int
+        public var rejected: Int
+    }
+
+    /// A line boundary: the byte offset where a chunk starts and the 1-based number of its first line.
+    struct Chunk {
+        var bytes: Range<Int>
+        var firstLine: Int
+    }
+
+    /// Runs the import. `reject` is called, in input order, with every line that is not valid
+    /// JSON or does not fit the schema, and the line is left out; when `reject` is nil the first
+    /// such line is thrown instead. Nothing is written under `output` unless the import succeeds.
+    public func run(_ input: UnsafeBufferPointer<UInt8>, output: String, reject: ((LineError) -> Void)?) throws -> Summary {
+        let shared = ReadOnlyBytes(buffer: input)
+        let chunks = Self.chunks(input, linesPerChunk: options.rowGroupRows)
+
+        // 1. The schema: inferred per chunk in parallel, merged in order.
+        let schema: Schema
+        if let given = self.schema {
+            schema = given
+        } else {
+            let partial = ParallelResults<(SchemaInference, [LineError])>(count: chunks.count)
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+                var inference = SchemaInference()
+                var errors: [LineError] = []
+                var line = chunks[i].firstLine
+                let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
+                NDJSONLines.forEach(chunk) { range, offset in
+                    line = chunks[i].firstLine + offset - 1
+                    do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
+                        errors.append(LineError(line: line, field: nil, column: e.column, reason: e.message))
+                    } catch {
+                        errors.append(LineError(line: line, field: nil, column: nil, reason: "\(error)"))
+                    }
+                }
+                partial[i] = (inference, errors)
+            }
+            var merged = SchemaInference()
+            for i in chunks.indices {
+                let (inference, errors) = partial[i]!
+                // Bad lines are reported by the conversion below; without a reject handler,
+                // fail now, before any work is wasted.
+                if let first = errors.first, reject == nil { throw first }
+                merged.merge(inference)
+            }
+            schema = try merged.schema()
+        }
+
+        // 2. Convert and encode chunks, a window at a time, and append them in order.
+        let writer = try SiftWriter(path: output, schema: schema, options: options)
+        var lines = 0, rows = 0, rejected = 0
+        var start = 0
+        while start < chunks.count {
+            let window = start..<min(chunks.count, start + parallelChunks)
+            let results = ParallelResults<Result<(EncodedRowGroup?, Int, [LineError]), Error>>(count: window.count)
+            let options = self.options
+            DispatchQueue.concurrentPerform(iterations: window.count) { k in
+                let chunk = chunks[window.lowerBound + k]
+                results[k] = Result {
+                    var builder = NDJSONBatchBuilder(schema: schema)
+                    var errors: [LineError] = []
+                    var count = 0
+                    let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])
+                    NDJSONLines.forEach(bytes) { range, offset in
+                        count += 1
+                        do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
+                    }
+                    let batch = builder.takeBatch()
+                    let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
+                    return (group, count, errors)
+                }
+            }
+            for k in window.indices {
+                let (group, count, errors) = try results[k - window.lowerBound]!.get()
+                for error in errors {
+                    guard let reject else { throw error }
+                    reject(error)
+                }
+                lines += count
+                rejected += errors.count
+                if let group {
+                    rows += Int(group.metadata.rowCount)
+                    try writer.append(group)
+                }
+            }
+            start = window.upperBound
+        }
+        try writer.close()
+        return Summary(schema: schema, lines: lines, rowsWritten: rows, rejected: rejected)
+    }
+
+    /// Cuts the input at line ends into chunks of `linesPerChunk` non-blank lines.
+    static func chunks(_ input: UnsafeBufferPointer<UInt8>, linesPerChunk: Int) -> [Chunk] {
+        var chunks: [Chunk] = []
+        var chunkStart = 0
+        var chunkFirstLine = 1
+        var count = 0
+        var lineEndOffset = 0
+        NDJSONLines.forEach(input) { range, line in
+            if count == 0 { chunkStart = lineStart(input, range.lowerBound); chunkFirstLine = line - blankLinesBefore(input, chunkStart, range.lowerBound) }
+            count += 1
+            lineEndOffset = range.upperBound
+            if count == linesPerChunk {
+                let end = min(input.count, nextLineStart(input, range.upperBound))
+                chunks.append(Chunk(bytes: chunkStart..<end, firstLine: chunkFirstLine))
+                chunkStart = end
+                count = 0
+            }
+        }
+        if count > 0 { chunks.append(Chunk(bytes: chunkStart..<input.count, firstLine: chunkFirstLine)) }
+        _ = lineEndOffset
+        return chunks
+    }
+
+    /// The offset of the start of the line holding `offset`.
+    static func lineStart(_ input: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
+        var i = offset
+        while i > 0, input[i - 1] != 0x0A { i -= 1 }
+        return i
+    }
+
+    static func nextLineStart(_ input: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
+        var i = offset
+        while i < input.count, input[i] != 0x0A { i += 1 }
+        return i + 1
+    }
+
+    /// Newlines between `from` and `to`, so a chunk's first line number counts blank lines.
+    static func blankLinesBefore(_ input: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var n = 0
+        for i in from..<to where input[i] == 0x0A { n += 1 }
+        return n
+    }
+}
+
+/// Input bytes shared with parallel workers.
+struct ReadOnlyBytes: @unchecked Sendable {
+    // Safety: the buffer is only read, and only while `run` (which owns the pointer's lifetime)
+    // waits for the workers.
+    let buffer: UnsafeBufferPointer<UInt8>
+}
