@@ -6,7 +6,7 @@ import Darwin
 
 /// A byte string as a dictionary key, hashed once with XXH64 (hashing an `ArraySlice` byte by
 /// byte through `Hasher` dominated string dictionary building).
-struct BytesKey: Hashable {
+struct BytesKey: Equatable {
     let bytes: ArraySlice<UInt8>
     let hash: UInt64
 
@@ -20,8 +20,6 @@ struct BytesKey: Hashable {
             b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
         }
     }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 /// A page of strings split into distinct entries and codes, computed once and used both to
@@ -32,18 +30,9 @@ struct BytesDictionary {
 
     /// nil when there are more than `limit` distinct values.
     init?(_ values: VarBytes, limit: Int) {
-        var index: [BytesKey: UInt32] = [:]
-        codes.reserveCapacity(values.count)
-        for i in 0..<values.count {
-            let key = BytesKey(values[i])
-            if let code = index[key] { codes.append(code) } else {
-                let code = UInt32(entries.count)
-                if entries.count >= limit { return nil }
-                index[key] = code
-                entries.append(key.bytes)
-                codes.append(code)
-            }
-        }
+        guard let d = DictionaryBuilder<BytesKey>.build((0..<values.count).lazy.map { BytesKey(values[$0]) }, limit: limit, hash: \.hash) else { return nil }
+        for key in d.entries { entries.append(key.bytes) }
+        codes = d.codes
     }
 
     var encodedSize: Int {

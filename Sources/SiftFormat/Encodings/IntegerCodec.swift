@@ -10,8 +10,10 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
 
     // MARK: Sizes, for choosing the smallest encoding
 
-    /// The encoded size of each allowed encoding; nil for one that cannot be used.
-    static func sizes(_ values: [T], signed: Bool, allowed: [Encoding]) -> [(Encoding, Int)] {
+    /// The encoded size of each allowed encoding, and the dictionary when one was built (to be
+    /// passed to `encode`, so it is not built twice).
+    static func sizes(_ values: [T], signed: Bool, allowed: [Encoding]) -> ([(Encoding, Int)], DictionaryBuilder<T>?) {
+        var dictionary: DictionaryBuilder<T>?
         let n = values.count
         var result: [(Encoding, Int)] = []
         var minKey = T.max, maxKey = T.min
@@ -43,29 +45,19 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
             case .runLength:
                 result.append((.runLength, 4 + runs * (4 + width)))
             case .dictionary:
-                // Counting distinct values costs a hash per value: skip when runs or the range
-                // already show the page is nearly unique.
-                if let k = distinctCount(values, limit: min(n / 2 + 1, FormatLimits.maxDictionaryEntries)) {
-                    let w = BitPacking.bitsNeeded(UInt64(max(k, 1) - 1))
-                    result.append((.dictionary, 4 + k * width + 1 + BitPacking.byteCount(count: n, width: w)))
+                // A dictionary only pays with few distinct values: give up past n/2.
+                if let d = DictionaryBuilder<T>.build(values, limit: min(n / 2 + 1, FormatLimits.maxDictionaryEntries), hash: { UInt64(truncatingIfNeeded: $0) }) {
+                    dictionary = d
+                    result.append((.dictionary, 4 + d.entries.count * width + 1 + BitPacking.byteCount(count: n, width: d.codeWidth)))
                 }
             }
         }
-        return result
-    }
-
-    /// The number of distinct values, or nil once it exceeds `limit`.
-    static func distinctCount(_ values: [T], limit: Int) -> Int? {
-        var seen = Set<T>(minimumCapacity: min(values.count, 1024))
-        for v in values {
-            if seen.insert(v).inserted, seen.count > limit { return nil }
-        }
-        return seen.count
+        return (result, dictionary)
     }
 
     // MARK: Encoding
 
-    static func encode(_ values: [T], _ encoding: Encoding, signed: Bool, into out: inout ByteWriter) {
+    static func encode(_ values: [T], _ encoding: Encoding, signed: Bool, dictionary: DictionaryBuilder<T>? = nil, into out: inout ByteWriter) {
         switch encoding {
         case .plain:
             encodePlain(values, into: &out)
@@ -114,23 +106,11 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
                 out.le(value)
             }
         case .dictionary:
-            var index: [T: UInt32] = [:]
-            var entries: [T] = []
-            var codes = [UInt32]()
-            codes.reserveCapacity(values.count)
-            for v in values {
-                if let code = index[v] { codes.append(code) } else {
-                    let code = UInt32(entries.count)
-                    index[v] = code
-                    entries.append(v)
-                    codes.append(code)
-                }
-            }
-            out.le(UInt32(entries.count))
-            encodePlain(entries, into: &out)
-            let w = BitPacking.bitsNeeded(UInt64(max(entries.count, 1) - 1))
-            out.u8(UInt8(w))
-            codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
+            let d = dictionary ?? DictionaryBuilder<T>.build(values, limit: Int.max, hash: { UInt64(truncatingIfNeeded: $0) })!
+            out.le(UInt32(d.entries.count))
+            encodePlain(d.entries, into: &out)
+            out.u8(UInt8(d.codeWidth))
+            d.codes.withUnsafeBufferPointer { BitPacking.pack($0, width: d.codeWidth, into: &out) }
         }
     }
 

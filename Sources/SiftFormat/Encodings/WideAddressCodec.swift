@@ -2,45 +2,32 @@
 /// and DICTIONARY (`spec/format.md` §6.1, §6.6). Pages whose values are all IPv4-mapped are
 /// stored narrow (32-bit) by the integer codec instead.
 enum WideAddressCodec {
-    static func sizes(_ values: [IPv6Address], allowed: [Encoding]) -> [(Encoding, Int)] {
+    static func hash(_ a: IPv6Address) -> UInt64 { a.high &* 0xFF51_AFD7_ED55_8CCD ^ a.low }
+
+    static func sizes(_ values: [IPv6Address], allowed: [Encoding]) -> ([(Encoding, Int)], DictionaryBuilder<IPv6Address>?) {
         let n = values.count
         var result: [(Encoding, Int)] = []
+        var dictionary: DictionaryBuilder<IPv6Address>?
         for e in allowed {
             if e == .plain { result.append((.plain, 16 * n)) }
-            if e == .dictionary {
-                var seen = Set<IPv6Address>()
-                var tooMany = false
-                for v in values where seen.insert(v).inserted && seen.count > n / 2 + 1 { tooMany = true; break }
-                if !tooMany {
-                    let k = seen.count
-                    let w = BitPacking.bitsNeeded(UInt64(max(k, 1) - 1))
-                    result.append((.dictionary, 4 + 16 * k + 1 + BitPacking.byteCount(count: n, width: w)))
-                }
+            if e == .dictionary, let d = DictionaryBuilder<IPv6Address>.build(values, limit: min(n / 2 + 1, FormatLimits.maxDictionaryEntries), hash: hash) {
+                dictionary = d
+                result.append((.dictionary, 4 + 16 * d.entries.count + 1 + BitPacking.byteCount(count: n, width: d.codeWidth)))
             }
         }
-        return result
+        return (result, dictionary)
     }
 
-    static func encode(_ values: [IPv6Address], _ encoding: Encoding, into out: inout ByteWriter) {
+    static func encode(_ values: [IPv6Address], _ encoding: Encoding, dictionary: DictionaryBuilder<IPv6Address>? = nil, into out: inout ByteWriter) {
         switch encoding {
         case .plain:
             encodePlain(values, into: &out)
         case .dictionary:
-            var index: [IPv6Address: UInt32] = [:]
-            var entries: [IPv6Address] = []
-            var codes: [UInt32] = []
-            for v in values {
-                if let c = index[v] { codes.append(c) } else {
-                    index[v] = UInt32(entries.count)
-                    codes.append(UInt32(entries.count))
-                    entries.append(v)
-                }
-            }
-            out.le(UInt32(entries.count))
-            encodePlain(entries, into: &out)
-            let w = BitPacking.bitsNeeded(UInt64(max(entries.count, 1) - 1))
-            out.u8(UInt8(w))
-            codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
+            let d = dictionary ?? DictionaryBuilder<IPv6Address>.build(values, limit: Int.max, hash: hash)!
+            out.le(UInt32(d.entries.count))
+            encodePlain(d.entries, into: &out)
+            out.u8(UInt8(d.codeWidth))
+            d.codes.withUnsafeBufferPointer { BitPacking.pack($0, width: d.codeWidth, into: &out) }
         default:
             preconditionFailure("\(encoding) is not allowed for wide ipv6 pages")
         }

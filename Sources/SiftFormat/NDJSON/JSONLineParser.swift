@@ -16,6 +16,14 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var message: String
     /// 0-based byte offset within the line.
     public var column: Int
+    /// True when the JSON is fine but a value does not fit the schema (a wider schema would take it).
+    public var schemaMismatch = false
+
+    public init(message: String, column: Int, schemaMismatch: Bool = false) {
+        self.message = message
+        self.column = column
+        self.schemaMismatch = schemaMismatch
+    }
 }
 
 /// A strict, allocation-light parser for one NDJSON line holding a JSON object (RFC 8259).
@@ -51,7 +59,7 @@ public struct JSONLineParser {
                 let valueStart = c.p
                 let value = try c.parseValue(depth: 1)
                 do { try field(key, keyEscaped, value) } catch let error as JSONSyntaxError {
-                    throw JSONSyntaxError(message: error.message, column: valueStart - range.lowerBound)
+                    throw JSONSyntaxError(message: error.message, column: valueStart - range.lowerBound, schemaMismatch: error.schemaMismatch)
                 }
                 c.skipSpace()
                 guard c.p < c.end else { throw c.fail("unterminated object", range.lowerBound) }

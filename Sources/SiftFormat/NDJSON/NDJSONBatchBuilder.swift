@@ -5,8 +5,11 @@ public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var field: String?
     public var column: Int?
     public var reason: String
+    /// True when the line is valid JSON but a value does not fit the schema.
+    public var schemaMismatch = false
 
-    public init(line: Int, field: String?, column: Int?, reason: String) {
+    public init(line: Int, field: String?, column: Int?, reason: String, schemaMismatch: Bool = false) {
+        self.schemaMismatch = schemaMismatch
         self.line = line
         self.field = field
         self.column = column
@@ -58,7 +61,7 @@ public struct NDJSONBatchBuilder {
                     let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
                     let name = String(decoding: keyBytes, as: UTF8.self)
                     currentField = name
-                    guard let i = index[name] else { throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0) }
+                    guard let i = index[name] else { throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0, schemaMismatch: true) }
                     c = i
                     if !keyEscaped {
                         if keyPosition < lastKeys.count { lastKeys[keyPosition] = (keyBytes, c) } else { lastKeys.append((keyBytes, c)) }
@@ -87,7 +90,7 @@ public struct NDJSONBatchBuilder {
             // All or nothing: take back what this line added.
             for c in builders.indices where rowSeen[c] { builders[c].removeLast() }
             if let e = error as? JSONSyntaxError {
-                throw LineError(line: line, field: currentField, column: e.column >= 0 ? e.column : nil, reason: e.message)
+                throw LineError(line: line, field: currentField, column: e.column >= 0 ? e.column : nil, reason: e.message, schemaMismatch: e.schemaMismatch)
             }
             throw LineError(line: line, field: currentField, column: nil, reason: "\(error)")
         }
@@ -104,7 +107,7 @@ public struct NDJSONBatchBuilder {
     /// Converts one JSON value to the field's type and appends it (a null appends a null, and
     /// fails for a non-nullable field).
     static func append(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field, to builder: inout ColumnBuilder) throws {
-        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0) }
+        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0, schemaMismatch: true) }
         if case .null = value {
             guard field.nullable else { throw fail("null, but the column is not nullable") }
             builder.appendNull()
@@ -124,10 +127,10 @@ public struct NDJSONBatchBuilder {
         case (.string, .string(let r, let escaped)):
             if escaped {
                 let t = try JSONLineParser.unescape(b, r)
-                guard UTF8Validation.isValid(t) else { throw fail("string is not valid UTF-8") }
+                guard UTF8Validation.isValid(t) else { throw JSONSyntaxError(message: "string is not valid UTF-8", column: 0) }
                 builder.append(.bytes(t))
             } else {
-                guard UTF8Validation.isValid(b[r]) else { throw fail("string is not valid UTF-8") }
+                guard UTF8Validation.isValid(b[r]) else { throw JSONSyntaxError(message: "string is not valid UTF-8", column: 0) }
                 builder.appendBytes(b[r])
             }
         default:
@@ -136,7 +139,7 @@ public struct NDJSONBatchBuilder {
     }
 
     static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field) throws -> ParsedValue {
-        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0) }
+        func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0, schemaMismatch: true) }
         func text(_ r: Range<Int>, _ escaped: Bool) throws -> [UInt8] {
             escaped ? try JSONLineParser.unescape(b, r) : Array(UnsafeBufferPointer(rebasing: b[r]))
         }

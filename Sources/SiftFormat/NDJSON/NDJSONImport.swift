@@ -41,45 +41,65 @@ public struct NDJSONImport {
     /// Runs the import. `reject` is called, in input order, with every line that is not valid
     /// JSON or does not fit the schema, and the line is left out; when `reject` is nil the first
     /// such line is thrown instead. Nothing is written under `output` unless the import succeeds.
+    ///
+    /// Without a given schema, the schema is first inferred from a sample (the first lines of
+    /// every chunk) and the conversion runs with it; if any line then does not fit (a wider type,
+    /// a new key), the work is discarded and the schema is inferred from every line. The result
+    /// is always the schema of the whole input; the sample only saves the second parse when it
+    /// was representative, as it usually is.
     public func run(_ input: UnsafeBufferPointer<UInt8>, output: String, reject: ((LineError) -> Void)?) throws -> Summary {
         let shared = ReadOnlyBytes(buffer: input)
         let chunks = Self.chunks(input, linesPerChunk: options.rowGroupRows)
-
-        // 1. The schema: inferred per chunk in parallel, merged in order.
-        let schema: Schema
-        if let given = self.schema {
-            schema = given
-        } else {
-            let partial = ParallelResults<(SchemaInference, [LineError])>(count: chunks.count)
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-                var inference = SchemaInference()
-                var errors: [LineError] = []
-                var line = chunks[i].firstLine
-                let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
-                NDJSONLines.forEach(chunk) { range, offset in
-                    line = chunks[i].firstLine + offset - 1
-                    do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
-                        errors.append(LineError(line: line, field: nil, column: e.column, reason: e.message))
-                    } catch {
-                        errors.append(LineError(line: line, field: nil, column: nil, reason: "\(error)"))
-                    }
-                }
-                partial[i] = (inference, errors)
-            }
-            var merged = SchemaInference()
-            for i in chunks.indices {
-                let (inference, errors) = partial[i]!
-                // Bad lines are reported by the conversion below; without a reject handler,
-                // fail now, before any work is wasted.
-                if let first = errors.first, reject == nil { throw first }
-                merged.merge(inference)
-            }
-            schema = try merged.schema()
+        if let given = schema {
+            return try convert(shared, chunks, schema: given, output: output, optimistic: false, reject: reject)!
         }
+        let sample = try infer(shared, chunks, linesPerChunk: Self.sampleLines, reject: reject)
+        if sample.everyColumnHasEvidence,
+           let summary = try convert(shared, chunks, schema: try sample.schema(), output: output, optimistic: true, reject: reject) {
+            return summary
+        }
+        let full = try infer(shared, chunks, linesPerChunk: nil, reject: reject)
+        return try convert(shared, chunks, schema: try full.schema(), output: output, optimistic: false, reject: reject)!
+    }
 
-        // 2. Convert and encode chunks, a window at a time, and append them in order.
+    /// Lines sampled from the start of each chunk for the first inference.
+    static let sampleLines = 8192
+
+    /// Infers a schema from each chunk (its first `linesPerChunk` lines, or all) in parallel.
+    func infer(_ shared: ReadOnlyBytes, _ chunks: [Chunk], linesPerChunk: Int?, reject: ((LineError) -> Void)?) throws -> SchemaInference {
+        let partial = ParallelResults<(SchemaInference, [LineError])>(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+            var inference = SchemaInference()
+            var errors: [LineError] = []
+            let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
+            var seen = 0
+            NDJSONLines.forEach(chunk) { range, offset in
+                seen += 1
+                if let limit = linesPerChunk, seen > limit { return }
+                do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
+                    errors.append(LineError(line: chunks[i].firstLine + offset - 1, field: nil, column: e.column, reason: e.message))
+                } catch {
+                    errors.append(LineError(line: chunks[i].firstLine + offset - 1, field: nil, column: nil, reason: "\(error)"))
+                }
+            }
+            partial[i] = (inference, errors)
+        }
+        var merged = SchemaInference()
+        for i in chunks.indices {
+            let (inference, errors) = partial[i]!
+            // Bad lines are reported by the conversion; without a reject handler, fail now.
+            if let first = errors.first, reject == nil { throw first }
+            merged.merge(inference)
+        }
+        return merged
+    }
+
+    /// Converts and encodes chunks, a window at a time, and appends them in order. When
+    /// `optimistic`, returns nil (writing nothing) at the first line that does not fit `schema`.
+    func convert(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool, reject: ((LineError) -> Void)?) throws -> Summary? {
         let writer = try SiftWriter(path: output, schema: schema, options: options)
-        var lines = 0, rows = 0, rejected = 0
+        var lines = 0, rows = 0
+        var rejected: [LineError] = []
         var start = 0
         while start < chunks.count {
             let window = start..<min(chunks.count, start + parallelChunks)
@@ -96,6 +116,7 @@ public struct NDJSONImport {
                         count += 1
                         do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
                     }
+                    if optimistic, errors.contains(where: \.schemaMismatch) { return (nil, count, errors) }
                     let batch = builder.takeBatch()
                     let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
                     return (group, count, errors)
@@ -103,12 +124,10 @@ public struct NDJSONImport {
             }
             for k in window.indices {
                 let (group, count, errors) = try results[k - window.lowerBound]!.get()
-                for error in errors {
-                    guard let reject else { throw error }
-                    reject(error)
-                }
+                if optimistic, errors.contains(where: \.schemaMismatch) { return nil }
+                if let first = errors.first, reject == nil { throw first }
                 lines += count
-                rejected += errors.count
+                rejected += errors
                 if let group {
                     rows += Int(group.metadata.rowCount)
                     try writer.append(group)
@@ -117,7 +136,8 @@ public struct NDJSONImport {
             start = window.upperBound
         }
         try writer.close()
-        return Summary(schema: schema, lines: lines, rowsWritten: rows, rejected: rejected)
+        if let reject { rejected.forEach(reject) }
+        return Summary(schema: schema, lines: lines, rowsWritten: rows, rejected: rejected.count)
     }
 
     /// Cuts the input at line ends into chunks of `linesPerChunk` non-blank lines.

@@ -118,6 +118,10 @@ public struct SchemaInference {
         if columns[c].allTimestamp && TextForms.parseTimestamp(text) == nil { columns[c].allTimestamp = false }
     }
 
+    /// Whether every column has at least one non-null value, so its type is decided by evidence
+    /// (a column seen only as null would default to string).
+    public var everyColumnHasEvidence: Bool { columns.allSatisfy { !$0.kinds.subtracting(.null).isEmpty } }
+
     static let domainNames: Set<String> = ["query", "domain", "host", "hostname", "server_name", "rrname", "sni", "dns.rrname", "http.hostname", "tls.sni", "dns.query"]
 
     /// The inferred schema; every column is nullable.

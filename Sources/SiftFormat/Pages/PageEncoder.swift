@@ -13,7 +13,7 @@ enum PageEncoder {
         let (physical, narrow) = PhysicalValues.from(column)
         let allowed = Encoding.allowed(for: field.type, narrow: narrow)
         let encoding: Encoding
-        var dictionary: BytesDictionary?
+        var dictionary: PreparedDictionary?
         if let forced, allowed.contains(forced) {
             encoding = forced
         } else {

@@ -38,31 +38,40 @@ enum PhysicalValues {
         }
     }
 
-    /// Sizes of the allowed encodings, plus a string dictionary to reuse when one was built.
-    func sizes(allowed: [Encoding]) -> ([(Encoding, Int)], BytesDictionary?) {
-        if case .bytes(let v) = self { return BytesCodec.sizes(v, allowed: allowed) }
-        return (integerSizes(allowed: allowed), nil)
-    }
-
-    private func integerSizes(allowed: [Encoding]) -> [(Encoding, Int)] {
+    /// Sizes of the allowed encodings, plus the dictionary when one was built.
+    func sizes(allowed: [Encoding]) -> ([(Encoding, Int)], PreparedDictionary?) {
         switch self {
-        case .bits(let v): BoolCodec.sizes(v, allowed: allowed)
-        case .u16(let v): IntegerCodec<UInt16>.sizes(v, signed: false, allowed: allowed)
-        case .u32(let v, let s): IntegerCodec<UInt32>.sizes(v, signed: s, allowed: allowed)
-        case .u64(let v, let s): IntegerCodec<UInt64>.sizes(v, signed: s, allowed: allowed)
-        case .wide(let v): WideAddressCodec.sizes(v, allowed: allowed)
-        case .bytes: []
+        case .bits(let v): return (BoolCodec.sizes(v, allowed: allowed), nil)
+        case .u16(let v): let (r, d) = IntegerCodec<UInt16>.sizes(v, signed: false, allowed: allowed); return (r, d.map { .u16($0) })
+        case .u32(let v, let s): let (r, d) = IntegerCodec<UInt32>.sizes(v, signed: s, allowed: allowed); return (r, d.map { .u32($0) })
+        case .u64(let v, let s): let (r, d) = IntegerCodec<UInt64>.sizes(v, signed: s, allowed: allowed); return (r, d.map { .u64($0) })
+        case .wide(let v): let (r, d) = WideAddressCodec.sizes(v, allowed: allowed); return (r, d.map { .wide($0) })
+        case .bytes(let v): let (r, d) = BytesCodec.sizes(v, allowed: allowed); return (r, d.map { .bytes($0) })
         }
     }
 
-    func encode(_ encoding: Encoding, dictionary: BytesDictionary?, into out: inout ByteWriter) {
-        switch self {
-        case .bits(let v): BoolCodec.encode(v, encoding, into: &out)
-        case .u16(let v): IntegerCodec<UInt16>.encode(v, encoding, signed: false, into: &out)
-        case .u32(let v, let s): IntegerCodec<UInt32>.encode(v, encoding, signed: s, into: &out)
-        case .u64(let v, let s): IntegerCodec<UInt64>.encode(v, encoding, signed: s, into: &out)
-        case .wide(let v): WideAddressCodec.encode(v, encoding, into: &out)
-        case .bytes(let v): BytesCodec.encode(v, encoding, dictionary: dictionary, into: &out)
+    func encode(_ encoding: Encoding, dictionary: PreparedDictionary?, into out: inout ByteWriter) {
+        switch (self, dictionary) {
+        case (.bits(let v), _): BoolCodec.encode(v, encoding, into: &out)
+        case (.u16(let v), .u16(let d)?): IntegerCodec<UInt16>.encode(v, encoding, signed: false, dictionary: d, into: &out)
+        case (.u16(let v), _): IntegerCodec<UInt16>.encode(v, encoding, signed: false, into: &out)
+        case (.u32(let v, let s), .u32(let d)?): IntegerCodec<UInt32>.encode(v, encoding, signed: s, dictionary: d, into: &out)
+        case (.u32(let v, let s), _): IntegerCodec<UInt32>.encode(v, encoding, signed: s, into: &out)
+        case (.u64(let v, let s), .u64(let d)?): IntegerCodec<UInt64>.encode(v, encoding, signed: s, dictionary: d, into: &out)
+        case (.u64(let v, let s), _): IntegerCodec<UInt64>.encode(v, encoding, signed: s, into: &out)
+        case (.wide(let v), .wide(let d)?): WideAddressCodec.encode(v, encoding, dictionary: d, into: &out)
+        case (.wide(let v), _): WideAddressCodec.encode(v, encoding, into: &out)
+        case (.bytes(let v), .bytes(let d)?): BytesCodec.encode(v, encoding, dictionary: d, into: &out)
+        case (.bytes(let v), _): BytesCodec.encode(v, encoding, into: &out)
         }
     }
+}
+
+/// A dictionary built while sizing a page, kept for encoding it.
+enum PreparedDictionary {
+    case u16(DictionaryBuilder<UInt16>)
+    case u32(DictionaryBuilder<UInt32>)
+    case u64(DictionaryBuilder<UInt64>)
+    case wide(DictionaryBuilder<IPv6Address>)
+    case bytes(BytesDictionary)
 }
