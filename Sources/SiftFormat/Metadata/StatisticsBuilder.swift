@@ -1,67 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Computes the statistics of a page from its logical values (`spec/format.md` §7).
 enum StatisticsBuilder {
     static func compute(_ column: ColumnVector) -> Statistics {
         let valid = column.validity
-        func isValid(_ i: Int) -> Bool { valid?[i] ?? true }
         var stats = Statistics(nullCount: UInt64(column.nullCount))
-
-        func minMax<T>(_ values: [T], _ less: (T, T) -> Bool, skip: (T) -> Bool = { _ in false }) -> (T, T)? {
-            var result: (T, T)?
-            for i in values.indices where isValid(i) && !skip(values[i]) {
-                let v = values[i]
-                if let (lo, hi) = result {
-                    result = (less(v, lo) ? v : lo, less(hi, v) ? v : hi)
-                } else {
-                    result = (v, v)
-                }
-            }
-            return result
-        }
         func leBytes<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
 
         switch column.values {
         case .bool(let v):
-            if let (lo, hi) = minMax(v, { !$0 && $1 }) { stats.min = [lo ? 1 : 0]; stats.max = [hi ? 1 : 0] }
+            var sawFalse = false, sawTrue = false
+            for i in v.indices where valid?[i] ?? true { if v[i] { sawTrue = true } else { sawFalse = true } }
+            if sawFalse || sawTrue { stats.min = [sawFalse ? 0 : 1]; stats.max = [sawTrue ? 1 : 0] }
         case .int32(let v):
-            if let (lo, hi) = minMax(v, <) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
+            if let (lo, hi) = minMax(v, valid) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
         case .int64(let v), .timestamp(let v):
-            if let (lo, hi) = minMax(v, <) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
+            if let (lo, hi) = minMax(v, valid) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
         case .uint16(let v):
-            if let (lo, hi) = minMax(v, <) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
+            if let (lo, hi) = minMax(v, valid) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
         case .uint32(let v), .ipv4(let v):
-            if let (lo, hi) = minMax(v, <) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
+            if let (lo, hi) = minMax(v, valid) { stats.min = leBytes(lo); stats.max = leBytes(hi) }
         case .float64(let v):
             // NaN is not ordered: it never becomes a bound. Zero bounds are written as -0.0
             // (min) and +0.0 (max) so either zero compares inside them.
-            if let (lo, hi) = minMax(v, <, skip: { $0.isNaN }) {
-                let lo2 = lo == 0 ? -0.0 : lo
-                let hi2 = hi == 0 ? 0.0 : hi
-                stats.min = leBytes(lo2.bitPattern)
-                stats.max = leBytes(hi2.bitPattern)
+            var lo = Double.infinity, hi = -Double.infinity
+            var any = false
+            for i in v.indices where !v[i].isNaN && (valid?[i] ?? true) {
+                any = true
+                lo = Swift.min(lo, v[i])
+                hi = Swift.max(hi, v[i])
+            }
+            if any {
+                stats.min = leBytes((lo == 0 ? -0.0 : lo).bitPattern)
+                stats.max = leBytes((hi == 0 ? 0.0 : hi).bitPattern)
             }
         case .ipv6(let v):
-            if let (lo, hi) = minMax(v, <) { stats.min = bigEndianBytes(lo); stats.max = bigEndianBytes(hi) }
+            if let (lo, hi) = minMax(v, valid) { stats.min = bigEndianBytes(lo); stats.max = bigEndianBytes(hi) }
         case .string(let v), .binary(let v):
-            var lo: ArraySlice<UInt8>?
-            var hi: ArraySlice<UInt8>?
-            for i in 0..<v.count where isValid(i) {
-                let s = v[i]
-                if lo == nil || s.lexicographicallyPrecedes(lo!) { lo = s }
-                if hi == nil || hi!.lexicographicallyPrecedes(s) { hi = s }
+            var lo = -1, hi = -1
+            v.bytes.withUnsafeBufferPointer { bytes in
+                func less(_ a: Int, _ b: Int) -> Bool {
+                    let (a0, a1, b0, b1) = (Int(v.offsets[a]), Int(v.offsets[a + 1]), Int(v.offsets[b]), Int(v.offsets[b + 1]))
+                    let n = Swift.min(a1 - a0, b1 - b0)
+                    let c = n == 0 ? 0 : memcmp(bytes.baseAddress! + a0, bytes.baseAddress! + b0, n)
+                    return c < 0 || (c == 0 && a1 - a0 < b1 - b0)
+                }
+                for i in 0..<v.count where valid?[i] ?? true {
+                    if lo < 0 { lo = i; hi = i; continue }
+                    if less(i, lo) { lo = i }
+                    if less(hi, i) { hi = i }
+                }
             }
-            if let lo, let hi {
+            if lo >= 0 {
+                let low = v[lo], high = v[hi]
                 let limit = FormatLimits.statisticsPrefixBytes
-                stats.min = Array(lo.prefix(limit))
-                stats.minExact = lo.count <= limit
-                if hi.count <= limit {
-                    stats.max = Array(hi)
+                stats.min = Array(low.prefix(limit))
+                stats.minExact = low.count <= limit
+                if high.count <= limit {
+                    stats.max = Array(high)
                 } else {
-                    stats.max = incrementedPrefix(Array(hi.prefix(limit)))
+                    stats.max = incrementedPrefix(Array(high.prefix(limit)))
                     stats.maxExact = false
                 }
             }
         }
         return stats
+    }
+
+    /// Minimum and maximum of the valid values; a tight loop when nothing is null.
+    static func minMax<T: Comparable>(_ values: [T], _ validity: Bitmap?) -> (T, T)? {
+        guard !values.isEmpty else { return nil }
+        if let validity {
+            var result: (T, T)?
+            for i in values.indices where validity[i] {
+                let v = values[i]
+                if let (lo, hi) = result { result = (v < lo ? v : lo, hi < v ? v : hi) } else { result = (v, v) }
+            }
+            return result
+        }
+        return values.withUnsafeBufferPointer { buf in
+            var lo = buf[0], hi = buf[0]
+            for v in buf {
+                if v < lo { lo = v }
+                if v > hi { hi = v }
+            }
+            return (lo, hi)
+        }
     }
 
     static func bigEndianBytes(_ v: IPv6Address) -> [UInt8] {

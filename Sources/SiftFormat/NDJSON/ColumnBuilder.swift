@@ -10,16 +10,30 @@ struct ColumnBuilder {
     var f64s: [Double] = []
     var bytes = VarBytes()
     var ip6s: [IPv6Address] = []
-    var validity = Bitmap(count: 0, value: true)
+    /// Created at the first null; until then every row is valid and only `rows` counts.
+    var validity: Bitmap?
+    var rows = 0
     var nulls = 0
 
     init(type: ColumnType) { self.type = type }
 
-    var count: Int { validity.count }
+    var count: Int { rows }
+
+    @inline(__always)
+    private mutating func appendValidity(_ valid: Bool) {
+        if validity != nil {
+            validity!.append(valid)
+        } else if !valid {
+            var bitmap = Bitmap(count: rows, value: true)
+            bitmap.append(false)
+            validity = bitmap
+        }
+        rows += 1
+    }
 
     mutating func appendNull() {
         nulls += 1
-        validity.append(false)
+        appendValidity(false)
         switch type {
         case .bool: bools.append(false)
         case .int32, .int64, .timestamp: i64s.append(0)
@@ -32,7 +46,7 @@ struct ColumnBuilder {
     }
 
     mutating func append(_ value: ParsedValue) {
-        validity.append(true)
+        appendValidity(true)
         switch value {
         case .bool(let v): bools.append(v)
         case .int(let v): i64s.append(v)
@@ -45,14 +59,17 @@ struct ColumnBuilder {
 
     /// Appends raw bytes of a string or binary value straight from the input.
     mutating func appendBytes(_ value: Slice<UnsafeBufferPointer<UInt8>>) {
-        validity.append(true)
+        appendValidity(true)
         bytes.append(value)
     }
 
     /// Takes back the last value (a row that failed half way).
     mutating func removeLast() {
-        if !validity[validity.count - 1] { nulls -= 1 }
-        validity.removeLast()
+        if let v = validity {
+            if !v[rows - 1] { nulls -= 1 }
+            validity!.removeLast()
+        }
+        rows -= 1
         switch type {
         case .bool: bools.removeLast()
         case .int32, .int64, .timestamp: i64s.removeLast()

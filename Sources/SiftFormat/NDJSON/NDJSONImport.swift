@@ -94,50 +94,39 @@ public struct NDJSONImport {
         return merged
     }
 
-    /// Converts and encodes chunks, a window at a time, and appends them in order. When
-    /// `optimistic`, returns nil (writing nothing) at the first line that does not fit `schema`.
+    /// Converts and encodes chunks on every core and appends them in input order as they
+    /// complete. A worker does not start a chunk more than `parallelChunks` ahead of the last one
+    /// appended, so memory stays bounded. When `optimistic`, returns nil (writing nothing) at the
+    /// first line that does not fit `schema`.
     func convert(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool, reject: ((LineError) -> Void)?) throws -> Summary? {
         let writer = try SiftWriter(path: output, schema: schema, options: options)
-        var lines = 0, rows = 0
-        var rejected: [LineError] = []
-        var start = 0
-        while start < chunks.count {
-            let window = start..<min(chunks.count, start + parallelChunks)
-            let results = ParallelResults<Result<(EncodedRowGroup?, Int, [LineError]), Error>>(count: window.count)
-            let options = self.options
-            DispatchQueue.concurrentPerform(iterations: window.count) { k in
-                let chunk = chunks[window.lowerBound + k]
-                results[k] = Result {
-                    var builder = NDJSONBatchBuilder(schema: schema)
-                    var errors: [LineError] = []
-                    var count = 0
-                    let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])
-                    NDJSONLines.forEach(bytes) { range, offset in
-                        count += 1
-                        do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
-                    }
-                    if optimistic, errors.contains(where: \.schemaMismatch) { return (nil, count, errors) }
-                    let batch = builder.takeBatch()
-                    let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
-                    return (group, count, errors)
+        let state = OrderedAppend(writer: writer, count: chunks.count, stopOnFirstError: reject == nil, optimistic: optimistic)
+        let options = self.options
+        let ahead = parallelChunks
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+            guard state.waitForTurn(i, ahead: ahead) else { return }
+            let chunk = chunks[i]
+            let result = Result { () throws -> ChunkResult in
+                var builder = NDJSONBatchBuilder(schema: schema)
+                var errors: [LineError] = []
+                var count = 0
+                let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])
+                NDJSONLines.forEach(bytes) { range, offset in
+                    count += 1
+                    do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
                 }
+                if optimistic, errors.contains(where: \.schemaMismatch) { return ChunkResult(group: nil, lines: count, errors: errors) }
+                let batch = builder.takeBatch()
+                let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
+                return ChunkResult(group: group, lines: count, errors: errors)
             }
-            for k in window.indices {
-                let (group, count, errors) = try results[k - window.lowerBound]!.get()
-                if optimistic, errors.contains(where: \.schemaMismatch) { return nil }
-                if let first = errors.first, reject == nil { throw first }
-                lines += count
-                rejected += errors
-                if let group {
-                    rows += Int(group.metadata.rowCount)
-                    try writer.append(group)
-                }
-            }
-            start = window.upperBound
+            state.finish(i, result)
         }
+        if let error = state.failure { throw error }
+        if state.mismatch { return nil }
         try writer.close()
-        if let reject { rejected.forEach(reject) }
-        return Summary(schema: schema, lines: lines, rowsWritten: rows, rejected: rejected.count)
+        if let reject { state.rejected.forEach(reject) }
+        return Summary(schema: schema, lines: state.lines, rowsWritten: state.rows, rejected: state.rejected.count)
     }
 
     /// Cuts the input at line ends into chunks of `linesPerChunk` non-blank lines.
@@ -189,4 +178,68 @@ struct ReadOnlyBytes: @unchecked Sendable {
     // Safety: the buffer is only read, and only while `run` (which owns the pointer's lifetime)
     // waits for the workers.
     let buffer: UnsafeBufferPointer<UInt8>
+}
+
+/// What one chunk's worker produced.
+struct ChunkResult {
+    var group: EncodedRowGroup?
+    var lines: Int
+    var errors: [LineError]
+}
+
+/// Appends chunk results to the writer strictly in chunk order, whichever worker finishes
+/// first, and stops every worker at the first failure.
+final class OrderedAppend: @unchecked Sendable {
+    // Safety: every field is read and written under `condition`'s lock.
+    private let condition = NSCondition()
+    private let writer: SiftWriter
+    private var pending: [Int: Result<ChunkResult, Error>] = [:]
+    private var next = 0
+    private let stopOnFirstError: Bool
+    private let optimistic: Bool
+    private(set) var failure: Error?
+    private(set) var mismatch = false
+    private(set) var lines = 0
+    private(set) var rows = 0
+    private(set) var rejected: [LineError] = []
+
+    init(writer: SiftWriter, count: Int, stopOnFirstError: Bool, optimistic: Bool) {
+        self.writer = writer
+        self.stopOnFirstError = stopOnFirstError
+        self.optimistic = optimistic
+    }
+
+    /// Blocks until chunk `i` is within `ahead` of the next chunk to append; false once the
+    /// import has failed (the worker should skip its chunk).
+    func waitForTurn(_ i: Int, ahead: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while i >= next + ahead && failure == nil && !mismatch { condition.wait() }
+        return failure == nil && !mismatch
+    }
+
+    func finish(_ i: Int, _ result: Result<ChunkResult, Error>) {
+        condition.lock()
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        pending[i] = result
+        while failure == nil, !mismatch, let ready = pending.removeValue(forKey: next) {
+            do {
+                let chunk = try ready.get()
+                if optimistic, chunk.errors.contains(where: \.schemaMismatch) { mismatch = true; return }
+                if stopOnFirstError, let first = chunk.errors.first { throw first }
+                lines += chunk.lines
+                rejected += chunk.errors
+                if let group = chunk.group {
+                    rows += Int(group.metadata.rowCount)
+                    try writer.append(group)
+                }
+                next += 1
+            } catch {
+                failure = error
+            }
+        }
+    }
 }
