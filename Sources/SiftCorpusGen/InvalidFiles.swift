@@ -117,5 +117,8 @@ func invalidEntries() throws -> [CorpusEntry] {
     }
     b = Array(b[0..<footerRange(b).lowerBound]) + f + FileLayout.trailer(footerChecksum: XXHash64.hash(f), footerLength: UInt32(f.count))
     add("chunk-out-of-bounds", "chunk_out_of_bounds", "the column chunk's offset (127) lies past the data region", b)
+    // LENGTHS whose lengths add up past the bytes.
+    body = le32(3) + [2] + packed([0, 1, 3], width: 2) + Array("abcdefgh".utf8)
+    add("lengths-past-end", "string_offsets_out_of_bounds", "LENGTHS of 3, 4 and 6 bytes with only 8 bytes of values", assemble(str, [[HandPage(encoding: 5, rows: 3, body: body)]]))
     return entries
 }

@@ -35,6 +35,7 @@ func encodingColumns(_ type: ColumnType, rows: Int, _ v: inout Values) -> [(Fiel
             case .dictionary: raw.append([7, 70000, 9_000_000, 42][Int(v.next() % 4)])
             case .delta: acc += v.next() % 50; raw.append(acc)
             case .runLength: raw.append(UInt64(i / 40) * 3)
+            case .lengths: raw.append(v.next())
             }
         }
         let values: ColumnVector.Values = switch type {
@@ -153,6 +154,20 @@ func validEntries() throws -> [CorpusEntry] {
     for i in 0..<64 { addrs.append(i % 2 == 0 ? ip("2001:db8::\(i)") : IPv6Address(mapping: 0xCB00_7100 | UInt32(i))) }
     let mixedAddr = try RecordBatch(schema: mixed, columns: [ColumnVector(.ipv6(addrs))])
     entries.append(CorpusEntry(name: "ip-mixed", description: "one ipv6 column: page 0 holds only IPv4 (stored narrow, 32-bit FOR), page 1 mixes IPv4 and IPv6 (stored 128-bit)", bytes: try writeFile(mixed, [mixedAddr]) { $0.pageRows = 64; $0.compression = .none }, schema: mixed, rows: jsonRows([mixedAddr])))
+
+    // Added with the LENGTHS encoding (after every earlier file, so their values are unchanged).
+    for type in [ColumnType.string, .binary] {
+        let words = (0..<300).map { i in "uid-C\(String(v.next() % 1_000_000_000, radix: 36))" + String(repeating: "x", count: i % 5) }
+        var bm = Bitmap(count: 300, value: true)
+        for i in stride(from: 7, to: 300, by: 13) { bm[i] = false }
+        var col = type == .string ? ColumnVector(.string(VarBytes(words)), validity: bm) : ColumnVector(.binary(VarBytes(words)), validity: bm)
+        PageNulls.zero(&col)
+        let schema = try Schema([Field("v", type)])
+        let batch = try RecordBatch(schema: schema, columns: [col])
+        let bytes = try writeFile(schema, [batch]) { o in o.compression = .none; o.pageRows = 128; o.columnEncoding["v"] = .lengths }
+        entries.append(CorpusEntry(name: "type-\(type.name)-lengths", description: "\(type.name) values of 9 to 17 bytes in the LENGTHS encoding (lengths as a frame of reference), every 13th row null, 3 pages", bytes: bytes,
+                                   schema: schema, rows: jsonRows([batch]), encodings: ["v": ["lengths"]]))
+    }
     return entries
 }
 

@@ -57,12 +57,7 @@ struct RoundTripTests {
                 let used = Set(reader.metadata.rowGroups[0].columns[0].pages.map(\.encoding))
                 if type != .ipv6 && nulls != .all {
                     // Forcing is honoured whenever the type allows the encoding.
-                    let allowed: Set<Encoding> = switch type {
-                    case .bool: [.plain, .runLength]
-                    case .float64: [.plain, .dictionary, .runLength]
-                    case .string, .binary: [.plain, .dictionary]
-                    default: Set(Encoding.allCases)
-                    }
+                    let allowed = Set(Encoding.allowed(for: type, narrow: false))
                     if allowed.contains(encoding) { #expect(used == [encoding], "type \(type) used \(used)") }
                 }
             }

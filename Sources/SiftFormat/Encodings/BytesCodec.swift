@@ -15,6 +15,10 @@ enum BytesCodec {
                     dictionary = d
                     result.append((.dictionary, d.encodedSize))
                 }
+            case .lengths:
+                let (minimum, width) = lengthFrame(values)
+                _ = minimum
+                result.append((.lengths, 4 + 1 + BitPacking.byteCount(count: n, width: width) + values.bytes.count))
             default:
                 break
             }
@@ -33,9 +37,30 @@ enum BytesCodec {
             let w = BitPacking.bitsNeeded(UInt64(max(d.entries.count, 1) - 1))
             out.u8(UInt8(w))
             d.codes.withUnsafeBufferPointer { BitPacking.pack($0, width: w, into: &out) }
+        case .lengths:
+            let (minimum, width) = lengthFrame(values)
+            out.le(minimum)
+            out.u8(UInt8(width))
+            var lengths = [UInt32]()
+            lengths.reserveCapacity(values.count)
+            for i in 0..<values.count { lengths.append(values.offsets[i + 1] - values.offsets[i] - minimum) }
+            lengths.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &out) }
+            out.raw(values.bytes)
         default:
             preconditionFailure("\(encoding) is not allowed for strings")
         }
+    }
+
+    /// The shortest length and the bits needed for every length above it.
+    static func lengthFrame(_ values: VarBytes) -> (UInt32, Int) {
+        guard values.count > 0 else { return (0, 0) }
+        var lo = UInt32.max, hi: UInt32 = 0
+        for i in 0..<values.count {
+            let length = values.offsets[i + 1] - values.offsets[i]
+            lo = min(lo, length)
+            hi = max(hi, length)
+        }
+        return (lo, BitPacking.bitsNeeded(UInt64(hi - lo)))
     }
 
     static func encodePlain(_ values: VarBytes, into out: inout ByteWriter) {
@@ -65,8 +90,39 @@ enum BytesCodec {
             out.reserve(values: count, bytes: total)
             for c in codes { out.append(entries[Int(c)]) }
             return out
+        case .lengths:
+            let minimum = try r.le(UInt32.self, "LENGTHS minimum")
+            let width = try IntegerCodec<UInt32>.bitWidth(&r, max: 32)
+            let lengths = try IntegerCodec<UInt32>.unpack(&r, count: count, width: width, reference: minimum)
+            // Offsets are the running sum of the lengths; it must stay within the bytes left.
+            var offsets = [UInt32]()
+            offsets.reserveCapacity(count + 1)
+            offsets.append(0)
+            var total = 0
+            let available = r.remaining
+            for length in lengths {
+                total += Int(length)
+                guard total <= available else {
+                    throw r.error(.stringOffsetsOutOfBounds, "string lengths add up past the \(available) bytes left in the page")
+                }
+                offsets.append(UInt32(total))
+            }
+            let dataStart = r.fileOffset
+            let range = try r.slice(total, "string bytes")
+            let bytes = Array(r.bytes[range])
+            if utf8 { try validateUTF8(bytes, offsets, base: dataStart) }
+            return VarBytes(offsets: offsets, bytes: bytes)
         default:
             throw r.error(.encodingNotAllowed, "\(encoding) is not allowed for string or binary columns")
+        }
+    }
+
+    static func validateUTF8(_ bytes: [UInt8], _ offsets: [UInt32], base: UInt64) throws(FormatError) {
+        for i in 0..<(offsets.count - 1) {
+            let value = bytes[Int(offsets[i])..<Int(offsets[i + 1])]
+            if !UTF8Validation.isValid(value) {
+                throw FormatError(.invalidUTF8, "string value \(i) is not valid UTF-8", offset: base + UInt64(offsets[i]))
+            }
         }
     }
 
@@ -86,14 +142,7 @@ enum BytesCodec {
         let dataStart = r.fileOffset
         let range = try r.slice(total, "string bytes")
         let bytes = Array(r.bytes[range])
-        if utf8 {
-            for i in 0..<count {
-                let value = bytes[Int(offsets[i])..<Int(offsets[i + 1])]
-                if !UTF8Validation.isValid(value) {
-                    throw FormatError(.invalidUTF8, "string value \(i) is not valid UTF-8", offset: dataStart + UInt64(offsets[i]))
-                }
-            }
-        }
+        if utf8 { try validateUTF8(bytes, offsets, base: dataStart) }
         return VarBytes(offsets: offsets, bytes: bytes)
     }
 }

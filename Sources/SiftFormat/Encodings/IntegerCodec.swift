@@ -50,6 +50,8 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
                     dictionary = d
                     result.append((.dictionary, 4 + d.entries.count * width + 1 + BitPacking.byteCount(count: n, width: d.codeWidth)))
                 }
+            case .lengths:
+                break  // strings only
             }
         }
         return (result, dictionary)
@@ -111,6 +113,8 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
             encodePlain(d.entries, into: &out)
             out.u8(UInt8(d.codeWidth))
             d.codes.withUnsafeBufferPointer { BitPacking.pack($0, width: d.codeWidth, into: &out) }
+        case .lengths:
+            preconditionFailure("LENGTHS is for strings")
         }
     }
 
@@ -177,6 +181,8 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
             let entries = try decodePlain(&r, count: entryCount)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
             return codes.map { entries[Int($0)] }
+        case .lengths:
+            throw r.error(.encodingNotAllowed, "LENGTHS is only allowed for string and binary columns")
         }
     }
 
