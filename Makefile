@@ -9,7 +9,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps build release test demo corpus example bench-size lint clean
+.PHONY: all deps build release test demo corpus example bench-size bench-ingest clean
 
 all: build
 
@@ -49,6 +49,10 @@ demo: release
 # File size against pyarrow's Parquet (zstd) on the same generated rows (a venv is created).
 bench-size: release
 	@bash Benchmarks/scripts/compare_size.sh $(SIFT)
+
+# Ingest speed against DuckDB's NDJSON-to-Parquet COPY on the same 2M generated rows.
+bench-ingest: release
+	@bash Benchmarks/scripts/compare_ingest.sh $(SIFT)
 
 clean:
 	rm -rf .build $(DEMO_DIR)

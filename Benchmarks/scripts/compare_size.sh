@@ -7,11 +7,7 @@ SIFT=${1:-.build/release/sift}
 ROWS=${2:-1000000}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d)}
-VENV="$HERE/.venv"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q pyarrow duckdb
-fi
+source "$HERE/scripts/venv.sh"
 "$SIFT" gen conn --rows "$ROWS" --days 30 --seed 1 --output "$WORK/conn.ndjson"
 "$SIFT" write --input "$WORK/conn.ndjson" --output "$WORK/conn.sift" --compression zstd
-"$VENV/bin/python" "$HERE/scripts/compare_size.py" "$WORK/conn.ndjson" "$WORK/conn.sift"
+"$VENV_PY" "$HERE/scripts/compare_size.py" "$WORK/conn.ndjson" "$WORK/conn.sift"

@@ -74,10 +74,7 @@ enum BytesCodec {
         case .plain:
             return try decodePlain(&r, count: count, utf8: utf8)
         case .dictionary:
-            let entryCount = Int(try r.le(UInt32.self, "dictionary size"))
-            guard entryCount <= FormatLimits.maxDictionaryEntries else {
-                throw r.error(.limitExceeded, "dictionary of \(entryCount) entries exceeds \(FormatLimits.maxDictionaryEntries)")
-            }
+            let entryCount = try DictionaryCodes.entryCount(&r)
             let entries = try decodePlain(&r, count: entryCount, utf8: utf8)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
             var out = VarBytes()

@@ -174,10 +174,7 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
             }
             return out
         case .dictionary:
-            let entryCount = Int(try r.le(UInt32.self, "dictionary size"))
-            guard entryCount <= FormatLimits.maxDictionaryEntries else {
-                throw r.error(.limitExceeded, "dictionary of \(entryCount) entries exceeds \(FormatLimits.maxDictionaryEntries)")
-            }
+            let entryCount = try DictionaryCodes.entryCount(&r)
             let entries = try decodePlain(&r, count: entryCount)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
             return codes.map { entries[Int($0)] }
@@ -217,6 +214,15 @@ enum IntegerCodec<T: FixedWidthInteger & UnsignedInteger> {
 
 /// Bit-packed dictionary codes, shared by every dictionary-encoded type (§6.6).
 enum DictionaryCodes {
+    /// A dictionary's entry count, checked against the limit.
+    static func entryCount(_ r: inout ByteReader) throws(FormatError) -> Int {
+        let entryCount = Int(try r.le(UInt32.self, "dictionary size"))
+        guard entryCount <= FormatLimits.maxDictionaryEntries else {
+            throw r.error(.limitExceeded, "dictionary of \(entryCount) entries exceeds \(FormatLimits.maxDictionaryEntries)")
+        }
+        return entryCount
+    }
+
     static func decode(_ r: inout ByteReader, count: Int, entryCount: Int) throws(FormatError) -> [UInt32] {
         let w = try IntegerCodec<UInt32>.bitWidth(&r, max: 32)
         let codes = try IntegerCodec<UInt32>.unpack(&r, count: count, width: w, reference: 0)

@@ -46,10 +46,7 @@ enum WideAddressCodec {
         case .plain:
             return try decodePlain(&r, count: count)
         case .dictionary:
-            let entryCount = Int(try r.le(UInt32.self, "dictionary size"))
-            guard entryCount <= FormatLimits.maxDictionaryEntries else {
-                throw r.error(.limitExceeded, "dictionary of \(entryCount) entries exceeds \(FormatLimits.maxDictionaryEntries)")
-            }
+            let entryCount = try DictionaryCodes.entryCount(&r)
             let entries = try decodePlain(&r, count: entryCount)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
             return codes.map { entries[Int($0)] }

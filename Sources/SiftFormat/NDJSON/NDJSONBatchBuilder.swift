@@ -33,8 +33,7 @@ public struct NDJSONBatchBuilder {
     public let schema: Schema
     private var builders: [ColumnBuilder]
     private var index: [String: Int] = [:]
-    /// The key order of the previous line, for a fast path that skips hashing.
-    private var lastKeys: [(key: [UInt8], column: Int)] = []
+    private var keys = KeyOrderCache()
     private var rowSeen: [Bool]
 
     public init(schema: Schema) {
@@ -53,19 +52,10 @@ public struct NDJSONBatchBuilder {
         var currentField: String?
         do {
             try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
-                // Fast path: the same key as at this position in the previous line.
-                let c: Int
-                if !keyEscaped, keyPosition < lastKeys.count, sameBytes(lastKeys[keyPosition].key, bytes, keyRange) {
-                    c = lastKeys[keyPosition].column
-                } else {
-                    let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
-                    let name = String(decoding: keyBytes, as: UTF8.self)
+                let c = try keys.column(at: keyPosition, bytes, keyRange, escaped: keyEscaped) { name in
                     currentField = name
                     guard let i = index[name] else { throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0, schemaMismatch: true) }
-                    c = i
-                    if !keyEscaped {
-                        if keyPosition < lastKeys.count { lastKeys[keyPosition] = (keyBytes, c) } else { lastKeys.append((keyBytes, c)) }
-                    }
+                    return i
                 }
                 keyPosition += 1
                 guard !rowSeen[c] else {

@@ -36,8 +36,7 @@ public struct SchemaInference {
 
     private(set) var columns: [Column] = []
     private var index: [String: Int] = [:]
-    /// The key order of the previous line, so most keys are found without hashing.
-    private var lastKeys: [(key: [UInt8], column: Int)] = []
+    private var keys = KeyOrderCache()
     /// The line each column was last seen on, to find duplicate keys without a set per line.
     private var seenOnLine: [Int] = []
     public private(set) var lines = 0
@@ -50,21 +49,12 @@ public struct SchemaInference {
         let line = lines
         var keyPosition = 0
         try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
-            let c: Int
-            if !keyEscaped, keyPosition < lastKeys.count, sameBytes(lastKeys[keyPosition].key, bytes, keyRange) {
-                c = lastKeys[keyPosition].column
-            } else {
-                let keyBytes = keyEscaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
-                let name = String(decoding: keyBytes, as: UTF8.self)
-                if let i = index[name] { c = i } else {
-                    c = columns.count
-                    index[name] = c
-                    columns.append(Column(name: name))
-                    seenOnLine.append(0)
-                }
-                if !keyEscaped {
-                    if keyPosition < lastKeys.count { lastKeys[keyPosition] = (keyBytes, c) } else { lastKeys.append((keyBytes, c)) }
-                }
+            let c = try keys.column(at: keyPosition, bytes, keyRange, escaped: keyEscaped) { name in
+                if let i = index[name] { return i }
+                index[name] = columns.count
+                columns.append(Column(name: name))
+                seenOnLine.append(0)
+                return columns.count - 1
             }
             keyPosition += 1
             guard seenOnLine[c] != line else { throw JSONSyntaxError(message: "duplicate key \"\(columns[c].name)\"", column: 0) }

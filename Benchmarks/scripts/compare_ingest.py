@@ -1,0 +1,41 @@
+"""Times `sift write` and DuckDB's NDJSON-to-Parquet COPY alternately on the same file."""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import duckdb
+
+sift, ndjson, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+size = os.path.getsize(ndjson)
+
+
+def run_sift():
+    start = time.perf_counter()
+    subprocess.run([sift, "write", "--input", ndjson, "--output", os.path.join(work, "out.sift")], check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def run_duckdb(threads):
+    con = duckdb.connect()
+    con.execute(f"SET threads={threads}")
+    start = time.perf_counter()
+    con.execute(f"COPY (SELECT * FROM read_json_auto('{ndjson}')) TO '{os.path.join(work, 'out.parquet')}' (FORMAT parquet)")
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+times = {"sift write (all cores)": [], "duckdb COPY (2 threads)": []}
+for _ in range(runs):
+    times["sift write (all cores)"].append(run_sift())
+    times["duckdb COPY (2 threads)"].append(run_duckdb(2))
+print(f"{size / 1e6:.0f} MB of NDJSON, {runs} alternating runs, medians\n")
+print("| tool | median s | MB/s |")
+print("|---|---:|---:|")
+for name, values in times.items():
+    m = statistics.median(values)
+    print(f"| {name} | {m:.2f} | {size / 1e6 / m:.0f} |")
+ratio = statistics.median(times["duckdb COPY (2 threads)"]) / statistics.median(times["sift write (all cores)"])
+print(f"\nsift speed / duckdb speed: {ratio:.2f}x (above 1 means sift is faster)")
