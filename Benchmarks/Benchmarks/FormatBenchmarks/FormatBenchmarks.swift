@@ -27,6 +27,7 @@ func values(for encoding: Encoding) -> [UInt32] {
         case .dictionary: return [53, 80, 443, 8080, 22, 25, 123, 3389][Int(next() % 8)]
         case .delta: acc &+= UInt32(next() % 1000); return acc
         case .runLength: return UInt32(i / 500)
+        case .lengths: preconditionFailure("LENGTHS is for strings")
         }
     }
 }
@@ -37,7 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(2), maxIterations: 10_000)
     let config = Benchmark.Configuration(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
 
-    for encoding in Encoding.allCases {
+    for encoding in Encoding.allowed(for: .uint32, narrow: false) {
         let column = ColumnVector(.uint32(values(for: encoding)))
         for codec in Codec.allCases {
             let (page, meta) = PageCodec.encode(column, field: field, compression: Compression(codec), encoding: encoding)
@@ -54,11 +55,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // Raw codec baselines on exactly the stored bytes of a plain uint32 page.
-    let plainBody: [UInt8] = values(for: .plain).withUnsafeBytes { Array($0) }
-    let lz4Column = ColumnVector(.uint32(values(for: .plain).map { $0 % 5000 }))
-    let lz4Body: [UInt8] = lz4Column.values == .uint32([]) ? [] : { if case .uint32(let v) = lz4Column.values { return v.withUnsafeBytes { Array($0) } }; return [] }()
-    _ = plainBody
+    // Strings: Zeek-like uids (LENGTHS) and domains (DICTIONARY), 8192 a page.
+    let uids = VarBytes((0..<8192).map { "C\(String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15 >> 8, radix: 36))" })
+    let domains = VarBytes((0..<8192).map { "cdn\($0 % 300).example-\($0 % 17).com" })
+    let stringField = Field("s", .string, nullable: false)
+    for (name, strings, encoding) in [("uid", uids, Encoding.lengths), ("domain", domains, Encoding.dictionary)] {
+        let column = ColumnVector(.string(strings))
+        let (page, meta) = PageCodec.encode(column, field: stringField, compression: .none, encoding: encoding)
+        Benchmark("decode string \(name) \(encoding) none (\(strings.bytes.count / 1024) KiB of text)", configuration: config) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try PageCodec.decode(page, metadata: meta, field: stringField)) }
+        }
+    }
+
+    // Raw codec baselines on exactly the bytes of a plain uint32 page's body.
+    let lz4Values = values(for: .plain).map { $0 % 5000 }
+    let lz4Column = ColumnVector(.uint32(lz4Values))
+    let lz4Body: [UInt8] = lz4Values.withUnsafeBytes { Array($0) }
     for (name, body) in [("low-entropy", lz4Body)] {
         let bound = Int(LZ4_compressBound(Int32(body.count)))
         var compressed = [UInt8](repeating: 0, count: bound)

@@ -32,9 +32,15 @@ enum PageEncoder {
         }
         physical.encode(encoding, dictionary: dictionary, into: &body)
 
-        let stored = Compressor.compress(body.bytes, compression)
+        // A page that does not shrink is stored uncompressed: same size, no decompression cost.
+        var codec = compression.codec
+        var stored = Compressor.compress(body.bytes, compression)
+        if codec != .none, stored.count >= body.count {
+            codec = .none
+            stored = body.bytes
+        }
         var header = PageHeader(
-            encoding: encoding, codec: compression.codec, flags: flags, rowCount: UInt32(rows),
+            encoding: encoding, codec: codec, flags: flags, rowCount: UInt32(rows),
             nullCount: UInt32(column.nullCount), uncompressedSize: UInt32(body.count),
             storedSize: UInt32(stored.count), checksum: 0)
         var bytes = header.prefixBytes()
@@ -46,7 +52,7 @@ enum PageEncoder {
         bytes += stored
         let metadata = PageMetadata(
             offset: 0, length: UInt32(bytes.count), rowCount: UInt32(rows), encoding: encoding,
-            codec: compression.codec, uncompressedSize: UInt32(body.count),
+            codec: codec, uncompressedSize: UInt32(body.count),
             statistics: StatisticsBuilder.compute(column))
         return Output(bytes: bytes, metadata: metadata)
     }
