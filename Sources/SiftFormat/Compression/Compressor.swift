@@ -44,53 +44,76 @@ package enum Compressor {
     static func decompress(
         _ stored: [UInt8], _ range: Range<Int>, codec: Codec, uncompressedSize: Int
     ) throws(FormatError) -> [UInt8] {
-        switch codec {
-        case .none:
+        if codec == .none {
             guard range.count == uncompressedSize else {
                 throw FormatError(.pageSizeMismatch, "uncompressed page stores \(range.count) bytes but declares \(uncompressedSize)")
             }
             return Array(stored[range])
-        case .lz4:
-            // An LZ4 block expands at most 255x: a larger declared size is a lie or a bomb.
-            guard uncompressedSize <= range.count &* 255 &+ 16 else {
-                throw FormatError(.limitExceeded, "LZ4 page declares \(uncompressedSize) bytes from \(range.count) stored; LZ4 cannot expand that far")
+        }
+        try checkDeclaredSize(range.count, codec: codec, uncompressedSize: uncompressedSize)
+        var failure: FormatError?
+        let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { buffer, initialized in
+            do throws(FormatError) {
+                try decompress(stored, range, codec: codec, into: UnsafeMutableRawBufferPointer(buffer))
+            } catch { failure = error }
+            // Every byte was written on success; on failure the array is dropped unread.
+            initialized = uncompressedSize
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// Rejects declared sizes a codec cannot produce from `storedCount` bytes.
+    static func checkDeclaredSize(_ storedCount: Int, codec: Codec, uncompressedSize: Int) throws(FormatError) {
+        // An LZ4 block expands at most 255x: a larger declared size is a lie or a bomb.
+        if codec == .lz4, uncompressedSize > storedCount &* 255 &+ 16 {
+            throw FormatError(.limitExceeded, "LZ4 page declares \(uncompressedSize) bytes from \(storedCount) stored; LZ4 cannot expand that far")
+        }
+    }
+
+    /// Decompresses `stored[range]` into `destination`, which must be exactly the declared size.
+    /// Lets a reader decode straight into a typed vector with no intermediate copy.
+    static func decompress(_ stored: [UInt8], _ range: Range<Int>, codec: Codec, into destination: UnsafeMutableRawBufferPointer) throws(FormatError) {
+        let size = destination.count
+        switch codec {
+        case .none:
+            guard range.count == size else {
+                throw FormatError(.pageSizeMismatch, "uncompressed page stores \(range.count) bytes but declares \(size)")
             }
-            var out = [UInt8](repeating: 0, count: uncompressedSize)
+            stored.withUnsafeBytes { src in
+                // Safety: range lies within stored (sliced by a bounds-checked reader).
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[range]))
+            }
+        case .lz4:
+            try checkDeclaredSize(range.count, codec: codec, uncompressedSize: size)
             let produced = stored.withUnsafeBytes { src in
-                out.withUnsafeMutableBytes { dst in
-                    LZ4_decompress_safe(
-                        src.baseAddress!.advanced(by: range.lowerBound).assumingMemoryBound(to: CChar.self),
-                        dst.baseAddress?.assumingMemoryBound(to: CChar.self),
-                        Int32(range.count), Int32(uncompressedSize))
-                }
+                LZ4_decompress_safe(
+                    src.baseAddress!.advanced(by: range.lowerBound).assumingMemoryBound(to: CChar.self),
+                    destination.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(range.count), Int32(size))
             }
             guard produced >= 0 else { throw FormatError(.decompressionFailed, "LZ4 block is corrupt") }
-            guard Int(produced) == uncompressedSize else {
-                throw FormatError(.pageSizeMismatch, "LZ4 block decompressed to \(produced) bytes, header declares \(uncompressedSize)")
+            guard Int(produced) == size else {
+                throw FormatError(.pageSizeMismatch, "LZ4 block decompressed to \(produced) bytes, header declares \(size)")
             }
-            return out
         case .zstd:
             let frameSize = stored.withUnsafeBytes { src in
                 ZSTD_getFrameContentSize(src.baseAddress!.advanced(by: range.lowerBound), range.count)
             }
             // ZSTD_CONTENTSIZE_ERROR and _UNKNOWN do not reach Swift as macros.
             if frameSize == UInt64.max - 1 { throw FormatError(.decompressionFailed, "not a zstd frame") }
-            if frameSize != UInt64.max, frameSize != UInt64(uncompressedSize) {
-                throw FormatError(.pageSizeMismatch, "zstd frame holds \(frameSize) bytes, header declares \(uncompressedSize)")
+            if frameSize != UInt64.max, frameSize != UInt64(size) {
+                throw FormatError(.pageSizeMismatch, "zstd frame holds \(frameSize) bytes, header declares \(size)")
             }
-            var out = [UInt8](repeating: 0, count: uncompressedSize)
             let produced = stored.withUnsafeBytes { src in
-                out.withUnsafeMutableBytes { dst in
-                    ZSTD_decompress(dst.baseAddress, dst.count, src.baseAddress!.advanced(by: range.lowerBound), range.count)
-                }
+                ZSTD_decompress(destination.baseAddress, size, src.baseAddress!.advanced(by: range.lowerBound), range.count)
             }
             if ZSTD_isError(produced) != 0 {
                 throw FormatError(.decompressionFailed, "zstd: \(String(cString: ZSTD_getErrorName(produced)))")
             }
-            guard produced == uncompressedSize else {
-                throw FormatError(.pageSizeMismatch, "zstd frame decompressed to \(produced) bytes, header declares \(uncompressedSize)")
+            guard produced == size else {
+                throw FormatError(.pageSizeMismatch, "zstd frame decompressed to \(produced) bytes, header declares \(size)")
             }
-            return out
         }
     }
 }

@@ -32,12 +32,18 @@ enum PageDecoder {
         }
 
         let bodyBase = base + UInt64(bodyRange.lowerBound)
+        let rows = Int(header.rowCount)
+        // Fast path: a PLAIN page of fixed-width values with no nulls is decompressed straight
+        // into the result vector, with no intermediate body.
+        if header.encoding == .plain, header.flags & PageHeader.hasValidity == 0, header.nullCount == 0, !narrow,
+           let values = try plainDirect(bytes, bodyRange, codec: header.codec, size: Int(header.uncompressedSize), type: field.type, rows: rows, bodyBase: bodyBase) {
+            return ColumnVector(values)
+        }
         let body: [UInt8]
         do {
             body = try Compressor.decompress(bytes, bodyRange, codec: header.codec, uncompressedSize: Int(header.uncompressedSize))
         } catch { throw error.located(offset: bodyBase) }
 
-        let rows = Int(header.rowCount)
         // Offsets inside a decompressed body are reported relative to the body start when the
         // body was compressed, since there is no file offset for them.
         var b = ByteReader(body, base: bodyBase)
@@ -87,6 +93,38 @@ enum PageDecoder {
             }
             return .ipv6(try WideAddressCodec.decode(&b, encoding, count: rows))
         }
+    }
+
+    /// Decodes a PLAIN page of a fixed-width integer or float type by decompressing into the
+    /// vector's storage; nil for other types, or when the sizes disagree (the general path then
+    /// reports the error in the order the spec gives).
+    static func plainDirect(_ bytes: [UInt8], _ range: Range<Int>, codec: Codec, size: Int, type: ColumnType, rows: Int, bodyBase: UInt64) throws(FormatError) -> ColumnVector.Values? {
+        func read<T>(_: T.Type) throws(FormatError) -> [T]? {
+            guard size == rows * MemoryLayout<T>.size else { return nil }
+            var failure: FormatError?
+            let out = [T](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                do throws(FormatError) {
+                    try Compressor.decompress(bytes, range, codec: codec, into: UnsafeMutableRawBufferPointer(buffer))
+                } catch { failure = error.located(offset: bodyBase) }
+                initialized = rows
+            }
+            if let failure { throw failure }
+            return out
+        }
+        #if _endian(little)
+        switch type {
+        case .uint16: return try read(UInt16.self).map { .uint16($0) }
+        case .uint32: return try read(UInt32.self).map { .uint32($0) }
+        case .ipv4: return try read(UInt32.self).map { .ipv4($0) }
+        case .int32: return try read(Int32.self).map { .int32($0) }
+        case .int64: return try read(Int64.self).map { .int64($0) }
+        case .timestamp: return try read(Int64.self).map { .timestamp($0) }
+        case .float64: return try read(Double.self).map { .float64($0) }
+        default: return nil
+        }
+        #else
+        return nil
+        #endif
     }
 
     /// Reinterprets an array of one 4- or 8-byte type as another of the same size (bit patterns).
