@@ -36,7 +36,7 @@ struct HandPage {
         w.le(declaredUncompressed ?? UInt32(body.count))
         w.le(declaredStored ?? UInt32(stored.count))
         w.le(UInt32(0))
-        let checksum = XXHash64.hash(w.bytes, 0..<24, stored, 0..<stored.count)
+        let checksum = Checksum.hash(w.bytes, 0..<24, stored, 0..<stored.count)
         w.le(checksum)
         w.raw(stored)
         return w.bytes
@@ -67,7 +67,7 @@ func assemble(_ schema: Schema, _ columns: [[HandPage]], footerRowCount: UInt64?
                                 keyValues: [], createdBy: "sift-corpus-gen 1.0", minorVersion: 0)
     let footer = FooterCodec.encode(metadata)
     out += footer
-    out += FileLayout.trailer(footerChecksum: XXHash64.hash(footer), footerLength: UInt32(footer.count))
+    out += FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count))
     return out
 }
 
@@ -81,7 +81,7 @@ func footerRange(_ bytes: [UInt8]) -> Range<Int> {
 /// Recomputes the trailer's footer checksum after the footer was patched.
 func resealFooter(_ bytes: inout [UInt8]) {
     let r = footerRange(bytes)
-    let sum = XXHash64.hash(Array(bytes[r]))
+    let sum = Checksum.hash(Array(bytes[r]))
     for i in 0..<8 { bytes[bytes.count - 20 + i] = UInt8(truncatingIfNeeded: sum >> UInt64(8 * i)) }
 }
 
@@ -89,7 +89,7 @@ func resealFooter(_ bytes: inout [UInt8]) {
 /// length given by its header).
 func resealPage(_ bytes: inout [UInt8], at offset: Int) {
     let stored = Int(bytes[offset + 16]) | Int(bytes[offset + 17]) << 8 | Int(bytes[offset + 18]) << 16 | Int(bytes[offset + 19]) << 24
-    let sum = XXHash64.hash(bytes, offset..<(offset + 24), bytes, (offset + 32)..<(offset + 32 + stored))
+    let sum = Checksum.hash(bytes, offset..<(offset + 24), bytes, (offset + 32)..<(offset + 32 + stored))
     for i in 0..<8 { bytes[offset + 24 + i] = UInt8(truncatingIfNeeded: sum >> UInt64(8 * i)) }
 }
 

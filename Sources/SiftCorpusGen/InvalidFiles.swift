@@ -55,7 +55,7 @@ func invalidEntries() throws -> [CorpusEntry] {
     let fr = footerRange(b)
     var footer = Array(b[fr]) + [0x10, 0xFF]
     footer = Array(footer)
-    b = Array(b[0..<fr.lowerBound]) + footer + FileLayout.trailer(footerChecksum: XXHash64.hash(footer), footerLength: UInt32(footer.count))
+    b = Array(b[0..<fr.lowerBound]) + footer + FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count))
     add("footer-truncated-varint", "malformed_footer", "the footer ends inside a varint (checksum valid)", b)
 
     let one = try Schema([Field("v", .uint32, nullable: false)])
@@ -115,7 +115,7 @@ func invalidEntries() throws -> [CorpusEntry] {
     if let at = (0..<(f.count - 1)).first(where: { f[$0] == 0x08 && f[$0 + 1] == 0x08 && $0 > 0 && f[$0 - 2] == 0x12 }) {
         f[at + 1] = 0x7F
     }
-    b = Array(b[0..<footerRange(b).lowerBound]) + f + FileLayout.trailer(footerChecksum: XXHash64.hash(f), footerLength: UInt32(f.count))
+    b = Array(b[0..<footerRange(b).lowerBound]) + f + FileLayout.trailer(footerChecksum: Checksum.hash(f), footerLength: UInt32(f.count))
     add("chunk-out-of-bounds", "chunk_out_of_bounds", "the column chunk's offset (127) lies past the data region", b)
     // LENGTHS whose lengths add up past the bytes.
     body = le32(3) + [2] + packed([0, 1, 3], width: 2) + Array("abcdefgh".utf8)

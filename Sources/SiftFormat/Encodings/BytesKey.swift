@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A byte string as a dictionary key, hashed once with XXH64 (hashing an `ArraySlice` byte by
+/// A byte string as a dictionary key, hashed once with XXH3 (hashing an `ArraySlice` byte by
 /// byte through `Hasher` dominated string dictionary building).
 struct BytesKey: Equatable {
     let bytes: ArraySlice<UInt8>
@@ -12,7 +12,7 @@ struct BytesKey: Equatable {
 
     init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        hash = bytes.withUnsafeBytes { XXHash64.hash($0) }
+        hash = bytes.withUnsafeBytes { Checksum.hash($0) }
     }
 
     static func == (a: BytesKey, b: BytesKey) -> Bool {

@@ -13,7 +13,7 @@ enum PageDecoder {
         }
         let bodyRange = try r.slice(Int(header.storedSize), "page body")
         if verifyChecksum {
-            let actual = XXHash64.hash(bytes, range.lowerBound..<(range.lowerBound + 24), bytes, bodyRange)
+            let actual = Checksum.hash(bytes, range.lowerBound..<(range.lowerBound + 24), bytes, bodyRange)
             guard actual == header.checksum else {
                 throw FormatError(.pageChecksumMismatch, "page checksum is \(hex64(actual)), header says \(hex64(header.checksum))", offset: headerOffset)
             }

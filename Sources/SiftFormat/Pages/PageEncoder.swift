@@ -44,7 +44,7 @@ enum PageEncoder {
             nullCount: UInt32(column.nullCount), uncompressedSize: UInt32(body.count),
             storedSize: UInt32(stored.count), checksum: 0)
         var bytes = header.prefixBytes()
-        header.checksum = XXHash64.hash(bytes, 0..<24, stored, 0..<stored.count)
+        header.checksum = Checksum.hash(bytes, 0..<24, stored, 0..<stored.count)
         bytes.reserveCapacity(PageHeader.size + stored.count)
         var tail = ByteWriter()
         tail.le(header.checksum)

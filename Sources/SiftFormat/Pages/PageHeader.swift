@@ -3,10 +3,10 @@
 /// ```
 ///  0      1      2      3      4             8             12                 16            20         24                      32
 /// +------+------+------+------+-------------+-------------+------------------+-------------+----------+-----------------------+
-/// | enc  |codec |flags | 0    | row_count   | null_count  | uncompressed_size| stored_size | 0 (u32)  | checksum (XXH64)      |
+/// | enc  |codec |flags | 0    | row_count   | null_count  | uncompressed_size| stored_size | 0 (u32)  | checksum (XXH3-64)    |
 /// +------+------+------+------+-------------+-------------+------------------+-------------+----------+-----------------------+
 /// ```
-/// All integers little-endian. `checksum` is XXH64 (seed 0) of header bytes 0..<24 followed by
+/// All integers little-endian. `checksum` is XXH3-64 (seed 0) of header bytes 0..<24 followed by
 /// the stored body.
 public struct PageHeader: Sendable, Equatable {
     public static let size = 32

@@ -60,7 +60,7 @@ public final class SiftReader: Sendable {
         let footerStart = trailerOffset - footerLength
         let footer: [UInt8]
         do { footer = try source.read(offset: footerStart, length: Int(footerLength)) } catch { throw error.located(file: name) }
-        let actual = XXHash64.hash(footer, 0..<footer.count)
+        let actual = Checksum.hash(footer, 0..<footer.count)
         guard actual == footerChecksum else {
             throw FormatError(.footerChecksumMismatch, "footer checksum is \(hex64(actual)), the trailer says \(hex64(footerChecksum))", file: name, offset: footerStart)
         }

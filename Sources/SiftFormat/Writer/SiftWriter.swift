@@ -63,7 +63,7 @@ public final class SiftWriter {
             throw FormatError(.limitExceeded, "footer of \(footer.count) bytes exceeds \(FormatLimits.maxFooterBytes); use larger row groups or pages", file: output.path)
         }
         try output.write(footer)
-        try output.write(FileLayout.trailer(footerChecksum: XXHash64.hash(footer), footerLength: UInt32(footer.count)))
+        try output.write(FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count)))
         try output.commit()
     }
 
