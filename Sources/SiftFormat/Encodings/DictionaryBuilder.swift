@@ -65,6 +65,14 @@ struct DictionaryBuilder<Key: Equatable> {
 extension DictionaryBuilder {
     /// The dictionary of `values`, or nil when they hold more than `limit` distinct values.
     static func build<C: Collection>(_ values: C, limit: Int, hash: (Key) -> UInt64) -> DictionaryBuilder? where C.Element == Key {
+        // Give up early on pages that are plainly unique (identifiers, ports, byte counts): if
+        // the first 256 values are nearly all distinct, a dictionary will not pay, and hashing
+        // half the page to find out costs more than the rest of the encoding.
+        if values.count >= 2048, limit < values.count {
+            var probe = DictionaryBuilder(expected: 256)
+            for v in values.prefix(256) { _ = probe.add(v, hash: hash(v), limit: Int.max) }
+            if probe.entries.count > 240 { return nil }
+        }
         // Sized for the limit (capped), so growth is rare.
         var d = DictionaryBuilder(expected: min(values.count, max(limit, 16), 1 << 16))
         for v in values {

@@ -35,12 +35,15 @@ public struct NDJSONBatchBuilder {
     private var index: [String: Int] = [:]
     private var keys = KeyOrderCache()
     private var rowSeen: [Bool]
+    /// The fields' types without their names, so the per-value path retains no strings.
+    private let shapes: [ValueShape]
 
     public init(schema: Schema) {
         self.schema = schema
         builders = schema.fields.map { ColumnBuilder(type: $0.type) }
         for (i, f) in schema.fields.enumerated() { index[f.name] = i }
         rowSeen = Array(repeating: false, count: schema.fields.count)
+        shapes = schema.fields.map { ValueShape(type: $0.type, nullable: $0.nullable, hint: $0.hint) }
     }
 
     public var rowCount: Int { builders.first?.count ?? 0 }
@@ -63,7 +66,7 @@ public struct NDJSONBatchBuilder {
                     throw JSONSyntaxError(message: "duplicate key", column: 0)
                 }
                 do {
-                    try Self.append(value, bytes, schema.fields[c], to: &builders[c])
+                    try Self.append(value, bytes, shapes[c], to: &builders[c])
                 } catch {
                     currentField = schema.fields[c].name
                     throw error
@@ -96,7 +99,7 @@ public struct NDJSONBatchBuilder {
 
     /// Converts one JSON value to the field's type and appends it (a null appends a null, and
     /// fails for a non-nullable field).
-    static func append(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field, to builder: inout ColumnBuilder) throws {
+    static func append(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: ValueShape, to builder: inout ColumnBuilder) throws {
         func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0, schemaMismatch: true) }
         if case .null = value {
             guard field.nullable else { throw fail("null, but the column is not nullable") }
@@ -128,7 +131,7 @@ public struct NDJSONBatchBuilder {
         }
     }
 
-    static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: Field) throws -> ParsedValue {
+    static func convert(_ value: JSONFieldValue, _ b: UnsafeBufferPointer<UInt8>, _ field: ValueShape) throws -> ParsedValue {
         func fail(_ what: String) -> JSONSyntaxError { JSONSyntaxError(message: what, column: 0, schemaMismatch: true) }
         func text(_ r: Range<Int>, _ escaped: Bool) throws -> [UInt8] {
             escaped ? try JSONLineParser.unescape(b, r) : Array(UnsafeBufferPointer(rebasing: b[r]))
@@ -187,4 +190,11 @@ public struct NDJSONBatchBuilder {
         case .nested: "an object or array"
         }
     }
+}
+
+/// What converting a JSON value needs to know of its field.
+struct ValueShape {
+    var type: ColumnType
+    var nullable: Bool
+    var hint: ColumnHint
 }

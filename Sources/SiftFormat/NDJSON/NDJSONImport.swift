@@ -129,47 +129,19 @@ public struct NDJSONImport {
         return Summary(schema: schema, lines: state.lines, rowsWritten: state.rows, rejected: state.rejected.count)
     }
 
-    /// Cuts the input at line ends into chunks of `linesPerChunk` non-blank lines.
+    /// Cuts the input after every `linesPerChunk` lines (blank lines count as lines, so a chunk
+    /// with blank lines holds a few fewer records).
     static func chunks(_ input: UnsafeBufferPointer<UInt8>, linesPerChunk: Int) -> [Chunk] {
         var chunks: [Chunk] = []
-        var chunkStart = 0
-        var chunkFirstLine = 1
-        var count = 0
-        var lineEndOffset = 0
-        NDJSONLines.forEach(input) { range, line in
-            if count == 0 { chunkStart = lineStart(input, range.lowerBound); chunkFirstLine = line - blankLinesBefore(input, chunkStart, range.lowerBound) }
-            count += 1
-            lineEndOffset = range.upperBound
-            if count == linesPerChunk {
-                let end = min(input.count, nextLineStart(input, range.upperBound))
-                chunks.append(Chunk(bytes: chunkStart..<end, firstLine: chunkFirstLine))
-                chunkStart = end
-                count = 0
-            }
+        var start = 0
+        var firstLine = 1
+        for end in lineChunkStarts(input, linesPerChunk: linesPerChunk) {
+            chunks.append(Chunk(bytes: start..<end, firstLine: firstLine))
+            start = end
+            firstLine += linesPerChunk
         }
-        if count > 0 { chunks.append(Chunk(bytes: chunkStart..<input.count, firstLine: chunkFirstLine)) }
-        _ = lineEndOffset
+        if start < input.count { chunks.append(Chunk(bytes: start..<input.count, firstLine: firstLine)) }
         return chunks
-    }
-
-    /// The offset of the start of the line holding `offset`.
-    static func lineStart(_ input: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
-        var i = offset
-        while i > 0, input[i - 1] != 0x0A { i -= 1 }
-        return i
-    }
-
-    static func nextLineStart(_ input: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int {
-        var i = offset
-        while i < input.count, input[i] != 0x0A { i += 1 }
-        return i + 1
-    }
-
-    /// Newlines between `from` and `to`, so a chunk's first line number counts blank lines.
-    static func blankLinesBefore(_ input: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
-        var n = 0
-        for i in from..<to where input[i] == 0x0A { n += 1 }
-        return n
     }
 }
 
