@@ -147,9 +147,21 @@ enum BytesCodec {
 /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
 public enum UTF8Validation {
     public static func isValid<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        var it = bytes.makeIterator()
-        while let b0 = it.next() {
-            if b0 < 0x80 { continue }
+        if let result = bytes.withContiguousStorageIfAvailable({ isValid(buffer: $0) }) { return result }
+        return Array(bytes).withUnsafeBufferPointer { isValid(buffer: $0) }
+    }
+
+    /// Skips ASCII 8 bytes at a time (most security telemetry is ASCII), then checks each
+    /// multi-byte sequence.
+    static func isValid(buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = buffer.count
+        guard n > 0, let base = buffer.baseAddress else { return true }
+        var i = 0
+        while i < n {
+            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
+            let b0 = buffer[i]
+            if b0 < 0x80 { i += 1; continue }
             let need: Int
             var cp: UInt32
             switch b0 {
@@ -158,12 +170,15 @@ public enum UTF8Validation {
             case 0xF0...0xF4: need = 3; cp = UInt32(b0 & 0x07)
             default: return false
             }
-            for _ in 0..<need {
-                guard let b = it.next(), b & 0xC0 == 0x80 else { return false }
+            guard i + need < n else { return false }
+            for k in 1...need {
+                let b = buffer[i + k]
+                guard b & 0xC0 == 0x80 else { return false }
                 cp = cp << 6 | UInt32(b & 0x3F)
             }
             if need == 2 && (cp < 0x800 || (0xD800...0xDFFF).contains(cp)) { return false }
             if need == 3 && (cp < 0x10000 || cp > 0x10FFFF) { return false }
+            i += need + 1
         }
         return true
     }
