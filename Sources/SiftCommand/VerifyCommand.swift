@@ -19,7 +19,7 @@ struct Verify: ParsableCommand {
             let reader = try SiftReader(path: file)
             let report = try reader.verify()
             print("\(file): ok: \(report.rows) rows, \(report.rowGroups) row groups, \(report.pages) pages, \(report.bytes) bytes; every checksum matches")
-        } catch let error as FormatError {
+        } catch {
             printError("\(file): CORRUPT: \(error)")
             throw ExitCode(1)
         }
