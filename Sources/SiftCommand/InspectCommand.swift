@@ -60,6 +60,22 @@ struct Inspect: ParsableCommand {
         }
         out += renderTable(header: ["column", "encodings (pages)", "codec", "pages", "stored", "uncompressed", "nulls", "min", "max"], rows: rows)
             .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        let bloomRows = m.rowGroups.enumerated().flatMap { g, group in
+            group.columns.enumerated().compactMap { c, chunk -> [String]? in
+                guard let b = chunk.bloomFilter else { return nil }
+                var contents: [String] = []
+                if b.contents.contains(.values) { contents.append("values") }
+                if b.contents.contains(.networkPrefixes) { contents.append("prefixes") }
+                if b.contents.contains(.domainSuffixes) { contents.append("suffixes") }
+                return ["\(g)", m.schema.fields[c].name, formatBytes(UInt64(b.length)), "\(b.keyCount)", chunk.statistics.distinctCount.map { "\($0)" } ?? "-",
+                        contents.joined(separator: "+"), String(format: "%.3f%%", Double(b.targetFPPPerMillion) / 10_000), String(format: "%.3f%%", b.expectedFPP * 100)]
+            }
+        }
+        if !bloomRows.isEmpty {
+            out += "\nbloom filters:\n"
+            out += renderTable(header: ["row group", "column", "bytes", "keys", "distinct values", "holds", "target fpp", "expected fpp"], rows: bloomRows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
         for (g, group) in m.rowGroups.enumerated() {
             out += "\nrow group \(g): \(group.rowCount) rows, \(formatBytes(group.columns.reduce(0) { $0 + $1.length }))\n"
             var rows: [[String]] = []
@@ -122,6 +138,10 @@ struct Inspect: ParsableCommand {
                             "name": field.name, "offset": chunk.offset, "length": chunk.length,
                             "uncompressed_length": chunk.uncompressedLength,
                             "statistics": statsJSON(chunk.statistics, field.type),
+                            "bloom_filter": chunk.bloomFilter.map { b in
+                                ["offset": b.offset, "length": b.length, "key_count": b.keyCount, "target_fpp": Double(b.targetFPPPerMillion) / 1_000_000,
+                                 "expected_fpp": b.expectedFPP, "contents": Int(b.contents.rawValue)] as [String: Any]
+                            } as Any,
                             "pages": chunk.pages.map { p in
                                 ["offset": p.offset, "length": p.length, "row_count": p.rowCount, "encoding": p.encoding.description,
                                  "codec": p.codec.description, "uncompressed_size": p.uncompressedSize,

@@ -44,6 +44,12 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "Rows per page (the zone-map granularity); a multiple of 1024 is best.")
     var pageRows: Int = 8192
 
+    @Option(name: .long, help: "Comma-separated columns that get bloom filters (default: every ipv4/ipv6 column and string columns with hint domain; 'none' for none).")
+    var bloom: String?
+
+    @Option(name: .long, help: "The false-positive rate bloom filters are sized for.")
+    var bloomFpp: Double = 0.01
+
     @Option(name: .long, help: "Force an encoding for a column, as COLUMN=ENCODING (plain, dictionary, for, delta, rle); repeatable.")
     var encoding: [String] = []
 
@@ -58,6 +64,8 @@ struct Write: ParsableCommand {
         options.compression = Compression(codec, level: zstdLevel)
         options.rowGroupRows = rowGroupRows
         options.pageRows = pageRows
+        options.bloomFilterFPP = bloomFpp
+        if let bloom { options.bloomFilterColumns = bloom == "none" ? [] : Set(bloom.split(separator: ",").map(String.init)) }
         for spec in encoding {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let e = Encoding(name: parts[1]) else {

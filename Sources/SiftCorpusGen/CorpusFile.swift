@@ -13,6 +13,9 @@ struct CorpusEntry {
     var encodings: [String: [String]]?
     /// For invalid files: the error code (spec/format.md §12) a reader must report.
     var error: String?
+    /// Bloom filter probes: row group, column, key bytes (hex) and whether the filter must
+    /// answer "may contain" (inserted keys) or "no" (keys this filter is known to reject).
+    var bloomProbes: [(Int, String, String, Bool)] = []
 
     /// The expectation as JSON text. Rows are written in `sift cat`'s exact text forms, one row
     /// per line, so values such as -0.0 keep their sign (a JSON library would print 0).
@@ -31,6 +34,12 @@ struct CorpusEntry {
             parts.append("  \"schema\": [\n" + cols.joined(separator: ",\n") + "\n  ]")
         }
         if let encodings { parts.append("  \"encodings\": \(try text(encodings))") }
+        if !bloomProbes.isEmpty {
+            let lines = try bloomProbes.map { g, c, key, present in
+                "    " + (try text(["row_group": g, "column": c, "key_hex": key, "may_contain": present] as [String: Any]))
+            }
+            parts.append("  \"bloom_probes\": [\n" + lines.joined(separator: ",\n") + "\n  ]")
+        }
         if let rows {
             parts.append("  \"row_count\": \(rows.count)")
             parts.append("  \"rows\": [" + (rows.isEmpty ? "" : "\n" + rows.map { "    [" + $0.joined(separator: ", ") + "]" }.joined(separator: ",\n") + "\n  ") + "]")

@@ -100,3 +100,14 @@ func packed(_ values: [UInt32], width: Int) -> [UInt8] {
     values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &w) }
     return w.bytes
 }
+
+/// Re-encodes a well-formed file's footer after `change`, with a valid footer checksum, so the
+/// footer decodes and the structural rule under test is what fails.
+func rewriteFooter(_ bytes: [UInt8], _ change: (inout FileMetadata) -> Void) throws -> [UInt8] {
+    let reader = try SiftReader(source: MemorySource(bytes))
+    var metadata = reader.metadata
+    change(&metadata)
+    let footer = FooterCodec.encode(metadata)
+    let start = footerRange(bytes).lowerBound
+    return Array(bytes[0..<start]) + footer + FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count))
+}

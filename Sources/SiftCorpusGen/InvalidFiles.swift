@@ -120,5 +120,16 @@ func invalidEntries() throws -> [CorpusEntry] {
     // LENGTHS whose lengths add up past the bytes.
     body = le32(3) + [2] + packed([0, 1, 3], width: 2) + Array("abcdefgh".utf8)
     add("lengths-past-end", "string_offsets_out_of_bounds", "LENGTHS of 3, 4 and 6 bytes with only 8 bytes of values", assemble(str, [[HandPage(encoding: 5, rows: 3, body: body)]]))
+
+    // Bloom filters: a flipped bit in the filter, a length that is not whole blocks, a filter
+    // placed past the data region.
+    let bloomSchema = try Schema([Field("ip", .ipv4, nullable: false)])
+    let bloomBatch = try RecordBatch(schema: bloomSchema, columns: [ColumnVector(.ipv4((0..<200).map { 0x0A00_0000 | UInt32($0 * 7) }))])
+    let withBloom = try writeFile(bloomSchema, [bloomBatch]) { $0.compression = .none }
+    let bloomAt = Int(try SiftReader(source: MemorySource(withBloom)).metadata.rowGroups[0].columns[0].bloomFilter!.offset)
+    b = withBloom; b[bloomAt + 5] ^= 0x08
+    add("bloom-checksum", "bloom_checksum_mismatch", "one bit flipped inside the bloom filter of column ip", b)
+    add("bloom-length", "malformed_footer", "the bloom filter's length (40) is not a multiple of 32", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.length = 40 })
+    add("bloom-out-of-bounds", "chunk_out_of_bounds", "the bloom filter lies past the data region", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.offset = UInt64(withBloom.count) })
     return entries
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SiftFormat
 
 /// Deterministic values for the valid corpus files.
@@ -168,7 +169,65 @@ func validEntries() throws -> [CorpusEntry] {
         entries.append(CorpusEntry(name: "type-\(type.name)-lengths", description: "\(type.name) values of 9 to 17 bytes in the LENGTHS encoding (lengths as a frame of reference), every 13th row null, 3 pages", bytes: bytes,
                                    schema: schema, rows: jsonRows([batch]), encodings: ["v": ["lengths"]]))
     }
+
+    entries.append(try bloomEntry(&v))
     return entries
+}
+
+func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+/// Bloom filters on an ipv4, an ipv6 and a domain column, over two row groups, with probes an
+/// independent reader must answer the same way.
+func bloomEntry(_ v: inout Values) throws -> CorpusEntry {
+    let schema = try Schema([Field("src_ip", .ipv4, nullable: false), Field("dst_ip", .ipv6), Field("domain", .string, hint: .domain), Field("port", .uint16, nullable: false)])
+    let n = 600
+    var src: [UInt32] = [], dst: [IPv6Address] = [], dom = VarBytes(), port: [UInt16] = []
+    var valid = Bitmap(count: n, value: true)
+    for i in 0..<n {
+        src.append(0x0A00_0000 | UInt32(v.next() % 4096))
+        dst.append(i % 5 == 0 ? ip("2001:db8:\(String(v.next() % 16, radix: 16))::\(i)") : IPv6Address(mapping: 0xC633_6400 | UInt32(v.next() % 256)))
+        dom.append(Array("h\(v.next() % 50).cdn\(i % 7).evil.example".utf8))
+        port.append([53, 80, 443][Int(v.next() % 3)])
+        if i % 9 == 4 { valid[i] = false }
+    }
+    var dstCol = ColumnVector(.ipv6(dst), validity: valid)
+    var domCol = ColumnVector(.string(dom), validity: valid)
+    PageNulls.zero(&dstCol); PageNulls.zero(&domCol)
+    let batch = try RecordBatch(schema: schema, columns: [ColumnVector(.ipv4(src)), dstCol, domCol, ColumnVector(.uint16(port))])
+    let bytes = try writeFile(schema, [batch]) { o in o.rowGroupRows = 300; o.pageRows = 128; o.compression = .none }
+    var entry = CorpusEntry(name: "bloom-filters", description: "bloom filters (1% target) on ipv4, ipv6 (mixed) and domain columns, 2 row groups; probes list keys that must be found and keys these filters reject", bytes: bytes, schema: schema, rows: jsonRows([batch]))
+    let reader = try SiftReader(source: MemorySource(bytes))
+    func le32(_ x: UInt32) -> [UInt8] { withUnsafeBytes(of: x.littleEndian) { Array($0) } }
+    func be(_ a: IPv6Address) -> [UInt8] { withUnsafeBytes(of: (a.high.bigEndian, a.low.bigEndian)) { Array($0) } }
+    for g in 0..<2 {
+        let rows = (g * 300)..<((g + 1) * 300)
+        let r0 = rows.lowerBound
+        // Inserted keys: a value, its /16 and /24; a mapped IPv4 value and its /120; a domain and its suffix.
+        entry.bloomProbes.append((g, "src_ip", hex(le32(src[r0])), true))
+        entry.bloomProbes.append((g, "src_ip", hex(le32(src[r0] & 0xFFFF_0000) + [16]), true))
+        entry.bloomProbes.append((g, "src_ip", hex(le32(src[r0] & 0xFFFF_FF00) + [24]), true))
+        if let i = rows.first(where: { valid[$0] && dst[$0].mappedIPv4 != nil }) {
+            entry.bloomProbes.append((g, "dst_ip", hex(be(dst[i])), true))
+            entry.bloomProbes.append((g, "dst_ip", hex(be(BloomKeys.mask(dst[i], 120)) + [120]), true))
+        }
+        if let i = rows.first(where: { valid[$0] && dst[$0].mappedIPv4 == nil }) {
+            entry.bloomProbes.append((g, "dst_ip", hex(be(BloomKeys.mask(dst[i], 48)) + [48]), true))
+        }
+        if let i = rows.first(where: { valid[$0] }) {
+            entry.bloomProbes.append((g, "domain", hex(Array(dom[i])), true))
+        }
+        entry.bloomProbes.append((g, "domain", hex(Array(".evil.example".utf8)), true))
+        // Keys the filters reject (checked here against the written filter, so they are facts of this file).
+        let filters = try (0..<3).map { try reader.bloomFilter(rowGroup: g, column: $0)! }
+        for (c, name, keys) in [(0, "src_ip", (1...40).map { le32(0xC000_0200 | $0) }), (2, "domain", ["good.example", ".good.example", "evil.example.com"].map { Array($0.utf8) })] {
+            var added = 0
+            for key in keys where added < 3 && !filters[c].mightContain(hash: BloomKeys.hash(bytes: key)) {
+                entry.bloomProbes.append((g, name, hex(key), false))
+                added += 1
+            }
+        }
+    }
+    return entry
 }
 
 enum PageNulls {

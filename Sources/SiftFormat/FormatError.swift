@@ -20,6 +20,7 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidSchema = "invalid_schema"
         case chunkOutOfBounds = "chunk_out_of_bounds"
         case pageChecksumMismatch = "page_checksum_mismatch"
+        case bloomChecksumMismatch = "bloom_checksum_mismatch"
         case invalidPageHeader = "invalid_page_header"
         case unknownCodec = "unknown_codec"
         case unknownEncoding = "unknown_encoding"

@@ -75,6 +75,15 @@ struct ConformanceTests {
             break
         }
 
+        for probe in expected["bloom_probes"] as? [[String: Any]] ?? [] {
+            let group = probe["row_group"] as! Int
+            let column = try #require(reader.schema.index(of: probe["column"] as! String))
+            let hex = Array((probe["key_hex"] as! String).utf8)
+            let key = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+            let filter = try #require(try reader.bloomFilter(rowGroup: group, column: column))
+            #expect(filter.mightContain(hash: BloomKeys.hash(bytes: key)) == (probe["may_contain"] as! Bool), "probe \(probe)")
+        }
+
         if let encodings = expected["encodings"] as? [String: [String]] {
             for (name, wanted) in encodings {
                 let c = try #require(reader.schema.index(of: name))

@@ -42,12 +42,15 @@ public struct ColumnChunkMetadata: Sendable, Equatable {
     public var length: UInt64
     public var statistics: Statistics
     public var pages: [PageMetadata]
+    /// Where the chunk's bloom filter lies, when it has one (`spec/format.md` §7.5).
+    public var bloomFilter: BloomFilterLocation?
 
-    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata]) {
+    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata], bloomFilter: BloomFilterLocation? = nil) {
         self.offset = offset
         self.length = length
         self.statistics = statistics
         self.pages = pages
+        self.bloomFilter = bloomFilter
     }
 
     /// Sum of the pages' uncompressed body sizes plus their headers.
@@ -77,4 +80,21 @@ public struct PageMetadata: Sendable, Equatable {
         self.uncompressedSize = uncompressedSize
         self.statistics = statistics
     }
+}
+
+/// The footer's entry for a column chunk's bloom filter: where its bytes are and what it holds.
+public struct BloomFilterLocation: Sendable, Equatable {
+    public var offset: UInt64
+    /// A multiple of 32 bytes (one block each), at least 32.
+    public var length: UInt32
+    /// Distinct keys inserted (values, prefixes and suffixes).
+    public var keyCount: UInt64
+    /// The false-positive rate the writer sized the filter for, in parts per million.
+    public var targetFPPPerMillion: UInt32
+    public var contents: BloomKeys.Contents
+    /// XXH3-64 of the filter's bytes.
+    public var checksum: UInt64
+
+    /// The expected false-positive rate at the recorded key count.
+    public var expectedFPP: Double { BloomFilter.falsePositiveRate(blocks: Int(length) / 32, distinct: Int(keyCount)) }
 }

@@ -21,6 +21,16 @@ package enum FooterCodec {
                         c.varint(1, chunk.offset)
                         c.varint(2, chunk.length)
                         c.message(3) { encodeStatistics(chunk.statistics, &$0) }
+                        if let bloom = chunk.bloomFilter {
+                            c.message(5) { b in
+                                b.varint(1, bloom.offset)
+                                b.varint(2, UInt64(bloom.length))
+                                b.varint(3, bloom.keyCount)
+                                b.varint(4, UInt64(bloom.targetFPPPerMillion))
+                                b.varint(5, UInt64(bloom.contents.rawValue))
+                                b.varint(6, bloom.checksum)
+                            }
+                        }
                         for page in chunk.pages {
                             c.message(4) { p in
                                 p.varint(1, page.offset)
@@ -125,6 +135,14 @@ package enum FooterCodec {
                 guard rows == group.rowCount else {
                     throw FormatError(.rowCountMismatch, "pages hold \(rows) rows, the row group \(group.rowCount)", offset: offset, rowGroup: index, column: name)
                 }
+                if let bloom = chunk.bloomFilter {
+                    guard bloom.length >= 32, bloom.length % 32 == 0, UInt64(bloom.length) <= UInt64(FormatLimits.maxBloomBytes) else {
+                        throw FormatError(.malformedFooter, "bloom filter of \(bloom.length) bytes is not a positive multiple of 32 up to \(FormatLimits.maxBloomBytes)", offset: offset, rowGroup: index, column: name)
+                    }
+                    guard bloom.offset >= UInt64(FileLayout.headerSize), UInt64(bloom.length) <= footerStart, bloom.offset <= footerStart - UInt64(bloom.length) else {
+                        throw FormatError(.chunkOutOfBounds, "bloom filter at \(bloom.offset) of \(bloom.length) bytes lies outside the data region", offset: offset, rowGroup: index, column: name)
+                    }
+                }
             }
         }
         guard total == rowCount else {
@@ -183,7 +201,8 @@ package enum FooterCodec {
             case (2, .varint(let x)): chunk.length = x
             case (3, .bytes(let r)): chunk.statistics = try decodeStatistics(m.sub(r))
             case (4, .bytes(let r)): chunk.pages.append(try decodePage(m.sub(r)))
-            case (1...4, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
+            case (5, .bytes(let r)): chunk.bloomFilter = try decodeBloom(m.sub(r))
+            case (1...5, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
@@ -218,6 +237,27 @@ package enum FooterCodec {
             throw FormatError(.unknownCodec, "unknown codec id \(codec) in page entry", offset: start)
         }
         return PageMetadata(offset: offset, length: UInt32(length), rowCount: UInt32(rows), encoding: enc, codec: cod, uncompressedSize: UInt32(size), statistics: stats)
+    }
+
+    static func decodeBloom(_ m: WireReader) throws(FormatError) -> BloomFilterLocation {
+        var m = m
+        let start = m.r.fileOffset
+        var b = BloomFilterLocation(offset: 0, length: 0, keyCount: 0, targetFPPPerMillion: 0, contents: [], checksum: 0)
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): b.offset = x
+            case (2, .varint(let x)):
+                guard x <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "bloom filter length exceeds 32 bits", offset: start) }
+                b.length = UInt32(x)
+            case (3, .varint(let x)): b.keyCount = x
+            case (4, .varint(let x)): b.targetFPPPerMillion = UInt32(truncatingIfNeeded: min(x, 1_000_000))
+            case (5, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 7))
+            case (6, .varint(let x)): b.checksum = x
+            case (1...6, _): throw FormatError(.malformedFooter, "bloom filter field \(n) has the wrong wire type", offset: start)
+            default: continue
+            }
+        }
+        return b
     }
 
     static func decodeStatistics(_ m: WireReader) throws(FormatError) -> Statistics {

@@ -43,6 +43,14 @@ extension SiftReader {
                     } catch { throw error.located(file: name, rowGroup: g, column: field.name) }
                     report.pages += 1
                 }
+                if chunk.bloomFilter != nil, let filter = try bloomFilter(rowGroup: g, column: c) {
+                    // Every key of every value must be in the filter, or it would hide rows.
+                    let column = try readColumn(rowGroup: g, column: c)
+                    let (keys, _) = BloomKeys.hashes(column, field: field)
+                    if let missing = keys.first(where: { !filter.mightContain(hash: $0) }) {
+                        throw FormatError(.invalidValue, "bloom filter lacks key \(hex64(missing)) of the chunk's values", file: name, offset: chunk.bloomFilter!.offset, rowGroup: g, column: field.name)
+                    }
+                }
                 var chunkStats = chunk.statistics
                 chunkStats.distinctCount = nil
                 if let merged, merged != chunkStats {

@@ -106,6 +106,22 @@ public final class SiftReader: Sendable {
         } catch { throw error.located(file: source.name, rowGroup: rowGroup, column: field.name) }
     }
 
+    /// Reads and checks a column chunk's bloom filter; nil when the chunk has none.
+    public func bloomFilter(rowGroup: Int, column: Int) throws(FormatError) -> BloomFilter? {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard let location = chunk.bloomFilter else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try source.read(offset: location.offset, length: Int(location.length)) } catch {
+            throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
+        }
+        let actual = Checksum.hash(bytes)
+        guard actual == location.checksum else {
+            throw FormatError(.bloomChecksumMismatch, "bloom filter checksum is \(hex64(actual)), the footer says \(hex64(location.checksum))",
+                              file: source.name, offset: location.offset, rowGroup: rowGroup, column: field.name)
+        }
+        return BloomFilter(bytes: bytes)
+    }
+
     /// Reads every row group of the chosen columns (all when nil) as batches, one per row group.
     public func readBatches(columns: [Int]? = nil) throws(FormatError) -> [RecordBatch] {
         let indices = columns ?? Array(schema.fields.indices)

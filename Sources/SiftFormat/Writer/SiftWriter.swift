@@ -21,7 +21,7 @@ public final class SiftWriter {
 
     public init(path: String, schema: Schema, options: WriterOptions = WriterOptions()) throws(FormatError) {
         try options.validate()
-        for name in Array(options.columnCompression.keys) + Array(options.columnEncoding.keys) where schema.index(of: name) == nil {
+        for name in Array(options.columnCompression.keys) + Array(options.columnEncoding.keys) + Array(options.bloomFilterColumns ?? []) where schema.index(of: name) == nil {
             throw FormatError(.invalidArgument, "option names column '\(name)', which is not in the schema")
         }
         self.schema = schema
@@ -78,6 +78,7 @@ public final class SiftWriter {
         for c in metadata.columns.indices {
             metadata.columns[c].offset += base
             for p in metadata.columns[c].pages.indices { metadata.columns[c].pages[p].offset += base }
+            metadata.columns[c].bloomFilter?.offset += base
         }
         rowGroups.append(metadata)
         totalRows += metadata.rowCount
@@ -100,19 +101,42 @@ public final class SiftWriter {
     public static func encodeRowGroup(_ batch: RecordBatch, options: WriterOptions) throws(FormatError) -> EncodedRowGroup {
         let fields = batch.schema.fields
         let results = ParallelResults<Result<([UInt8], [PageMetadata], Statistics), FormatError>>(count: fields.count)
+        let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int)>(count: fields.count)
         DispatchQueue.concurrentPerform(iterations: fields.count) { c in
             results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
+            if options.wantsBloomFilter(fields[c]) { blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP) }
         }
         var bytes: [UInt8] = []
         var chunks: [ColumnChunkMetadata] = []
         for c in fields.indices {
-            let (chunkBytes, pages, stats) = try results[c]!.get()
+            var (chunkBytes, pages, stats) = try results[c]!.get()
             let start = UInt64(bytes.count)
+            if let (_, _, distinct) = blooms[c] { stats.distinctCount = UInt64(distinct) }
             chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats,
                                               pages: pages.map { var p = $0; p.offset += start; return p }))
             bytes += chunkBytes
         }
+        // Bloom filters follow the row group's column chunks (spec §7.5).
+        for c in fields.indices {
+            guard let (filter, location, _) = blooms[c] else { continue }
+            chunks[c].bloomFilter = location
+            chunks[c].bloomFilter!.offset = UInt64(bytes.count)
+            bytes += filter.bytes
+        }
         return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks))
+    }
+
+    /// The bloom filter of one column chunk, its footer entry (offset to be set) and the number
+    /// of distinct values.
+    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double) -> (BloomFilter, BloomFilterLocation, Int) {
+        let (keys, distinctValues) = BloomKeys.hashes(column, field: field)
+        var filter = BloomFilter(distinct: keys.count, fpp: fpp)
+        for key in keys { filter.insert(hash: key) }
+        let bytes = filter.bytes
+        let location = BloomFilterLocation(offset: 0, length: UInt32(bytes.count), keyCount: UInt64(keys.count),
+                                           targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: BloomKeys.contents(for: field),
+                                           checksum: Checksum.hash(bytes))
+        return (filter, location, distinctValues)
     }
 
     /// One column chunk: its bytes, its pages (offsets relative to the chunk) and statistics.

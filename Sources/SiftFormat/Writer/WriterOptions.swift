@@ -12,6 +12,18 @@ public struct WriterOptions: Sendable {
     /// Forces an encoding for a column, where its type allows it; otherwise the writer picks
     /// the smallest encoding for each page.
     public var columnEncoding: [String: Encoding] = [:]
+    /// Columns that get a bloom filter per row group. nil means the default: every ipv4 and
+    /// ipv6 column and every string column with hint domain.
+    public var bloomFilterColumns: Set<String>?
+    /// The false-positive rate bloom filters are sized for.
+    public var bloomFilterFPP = 0.01
+
+    /// Whether `field` gets a bloom filter under these options.
+    public func wantsBloomFilter(_ field: Field) -> Bool {
+        if let names = bloomFilterColumns { return names.contains(field.name) }
+        return field.type == .ipv4 || field.type == .ipv6 || (field.type == .string && field.hint == .domain)
+    }
+
     /// Extra key/value pairs for the footer.
     public var keyValues: [(String, String)] = []
     public var createdBy = "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion)"
@@ -24,6 +36,9 @@ public struct WriterOptions: Sendable {
         }
         guard pageRows >= 1, pageRows <= FormatLimits.maxPageRows else {
             throw FormatError(.invalidArgument, "page size \(pageRows) rows is outside 1...\(FormatLimits.maxPageRows)")
+        }
+        guard bloomFilterFPP > 0, bloomFilterFPP < 0.5 else {
+            throw FormatError(.invalidArgument, "bloom filter false-positive rate \(bloomFilterFPP) is outside (0, 0.5)")
         }
         for c in [compression] + Array(columnCompression.values) where c.codec == .zstd && !(1...19).contains(c.level) {
             throw FormatError(.invalidArgument, "zstd level \(c.level) is outside 1...19")

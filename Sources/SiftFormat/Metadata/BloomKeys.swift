@@ -1,0 +1,116 @@
+/// Which keys a column's bloom filter holds and how each is hashed (`spec/format.md` §7.6).
+/// Every key is hashed with XXH64 (seed 0) over its key bytes:
+///
+/// | key | key bytes |
+/// |---|---|
+/// | a value | its PLAIN bytes: integers little-endian, ipv4 4 bytes LE, ipv6 16 bytes big-endian (IPv4 held mapped), strings as is |
+/// | an ipv4 network a.b.c.d/L, L in 8, 16, 24 | the masked address, 4 bytes LE, then L (1 byte) |
+/// | an ipv6 network /L: L in 32, 48, 64; for IPv4-mapped values L in 104, 112, 120 | the masked address, 16 bytes BE, then L |
+/// | a domain suffix (hint domain): every suffix starting at a '.' | the suffix bytes, leading '.' included |
+public enum BloomKeys {
+    /// Prefix lengths indexed for ipv4 columns.
+    public static let ipv4Prefixes = [8, 16, 24]
+    /// Prefix lengths indexed for ipv6 values that are not IPv4-mapped.
+    public static let ipv6Prefixes = [32, 48, 64]
+    /// Prefix lengths indexed for IPv4-mapped values of ipv6 columns (IPv4 /8, /16, /24).
+    public static let mappedPrefixes = [104, 112, 120]
+
+    /// What a filter holds besides values (footer field `BloomFilter.contents`).
+    public struct Contents: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let values = Contents(rawValue: 1)
+        public static let networkPrefixes = Contents(rawValue: 2)
+        public static let domainSuffixes = Contents(rawValue: 4)
+    }
+
+    /// The contents a filter on this field holds.
+    public static func contents(for field: Field) -> Contents {
+        switch field.type {
+        case .ipv4, .ipv6: [.values, .networkPrefixes]
+        case .string where field.hint == .domain: [.values, .domainSuffixes]
+        default: .values
+        }
+    }
+
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { Checksum.xxh64(bytes) }
+
+    public static func hash<T: FixedWidthInteger>(littleEndian v: T) -> UInt64 {
+        withUnsafeBytes(of: v.littleEndian) { hash($0) }
+    }
+
+    public static func hash(bytes: some Collection<UInt8>) -> UInt64 {
+        if let h = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return h }
+        return Array(bytes).withUnsafeBytes { hash($0) }
+    }
+
+    public static func hash(ipv6 a: IPv6Address) -> UInt64 {
+        withUnsafeBytes(of: (a.high.bigEndian, a.low.bigEndian)) { hash($0) }
+    }
+
+    /// The key of network `address/length` of an ipv4 column.
+    public static func hash(ipv4Network address: UInt32, length: Int) -> UInt64 {
+        let masked = length == 0 ? 0 : address & ~((1 << UInt32(32 - length)) &- 1)
+        var key = withUnsafeBytes(of: masked.littleEndian) { Array($0) }
+        key.append(UInt8(length))
+        return key.withUnsafeBytes { hash($0) }
+    }
+
+    /// The key of network `address/length` of an ipv6 column.
+    public static func hash(ipv6Network a: IPv6Address, length: Int) -> UInt64 {
+        let masked = mask(a, length)
+        var key = withUnsafeBytes(of: (masked.high.bigEndian, masked.low.bigEndian)) { Array($0) }
+        key.append(UInt8(length))
+        return key.withUnsafeBytes { hash($0) }
+    }
+
+    /// `a` with all but its first `length` bits cleared.
+    public static func mask(_ a: IPv6Address, _ length: Int) -> IPv6Address {
+        func keep(_ v: UInt64, _ bits: Int) -> UInt64 { bits <= 0 ? 0 : bits >= 64 ? v : v & ~((1 << UInt64(64 - bits)) &- 1) }
+        return IPv6Address(high: keep(a.high, length), low: keep(a.low, length - 64))
+    }
+
+    /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
+    /// values there were.
+    static func hashes(_ column: ColumnVector, field: Field) -> (keys: Set<UInt64>, distinctValues: Int) {
+        var out = Set<UInt64>(minimumCapacity: min(column.count * 2, 1 << 16))
+        var values = Set<UInt64>()
+        let contents = contents(for: field)
+        let valid = column.validity
+        switch column.values {
+        case .bool(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: UInt8(v[i] ? 1 : 0))) }
+        case .int32(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
+        case .int64(let v), .timestamp(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
+        case .uint16(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
+        case .uint32(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
+        case .float64(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i].bitPattern)) }
+        case .ipv4(let v):
+            // Distinct addresses first: each address's prefixes are hashed once.
+            var seen = Set<UInt32>()
+            for i in v.indices where (valid?[i] ?? true) && seen.insert(v[i]).inserted {
+                values.insert(hash(littleEndian: v[i]))
+                if contents.contains(.networkPrefixes) {
+                    for length in ipv4Prefixes { out.insert(hash(ipv4Network: v[i], length: length)) }
+                }
+            }
+        case .ipv6(let v):
+            var seen = Set<IPv6Address>()
+            for i in v.indices where (valid?[i] ?? true) && seen.insert(v[i]).inserted {
+                values.insert(hash(ipv6: v[i]))
+                if contents.contains(.networkPrefixes) {
+                    for length in v[i].mappedIPv4 == nil ? ipv6Prefixes : mappedPrefixes { out.insert(hash(ipv6Network: v[i], length: length)) }
+                }
+            }
+        case .string(let v), .binary(let v):
+            for i in 0..<v.count where valid?[i] ?? true {
+                let value = v[i]
+                values.insert(hash(bytes: value))
+                if contents.contains(.domainSuffixes) {
+                    for j in value.indices where value[j] == 0x2E { out.insert(hash(bytes: value[j...])) }
+                }
+            }
+        }
+        out.formUnion(values)
+        return (out, values.count)
+    }
+}
