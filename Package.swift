@@ -18,6 +18,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SiftFormat", targets: ["SiftFormat"]),
+        .library(name: "SiftIndex", targets: ["SiftIndex"]),
+        .library(name: "SiftScan", targets: ["SiftScan"]),
         .executable(name: "sift", targets: ["SiftCommand"]),
         .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
     ],
@@ -35,10 +37,22 @@ let package = Package(
             dependencies: ["CZstd", "CLZ4", "CXXHash"],
             swiftSettings: swiftSettings
         ),
+        // Predicates and the decisions they allow: which row groups and pages cannot match.
+        .target(
+            name: "SiftIndex",
+            dependencies: ["SiftFormat"],
+            swiftSettings: swiftSettings
+        ),
+        // Reading what pruning left: filtering rows, projecting columns, counting bytes read.
+        .target(
+            name: "SiftScan",
+            dependencies: ["SiftFormat", "SiftIndex"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat",
+                "SiftFormat", "SiftIndex", "SiftScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -60,6 +74,11 @@ let package = Package(
         .testTarget(
             name: "SiftFormatTests",
             dependencies: ["SiftFormat", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftIndexTests",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `sift` binary as a user would (write, cat, inspect, verify).

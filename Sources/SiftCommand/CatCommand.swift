@@ -1,5 +1,7 @@
 import ArgumentParser
 import SiftFormat
+import SiftIndex
+import SiftScan
 
 struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,8 +10,15 @@ struct Cat: ParsableCommand {
         NDJSON output round-trips through `sift write`: IPs as text, timestamps as ISO-8601 UTC
         with microseconds, binary as base64, JSON columns as JSON. Nulls are left out of NDJSON.
 
-        Example:
+        --where filters rows with a predicate (grammar in spec/predicates.md), reading only the
+        row groups and pages that statistics, zone maps and bloom filters cannot rule out.
+        --explain then prints, after the rows, what was read and what each index skipped;
+        with --json that is one JSON object on the last line.
+
+        Examples:
           sift cat conn.sift --columns ts,src_ip,dst_ip --limit 10 --format table
+          sift cat conn.sift --where "dst_ip = 203.0.113.7" --explain
+          sift cat conn.sift --where "domain ends_with '.evil.example' and ts >= '2026-08-01'" --explain --json
         """
     )
 
@@ -24,6 +33,15 @@ struct Cat: ParsableCommand {
 
     @Option(name: .long, help: "ndjson, csv or table.")
     var format: String = "ndjson"
+
+    @Option(name: .long, help: "Only rows for which this predicate is true, e.g. \"src_ip = 10.1.2.3 and dst_port in (22, 3389)\".")
+    var `where`: String?
+
+    @Flag(name: .long, help: "After the rows, report what was read and what each index skipped.")
+    var explain = false
+
+    @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).")
+    var json = false
 
     func run() throws {
         guard let format = RowFormatter.Format(rawValue: format) else {
@@ -40,13 +58,19 @@ struct Cat: ParsableCommand {
             }
         }
         let fields = indices.map { reader.schema.fields[$0] }
-        let projected = try Schema(fields)
+        var predicate: BoundPredicate?
+        if let text = `where` {
+            do { predicate = try Predicate.parse(text).bind(to: reader.schema) } catch let error as PredicateError {
+                throw ValidationError("--where \(error)")
+            } catch {
+                throw ValidationError("--where: \(error)")
+            }
+        }
         var remaining = limit ?? Int.max
         var out = StandardOutput()
         var tableRows: [[String]] = []
         if format == .csv { out.write(fields.map { RowFormatter.csvField($0.name) }.joined(separator: ",") + "\n") }
-        for g in reader.metadata.rowGroups.indices where remaining > 0 {
-            let batch = try RecordBatch(schema: projected, columns: indices.map { try reader.readColumn(rowGroup: g, column: $0) })
+        let report = try Scanner(reader: reader, predicate: predicate, columns: indices).scan { batch in
             let rows = 0..<min(batch.rowCount, remaining)
             remaining -= rows.count
             switch format {
@@ -61,8 +85,10 @@ struct Cat: ParsableCommand {
             case .table:
                 for r in rows { tableRows.append(batch.columns.indices.map { RowFormatter.text(batch.columns[$0], fields[$0], r) }) }
             }
+            return remaining > 0
         }
         if format == .table { out.write(renderTable(header: fields.map(\.name), rows: tableRows)) }
+        if explain { out.write(json ? report.json + "\n" : report.text) }
         out.flush()
     }
 }

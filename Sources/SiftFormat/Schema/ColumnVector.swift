@@ -124,6 +124,34 @@ public struct ColumnVector: Sendable, Equatable {
         return ColumnVector(sliced, validity: validity.map { $0.slice(range) })
     }
 
+    /// The rows at `indices`, in that order, as a new vector.
+    public func gather(_ indices: [Int]) -> ColumnVector {
+        func pick<T>(_ a: [T]) -> [T] { indices.map { a[$0] } }
+        let picked: Values
+        switch values {
+        case .bool(let v): picked = .bool(pick(v))
+        case .int32(let v): picked = .int32(pick(v))
+        case .int64(let v): picked = .int64(pick(v))
+        case .uint16(let v): picked = .uint16(pick(v))
+        case .uint32(let v): picked = .uint32(pick(v))
+        case .float64(let v): picked = .float64(pick(v))
+        case .timestamp(let v): picked = .timestamp(pick(v))
+        case .ipv4(let v): picked = .ipv4(pick(v))
+        case .ipv6(let v): picked = .ipv6(pick(v))
+        case .string(let v), .binary(let v):
+            var out = VarBytes()
+            for i in indices { out.append(v[i]) }
+            picked = type == .string ? .string(out) : .binary(out)
+        }
+        var validity: Bitmap?
+        if let source = self.validity {
+            var bits = Bitmap(count: indices.count, value: true)
+            for (k, i) in indices.enumerated() where !source[i] { bits[k] = false }
+            validity = bits
+        }
+        return ColumnVector(picked, validity: validity)
+    }
+
     /// Appends all rows of `other`, which must have the same type.
     public mutating func append(contentsOf other: ColumnVector) {
         let before = count

@@ -1,0 +1,131 @@
+import SiftFormat
+
+/// A predicate typed against a schema: columns by index, literals as keys of each column's order
+/// (`Key`). Networks become ranges (for min/max) plus the prefix that bloom filters index.
+public indirect enum BoundPredicate: Sendable, Equatable {
+    case compare(column: Int, ComparisonOperator, Key)
+    case inSet(column: Int, [Key])
+    /// Rows whose address lies in `low...high`, the network `base/length`.
+    case network(column: Int, low: Key, high: Key, base: IPv6Address, length: Int)
+    case between(column: Int, Key, Key)
+    case startsWith(column: Int, [UInt8])
+    case endsWith(column: Int, [UInt8])
+    case isNull(column: Int, negated: Bool)
+    case and([BoundPredicate])
+    case or([BoundPredicate])
+    case not(BoundPredicate)
+    /// A predicate that is the same for every row (a value outside its column's type).
+    case constant(Bool)
+
+    /// Every column index the predicate reads.
+    public var columns: Set<Int> {
+        switch self {
+        case .compare(let c, _, _), .inSet(let c, _), .network(let c, _, _, _, _), .between(let c, _, _),
+             .startsWith(let c, _), .endsWith(let c, _), .isNull(let c, _): [c]
+        case .and(let ps), .or(let ps): ps.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+        case .not(let p): p.columns
+        case .constant: []
+        }
+    }
+}
+
+/// A predicate that does not fit its schema: an unknown column or a value of the wrong type.
+public struct BindError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension Predicate {
+    /// Types the predicate against `schema`.
+    public func bind(to schema: Schema) throws(BindError) -> BoundPredicate {
+        func column(_ name: String) throws(BindError) -> (Int, Field) {
+            guard let i = schema.index(of: name) else {
+                throw BindError(message: "no column '\(name)'; the columns are: \(schema.fields.map(\.name).joined(separator: ", "))")
+            }
+            return (i, schema.fields[i])
+        }
+        switch self {
+        case .compare(let name, let op, let literal):
+            let (c, field) = try column(name)
+            return .compare(column: c, op, try Self.key(literal, field))
+        case .inList(let name, let literals):
+            let (c, field) = try column(name)
+            var keys: [Key] = []
+            for l in literals { keys.append(try Self.key(l, field)) }
+            return .inSet(column: c, keys)
+        case .between(let name, let low, let high):
+            let (c, field) = try column(name)
+            return .between(column: c, try Self.key(low, field), try Self.key(high, field))
+        case .inNetwork(let name, let address, let length, let isV4):
+            let (c, field) = try column(name)
+            switch field.type {
+            case .ipv4:
+                guard isV4, let v4 = address.mappedIPv4 else { throw BindError(message: "column '\(name)' is ipv4; \(TextForms.formatIP(address))/\(length) is an IPv6 network") }
+                let mask: UInt32 = length == 0 ? 0 : ~((1 << UInt32(32 - length)) &- 1)
+                return .network(column: c, low: .int(Int64(v4 & mask)), high: .int(Int64(v4 | ~mask)), base: IPv6Address(mapping: v4 & mask), length: length)
+            case .ipv6:
+                // An IPv4 network in an ipv6 column is the mapped range ::ffff:a.b.c.d/(96 + len).
+                let bits = isV4 ? 96 + length : length
+                let low = BloomKeys.mask(address, bits)
+                let high = IPv6Address(high: low.high | (bits >= 64 ? 0 : (bits == 0 ? ~0 : (1 << UInt64(64 - bits)) &- 1)),
+                                       low: low.low | (bits >= 128 ? 0 : (bits <= 64 ? ~0 : (1 << UInt64(128 - bits)) &- 1)))
+                return .network(column: c, low: .ip(low), high: .ip(high), base: low, length: bits)
+            default:
+                throw BindError(message: "column '\(name)' is \(field.type), not an IP column; 'in a.b.c.d/len' needs ipv4 or ipv6")
+            }
+        case .startsWith(let name, let s), .endsWith(let name, let s):
+            let (c, field) = try column(name)
+            guard field.type == .string || field.type == .binary else {
+                throw BindError(message: "starts_with and ends_with need a string column; '\(name)' is \(field.type)")
+            }
+            if case .startsWith = self { return .startsWith(column: c, Array(s.utf8)) }
+            return .endsWith(column: c, Array(s.utf8))
+        case .isNull(let name, let negated):
+            return .isNull(column: try column(name).0, negated: negated)
+        case .and(let ps):
+            var out: [BoundPredicate] = []
+            for p in ps { out.append(try p.bind(to: schema)) }
+            return .and(out)
+        case .or(let ps):
+            var out: [BoundPredicate] = []
+            for p in ps { out.append(try p.bind(to: schema)) }
+            return .or(out)
+        case .not(let p):
+            return .not(try p.bind(to: schema))
+        }
+    }
+
+    /// A literal as a key of the field's order, or an error naming the mismatch.
+    static func key(_ literal: Literal, _ field: Field) throws(BindError) -> Key {
+        func mismatch(_ what: String) -> BindError {
+            BindError(message: "column '\(field.name)' is \(field.type); \(literal) is \(what)")
+        }
+        switch (field.type, literal) {
+        case (.bool, .bool(let b)): return .int(b ? 1 : 0)
+        case (.int32, .number(let t)), (.int64, .number(let t)), (.uint16, .number(let t)), (.uint32, .number(let t)):
+            guard let v = Int64(t) else { throw mismatch("not an integer") }
+            return .int(v)
+        case (.float64, .number(let t)):
+            guard let v = Double(t) else { throw mismatch("not a number") }
+            return .double(v)
+        case (.timestamp, .string(let s)):
+            // A date alone means midnight UTC.
+            let text = s.count == 10 ? s + "T00:00:00Z" : s
+            guard let micros = TextForms.parseTimestamp(Array(text.utf8)) else { throw mismatch("not an ISO-8601 date or timestamp") }
+            return .int(micros)
+        case (.timestamp, .number(let t)):
+            guard let seconds = Double(t) else { throw mismatch("not a number") }
+            return .int(Int64((seconds * 1_000_000).rounded()))
+        case (.string, .string(let s)), (.binary, .string(let s)): return .bytes(Array(s.utf8))
+        case (.ipv4, .ip(let a, let isV4)):
+            guard isV4, let v4 = a.mappedIPv4 else { throw mismatch("an IPv6 address") }
+            return .int(Int64(v4))
+        case (.ipv6, .ip(let a, _)): return .ip(a)
+        case (.ipv4, .string(let s)), (.ipv6, .string(let s)):
+            guard let a = TextForms.parseIP(Array(s.utf8)) else { throw mismatch("not an IP address") }
+            return try key(.ip(a, isV4: TextForms.parseIPv4(Array(s.utf8)) != nil), field)
+        default:
+            throw mismatch("of another kind")
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import SiftFormat
+
+/// A predicate that could not be parsed: what was expected, and where (0-based character
+/// offset into the text).
+public struct PredicateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var position: Int
+    public var text: String
+
+    public var description: String {
+        let caret = String(repeating: " ", count: position) + "^"
+        return "at character \(position + 1): \(message)\n  \(text)\n  \(caret)"
+    }
+}
+
+extension Predicate {
+    /// Parses the predicate grammar of `spec/predicates.md`.
+    public static func parse(_ text: String) throws(PredicateError) -> Predicate {
+        var parser = PredicateParser(text)
+        let p = try parser.parseOr()
+        guard parser.peek == .end else { throw parser.error("expected 'and', 'or' or the end of the expression") }
+        return p
+    }
+}
+
+enum Token: Equatable {
+    case identifier(String)
+    case number(String)
+    case string(String)
+    case ip(IPv6Address, isV4: Bool)
+    case network(IPv6Address, length: Int, isV4: Bool)
+    case symbol(String)
+    case end
+}
+
+struct PredicateParser {
+    let text: String
+    let chars: [Character]
+    var position = 0
+    private(set) var peek: Token = .end
+    var tokenStart = 0
+
+    init(_ text: String) {
+        self.text = text
+        chars = Array(text)
+        peek = .end
+        // Errors in the first token surface at the first parse call.
+        advanceOrEnd()
+    }
+
+    func error(_ message: String, at: Int? = nil) -> PredicateError {
+        PredicateError(message: message, position: at ?? tokenStart, text: text)
+    }
+
+    private var lexError: PredicateError?
+
+    private mutating func advanceOrEnd() {
+        do throws(PredicateError) { try advance() } catch { lexError = error; peek = .end }
+    }
+
+    mutating func advance() throws(PredicateError) {
+        while position < chars.count, chars[position].isWhitespace { position += 1 }
+        tokenStart = position
+        guard position < chars.count else { peek = .end; return }
+        let c = chars[position]
+        if c == "'" || c == "\"" {
+            var s = ""
+            position += 1
+            while position < chars.count, chars[position] != c {
+                if chars[position] == "\\", position + 1 < chars.count { position += 1 }
+                s.append(chars[position])
+                position += 1
+            }
+            guard position < chars.count else { throw error("unterminated string") }
+            position += 1
+            peek = .string(s)
+            return
+        }
+        if c == "(" || c == ")" || c == "," || c == "=" { position += 1; peek = .symbol(String(c)); return }
+        if c == "!" || c == "<" || c == ">" {
+            position += 1
+            if position < chars.count, chars[position] == "=" { position += 1; peek = .symbol(String(c) + "="); return }
+            guard c != "!" else { throw error("expected '!='") }
+            peek = .symbol(String(c))
+            return
+        }
+        // A word: identifier, keyword, number, IP, or network. IPv6 text holds ':'.
+        var word = ""
+        while position < chars.count {
+            let ch = chars[position]
+            guard ch.isLetter || ch.isNumber || "._-:/+".contains(ch) else { break }
+            word.append(ch)
+            position += 1
+        }
+        guard !word.isEmpty else { throw error("unexpected character '\(c)'") }
+        peek = try classify(word)
+    }
+
+    func classify(_ word: String) throws(PredicateError) -> Token {
+        if let slash = word.firstIndex(of: "/") {
+            let address = String(word[..<slash])
+            guard let ip = TextForms.parseIP(Array(address.utf8)), let length = Int(word[word.index(after: slash)...]) else {
+                throw error("'\(word)' is not a network (a.b.c.d/len or an IPv6 address/len)")
+            }
+            let isV4 = TextForms.parseIPv4(Array(address.utf8)) != nil
+            guard length >= 0, length <= (isV4 ? 32 : 128) else { throw error("prefix length \(length) is out of range") }
+            return .network(ip, length: length, isV4: isV4)
+        }
+        if let v4 = TextForms.parseIPv4(Array(word.utf8)) { return .ip(IPv6Address(mapping: v4), isV4: true) }
+        if word.contains(":"), let v6 = TextForms.parseIPv6(word) { return .ip(v6, isV4: false) }
+        if let first = word.first, first.isNumber || first == "-" || first == "+" {
+            guard Double(word) != nil else { throw error("'\(word)' is not a number") }
+            return .number(word)
+        }
+        return .identifier(word)
+    }
+
+    mutating func next() throws(PredicateError) -> Token {
+        if let lexError { throw lexError }
+        let t = peek
+        try advance()
+        return t
+    }
+
+    func isKeyword(_ k: String) -> Bool {
+        if case .identifier(let w) = peek { return w.lowercased() == k }
+        return false
+    }
+
+    mutating func expectKeyword(_ k: String) throws(PredicateError) {
+        guard isKeyword(k) else { throw error("expected '\(k)'") }
+        _ = try next()
+    }
+
+    mutating func parseOr() throws(PredicateError) -> Predicate {
+        if let lexError { throw lexError }
+        var terms = [try parseAnd()]
+        while isKeyword("or") { _ = try next(); terms.append(try parseAnd()) }
+        return terms.count == 1 ? terms[0] : .or(terms)
+    }
+
+    mutating func parseAnd() throws(PredicateError) -> Predicate {
+        var terms = [try parseNot()]
+        while isKeyword("and") { _ = try next(); terms.append(try parseNot()) }
+        return terms.count == 1 ? terms[0] : .and(terms)
+    }
+
+    mutating func parseNot() throws(PredicateError) -> Predicate {
+        if isKeyword("not") { _ = try next(); return .not(try parseNot()) }
+        if peek == .symbol("(") {
+            _ = try next()
+            let inner = try parseOr()
+            guard peek == .symbol(")") else { throw error("expected ')'") }
+            _ = try next()
+            return inner
+        }
+        return try parseComparison()
+    }
+
+    mutating func parseLiteral() throws(PredicateError) -> Literal {
+        switch peek {
+        case .number(let n): _ = try next(); return .number(n)
+        case .string(let s): _ = try next(); return .string(s)
+        case .ip(let a, let v4): _ = try next(); return .ip(a, isV4: v4)
+        case .identifier(let w) where w.lowercased() == "true" || w.lowercased() == "false":
+            _ = try next(); return .bool(w.lowercased() == "true")
+        default: throw error("expected a value (a number, a 'string', or an IP address)")
+        }
+    }
+
+    mutating func parseComparison() throws(PredicateError) -> Predicate {
+        guard case .identifier(let column) = peek, !["and", "or", "not", "in", "is", "between"].contains(column.lowercased()) else {
+            throw error("expected a column name, 'not' or '('")
+        }
+        _ = try next()
+        if case .symbol(let s) = peek, let op = ComparisonOperator(rawValue: s) {
+            _ = try next()
+            return .compare(column: column, op, try parseLiteral())
+        }
+        if isKeyword("in") {
+            _ = try next()
+            if case .network(let a, let length, let v4) = peek {
+                _ = try next()
+                return .inNetwork(column: column, a, length: length, isV4: v4)
+            }
+            guard peek == .symbol("(") else { throw error("expected '(' or a network such as 10.0.0.0/8 after 'in'") }
+            _ = try next()
+            var values = [try parseLiteral()]
+            while peek == .symbol(",") { _ = try next(); values.append(try parseLiteral()) }
+            guard peek == .symbol(")") else { throw error("expected ',' or ')'") }
+            _ = try next()
+            return .inList(column: column, values)
+        }
+        if isKeyword("between") {
+            _ = try next()
+            let low = try parseLiteral()
+            try expectKeyword("and")
+            return .between(column: column, low, try parseLiteral())
+        }
+        if isKeyword("is") {
+            _ = try next()
+            var negated = false
+            if isKeyword("not") { _ = try next(); negated = true }
+            try expectKeyword("null")
+            return .isNull(column: column, negated: negated)
+        }
+        if isKeyword("starts_with") || isKeyword("ends_with") {
+            let starts = isKeyword("starts_with")
+            _ = try next()
+            guard case .string(let s) = peek else { throw error("expected a 'string'") }
+            _ = try next()
+            return starts ? .startsWith(column: column, s) : .endsWith(column: column, s)
+        }
+        throw error("expected an operator (=, !=, <, <=, >, >=, in, between, is, starts_with, ends_with) after '\(column)'")
+    }
+}

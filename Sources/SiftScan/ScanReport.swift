@@ -1,0 +1,42 @@
+import Foundation
+import SiftIndex
+
+/// What a scan read and skipped, and which index skipped what (`--explain`).
+///
+/// `bytesRead` counts every byte the scan read from the file: trailer, footer, bloom filters
+/// and data pages. Skipped bytes are those of the columns the query needs (predicate and
+/// projection) that a scan without indexes would have read.
+public struct ScanReport: Sendable {
+    public var rowsMatched = 0
+    public var bytesTotal: UInt64 = 0
+    public var bytesRead: UInt64 = 0
+    public var rowGroupsTotal = 0
+    public var rowGroupsRead = 0
+    /// Pages of the needed columns, and of those the ones read.
+    public var pagesTotal = 0
+    public var pagesRead = 0
+    public var skippedBy: [PruneIndex: UInt64] = Dictionary(uniqueKeysWithValues: PruneIndex.allCases.map { ($0, 0) })
+    /// One line per row group: what was read or why it was skipped.
+    public var rowGroupLines: [String] = []
+
+    public init() {}
+
+    /// The `--explain --json` object.
+    public var json: String {
+        let skipped = PruneIndex.allCases.map { "\"\($0.rawValue)\":\(skippedBy[$0] ?? 0)" }.joined(separator: ",")
+        return "{\"rows_matched\":\(rowsMatched),\"bytes_total\":\(bytesTotal),\"bytes_read\":\(bytesRead),"
+            + "\"row_groups_total\":\(rowGroupsTotal),\"row_groups_read\":\(rowGroupsRead),"
+            + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),\"skipped_by\":{\(skipped)}}"
+    }
+
+    /// A human-readable summary.
+    public var text: String {
+        let percent = bytesTotal == 0 ? 0 : Double(bytesRead) * 100 / Double(bytesTotal)
+        var out = rowGroupLines.joined(separator: "\n") + "\n"
+        out += "rows matched: \(rowsMatched)\n"
+        out += "row groups read: \(rowGroupsRead) of \(rowGroupsTotal); pages read: \(pagesRead) of \(pagesTotal)\n"
+        out += "bytes read: \(bytesRead) of \(bytesTotal) (\(String(format: "%.3f", percent))%)\n"
+        out += "skipped by: " + PruneIndex.allCases.map { "\($0.rawValue) \(skippedBy[$0] ?? 0) bytes" }.joined(separator: ", ") + "\n"
+        return out
+    }
+}

@@ -1,0 +1,149 @@
+import SiftFormat
+import SiftIndex
+
+/// Reads the rows of a file that a predicate accepts, touching only what pruning leaves:
+/// row groups and pages are ruled out from the footer and bloom filters, then only the pages
+/// of needed columns that overlap candidate rows are read and filtered row by row.
+///
+/// ```swift
+/// let predicate = try Predicate.parse("dst_ip in 10.0.0.0/8 and bytes_out > 1000000").bind(to: reader.schema)
+/// let report = try Scanner(reader: reader, predicate: predicate, columns: [0, 4]).scan { batch in
+///     print(batch.rowCount); return true   // false stops the scan
+/// }
+/// ```
+public struct Scanner {
+    public let reader: SiftReader
+    public let predicate: BoundPredicate?
+    /// Projected column indices, in output order.
+    public let columns: [Int]
+
+    public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
+        self.reader = reader
+        self.predicate = predicate
+        self.columns = columns
+    }
+
+    /// Calls `body` with each batch of matching rows (one per candidate row range), in file
+    /// order, until it returns false. Returns what was read and skipped.
+    @discardableResult
+    public func scan(_ body: (RecordBatch) throws -> Bool) throws -> ScanReport {
+        let metadata = reader.metadata
+        let fields = metadata.schema.fields
+        var report = ScanReport()
+        report.bytesTotal = reader.source.size
+        report.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
+        report.rowGroupsTotal = metadata.rowGroups.count
+        let needed = Set(columns).union(predicate?.columns ?? [])
+        let outputSchema = try Schema(columns.map { fields[$0] })
+        report.pagesTotal = metadata.rowGroups.reduce(0) { total, g in total + needed.reduce(0) { $0 + g.columns[$1].pages.count } }
+
+        let plans: [RowGroupPlan]
+        if let predicate {
+            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan { g, c in
+                let filter = try reader.bloomFilter(rowGroup: g, column: c)
+                report.bytesRead += UInt64(metadata.rowGroups[g].columns[c].bloomFilter?.length ?? 0)
+                return filter
+            }
+        } else {
+            plans = metadata.rowGroups.enumerated().map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
+        }
+
+        var stopped = false
+        for plan in plans {
+            let group = metadata.rowGroups[plan.index]
+            let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+            if let index = plan.skippedBy {
+                report.skippedBy[index, default: 0] += neededBytes
+                report.rowGroupLines.append("row group \(plan.index): skipped by \(index.rawValue) (\(neededBytes) bytes of needed columns)")
+                continue
+            }
+            if stopped { continue }
+            report.rowGroupsRead += 1
+            var pagesRead: [Int: Set<Int>] = [:]
+            var decoded: [Int: [Int: ColumnVector]] = [:]
+            var matchedInGroup = 0
+            let filterColumns = predicate?.columns ?? []
+            for range in plan.candidateRows where !stopped {
+                // Late materialisation: decode the predicate's columns, filter, and only then
+                // read the projected columns' pages that hold selected rows.
+                var slices: [Int: ColumnVector] = [:]
+                for c in filterColumns {
+                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                }
+                let selected = predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
+                guard !selected.isEmpty else { continue }
+                matchedInGroup += selected.count
+                report.rowsMatched += selected.count
+                let all = selected.count == range.count
+                var output: [ColumnVector] = []
+                for c in columns {
+                    if let slice = slices[c] {
+                        output.append(all ? slice : slice.gather(selected))
+                    } else if all {
+                        output.append(try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report))
+                    } else {
+                        output.append(try gatherRows(group: plan.index, column: c, rows: selected.map { $0 + range.lowerBound }, decoded: &decoded, read: &pagesRead, report: &report))
+                    }
+                }
+                let batch = try RecordBatch(schema: outputSchema, columns: output)
+                if try !body(batch) { stopped = true }
+            }
+            var readBytes: UInt64 = 0, readPages = 0
+            for c in needed {
+                for p in pagesRead[c] ?? [] { readBytes += UInt64(group.columns[c].pages[p].length); readPages += 1 }
+            }
+            report.skippedBy[.zoneMap, default: 0] += neededBytes - readBytes
+            let total = needed.reduce(0) { $0 + group.columns[$1].pages.count }
+            report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
+        }
+        return report
+    }
+
+    /// The given rows (ascending, within the row group) of a column, decoding only the pages
+    /// that hold them.
+    func gatherRows(group g: Int, column c: Int, rows: [Int], decoded: inout [Int: [Int: ColumnVector]],
+                    read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
+        let pages = reader.metadata.rowGroups[g].columns[c].pages
+        var out = ColumnVector.empty(reader.schema.fields[c].type)
+        var p = 0, start = 0
+        var k = 0
+        while k < rows.count {
+            while start + Int(pages[p].rowCount) <= rows[k] { start += Int(pages[p].rowCount); p += 1 }
+            let end = start + Int(pages[p].rowCount)
+            var local: [Int] = []
+            while k < rows.count, rows[k] < end { local.append(rows[k] - start); k += 1 }
+            let vector = try page(g, c, p, decoded: &decoded, read: &read, report: &report)
+            out.append(contentsOf: vector.gather(local))
+        }
+        return out
+    }
+
+    /// A decoded page, read once per scan.
+    func page(_ g: Int, _ c: Int, _ p: Int, decoded: inout [Int: [Int: ColumnVector]], read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
+        if let cached = decoded[c]?[p] { return cached }
+        let vector = try reader.readPage(rowGroup: g, column: c, page: p)
+        decoded[c, default: [:]][p] = vector
+        read[c, default: []].insert(p)
+        report.pagesRead += 1
+        report.bytesRead += UInt64(reader.metadata.rowGroups[g].columns[c].pages[p].length)
+        return vector
+    }
+
+    /// Rows `rows` of a column, decoding (once) each page they overlap.
+    func columnSlice(group g: Int, column c: Int, rows: Range<Int>, decoded: inout [Int: [Int: ColumnVector]],
+                     read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
+        let pages = reader.metadata.rowGroups[g].columns[c].pages
+        var out: ColumnVector?
+        var start = 0
+        for (p, page) in pages.enumerated() {
+            let pageRows = start..<(start + Int(page.rowCount))
+            defer { start = pageRows.upperBound }
+            let overlap = pageRows.clamped(to: rows)
+            guard !overlap.isEmpty else { continue }
+            let vector = try self.page(g, c, p, decoded: &decoded, read: &read, report: &report)
+            let part = overlap == pageRows ? vector : vector.slice((overlap.lowerBound - start)..<(overlap.upperBound - start))
+            if out == nil { out = part } else { out!.append(contentsOf: part) }
+        }
+        return out ?? ColumnVector.empty(reader.schema.fields[c].type)
+    }
+}
