@@ -25,11 +25,23 @@ step "3. inspect: layout, encodings and statistics (reads only the footer)"
 step "4. read back a few rows"
 "$SIFT" cat "$OUT/conn.sift" --columns ts,src_ip,dst_ip,dst_port,domain,bytes_in --limit 5 --format table
 
-step "5. round trip: cat reproduces the input byte for byte"
+step "5. hunt: find rows about one address, one domain suffix, one network, and say what was skipped"
+# A rarely seen destination: the one of the last record (destinations are heavy-tailed).
+DST=$("$SIFT" cat "$OUT/conn.sift" --columns dst_ip | tail -1 | sed 's/.*"dst_ip":"\([^"]*\)".*/\1/')
+echo "--where \"dst_ip = $DST\""
+"$SIFT" cat "$OUT/conn.sift" --where "dst_ip = $DST" --columns ts,src_ip,dst_ip,dst_port,domain --format table --explain | tail -12
+echo
+echo "--where \"domain ends_with '.wayne-shop5.de'\" --explain --json (last line)"
+"$SIFT" cat "$OUT/conn.sift" --where "domain ends_with '.wayne-shop5.de'" --explain --json | tail -1
+echo
+echo "--where \"dst_ip in 203.0.113.0/24 or src_ip = 10.99.0.1\" --explain --json (absent: footer and blooms only)"
+"$SIFT" cat "$OUT/conn.sift" --where "dst_ip in 203.0.113.0/24 or src_ip = 10.99.0.1" --explain --json | tail -1
+
+step "6. round trip: cat reproduces the input byte for byte"
 "$SIFT" cat "$OUT/conn.sift" > "$OUT/conn.back.ndjson"
 if cmp -s "$OUT/conn.ndjson" "$OUT/conn.back.ndjson"; then echo "identical ($ROWS rows)"; else echo "DIFFERENT"; exit 1; fi
 
-step "6. verify every checksum, then flip one byte and verify again"
+step "7. verify every checksum, then flip one byte and verify again"
 "$SIFT" verify "$OUT/conn.sift"
 cp "$OUT/conn.sift" "$OUT/conn.corrupt.sift"
 printf '\x5a' | dd of="$OUT/conn.corrupt.sift" bs=1 seek=200000 conv=notrunc status=none
