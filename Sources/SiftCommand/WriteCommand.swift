@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiftFormat
+import SiftIndex
 
 struct Write: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,6 +51,9 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "The false-positive rate bloom filters are sized for.")
     var bloomFpp: Double = 0.01
 
+    @Option(name: .long, help: "Order rows along a space-filling curve over up to 4 columns: zorder:COL,COL or hilbert:COL,COL (rank-bucketed), so row groups and pages hold narrow ranges of each.")
+    var cluster: String?
+
     @Option(name: .long, help: "Force an encoding for a column, as COLUMN=ENCODING (plain, dictionary, for, delta, rle); repeatable.")
     var encoding: [String] = []
 
@@ -57,6 +61,7 @@ struct Write: ParsableCommand {
     var rejects: String?
 
     func run() throws {
+        var reorder: ((RecordBatch) throws -> [Int])?
         guard let codec = Codec(name: compression) else {
             throw ValidationError("--compression must be zstd, lz4 or none, not '\(compression)'")
         }
@@ -74,7 +79,14 @@ struct Write: ParsableCommand {
             options.columnEncoding[parts[0]] = e
         }
         let inputName = input == "-" ? "<stdin>" : input
+        if let cluster {
+            let clustering: Clustering
+            do { clustering = try Clustering(parsing: cluster) } catch { throw ValidationError(error.message) }
+            options.keyValues.append(("sift.clustering", clustering.footerDescription))
+            reorder = { batch in try clustering.order(batch) }
+        }
         var importer = NDJSONImport(options: options)
+        importer.reorder = reorder
         if let schemaPath = schema {
             importer.schema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
         }

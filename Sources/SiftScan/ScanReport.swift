@@ -16,6 +16,9 @@ public struct ScanReport: Sendable {
     public var pagesTotal = 0
     public var pagesRead = 0
     public var skippedBy: [PruneIndex: UInt64] = Dictionary(uniqueKeysWithValues: PruneIndex.allCases.map { ($0, 0) })
+    /// Bytes of projected columns' pages in play but not read, because none of their rows
+    /// matched (late materialisation, not an index).
+    public var lateMaterializationBytes: UInt64 = 0
     /// One line per row group: what was read or why it was skipped.
     public var rowGroupLines: [String] = []
 
@@ -26,7 +29,8 @@ public struct ScanReport: Sendable {
         let skipped = PruneIndex.allCases.map { "\"\($0.rawValue)\":\(skippedBy[$0] ?? 0)" }.joined(separator: ",")
         return "{\"rows_matched\":\(rowsMatched),\"bytes_total\":\(bytesTotal),\"bytes_read\":\(bytesRead),"
             + "\"row_groups_total\":\(rowGroupsTotal),\"row_groups_read\":\(rowGroupsRead),"
-            + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),\"skipped_by\":{\(skipped)}}"
+            + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),\"skipped_by\":{\(skipped)},"
+            + "\"not_materialized\":\(lateMaterializationBytes)}"
     }
 
     /// A human-readable summary.
@@ -37,6 +41,7 @@ public struct ScanReport: Sendable {
         out += "row groups read: \(rowGroupsRead) of \(rowGroupsTotal); pages read: \(pagesRead) of \(pagesTotal)\n"
         out += "bytes read: \(bytesRead) of \(bytesTotal) (\(String(format: "%.3f", percent))%)\n"
         out += "skipped by: " + PruneIndex.allCases.map { "\($0.rawValue) \(skippedBy[$0] ?? 0) bytes" }.joined(separator: ", ") + "\n"
+        out += "not materialised (pages in play with no matching row): \(lateMaterializationBytes) bytes\n"
         return out
     }
 }

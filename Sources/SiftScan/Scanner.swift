@@ -88,11 +88,19 @@ public struct Scanner {
                 let batch = try RecordBatch(schema: outputSchema, columns: output)
                 if try !body(batch) { stopped = true }
             }
-            var readBytes: UInt64 = 0, readPages = 0
+            var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
             for c in needed {
                 for p in pagesRead[c] ?? [] { readBytes += UInt64(group.columns[c].pages[p].length); readPages += 1 }
+                // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
+                var start = 0
+                for page in group.columns[c].pages {
+                    let rows = start..<(start + Int(page.rowCount))
+                    start = rows.upperBound
+                    if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) }
+                }
             }
-            report.skippedBy[.zoneMap, default: 0] += neededBytes - readBytes
+            report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes
+            report.lateMaterializationBytes += inPlayBytes - readBytes
             let total = needed.reduce(0) { $0 + group.columns[$1].pages.count }
             report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
         }

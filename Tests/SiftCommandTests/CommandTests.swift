@@ -125,6 +125,28 @@ struct CommandTests {
         #expect(verify.stderr.contains("row group 1") && verify.stderr.contains("column 'dst_ip'") && verify.stderr.contains("page_checksum_mismatch"), "\(verify.stderr)")
     }
 
+    @Test("--cluster reorders rows along the curve, keeps every row, and --where --explain prunes the clustered file")
+    func clusteredWrite() throws {
+        let dir = TemporaryDirectory()
+        _ = try SiftProcess.run(["gen", "conn", "--rows", "60000", "--seed", "5", "--output", dir.file("c.ndjson")])
+        let w = try SiftProcess.run(["write", "--input", dir.file("c.ndjson"), "--output", dir.file("z.sift"), "--cluster", "zorder:src_ip,dst_ip", "--row-group-rows", "8192"])
+        #expect(w.status == 0, "\(w.stderr)")
+        let input = String(decoding: FileManager.default.contents(atPath: dir.file("c.ndjson"))!, as: UTF8.self).split(separator: "\n").sorted()
+        let cat = try SiftProcess.run(["cat", dir.file("z.sift")])
+        #expect(cat.stdoutText.split(separator: "\n").sorted() == input, "the same rows, in another order")
+        let inspect = try SiftProcess.run(["inspect", dir.file("z.sift")])
+        #expect(inspect.stdoutText.contains("sift.clustering = zorder:src_ip,dst_ip"))
+        // A needle from the data: read far less than the file.
+        let row = try parseLines(Array(cat.stdoutText.split(separator: "\n")[3].utf8))[0]
+        let q = "src_ip = \(row["src_ip"]!) and dst_ip = \(row["dst_ip"]!)"
+        let r = try SiftProcess.run(["cat", dir.file("z.sift"), "--where", q, "--explain", "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdoutText.split(separator: "\n").last!.utf8)) as! [String: Any]
+        #expect((report["rows_matched"] as! Int) >= 1)
+        #expect(Double(report["bytes_read"] as! Int) < 0.2 * Double(report["bytes_total"] as! Int), "\(report)")
+        let bad = try SiftProcess.run(["write", "--input", dir.file("c.ndjson"), "--output", dir.file("x.sift"), "--cluster", "spiral:src_ip"])
+        #expect(bad.status != 0 && bad.stderr.contains("zorder:COL,COL or hilbert:COL,COL"))
+    }
+
     @Test("cat prints CSV and tables, projects columns and limits rows")
     func catFormats() throws {
         let dir = TemporaryDirectory()

@@ -17,6 +17,10 @@ public struct NDJSONImport {
     public var schema: Schema?
     /// Chunks processed at once; by default two per core.
     public var parallelChunks: Int
+    /// When set, every row is parsed first, then the whole input is written in the order this
+    /// returns (a permutation of the rows), e.g. clustered along a space-filling curve. Costs
+    /// memory for all rows.
+    public var reorder: ((RecordBatch) throws -> [Int])?
 
     public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
         self.options = options
@@ -99,6 +103,7 @@ public struct NDJSONImport {
     /// appended, so memory stays bounded. When `optimistic`, returns nil (writing nothing) at the
     /// first line that does not fit `schema`.
     func convert(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool, reject: ((LineError) -> Void)?) throws -> Summary? {
+        if let reorder { return try convertReordered(shared, chunks, schema: schema, output: output, optimistic: optimistic, reject: reject, reorder: reorder) }
         let writer = try SiftWriter(path: output, schema: schema, options: options)
         let state = OrderedAppend(writer: writer, count: chunks.count, stopOnFirstError: reject == nil, optimistic: optimistic)
         let options = self.options
@@ -127,6 +132,42 @@ public struct NDJSONImport {
         try writer.close()
         if let reject { state.rejected.forEach(reject) }
         return Summary(schema: schema, lines: state.lines, rowsWritten: state.rows, rejected: state.rejected.count)
+    }
+
+    /// Parses every chunk in parallel, then writes all rows in `reorder`'s order.
+    func convertReordered(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool,
+                          reject: ((LineError) -> Void)?, reorder: (RecordBatch) throws -> [Int]) throws -> Summary? {
+        let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+            var builder = NDJSONBatchBuilder(schema: schema)
+            var errors: [LineError] = []
+            var count = 0
+            let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
+            NDJSONLines.forEach(bytes) { range, offset in
+                count += 1
+                do throws(LineError) { try builder.append(bytes, range, line: chunks[i].firstLine + offset - 1) } catch { errors.append(error) }
+            }
+            parsed[i] = (builder.takeBatch(), count, errors)
+        }
+        var columns = schema.fields.map { ColumnVector.empty($0.type) }
+        var lines = 0
+        var rejected: [LineError] = []
+        for i in chunks.indices {
+            let (batch, count, errors) = parsed[i]!
+            if optimistic, errors.contains(where: \.schemaMismatch) { return nil }
+            if let first = errors.first, reject == nil { throw first }
+            lines += count
+            rejected += errors
+            for c in columns.indices { columns[c].append(contentsOf: batch.columns[c]) }
+        }
+        let all = try RecordBatch(schema: schema, columns: columns)
+        let order = try reorder(all)
+        let sorted = try RecordBatch(schema: schema, columns: all.columns.map { $0.gather(order) })
+        let writer = try SiftWriter(path: output, schema: schema, options: options)
+        try writer.write(sorted)
+        try writer.close()
+        if let reject { rejected.forEach(reject) }
+        return Summary(schema: schema, lines: lines, rowsWritten: sorted.rowCount, rejected: rejected.count)
     }
 
     /// Cuts the input after every `linesPerChunk` lines (blank lines count as lines, so a chunk
