@@ -29,6 +29,19 @@ struct BloomFilterTests {
         #expect(BloomFilter.blocks(distinct: n, fpp: target) > textbookBlocks)
     }
 
+    @Test("port-like integer columns get a filter by default; other integers do not")
+    func portDefault() throws {
+        let options = WriterOptions()
+        #expect(options.wantsBloomFilter(Field("dst_port", .int64)))
+        #expect(options.wantsBloomFilter(Field("id.resp_p", .int64)))
+        #expect(options.wantsBloomFilter(Field("src_ip", .ipv4)))
+        #expect(!options.wantsBloomFilter(Field("bytes_out", .int64)))
+        #expect(!options.wantsBloomFilter(Field("domain", .string)), "a string needs hint domain")
+        var none = WriterOptions()
+        none.bloomFilterColumns = []
+        #expect(!none.wantsBloomFilter(Field("src_ip", .ipv4)))
+    }
+
     @Test("inserted keys are always found")
     func noFalseNegatives() {
         var rng = SeededRandom(seed: 7)

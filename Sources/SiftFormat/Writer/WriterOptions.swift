@@ -13,7 +13,9 @@ public struct WriterOptions: Sendable {
     /// the smallest encoding for each page.
     public var columnEncoding: [String: Encoding] = [:]
     /// Columns that get a bloom filter per row group. nil means the default: every ipv4 and
-    /// ipv6 column and every string column with hint domain.
+    /// ipv6 column, every string column with hint domain, and every integer column named like a
+    /// port (`dst_port`, Zeek's `id.resp_p`): there the filter is the rare-value index that
+    /// min/max cannot be, since a rare port sits inside every row group's range.
     public var bloomFilterColumns: Set<String>?
     /// The false-positive rate bloom filters are sized for.
     public var bloomFilterFPP = 0.01
@@ -21,7 +23,9 @@ public struct WriterOptions: Sendable {
     /// Whether `field` gets a bloom filter under these options.
     public func wantsBloomFilter(_ field: Field) -> Bool {
         if let names = bloomFilterColumns { return names.contains(field.name) }
-        return field.type == .ipv4 || field.type == .ipv6 || (field.type == .string && field.hint == .domain)
+        let name = field.name.lowercased()
+        let portLike = [.int32, .int64, .uint16, .uint32].contains(field.type) && (name.hasSuffix("port") || name.hasSuffix("_p"))
+        return field.type == .ipv4 || field.type == .ipv6 || (field.type == .string && field.hint == .domain) || portLike
     }
 
     /// Extra key/value pairs for the footer.
