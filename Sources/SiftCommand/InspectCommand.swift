@@ -24,7 +24,7 @@ struct Inspect: ParsableCommand {
         let reader = try SiftReader(path: file)
         let m = reader.metadata
         if json {
-            let data = try JSONSerialization.data(withJSONObject: jsonObject(reader), options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: try jsonObject(reader), options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
@@ -45,8 +45,9 @@ struct Inspect: ParsableCommand {
             var encodings: [String: Int] = [:]
             var codecs = Set<String>()
             var stats: Statistics?
-            for g in m.rowGroups {
-                let chunk = g.columns[c]
+            for (gi, g) in m.rowGroups.enumerated() {
+                var chunk = g.columns[c]
+                chunk.pages = try reader.pages(rowGroup: gi, column: c)
                 stored += chunk.length
                 raw += chunk.uncompressedLength
                 nulls += chunk.statistics.nullCount
@@ -79,7 +80,9 @@ struct Inspect: ParsableCommand {
         for (g, group) in m.rowGroups.enumerated() {
             out += "\nrow group \(g): \(group.rowCount) rows, \(formatBytes(group.columns.reduce(0) { $0 + $1.length }))\n"
             var rows: [[String]] = []
-            for (c, chunk) in group.columns.enumerated() {
+            for (c, footerChunk) in group.columns.enumerated() {
+                var chunk = footerChunk
+                chunk.pages = try reader.pages(rowGroup: g, column: c)
                 let field = m.schema.fields[c]
                 rows.append([field.name, "@\(chunk.offset)", "\(chunk.pages.count)", "\(chunk.length)", "\(chunk.statistics.nullCount)",
                              bound(chunk.statistics.min, chunk.statistics.minExact, field.type), bound(chunk.statistics.max, chunk.statistics.maxExact, field.type)])
@@ -119,8 +122,11 @@ struct Inspect: ParsableCommand {
         return o
     }
 
-    func jsonObject(_ reader: SiftReader) -> [String: Any] {
-        let m = reader.metadata
+    func jsonObject(_ reader: SiftReader) throws -> [String: Any] {
+        var m = reader.metadata
+        for g in m.rowGroups.indices {
+            for c in m.rowGroups[g].columns.indices { m.rowGroups[g].columns[c].pages = try reader.pages(rowGroup: g, column: c) }
+        }
         return [
             "file": file,
             "size": reader.source.size,

@@ -49,6 +49,7 @@ func assemble(_ schema: Schema, _ columns: [[HandPage]], footerRowCount: UInt64?
     var out = FileLayout.header()
     var chunks: [ColumnChunkMetadata] = []
     var rows: UInt64 = 0
+    // Pages first; their footer entries copy what the headers say.
     for pages in columns {
         let start = UInt64(out.count)
         var metas: [PageMetadata] = []
@@ -62,6 +63,13 @@ func assemble(_ schema: Schema, _ columns: [[HandPage]], footerRowCount: UInt64?
             rows += UInt64(page.rows)
         }
         chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(out.count) - start, statistics: Statistics(), pages: metas))
+    }
+    // Page indexes after the chunks, as the writer lays them out.
+    for c in chunks.indices {
+        let index = FooterCodec.encodePageIndex(chunks[c].pages, chunkOffset: chunks[c].offset)
+        chunks[c].pageIndex = PageIndexLocation(offset: UInt64(out.count), length: UInt32(index.count), pageCount: UInt32(chunks[c].pages.count), checksum: Checksum.hash(index))
+        chunks[c].pages = []
+        out += index
     }
     let metadata = FileMetadata(schema: schema, rowCount: footerRowCount ?? rows, rowGroups: columns.isEmpty ? [] : [RowGroupMetadata(rowCount: rows, columns: chunks)],
                                 keyValues: [], createdBy: "sift-corpus-gen 1.0", minorVersion: 0)

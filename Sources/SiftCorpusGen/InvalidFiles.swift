@@ -131,5 +131,11 @@ func invalidEntries() throws -> [CorpusEntry] {
     add("bloom-checksum", "bloom_checksum_mismatch", "one bit flipped inside the bloom filter of column ip", b)
     add("bloom-length", "malformed_footer", "the bloom filter's length (40) is not a multiple of 32", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.length = 40 })
     add("bloom-out-of-bounds", "chunk_out_of_bounds", "the bloom filter lies past the data region", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.offset = UInt64(withBloom.count) })
+
+    // Page indexes: a flipped bit, and a footer that promises more pages than the index holds.
+    let indexAt = Int(try SiftReader(source: MemorySource(withBloom)).metadata.rowGroups[0].columns[0].pageIndex!.offset)
+    b = withBloom; b[indexAt + 3] ^= 0x20
+    add("page-index-checksum", "page_index_checksum_mismatch", "one bit flipped inside the page index of column ip", b)
+    add("page-index-count", "malformed_footer", "the footer says the page index holds 2 pages; it holds 1", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].pageIndex!.pageCount = 2 })
     return entries
 }

@@ -21,6 +21,7 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         case chunkOutOfBounds = "chunk_out_of_bounds"
         case pageChecksumMismatch = "page_checksum_mismatch"
         case bloomChecksumMismatch = "bloom_checksum_mismatch"
+        case pageIndexChecksumMismatch = "page_index_checksum_mismatch"
         case invalidPageHeader = "invalid_page_header"
         case unknownCodec = "unknown_codec"
         case unknownEncoding = "unknown_encoding"

@@ -34,14 +34,15 @@ public struct FilePlanner {
         self.predicate = predicate
     }
 
-    /// Plans every row group. `loadBloom` reads a chunk's filter (and counts its bytes); it is
-    /// called only for row groups min/max could not rule out, and only for columns whose
-    /// filters can answer the predicate.
-    public func plan(loadBloom: (Int, Int) throws -> BloomFilter?) throws -> [RowGroupPlan] {
-        try withoutActuallyEscaping(loadBloom) { loadBloom in try plan(escaping: loadBloom) }
+    /// Plans every row group. `loadBloom` reads a chunk's filter and `loadPages` its page index
+    /// (both counting their bytes); they are called only for row groups still in play, and only
+    /// for the columns that can answer: filters for equality, networks and suffixes, page
+    /// indexes for the predicate's columns.
+    public func plan(loadBloom: (Int, Int) throws -> BloomFilter?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
+        try withoutActuallyEscaping(loadBloom) { loadBloom in try plan(escaping: loadBloom, loadPages: loadPages) }
     }
 
-    private func plan(escaping loadBloom: @escaping (Int, Int) throws -> BloomFilter?) throws -> [RowGroupPlan] {
+    private func plan(escaping loadBloom: @escaping (Int, Int) throws -> BloomFilter?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
         for (g, group) in metadata.rowGroups.enumerated() {
@@ -78,10 +79,12 @@ public struct FilePlanner {
             // 3. Page zone maps: cut the rows at every page boundary of the predicate's columns
             // and keep the segments whose pages may match.
             let columns = predicate.columns.sorted()
+            var pagesOf: [Int: [PageMetadata]] = [:]
+            for c in columns { pagesOf[c] = try loadPages(g, c) }
             var cuts = Set([0, rows])
             for c in columns {
                 var start = 0
-                for page in group.columns[c].pages { start += Int(page.rowCount); cuts.insert(start) }
+                for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
             }
             let boundaries = cuts.sorted()
             var candidates: [Range<Int>] = []
@@ -92,7 +95,7 @@ public struct FilePlanner {
                 guard !segment.isEmpty else { continue }
                 var pageBounds: [Int: ColumnBounds] = [:]
                 for c in columns {
-                    let pages = group.columns[c].pages
+                    let pages = pagesOf[c]!
                     // Advance to the page that holds the segment's first row.
                     while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
                         pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)

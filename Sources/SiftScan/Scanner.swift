@@ -35,15 +35,16 @@ public struct Scanner {
         report.rowGroupsTotal = metadata.rowGroups.count
         let needed = Set(columns).union(predicate?.columns ?? [])
         let outputSchema = try Schema(columns.map { fields[$0] })
-        report.pagesTotal = metadata.rowGroups.reduce(0) { total, g in total + needed.reduce(0) { $0 + g.columns[$1].pages.count } }
+        report.pagesTotal = metadata.rowGroups.reduce(0) { total, g in total + needed.reduce(0) { $0 + Int(g.columns[$1].pageIndex?.pageCount ?? 0) } }
+        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
 
         let plans: [RowGroupPlan]
         if let predicate {
-            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan { g, c in
+            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(loadBloom: { g, c in
                 let filter = try reader.bloomFilter(rowGroup: g, column: c)
                 report.bytesRead += UInt64(metadata.rowGroups[g].columns[c].bloomFilter?.length ?? 0)
                 return filter
-            }
+            }, loadPages: pages)
         } else {
             plans = metadata.rowGroups.enumerated().map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
         }
@@ -90,10 +91,11 @@ public struct Scanner {
             }
             var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
             for c in needed {
-                for p in pagesRead[c] ?? [] { readBytes += UInt64(group.columns[c].pages[p].length); readPages += 1 }
+                let columnPages = try pages(plan.index, c)
+                for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
                 // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
                 var start = 0
-                for page in group.columns[c].pages {
+                for page in columnPages {
                     let rows = start..<(start + Int(page.rowCount))
                     start = rows.upperBound
                     if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) }
@@ -101,17 +103,23 @@ public struct Scanner {
             }
             report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes
             report.lateMaterializationBytes += inPlayBytes - readBytes
-            let total = needed.reduce(0) { $0 + group.columns[$1].pages.count }
+            let total = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
             report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
         }
         return report
+    }
+
+    /// A chunk's pages; the first load of each page index is counted as read.
+    func pages(_ g: Int, _ c: Int, report: inout ScanReport) throws -> [PageMetadata] {
+        if report.pageIndexesLoaded.insert(g << 20 | c).inserted { report.bytesRead += UInt64(reader.pageIndexLength(rowGroup: g, column: c)) }
+        return try reader.pages(rowGroup: g, column: c)
     }
 
     /// The given rows (ascending, within the row group) of a column, decoding only the pages
     /// that hold them.
     func gatherRows(group g: Int, column c: Int, rows: [Int], decoded: inout [Int: [Int: ColumnVector]],
                     read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
-        let pages = reader.metadata.rowGroups[g].columns[c].pages
+        let pages = try self.pages(g, c, report: &report)
         var out = ColumnVector.empty(reader.schema.fields[c].type)
         var p = 0, start = 0
         var k = 0
@@ -133,14 +141,14 @@ public struct Scanner {
         decoded[c, default: [:]][p] = vector
         read[c, default: []].insert(p)
         report.pagesRead += 1
-        report.bytesRead += UInt64(reader.metadata.rowGroups[g].columns[c].pages[p].length)
+        report.bytesRead += UInt64(try self.pages(g, c, report: &report)[p].length)
         return vector
     }
 
     /// Rows `rows` of a column, decoding (once) each page they overlap.
     func columnSlice(group g: Int, column c: Int, rows: Range<Int>, decoded: inout [Int: [Int: ColumnVector]],
                      read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
-        let pages = reader.metadata.rowGroups[g].columns[c].pages
+        let pages = try self.pages(g, c, report: &report)
         var out: ColumnVector?
         var start = 0
         for (p, page) in pages.enumerated() {

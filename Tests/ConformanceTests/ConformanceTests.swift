@@ -87,7 +87,7 @@ struct ConformanceTests {
         if let encodings = expected["encodings"] as? [String: [String]] {
             for (name, wanted) in encodings {
                 let c = try #require(reader.schema.index(of: name))
-                let used = Set(reader.metadata.rowGroups.flatMap { $0.columns[c].pages.map(\.encoding.description) })
+                let used = Set(try reader.metadata.rowGroups.indices.flatMap { try reader.pages(rowGroup: $0, column: c).map(\.encoding.description) })
                 #expect(used == Set(wanted), "column \(name)")
             }
         }

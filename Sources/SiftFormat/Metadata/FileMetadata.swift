@@ -44,16 +44,22 @@ public struct ColumnChunkMetadata: Sendable, Equatable {
     public var pages: [PageMetadata]
     /// Where the chunk's bloom filter lies, when it has one (`spec/format.md` §7.5).
     public var bloomFilter: BloomFilterLocation?
+    /// Where the chunk's page index (its pages' locations and zone maps) lies (§10.5). Pages
+    /// are not in the footer, so planning reads them only for the row groups and columns it
+    /// needs: `pages` is empty in metadata read from a file; `SiftReader.pages(rowGroup:column:)`
+    /// loads them.
+    public var pageIndex: PageIndexLocation?
 
-    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata], bloomFilter: BloomFilterLocation? = nil) {
+    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata], bloomFilter: BloomFilterLocation? = nil, pageIndex: PageIndexLocation? = nil) {
         self.offset = offset
         self.length = length
         self.statistics = statistics
         self.pages = pages
         self.bloomFilter = bloomFilter
+        self.pageIndex = pageIndex
     }
 
-    /// Sum of the pages' uncompressed body sizes plus their headers.
+    /// Sum of the pages' uncompressed body sizes plus their headers, when pages are loaded.
     public var uncompressedLength: UInt64 {
         pages.reduce(0) { $0 + UInt64($1.uncompressedSize) + UInt64(PageHeader.size) }
     }
@@ -97,4 +103,20 @@ public struct BloomFilterLocation: Sendable, Equatable {
 
     /// The expected false-positive rate at the recorded key count.
     public var expectedFPP: Double { BloomFilter.falsePositiveRate(blocks: Int(length) / 32, distinct: Int(keyCount)) }
+}
+
+/// The footer's entry for a column chunk's page index (`spec/format.md` §10.5).
+public struct PageIndexLocation: Sendable, Equatable {
+    public var offset: UInt64
+    public var length: UInt32
+    public var pageCount: UInt32
+    /// XXH3-64 of the index's bytes.
+    public var checksum: UInt64
+
+    package init(offset: UInt64, length: UInt32, pageCount: UInt32, checksum: UInt64) {
+        self.offset = offset
+        self.length = length
+        self.pageCount = pageCount
+        self.checksum = checksum
+    }
 }

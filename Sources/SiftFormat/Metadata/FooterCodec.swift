@@ -31,15 +31,12 @@ package enum FooterCodec {
                                 b.varint(6, bloom.checksum)
                             }
                         }
-                        for page in chunk.pages {
-                            c.message(4) { p in
-                                p.varint(1, page.offset)
-                                p.varint(2, UInt64(page.length))
-                                p.varint(3, UInt64(page.rowCount))
-                                p.varint(4, UInt64(page.encoding.rawValue))
-                                p.varint(5, UInt64(page.codec.rawValue))
-                                p.varint(6, UInt64(page.uncompressedSize))
-                                p.message(7) { encodeStatistics(page.statistics, &$0) }
+                        if let index = chunk.pageIndex {
+                            c.message(6) { i in
+                                i.varint(1, index.offset)
+                                i.varint(2, UInt64(index.length))
+                                i.varint(3, UInt64(index.pageCount))
+                                i.varint(4, index.checksum)
                             }
                         }
                     }
@@ -54,6 +51,62 @@ package enum FooterCodec {
         }
         w.string(5, m.createdBy)
         return w.out.bytes
+    }
+
+    /// A chunk's page index: its pages, offsets relative to the chunk's first byte (§10.5).
+    package static func encodePageIndex(_ pages: [PageMetadata], chunkOffset: UInt64) -> [UInt8] {
+        var w = WireWriter()
+        for page in pages {
+            w.message(1) { p in
+                p.varint(1, page.offset - chunkOffset)
+                p.varint(2, UInt64(page.length))
+                p.varint(3, UInt64(page.rowCount))
+                p.varint(4, UInt64(page.encoding.rawValue))
+                p.varint(5, UInt64(page.codec.rawValue))
+                p.varint(6, UInt64(page.uncompressedSize))
+                p.message(7) { encodeStatistics(page.statistics, &$0) }
+            }
+        }
+        return w.out.bytes
+    }
+
+    /// Decodes a page index read from `base`, checks that its pages tile the chunk and hold
+    /// the row group's rows (§10.4), and makes page offsets absolute.
+    static func decodePageIndex(_ bytes: [UInt8], base: UInt64, chunk: ColumnChunkMetadata, rowCount: UInt64) throws(FormatError) -> [PageMetadata] {
+        var r = WireReader(bytes, range: 0..<bytes.count, base: base)
+        var pages: [PageMetadata] = []
+        while let (n, v) = try r.next() {
+            switch (n, v) {
+            case (1, .bytes(let range)):
+                var page = try decodePage(r.sub(range))
+                page.offset = chunk.offset &+ page.offset
+                pages.append(page)
+            case (1, _): throw FormatError(.malformedFooter, "page index field 1 has the wrong wire type", offset: base)
+            default: continue
+            }
+        }
+        guard pages.count == Int(chunk.pageIndex?.pageCount ?? 0) else {
+            throw FormatError(.malformedFooter, "page index holds \(pages.count) pages, the footer says \(chunk.pageIndex?.pageCount ?? 0)", offset: base)
+        }
+        var next = chunk.offset
+        var rows: UInt64 = 0
+        for page in pages {
+            guard page.offset == next, page.length >= UInt32(PageHeader.size) else {
+                throw FormatError(.chunkOutOfBounds, "page at \(page.offset) (\(page.length) bytes) does not follow the previous page, which ends at \(next)", offset: base)
+            }
+            guard page.rowCount >= 1, page.rowCount <= UInt32(FormatLimits.maxPageRows) else {
+                throw FormatError(.limitExceeded, "page of \(page.rowCount) rows is outside 1...\(FormatLimits.maxPageRows)", offset: base)
+            }
+            next += UInt64(page.length)
+            rows += UInt64(page.rowCount)
+        }
+        guard next == chunk.offset + chunk.length else {
+            throw FormatError(.chunkOutOfBounds, "pages cover \(next - chunk.offset) bytes of a \(chunk.length)-byte chunk", offset: base)
+        }
+        guard rows == rowCount else {
+            throw FormatError(.rowCountMismatch, "pages hold \(rows) rows, the row group \(rowCount)", offset: base)
+        }
+        return pages
     }
 
     static func encodeStatistics(_ s: Statistics, _ w: inout WireWriter) {
@@ -117,23 +170,14 @@ package enum FooterCodec {
                 guard chunk.offset >= UInt64(FileLayout.headerSize), chunk.length <= footerStart, chunk.offset <= footerStart - chunk.length else {
                     throw FormatError(.chunkOutOfBounds, "chunk at \(chunk.offset) of \(chunk.length) bytes lies outside the data region [\(FileLayout.headerSize), \(footerStart))", offset: offset, rowGroup: index, column: name)
                 }
-                var next = chunk.offset
-                var rows: UInt64 = 0
-                for page in chunk.pages {
-                    guard page.offset == next, page.length >= UInt32(PageHeader.size) else {
-                        throw FormatError(.chunkOutOfBounds, "page at \(page.offset) (\(page.length) bytes) does not follow the previous page, which ends at \(next)", offset: offset, rowGroup: index, column: name)
-                    }
-                    guard page.rowCount >= 1, page.rowCount <= UInt32(FormatLimits.maxPageRows) else {
-                        throw FormatError(.limitExceeded, "page of \(page.rowCount) rows is outside 1...\(FormatLimits.maxPageRows)", offset: page.offset, rowGroup: index, column: name)
-                    }
-                    next += UInt64(page.length)
-                    rows += UInt64(page.rowCount)
+                guard let pageIndex = chunk.pageIndex else {
+                    throw FormatError(.malformedFooter, "column chunk has no page index", offset: offset, rowGroup: index, column: name)
                 }
-                guard next == chunk.offset + chunk.length else {
-                    throw FormatError(.chunkOutOfBounds, "pages cover \(next - chunk.offset) bytes of a \(chunk.length)-byte chunk", offset: offset, rowGroup: index, column: name)
+                guard (pageIndex.pageCount == 0) == (group.rowCount == 0), pageIndex.pageCount <= UInt32(FormatLimits.maxPagesPerChunk) else {
+                    throw FormatError(.malformedFooter, "a chunk of \(group.rowCount) rows declares \(pageIndex.pageCount) pages", offset: offset, rowGroup: index, column: name)
                 }
-                guard rows == group.rowCount else {
-                    throw FormatError(.rowCountMismatch, "pages hold \(rows) rows, the row group \(group.rowCount)", offset: offset, rowGroup: index, column: name)
+                guard pageIndex.offset >= UInt64(FileLayout.headerSize), UInt64(pageIndex.length) <= footerStart, pageIndex.offset <= footerStart - UInt64(pageIndex.length) else {
+                    throw FormatError(.chunkOutOfBounds, "page index at \(pageIndex.offset) of \(pageIndex.length) bytes lies outside the data region", offset: offset, rowGroup: index, column: name)
                 }
                 if let bloom = chunk.bloomFilter {
                     guard bloom.length >= 32, bloom.length % 32 == 0, UInt64(bloom.length) <= UInt64(FormatLimits.maxBloomBytes) else {
@@ -200,9 +244,9 @@ package enum FooterCodec {
             case (1, .varint(let x)): chunk.offset = x
             case (2, .varint(let x)): chunk.length = x
             case (3, .bytes(let r)): chunk.statistics = try decodeStatistics(m.sub(r))
-            case (4, .bytes(let r)): chunk.pages.append(try decodePage(m.sub(r)))
             case (5, .bytes(let r)): chunk.bloomFilter = try decodeBloom(m.sub(r))
-            case (1...5, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
+            case (6, .bytes(let r)): chunk.pageIndex = try decodePageIndexLocation(m.sub(r))
+            case (1...3, _), (5...6, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
@@ -237,6 +281,24 @@ package enum FooterCodec {
             throw FormatError(.unknownCodec, "unknown codec id \(codec) in page entry", offset: start)
         }
         return PageMetadata(offset: offset, length: UInt32(length), rowCount: UInt32(rows), encoding: enc, codec: cod, uncompressedSize: UInt32(size), statistics: stats)
+    }
+
+    static func decodePageIndexLocation(_ m: WireReader) throws(FormatError) -> PageIndexLocation {
+        var m = m
+        let start = m.r.fileOffset
+        var p = PageIndexLocation(offset: 0, length: 0, pageCount: 0, checksum: 0)
+        while let (n, v) = try m.next() {
+            switch (n, v) {
+            case (1, .varint(let x)): p.offset = x
+            case (2, .varint(let x)), (3, .varint(let x)):
+                guard x <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "page index field \(n) exceeds 32 bits", offset: start) }
+                if n == 2 { p.length = UInt32(x) } else { p.pageCount = UInt32(x) }
+            case (4, .varint(let x)): p.checksum = x
+            case (1...4, _): throw FormatError(.malformedFooter, "page index location field \(n) has the wrong wire type", offset: start)
+            default: continue
+            }
+        }
+        return p
     }
 
     static func decodeBloom(_ m: WireReader) throws(FormatError) -> BloomFilterLocation {

@@ -24,7 +24,9 @@ extension SiftReader {
         }
         var report = VerifyReport(rowGroups: metadata.rowGroups.count, rows: metadata.rowCount, bytes: source.size)
         for (g, group) in metadata.rowGroups.enumerated() {
-            for (c, chunk) in group.columns.enumerated() {
+            for (c, footerChunk) in group.columns.enumerated() {
+                var chunk = footerChunk
+                chunk.pages = try pages(rowGroup: g, column: c)
                 let field = schema.fields[c]
                 let bytes: [UInt8]
                 do { bytes = try source.read(offset: chunk.offset, length: Int(chunk.length)) } catch {

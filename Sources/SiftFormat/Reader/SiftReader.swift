@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a Sift file: the metadata with two range reads (trailer, then footer), then any column
 /// of any row group without touching the others (`spec/format.md` §2, §13).
 ///
@@ -10,6 +12,8 @@ public final class SiftReader: Sendable {
     public let metadata: FileMetadata
     /// Bytes of the footer (for accounting what a query reads).
     public let footerLength: Int
+    /// Page indexes already read and checked, by (row group, column).
+    private let pageCache = PageIndexCache()
 
     public var schema: Schema { metadata.schema }
 
@@ -72,9 +76,38 @@ public final class SiftReader: Sendable {
         // general, but verify() and the first data read cover it.
     }
 
+    /// The pages of a column chunk (locations and zone maps), from its page index: read and
+    /// checked on first use (one range read), then cached.
+    public func pages(rowGroup: Int, column: Int) throws(FormatError) -> [PageMetadata] {
+        if let cached = pageCache.get(rowGroup, column) { return cached }
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard let location = chunk.pageIndex else { return [] }
+        let bytes: [UInt8]
+        do { bytes = try source.read(offset: location.offset, length: Int(location.length)) } catch {
+            throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
+        }
+        let actual = Checksum.hash(bytes)
+        guard actual == location.checksum else {
+            throw FormatError(.pageIndexChecksumMismatch, "page index checksum is \(hex64(actual)), the footer says \(hex64(location.checksum))",
+                              file: source.name, offset: location.offset, rowGroup: rowGroup, column: field.name)
+        }
+        let pages: [PageMetadata]
+        do {
+            pages = try FooterCodec.decodePageIndex(bytes, base: location.offset, chunk: chunk, rowCount: metadata.rowGroups[rowGroup].rowCount)
+        } catch { throw error.located(file: source.name, rowGroup: rowGroup, column: field.name) }
+        pageCache.set(rowGroup, column, pages)
+        return pages
+    }
+
+    /// Bytes of a chunk's page index (what loading its pages reads).
+    public func pageIndexLength(rowGroup: Int, column: Int) -> Int {
+        Int(metadata.rowGroups[rowGroup].columns[column].pageIndex?.length ?? 0)
+    }
+
     /// Reads one column chunk and decodes all its pages.
     public func readColumn(rowGroup: Int, column: Int) throws(FormatError) -> ColumnVector {
-        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        var (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        chunk.pages = try pages(rowGroup: rowGroup, column: column)
         let bytes: [UInt8]
         do { bytes = try source.read(offset: chunk.offset, length: Int(chunk.length)) } catch {
             throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
@@ -95,7 +128,8 @@ public final class SiftReader: Sendable {
 
     /// Reads one page of a column chunk.
     public func readPage(rowGroup: Int, column: Int, page: Int) throws(FormatError) -> ColumnVector {
-        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        var (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        chunk.pages = try pages(rowGroup: rowGroup, column: column)
         guard chunk.pages.indices.contains(page) else {
             throw FormatError(.invalidArgument, "page \(page) does not exist (\(chunk.pages.count) pages)", file: source.name, rowGroup: rowGroup, column: field.name)
         }
@@ -141,5 +175,26 @@ public final class SiftReader: Sendable {
             throw FormatError(.invalidArgument, "row group \(rowGroup) / column \(column) does not exist", file: source.name)
         }
         return (metadata.rowGroups[rowGroup].columns[column], schema.fields[column])
+    }
+}
+
+/// A lock-protected cache of page indexes, so a shared reader loads each at most once.
+final class PageIndexCache: @unchecked Sendable {
+    // Safety: `entries` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var entries: [Int: [PageMetadata]] = [:]
+
+    private func key(_ g: Int, _ c: Int) -> Int { g << 20 | c }
+
+    func get(_ g: Int, _ c: Int) -> [PageMetadata]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key(g, c)]
+    }
+
+    func set(_ g: Int, _ c: Int, _ pages: [PageMetadata]) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[key(g, c)] = pages
     }
 }

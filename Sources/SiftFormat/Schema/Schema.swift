@@ -52,6 +52,8 @@ public enum FormatLimits {
     public static let maxDictionaryEntries = 1 << 20
     public static let maxFooterBytes = 256 << 20
     public static let maxRowGroupRows = 1 << 31 - 1
+    /// Most pages in one column chunk.
+    public static let maxPagesPerChunk = 1 << 22
     /// Largest bloom filter of one column chunk.
     public static let maxBloomBytes = 128 << 20
     /// Statistics of string and binary columns keep at most this many bytes of min and max.

@@ -77,7 +77,7 @@ public final class SiftWriter {
         var metadata = group.metadata
         for c in metadata.columns.indices {
             metadata.columns[c].offset += base
-            for p in metadata.columns[c].pages.indices { metadata.columns[c].pages[p].offset += base }
+            metadata.columns[c].pageIndex?.offset += base
             metadata.columns[c].bloomFilter?.offset += base
         }
         rowGroups.append(metadata)
@@ -112,9 +112,16 @@ public final class SiftWriter {
             var (chunkBytes, pages, stats) = try results[c]!.get()
             let start = UInt64(bytes.count)
             if let (_, _, distinct) = blooms[c] { stats.distinctCount = UInt64(distinct) }
-            chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats,
-                                              pages: pages.map { var p = $0; p.offset += start; return p }))
+            // Pages are not kept in the footer: they go to the chunk's page index below.
+            chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats, pages: pages))
             bytes += chunkBytes
+        }
+        // Page indexes follow the column chunks (spec §10.5), offsets relative to each chunk.
+        for c in fields.indices {
+            let index = FooterCodec.encodePageIndex(chunks[c].pages, chunkOffset: 0)
+            chunks[c].pageIndex = PageIndexLocation(offset: UInt64(bytes.count), length: UInt32(index.count), pageCount: UInt32(chunks[c].pages.count), checksum: Checksum.hash(index))
+            chunks[c].pages = []
+            bytes += index
         }
         // Bloom filters follow the row group's column chunks (spec §7.5).
         for c in fields.indices {
