@@ -29,7 +29,7 @@ step "5. hunt: find rows about one address, one domain suffix, one network, and 
 # A rarely seen destination: the one of the last record (destinations are heavy-tailed).
 DST=$("$SIFT" cat "$OUT/conn.sift" --columns dst_ip | tail -1 | sed 's/.*"dst_ip":"\([^"]*\)".*/\1/')
 echo "--where \"dst_ip = $DST\""
-"$SIFT" cat "$OUT/conn.sift" --where "dst_ip = $DST" --columns ts,src_ip,dst_ip,dst_port,domain --format table --explain | tail -12
+"$SIFT" cat "$OUT/conn.sift" --where "dst_ip = $DST" --columns ts,src_ip,dst_ip,dst_port,domain --format table --explain
 echo
 echo "--where \"domain ends_with '.wayne-shop5.de'\" --explain --json (last line)"
 "$SIFT" cat "$OUT/conn.sift" --where "domain ends_with '.wayne-shop5.de'" --explain --json | tail -1

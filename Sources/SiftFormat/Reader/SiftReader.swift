@@ -82,15 +82,7 @@ public final class SiftReader: Sendable {
         if let cached = pageCache.get(rowGroup, column) { return cached }
         let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
         guard let location = chunk.pageIndex else { return [] }
-        let bytes: [UInt8]
-        do { bytes = try source.read(offset: location.offset, length: Int(location.length)) } catch {
-            throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
-        }
-        let actual = Checksum.hash(bytes)
-        guard actual == location.checksum else {
-            throw FormatError(.pageIndexChecksumMismatch, "page index checksum is \(hex64(actual)), the footer says \(hex64(location.checksum))",
-                              file: source.name, offset: location.offset, rowGroup: rowGroup, column: field.name)
-        }
+        let bytes = try readVerified(location.offset, Int(location.length), checksum: location.checksum, .pageIndexChecksumMismatch, "page index", rowGroup, field)
         let pages: [PageMetadata]
         do {
             pages = try FooterCodec.decodePageIndex(bytes, base: location.offset, chunk: chunk, rowCount: metadata.rowGroups[rowGroup].rowCount)
@@ -144,16 +136,22 @@ public final class SiftReader: Sendable {
     public func bloomFilter(rowGroup: Int, column: Int) throws(FormatError) -> BloomFilter? {
         let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
         guard let location = chunk.bloomFilter else { return nil }
+        return BloomFilter(bytes: try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "bloom filter", rowGroup, field))
+    }
+
+    /// Reads a checksummed region (page index, bloom filter) and checks its XXH3-64.
+    private func readVerified(_ offset: UInt64, _ length: Int, checksum: UInt64, _ code: FormatError.Code, _ what: String,
+                              _ rowGroup: Int, _ field: Field) throws(FormatError) -> [UInt8] {
         let bytes: [UInt8]
-        do { bytes = try source.read(offset: location.offset, length: Int(location.length)) } catch {
+        do { bytes = try source.read(offset: offset, length: length) } catch {
             throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
         }
         let actual = Checksum.hash(bytes)
-        guard actual == location.checksum else {
-            throw FormatError(.bloomChecksumMismatch, "bloom filter checksum is \(hex64(actual)), the footer says \(hex64(location.checksum))",
-                              file: source.name, offset: location.offset, rowGroup: rowGroup, column: field.name)
+        guard actual == checksum else {
+            throw FormatError(code, "\(what) checksum is \(hex64(actual)), the footer says \(hex64(checksum))",
+                              file: source.name, offset: offset, rowGroup: rowGroup, column: field.name)
         }
-        return BloomFilter(bytes: bytes)
+        return bytes
     }
 
     /// Reads every row group of the chosen columns (all when nil) as batches, one per row group.
