@@ -129,6 +129,9 @@ func invalidEntries() throws -> [CorpusEntry] {
     let bloomAt = Int(try SiftReader(source: MemorySource(withBloom)).metadata.rowGroups[0].columns[0].bloomFilter!.offset)
     b = withBloom; b[bloomAt + 5] ^= 0x08
     add("bloom-checksum", "bloom_checksum_mismatch", "one bit flipped inside the bloom filter of column ip", b)
+    let bloomLocation = try SiftReader(source: MemorySource(withBloom)).metadata.rowGroups[0].columns[0].bloomFilter!
+    b = withBloom; b[Int(bloomLocation.offset) + Int(bloomLocation.length) + 2] ^= 0x01
+    add("bloom-segment-checksum", "bloom_checksum_mismatch", "one bit flipped inside the bloom filter's segment checksums", b)
     add("bloom-length", "malformed_footer", "the bloom filter's length (40) is not a multiple of 32", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.length = 40 })
     add("bloom-out-of-bounds", "chunk_out_of_bounds", "the bloom filter lies past the data region", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].bloomFilter!.offset = UInt64(withBloom.count) })
 

@@ -34,15 +34,16 @@ public struct FilePlanner {
         self.predicate = predicate
     }
 
-    /// Plans every row group. `loadBloom` reads a chunk's filter and `loadPages` its page index
-    /// (both counting their bytes); they are called only for row groups still in play, and only
-    /// for the columns that can answer: filters for equality, networks and suffixes, page
-    /// indexes for the predicate's columns.
-    public func plan(loadBloom: (Int, Int) throws -> BloomFilter?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
-        try withoutActuallyEscaping(loadBloom) { loadBloom in try plan(escaping: loadBloom, loadPages: loadPages) }
+    /// Plans every row group. `probeBloom` answers a bloom filter probe for (row group, column,
+    /// key hash), reading what it needs (nil: no filter); `loadPages` reads a page index. Both
+    /// count their bytes; they are called only for row groups still in play, and only for the
+    /// columns that can answer: filters for equality, networks and suffixes, page indexes for
+    /// the predicate's columns.
+    public func plan(probeBloom: (Int, Int, UInt64) throws -> Bool?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
+        try withoutActuallyEscaping(probeBloom) { probeBloom in try plan(escaping: probeBloom, loadPages: loadPages) }
     }
 
-    private func plan(escaping loadBloom: @escaping (Int, Int) throws -> BloomFilter?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
+    private func plan(escaping probeBloom: @escaping (Int, Int, UInt64) throws -> Bool?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
         for (g, group) in metadata.rowGroups.enumerated() {
@@ -53,8 +54,7 @@ public struct FilePlanner {
                 plans.append(RowGroupPlan(index: g, skippedBy: .minMax, candidateRows: []))
                 continue
             }
-            // 2. Bloom filters, loaded once per column on first use.
-            var filters: [Int: BloomFilter?] = [:]
+            // 2. Bloom filters, probed one 4 KiB segment at a time.
             var loadError: Error?
             let probe: (Int, BloomProbe) -> Bool? = { c, key in
                 guard let location = group.columns[c].bloomFilter else { return nil }
@@ -64,11 +64,7 @@ public struct FilePlanner {
                 case .suffix: guard location.contents.contains(.domainSuffixes) else { return nil }
                 }
                 guard let hash = key.hash(type: fields[c].type) else { return nil }
-                if filters[c] == nil {
-                    do { filters[c] = try loadBloom(g, c) } catch { loadError = error; filters[c] = .some(nil) }
-                }
-                guard let filter = filters[c] ?? nil else { return nil }
-                return filter.mightContain(hash: hash)
+                do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
             }
             let withBlooms = PossibilityEvaluator(bounds: chunkBounds, bloom: probe).evaluate(predicate)
             if let loadError { throw loadError }

@@ -19,6 +19,8 @@ public struct ScanReport: Sendable {
     /// Bytes of projected columns' pages in play but not read, because none of their rows
     /// matched (late materialisation, not an index).
     public var lateMaterializationBytes: UInt64 = 0
+    /// Bloom filter segments read, as (row group << 40 | column << 20 | segment).
+    var bloomSegmentsRead = Set<Int>()
     /// Page indexes loaded, as (row group << 20 | column).
     var pageIndexesLoaded = Set<Int>()
     /// One line per row group: what was read or why it was skipped.

@@ -40,10 +40,10 @@ public struct Scanner {
 
         let plans: [RowGroupPlan]
         if let predicate {
-            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(loadBloom: { g, c in
-                let filter = try reader.bloomFilter(rowGroup: g, column: c)
-                report.bytesRead += UInt64(metadata.rowGroups[g].columns[c].bloomFilter?.length ?? 0)
-                return filter
+            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(probeBloom: { g, c, hash in
+                guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
+                if report.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { report.bytesRead += UInt64(bytes) }
+                return answer
             }, loadPages: pages)
         } else {
             plans = metadata.rowGroups.enumerated().map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }

@@ -52,6 +52,38 @@ public struct BloomFilter: Sendable, Equatable {
         for i in 0..<8 { words[base + i] |= 1 << ((key &* Self.salt[i]) >> 27) }
     }
 
+    /// Blocks per checksummed segment (4 KiB): a probe reads and verifies one segment.
+    public static let segmentBlocks = 128
+
+    /// The segment holding the block `hash` maps to, in a filter of `blockCount` blocks.
+    public static func segment(of hash: UInt64, blockCount: Int) -> Int {
+        Int(((hash >> 32) &* UInt64(blockCount)) >> 32) / segmentBlocks
+    }
+
+    /// Probes a key against one segment's bytes (little-endian words of blocks
+    /// `segment * 128 ..< ...`) of a filter of `blockCount` blocks.
+    public static func mightContain(hash: UInt64, blockCount: Int, segment: Int, bytes: [UInt8]) -> Bool {
+        let block = Int(((hash >> 32) &* UInt64(blockCount)) >> 32) - segment * segmentBlocks
+        let key = UInt32(truncatingIfNeeded: hash)
+        for i in 0..<8 {
+            let word = loadLE(UInt32.self, bytes, at: (block * 8 + i) * 4)
+            if word & (1 << ((key &* salt[i]) >> 27)) == 0 { return false }
+        }
+        return true
+    }
+
+    /// XXH3-64 of each 4 KiB segment of the filter's bytes, stored after them (§7.5).
+    static func segmentChecksums(_ bytes: [UInt8]) -> [UInt8] {
+        var w = ByteWriter()
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + segmentBlocks * 32)
+            w.le(Checksum.hash(bytes, start..<end))
+            start = end
+        }
+        return w.bytes
+    }
+
     /// False means no inserted key has this hash; true means one may have.
     public func mightContain(hash: UInt64) -> Bool {
         let base = block(hash) * 8

@@ -101,6 +101,11 @@ public struct BloomFilterLocation: Sendable, Equatable {
     /// XXH3-64 of the filter's bytes.
     public var checksum: UInt64
 
+    /// Number of 4 KiB segments; their XXH3-64 checksums (8 bytes each) follow the blocks.
+    public var segmentCount: Int { (Int(length) / 32 + BloomFilter.segmentBlocks - 1) / BloomFilter.segmentBlocks }
+    /// Bytes of blocks and segment checksums together.
+    public var storedLength: UInt64 { UInt64(length) + UInt64(8 * segmentCount) }
+
     /// The expected false-positive rate at the recorded key count.
     public var expectedFPP: Double { BloomFilter.falsePositiveRate(blocks: Int(length) / 32, distinct: Int(keyCount)) }
 }

@@ -183,7 +183,7 @@ package enum FooterCodec {
                     guard bloom.length >= 32, bloom.length % 32 == 0, UInt64(bloom.length) <= UInt64(FormatLimits.maxBloomBytes) else {
                         throw FormatError(.malformedFooter, "bloom filter of \(bloom.length) bytes is not a positive multiple of 32 up to \(FormatLimits.maxBloomBytes)", offset: offset, rowGroup: index, column: name)
                     }
-                    guard bloom.offset >= UInt64(FileLayout.headerSize), UInt64(bloom.length) <= footerStart, bloom.offset <= footerStart - UInt64(bloom.length) else {
+                    guard bloom.offset >= UInt64(FileLayout.headerSize), bloom.storedLength <= footerStart, bloom.offset <= footerStart - bloom.storedLength else {
                         throw FormatError(.chunkOutOfBounds, "bloom filter at \(bloom.offset) of \(bloom.length) bytes lies outside the data region", offset: offset, rowGroup: index, column: name)
                     }
                 }

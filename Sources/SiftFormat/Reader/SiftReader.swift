@@ -14,6 +14,8 @@ public final class SiftReader: Sendable {
     public let footerLength: Int
     /// Page indexes already read and checked, by (row group, column).
     private let pageCache = PageIndexCache()
+    /// Bloom filter segments already read and verified.
+    private let segmentCache = ByteCache()
 
     public var schema: Schema { metadata.schema }
 
@@ -139,6 +141,33 @@ public final class SiftReader: Sendable {
         return BloomFilter(bytes: try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "bloom filter", rowGroup, field))
     }
 
+    /// Probes a chunk's bloom filter for a key hash, reading and verifying only the 4 KiB
+    /// segment the key maps to (§7.5), cached for later probes; nil when the chunk has no
+    /// filter. Returns the answer, the segment probed and its size with its checksum (what
+    /// reading it costs), so callers can count each segment once.
+    public func bloomProbe(rowGroup: Int, column: Int, hash: UInt64) throws(FormatError) -> (mightContain: Bool, segment: Int, segmentBytes: Int)? {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard let location = chunk.bloomFilter else { return nil }
+        let blocks = Int(location.length) / 32
+        let segment = BloomFilter.segment(of: hash, blockCount: blocks)
+        let key = rowGroup << 40 | column << 20 | segment
+        let start = segment * BloomFilter.segmentBlocks * 32
+        let length = min(Int(location.length) - start, BloomFilter.segmentBlocks * 32)
+        let bytes: [UInt8]
+        if let cached = segmentCache.get(key) {
+            bytes = cached
+        } else {
+            let sumBytes: [UInt8]
+            do { sumBytes = try source.read(offset: location.offset + UInt64(location.length) + UInt64(8 * segment), length: 8) } catch {
+                throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
+            }
+            bytes = try readVerified(location.offset + UInt64(start), length, checksum: loadLE(UInt64.self, sumBytes, at: 0),
+                                     .bloomChecksumMismatch, "bloom filter segment \(segment)", rowGroup, field)
+            segmentCache.set(key, bytes)
+        }
+        return (BloomFilter.mightContain(hash: hash, blockCount: blocks, segment: segment, bytes: bytes), segment, length + 8)
+    }
+
     /// Reads a checksummed region (page index, bloom filter) and checks its XXH3-64.
     private func readVerified(_ offset: UInt64, _ length: Int, checksum: UInt64, _ code: FormatError.Code, _ what: String,
                               _ rowGroup: Int, _ field: Field) throws(FormatError) -> [UInt8] {
@@ -194,5 +223,24 @@ final class PageIndexCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         entries[key(g, c)] = pages
+    }
+}
+
+/// A lock-protected cache of verified byte regions.
+final class ByteCache: @unchecked Sendable {
+    // Safety: `entries` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var entries: [Int: [UInt8]] = [:]
+
+    func get(_ key: Int) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func set(_ key: Int, _ bytes: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[key] = bytes
     }
 }

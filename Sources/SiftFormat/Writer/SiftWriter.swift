@@ -128,7 +128,9 @@ public final class SiftWriter {
             guard let (filter, location, _) = blooms[c] else { continue }
             chunks[c].bloomFilter = location
             chunks[c].bloomFilter!.offset = UInt64(bytes.count)
-            bytes += filter.bytes
+            let filterBytes = filter.bytes
+            bytes += filterBytes
+            bytes += BloomFilter.segmentChecksums(filterBytes)
         }
         return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks))
     }
