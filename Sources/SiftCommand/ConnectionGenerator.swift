@@ -88,7 +88,9 @@ struct ConnectionGenerator {
     /// Appends row `i` as one NDJSON line.
     mutating func appendRow(_ i: Int, to out: inout [UInt8]) {
         let jitter = Int64(rng.next() % 60_000_000) - 30_000_000
-        let ts = startMicros + spanMicros * Int64(i) / Int64(max(rows, 1)) + jitter
+        // span · i overflows 64 bits past a few million rows: multiply to 128 bits, then divide.
+        let product = spanMicros.multipliedFullWidth(by: Int64(i))
+        let ts = startMicros + Int64(max(rows, 1)).dividingFullWidth(product).quotient + jitter
         let src = internalHosts[pick(internalCDF)]
         let d = pick(externalCDF)
         let dst = d < externalV4.count ? TextForms.formatIPv4(externalV4[d]) : externalV6[d - externalV4.count]
