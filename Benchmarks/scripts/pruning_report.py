@@ -40,7 +40,7 @@ pair = one("SELECT src_ip, dst_ip FROM c WHERE dst_ip NOT LIKE '%:%' GROUP BY 1,
 rare_ip = one("SELECT dst_ip FROM c WHERE dst_ip NOT LIKE '%:%' GROUP BY 1 HAVING count(*) = 1 ORDER BY 1 LIMIT 1 OFFSET 500")[0]
 common_ip = one("SELECT dst_ip FROM c GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1 OFFSET 20")[0]
 busy_host, busy_count = one("SELECT src_ip, count(*) FROM c GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1 OFFSET 5")
-rare_domain = one("SELECT domain FROM c WHERE domain IS NOT NULL GROUP BY 1 HAVING count(*) <= 3 ORDER BY 1 LIMIT 1 OFFSET 100")[0]
+rare_domain = one("SELECT domain FROM c WHERE domain IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1 OFFSET 100")[0]
 suffix = "." + ".".join(rare_domain.split(".")[-2:])
 net16 = ".".join(rare_ip.split(".")[:2]) + ".0.0/16"
 day = one("SELECT strftime(min(ts) + INTERVAL 1 DAY, '%Y-%m-%d') FROM c")[0]
