@@ -2,9 +2,6 @@ import SiftFormat
 import SiftTestSupport
 import Testing
 
-/// Logical equality (`==` compares doubles bitwise, so NaN and -0.0 must round-trip exactly).
-func sameValues(_ a: ColumnVector, _ b: ColumnVector) -> Bool { a == b }
-
 @Suite("Round trips")
 struct RoundTripTests {
     static let seed: UInt64 = 0x51F7
@@ -30,7 +27,8 @@ struct RoundTripTests {
                 let reader = try SiftReader(path: path)
                 var back = ColumnVector.empty(type)
                 for g in reader.metadata.rowGroups.indices { back.append(contentsOf: try reader.readColumn(rowGroup: g, column: 0)) }
-                #expect(sameValues(back, column), "seed \(Self.seed) type \(type) shape \(shape) nulls \(nulls) codec \(codec)")
+                // `==` is logical and compares doubles bitwise, so NaN and -0.0 must round-trip exactly.
+                #expect(back == column, "seed \(Self.seed) type \(type) shape \(shape) nulls \(nulls) codec \(codec)")
                 _ = try reader.verify()
             }
         }
@@ -53,7 +51,7 @@ struct RoundTripTests {
                 try writer.close()
                 let reader = try SiftReader(path: path)
                 let back = try reader.readColumn(rowGroup: 0, column: 0)
-                #expect(sameValues(back, column), "type \(type) encoding \(encoding) nulls \(nulls)")
+                #expect(back == column, "type \(type) encoding \(encoding) nulls \(nulls)")
                 let used = Set(try reader.pages(rowGroup: 0, column: 0).map(\.encoding))
                 if type != .ipv6 && nulls != .all {
                     // Forcing is honoured whenever the type allows the encoding.

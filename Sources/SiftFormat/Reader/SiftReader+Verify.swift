@@ -33,15 +33,18 @@ extension SiftReader {
                     throw error.located(file: name, rowGroup: g, column: field.name)
                 }
                 var merged: Statistics?
+                // Kept only for chunks with a bloom filter, whose keys are checked below.
+                var values = chunk.bloomFilter == nil ? nil : ColumnVector.empty(field.type)
                 for page in chunk.pages {
                     let start = Int(page.offset - chunk.offset)
                     do throws(FormatError) {
-                        let values = try PageDecoder.decode(bytes, start..<(start + Int(page.length)), base: chunk.offset, expected: page, field: field)
-                        let stats = StatisticsBuilder.compute(values)
+                        let pageValues = try PageDecoder.decode(bytes, start..<(start + Int(page.length)), base: chunk.offset, expected: page, field: field)
+                        let stats = StatisticsBuilder.compute(pageValues)
                         guard stats == Statistics(nullCount: page.statistics.nullCount, min: page.statistics.min, max: page.statistics.max, minExact: page.statistics.minExact, maxExact: page.statistics.maxExact) else {
                             throw FormatError(.invalidValue, "page statistics in the footer do not match the page's values", offset: page.offset)
                         }
                         merged = merged.map { $0.merged(with: stats, type: field.type) } ?? stats
+                        values?.append(contentsOf: pageValues)
                     } catch { throw error.located(file: name, rowGroup: g, column: field.name) }
                     report.pages += 1
                 }
@@ -51,9 +54,9 @@ extension SiftReader {
                     if sums != BloomFilter.segmentChecksums(filter.bytes) {
                         throw FormatError(.bloomChecksumMismatch, "bloom filter segment checksums do not match its blocks", file: name, offset: location.offset + UInt64(location.length), rowGroup: g, column: field.name)
                     }
-                    // Every key of every value must be in the filter, or it would hide rows.
-                    let column = try readColumn(rowGroup: g, column: c)
-                    let (keys, _) = BloomKeys.hashes(column, field: field)
+                    // Every key of every value must be in the filter, or it would hide rows. The
+                    // pages decoded above are reused rather than read a second time.
+                    let (keys, _) = BloomKeys.hashes(values ?? ColumnVector.empty(field.type), field: field)
                     if let missing = keys.first(where: { !filter.mightContain(hash: $0) }) {
                         throw FormatError(.invalidValue, "bloom filter lacks key \(hex64(missing)) of the chunk's values", file: name, offset: chunk.bloomFilter!.offset, rowGroup: g, column: field.name)
                     }
