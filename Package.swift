@@ -2,8 +2,8 @@
 // Sift: a columnar storage format and indexing library for security telemetry.
 //
 // Modules layer one way, lowest first:
-//   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> (SiftIndex -> SiftScan -> SiftTable
-//   -> SiftPipeline, in later issues) -> the `sift` command.
+//   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> SiftIndex -> SiftScan -> SiftTable
+//   -> (SiftPipeline, in a later issue) -> the `sift` command.
 // No library target carries unsafeFlags, so other packages can depend on Sift.
 import PackageDescription
 
@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SiftFormat", targets: ["SiftFormat"]),
         .library(name: "SiftIndex", targets: ["SiftIndex"]),
         .library(name: "SiftScan", targets: ["SiftScan"]),
+        .library(name: "SiftTable", targets: ["SiftTable"]),
         .executable(name: "sift", targets: ["SiftCommand"]),
         .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
     ],
@@ -49,10 +50,16 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftIndex"],
             swiftSettings: swiftSettings
         ),
+        // Tables: a transaction log of immutable files, partitions, optimize, vacuum, time travel.
+        .target(
+            name: "SiftTable",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftScan"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftIndex", "SiftScan",
+                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -79,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "SiftIndexTests",
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftTableTests",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `sift` binary as a user would (write, cat, inspect, verify).

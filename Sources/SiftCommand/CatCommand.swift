@@ -66,39 +66,12 @@ struct Cat: ParsableCommand {
                 throw ValidationError("--where: \(error)")
             }
         }
-        var remaining = limit ?? Int.max
+        var printer = RowPrinter(format: format, fields: fields, limit: limit)
+        let report = try Scanner(reader: reader, predicate: predicate, columns: indices).scan { batch in printer.print(batch) }
+        printer.finish()
         var out = StandardOutput()
-        var tableRows: [[String]] = []
-        if format == .csv { out.write(fields.map { RowFormatter.csvField($0.name) }.joined(separator: ",") + "\n") }
-        let report = try Scanner(reader: reader, predicate: predicate, columns: indices).scan { batch in
-            let rows = 0..<min(batch.rowCount, remaining)
-            remaining -= rows.count
-            switch format {
-            case .ndjson:
-                var bytes: [UInt8] = []
-                RowFormatter.appendNDJSON(batch, rows: rows, to: &bytes)
-                out.write(bytes)
-            case .csv:
-                for r in rows {
-                    out.write(batch.columns.indices.map { RowFormatter.csvField(RowFormatter.text(batch.columns[$0], fields[$0], r)) }.joined(separator: ",") + "\n")
-                }
-            case .table:
-                for r in rows { tableRows.append(batch.columns.indices.map { RowFormatter.text(batch.columns[$0], fields[$0], r) }) }
-            }
-            return remaining > 0
-        }
-        if format == .table { out.write(renderTable(header: fields.map(\.name), rows: tableRows)) }
         if explain { out.write(json ? report.json + "\n" : report.text) }
         out.flush()
     }
 }
 
-/// Columns padded to their widest cell, with a rule under the header.
-func renderTable(header: [String], rows: [[String]]) -> String {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { $0.element + String(repeating: " ", count: widths[$0.offset] - $0.element.count) }.joined(separator: "  ") + "\n"
-    }
-    return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map(line).joined()
-}

@@ -48,3 +48,32 @@ func formatBytes(_ n: UInt64) -> String {
     while v >= 1024, u < units.count - 1 { v /= 1024; u += 1 }
     return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
 }
+
+/// Each rejected line as `{"line": N, "byte": B, "field": F, "reason": R, "text": T}`.
+func writeRejects(_ errors: [LineError], input: UnsafeBufferPointer<UInt8>, source: String? = nil, to path: String, appending: Bool = false) throws {
+    var lineRanges: [Int: Range<Int>] = [:]
+    let wanted = Set(errors.map(\.line))
+    NDJSONLines.forEach(input) { range, line in if wanted.contains(line) { lineRanges[line] = range } }
+    var out: [UInt8] = []
+    for e in errors.sorted(by: { $0.line < $1.line }) {
+        out += Array("{".utf8)
+        if let source { out += Array("\"file\":".utf8); TextForms.appendJSONString(Array(source.utf8), to: &out); out += Array(",".utf8) }
+        out += Array("\"line\":\(e.line)".utf8)
+        if let c = e.column { out += Array(",\"byte\":\(c + 1)".utf8) }
+        if let f = e.field { out += Array(",\"field\":".utf8); TextForms.appendJSONString(Array(f.utf8), to: &out) }
+        out += Array(",\"reason\":".utf8)
+        TextForms.appendJSONString(Array(e.reason.utf8), to: &out)
+        out += Array(",\"text\":".utf8)
+        TextForms.appendJSONString(lineRanges[e.line].map { Array(input[$0]) } ?? [], to: &out)
+        out += Array("}\n".utf8)
+    }
+    if appending, let handle = FileHandle(forWritingAtPath: path) {
+        handle.seekToEndOfFile()
+        handle.write(Data(out))
+        handle.closeFile()
+        return
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
+        throw CommandFailure("\(path): cannot write the rejects file")
+    }
+}

@@ -16,6 +16,6 @@ struct Sift: ParsableCommand {
 
         The file format is specified in spec/format.md.
         """,
-        subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self]
+        subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self, TableCommand.self, Query.self]
     )
 }

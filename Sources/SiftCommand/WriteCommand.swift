@@ -118,25 +118,4 @@ struct Write: ParsableCommand {
         if let rejects { summaryText += "; \(summary.rejected) lines rejected to \(rejects)" }
         printError(summaryText)
     }
-
-    /// Each rejected line as `{"line": N, "byte": B, "field": F, "reason": R, "text": T}`.
-    func writeRejects(_ errors: [LineError], input: UnsafeBufferPointer<UInt8>, to path: String) throws {
-        var lineRanges: [Int: Range<Int>] = [:]
-        let wanted = Set(errors.map(\.line))
-        NDJSONLines.forEach(input) { range, line in if wanted.contains(line) { lineRanges[line] = range } }
-        var out: [UInt8] = []
-        for e in errors.sorted(by: { $0.line < $1.line }) {
-            out += Array("{\"line\":\(e.line)".utf8)
-            if let c = e.column { out += Array(",\"byte\":\(c + 1)".utf8) }
-            if let f = e.field { out += Array(",\"field\":".utf8); TextForms.appendJSONString(Array(f.utf8), to: &out) }
-            out += Array(",\"reason\":".utf8)
-            TextForms.appendJSONString(Array(e.reason.utf8), to: &out)
-            out += Array(",\"text\":".utf8)
-            TextForms.appendJSONString(lineRanges[e.line].map { Array(input[$0]) } ?? [], to: &out)
-            out += Array("}\n".utf8)
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
-            throw CommandFailure("\(path): cannot write the rejects file")
-        }
-    }
 }

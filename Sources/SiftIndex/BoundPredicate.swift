@@ -16,6 +16,9 @@ public indirect enum BoundPredicate: Sendable, Equatable {
     case not(BoundPredicate)
     /// A predicate that is the same for every row (a value outside its column's type).
     case constant(Bool)
+    /// A test of a column that holds only nulls here, such as a column added to a table after
+    /// the file was written: SQL's unknown for every row (neither true nor false).
+    case unknown
 
     /// Every column index the predicate reads.
     public var columns: Set<Int> {
@@ -24,7 +27,7 @@ public indirect enum BoundPredicate: Sendable, Equatable {
              .startsWith(let c, _), .endsWith(let c, _), .isNull(let c, _): [c]
         case .and(let ps), .or(let ps): ps.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
         case .not(let p): p.columns
-        case .constant: []
+        case .constant, .unknown: []
         }
     }
 }
@@ -37,7 +40,16 @@ public struct BindError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension Predicate {
     /// Types the predicate against `schema`.
-    public func bind(to schema: Schema) throws(BindError) -> BoundPredicate {
+    ///
+    /// With `absentColumns`, columns of that set missing from `schema` read as all null (a
+    /// table's column that a file predates): tests of them become `.unknown`, `is null` true.
+    public func bind(to schema: Schema, absentColumns: [String: ColumnType] = [:]) throws(BindError) -> BoundPredicate {
+        if let name = Self.absentColumn(self, schema: schema, absentColumns: absentColumns) {
+            if case .isNull(_, let negated) = self { return .constant(!negated) }
+            // Type-check the literal against the column's declared type all the same.
+            _ = try bind(to: try! Schema([Field(name, absentColumns[name]!)]))
+            return .unknown
+        }
         func column(_ name: String) throws(BindError) -> (Int, Field) {
             guard let i = schema.index(of: name) else {
                 throw BindError(message: "no column '\(name)'; the columns are: \(schema.fields.map(\.name).joined(separator: ", "))")
@@ -84,15 +96,26 @@ extension Predicate {
             return .isNull(column: try column(name).0, negated: negated)
         case .and(let ps):
             var out: [BoundPredicate] = []
-            for p in ps { out.append(try p.bind(to: schema)) }
+            for p in ps { out.append(try p.bind(to: schema, absentColumns: absentColumns)) }
             return .and(out)
         case .or(let ps):
             var out: [BoundPredicate] = []
-            for p in ps { out.append(try p.bind(to: schema)) }
+            for p in ps { out.append(try p.bind(to: schema, absentColumns: absentColumns)) }
             return .or(out)
         case .not(let p):
-            return .not(try p.bind(to: schema))
+            return .not(try p.bind(to: schema, absentColumns: absentColumns))
         }
+    }
+
+    /// The column a leaf tests when that column is absent from `schema` but listed as absent.
+    static func absentColumn(_ p: Predicate, schema: Schema, absentColumns: [String: ColumnType]) -> String? {
+        let name: String
+        switch p {
+        case .compare(let n, _, _), .inList(let n, _), .between(let n, _, _), .inNetwork(let n, _, _, _),
+             .startsWith(let n, _), .endsWith(let n, _), .isNull(let n, _): name = n
+        case .and, .or, .not: return nil
+        }
+        return schema.index(of: name) == nil && absentColumns[name] != nil ? name : nil
     }
 
     /// A literal as a key of the field's order, or an error naming the mismatch.

@@ -51,6 +51,7 @@ public struct PossibilityEvaluator {
     public func evaluate(_ p: BoundPredicate) -> Possibility {
         switch p {
         case .constant(let v): return Possibility(mayBeTrue: v, mayBeFalse: !v)
+        case .unknown: return Possibility(mayBeTrue: false, mayBeFalse: false)
         case .and(let ps):
             let parts = ps.map(evaluate)
             return Possibility(mayBeTrue: parts.allSatisfy(\.mayBeTrue), mayBeFalse: parts.contains { $0.mayBeFalse })

@@ -15,6 +15,7 @@ public enum RowFilter {
     static func evaluate(_ p: BoundPredicate, _ columns: [Int: ColumnVector], _ n: Int) -> ([Bool], [Bool]) {
         switch p {
         case .constant(let v): return (Array(repeating: v, count: n), Array(repeating: !v, count: n))
+        case .unknown: return (Array(repeating: false, count: n), Array(repeating: false, count: n))
         case .and(let ps):
             var t = Array(repeating: true, count: n), f = Array(repeating: false, count: n)
             for q in ps {

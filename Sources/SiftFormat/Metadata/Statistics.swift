@@ -26,7 +26,7 @@ public struct Statistics: Sendable, Equatable {
     }
 
     /// Combines page statistics into chunk statistics.
-    func merged(with other: Statistics, type: ColumnType) -> Statistics {
+    public func merged(with other: Statistics, type: ColumnType) -> Statistics {
         var out = Statistics(nullCount: nullCount + other.nullCount)
         switch (min, other.min) {
         case (nil, _): (out.min, out.minExact) = (other.min, other.minExact)

@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// Computes the statistics of a page from its logical values (`spec/format.md` §7).
-enum StatisticsBuilder {
-    static func compute(_ column: ColumnVector) -> Statistics {
+public enum StatisticsBuilder {
+    public static func compute(_ column: ColumnVector) -> Statistics {
         let valid = column.validity
         var stats = Statistics(nullCount: UInt64(column.nullCount))
         func leBytes<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }

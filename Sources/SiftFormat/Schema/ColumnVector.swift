@@ -100,6 +100,26 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// `count` nulls of the given type (a column a file predates reads this way).
+    public static func nulls(_ type: ColumnType, count: Int) -> ColumnVector {
+        let empty = VarBytes(offsets: Array(repeating: 0, count: count + 1), bytes: [])
+        let values: Values
+        switch type {
+        case .bool: values = .bool(Array(repeating: false, count: count))
+        case .int32: values = .int32(Array(repeating: 0, count: count))
+        case .int64: values = .int64(Array(repeating: 0, count: count))
+        case .uint16: values = .uint16(Array(repeating: 0, count: count))
+        case .uint32: values = .uint32(Array(repeating: 0, count: count))
+        case .float64: values = .float64(Array(repeating: 0, count: count))
+        case .timestamp: values = .timestamp(Array(repeating: 0, count: count))
+        case .string: values = .string(empty)
+        case .binary: values = .binary(empty)
+        case .ipv4: values = .ipv4(Array(repeating: 0, count: count))
+        case .ipv6: values = .ipv6(Array(repeating: IPv6Address(high: 0, low: 0), count: count))
+        }
+        return ColumnVector(values, validity: Bitmap(count: count, value: false))
+    }
+
     /// Rows `range` as a new vector.
     public func slice(_ range: Range<Int>) -> ColumnVector {
         func sliceBytes(_ v: VarBytes) -> VarBytes {

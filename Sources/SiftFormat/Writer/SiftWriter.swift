@@ -18,6 +18,9 @@ public final class SiftWriter {
     private var rowGroups: [RowGroupMetadata] = []
     private var totalRows: UInt64 = 0
     private var closed = false
+    /// The footer as written, once `close()` has succeeded (the table layer records its
+    /// statistics in the log).
+    public private(set) var writtenMetadata: FileMetadata?
 
     public init(path: String, schema: Schema, options: WriterOptions = WriterOptions()) throws(FormatError) {
         try options.validate()
@@ -65,6 +68,7 @@ public final class SiftWriter {
         try output.write(footer)
         try output.write(FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count)))
         try output.commit()
+        writtenMetadata = metadata
     }
 
     /// Appends a row group encoded with ``encodeRowGroup(_:schema:options:)``, typically on

@@ -1,0 +1,289 @@
+import SiftFormat
+
+/// The reader and writer versions a table needs (`spec/table.md` §4.1).
+public struct ProtocolAction: Codable, Sendable, Equatable {
+    public var readerVersion: Int
+    public var writerVersion: Int
+
+    /// What this library reads and writes.
+    public static let current = ProtocolAction(readerVersion: 1, writerVersion: 1)
+
+    enum CodingKeys: String, CodingKey {
+        case readerVersion = "reader_version"
+        case writerVersion = "writer_version"
+    }
+}
+
+/// A column of a table's schema as the log stores it (the schema file's form, `spec/format.md` §3.4).
+public struct FieldJSON: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var nullable: Bool
+    public var hint: String?
+}
+
+/// How a table's files are clustered: a space-filling curve over columns.
+public struct ClusteringSpec: Codable, Sendable, Equatable {
+    /// "zorder" or "hilbert".
+    public var curve: String
+    public var columns: [String]
+
+    public init(curve: String, columns: [String]) {
+        self.curve = curve
+        self.columns = columns
+    }
+}
+
+/// The table's schema, partitioning, clustering and properties (`spec/table.md` §4.2). The
+/// last one in the log is the table's current metadata.
+public struct MetadataAction: Codable, Sendable, Equatable {
+    /// A random identifier fixed at creation.
+    public var id: String
+    public var schema: [FieldJSON]
+    /// Partition expressions in folder order: a column name or `date(column)`.
+    public var partitionBy: [String]
+    public var clusterBy: ClusteringSpec?
+    public var properties: [String: String]
+    /// Milliseconds since the epoch.
+    public var createdTime: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, schema, properties
+        case partitionBy = "partition_by"
+        case clusterBy = "cluster_by"
+        case createdTime = "created_time"
+    }
+
+    /// The schema as the format's type.
+    public func tableSchema() throws -> Schema {
+        var fields: [Field] = []
+        for f in schema {
+            guard let type = ColumnType(name: f.type) else {
+                throw TableError(.corruptLog, "metadata: column '\(f.name)' has unknown type '\(f.type)'")
+            }
+            var hint = ColumnHint.none
+            if let name = f.hint {
+                guard let parsed = ColumnHint(name: name) else {
+                    throw TableError(.corruptLog, "metadata: column '\(f.name)' has unknown hint '\(name)'")
+                }
+                hint = parsed
+            }
+            fields.append(Field(f.name, type, nullable: f.nullable, hint: hint))
+        }
+        return try Schema(fields)
+    }
+
+    public static func fields(_ schema: Schema) -> [FieldJSON] {
+        schema.fields.map { FieldJSON(name: $0.name, type: $0.type.name, nullable: $0.nullable, hint: $0.hint == .none ? nil : $0.hint.name) }
+    }
+}
+
+/// One column's statistics over a whole data file, in the format's statistics form
+/// (`spec/format.md` §7.1) as hex, so they are exact for every type.
+public struct ColumnStatsJSON: Codable, Sendable, Equatable {
+    public var nulls: UInt64
+    public var min: String?
+    public var max: String?
+    public var minExact: Bool
+    public var maxExact: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case nulls, min, max
+        case minExact = "min_exact"
+        case maxExact = "max_exact"
+    }
+
+    public init(_ s: Statistics) {
+        nulls = s.nullCount
+        min = s.min.map(Self.hex)
+        max = s.max.map(Self.hex)
+        minExact = s.minExact
+        maxExact = s.maxExact
+    }
+
+    /// The statistics back; nil when a bound is not valid hex.
+    public var statistics: Statistics? {
+        var s = Statistics(nullCount: nulls, minExact: minExact, maxExact: maxExact)
+        if let min { guard let b = Self.bytes(min) else { return nil }; s.min = b }
+        if let max { guard let b = Self.bytes(max) else { return nil }; s.max = b }
+        return s
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func bytes(_ hex: String) -> [UInt8]? {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count / 2)
+        var i = 0
+        while i < chars.count {
+            guard let h = nibble(chars[i]), let l = nibble(chars[i + 1]) else { return nil }
+            out.append(h << 4 | l)
+            i += 2
+        }
+        return out
+    }
+}
+
+/// A data file that is part of the table from this commit on (`spec/table.md` §4.3).
+public struct AddAction: Codable, Sendable, Equatable {
+    /// Relative to the table folder, `/`-separated, never leaving it.
+    public var path: String
+    /// Partition expression -> value (nil: the row's value was null).
+    public var partitionValues: [String: String?]
+    public var size: Int64
+    public var rows: Int64
+    /// Milliseconds since the epoch.
+    public var modificationTime: Int64
+    /// False when the commit only rearranges rows that were already in the table (optimize).
+    public var dataChange: Bool
+    /// Per column, by name. A column missing here is missing from the file (read as null).
+    public var stats: [String: ColumnStatsJSON]
+    /// Columns that have a bloom filter in every row group of the file.
+    public var blooms: [String]
+    /// The curve the file's rows are ordered along, when they are.
+    public var clustering: ClusteringSpec?
+
+    public init(path: String, partitionValues: [String: String?], size: Int64, rows: Int64, modificationTime: Int64,
+                dataChange: Bool, stats: [String: ColumnStatsJSON], blooms: [String], clustering: ClusteringSpec?) {
+        self.path = path
+        self.partitionValues = partitionValues
+        self.size = size
+        self.rows = rows
+        self.modificationTime = modificationTime
+        self.dataChange = dataChange
+        self.stats = stats
+        self.blooms = blooms
+        self.clustering = clustering
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, size, rows, stats, blooms, clustering
+        case partitionValues = "partition_values"
+        case modificationTime = "modification_time"
+        case dataChange = "data_change"
+    }
+}
+
+/// A data file that leaves the table in this commit; kept as a tombstone so vacuum knows when
+/// it may delete it (`spec/table.md` §4.4).
+public struct RemoveAction: Codable, Sendable, Equatable {
+    public var path: String
+    /// Milliseconds since the epoch.
+    public var deletionTime: Int64
+    public var dataChange: Bool
+    public var size: Int64
+
+    public init(path: String, deletionTime: Int64, dataChange: Bool, size: Int64) {
+        self.path = path
+        self.deletionTime = deletionTime
+        self.dataChange = dataChange
+        self.size = size
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, size
+        case deletionTime = "deletion_time"
+        case dataChange = "data_change"
+    }
+}
+
+/// The last version an idempotent writer committed (`spec/table.md` §4.5).
+public struct TxnAction: Codable, Sendable, Equatable {
+    public var appId: String
+    public var version: Int64
+    /// Milliseconds since the epoch.
+    public var lastUpdated: Int64
+
+    public init(appId: String, version: Int64, lastUpdated: Int64) {
+        self.appId = appId
+        self.version = version
+        self.lastUpdated = lastUpdated
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version
+        case appId = "app_id"
+        case lastUpdated = "last_updated"
+    }
+}
+
+/// What the commit did, for history and for timestamp time travel (`spec/table.md` §4.6).
+public struct CommitInfo: Codable, Sendable, Equatable {
+    /// Milliseconds since the epoch; strictly increasing along the log.
+    public var timestamp: Int64
+    /// create, append, optimize, vacuum, add_column, ...
+    public var operation: String
+    public var parameters: [String: String]
+    /// The version the writer read before committing (nil for the first commit).
+    public var readVersion: Int64?
+    /// Only adds files, so it cannot conflict with other appends.
+    public var isBlindAppend: Bool
+    public var engine: String
+    /// Counts such as files_added, rows_added, bytes_added, files_removed.
+    public var metrics: [String: Int64]
+
+    enum CodingKeys: String, CodingKey {
+        case timestamp, operation, parameters, engine, metrics
+        case readVersion = "read_version"
+        case isBlindAppend = "is_blind_append"
+    }
+}
+
+/// One line of a log entry.
+public enum Action: Sendable, Equatable {
+    case `protocol`(ProtocolAction)
+    case metadata(MetadataAction)
+    case add(AddAction)
+    case remove(RemoveAction)
+    case txn(TxnAction)
+    case commitInfo(CommitInfo)
+}
+
+extension Action: Codable {
+    enum Kind: String, CodingKey {
+        case `protocol`, metadata, add, remove, txn
+        case commitInfo = "commit_info"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Kind.self)
+        guard c.allKeys.count == 1, let kind = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "an action is an object with exactly one known key"))
+        }
+        switch kind {
+        case .protocol: self = .protocol(try c.decode(ProtocolAction.self, forKey: kind))
+        case .metadata: self = .metadata(try c.decode(MetadataAction.self, forKey: kind))
+        case .add: self = .add(try c.decode(AddAction.self, forKey: kind))
+        case .remove: self = .remove(try c.decode(RemoveAction.self, forKey: kind))
+        case .txn: self = .txn(try c.decode(TxnAction.self, forKey: kind))
+        case .commitInfo: self = .commitInfo(try c.decode(CommitInfo.self, forKey: kind))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Kind.self)
+        switch self {
+        case .protocol(let a): try c.encode(a, forKey: .protocol)
+        case .metadata(let a): try c.encode(a, forKey: .metadata)
+        case .add(let a): try c.encode(a, forKey: .add)
+        case .remove(let a): try c.encode(a, forKey: .remove)
+        case .txn(let a): try c.encode(a, forKey: .txn)
+        case .commitInfo(let a): try c.encode(a, forKey: .commitInfo)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import SiftFormat
+
+/// Checkpoints (`spec/table.md` §7): a snapshot's whole state as one Sift file, so a reader
+/// loads it in a few columnar reads instead of replaying every commit. One row per live file
+/// (`add`) and per tombstone (`remove`); each table column's file statistics are four columns
+/// (`s<i>.nulls`, `s<i>.min`, `s<i>.max`, `s<i>.exact`); protocol, metadata and the idempotent
+/// writers' versions are JSON in the footer's key-value pairs.
+enum Checkpoint {
+    static let versionKey = "sift.table.version"
+    static let timestampKey = "sift.table.timestamp"
+    static let protocolKey = "sift.table.protocol"
+    static let metadataKey = "sift.table.metadata"
+    static let txnsKey = "sift.table.txns"
+    /// Columns before the statistics columns.
+    static let fixedColumns = 9
+
+    static func schema(for table: Schema) throws -> Schema {
+        var fields = [
+            Field("kind", .string, nullable: false), Field("path", .string, nullable: false),
+            Field("partition_values", .string), Field("size", .int64, nullable: false), Field("rows", .int64),
+            Field("time_ms", .int64, nullable: false), Field("data_change", .bool, nullable: false),
+            Field("blooms", .string), Field("clustering", .string),
+        ]
+        for c in table.fields.indices {
+            fields += [Field("s\(c).nulls", .int64), Field("s\(c).min", .binary), Field("s\(c).max", .binary), Field("s\(c).exact", .uint16)]
+        }
+        return try Schema(fields)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func write(_ snapshot: Snapshot, path: String) throws {
+        let files = snapshot.sortedFiles
+        let tombstones = snapshot.tombstones.values.sorted { $0.path < $1.path }
+        let n = files.count + tombstones.count
+        var kind: [String] = [], paths: [String] = [], partitions: [String?] = [], sizes: [Int64] = [], rows: [Int64?] = []
+        var times: [Int64] = [], changes: [Bool] = [], blooms: [String?] = [], clustering: [String?] = []
+        for f in files {
+            kind.append("add"); paths.append(f.path); partitions.append(try json(f.partitionValues)); sizes.append(f.size)
+            rows.append(f.rows); times.append(f.modificationTime); changes.append(f.dataChange)
+            blooms.append(try json(f.blooms)); clustering.append(try f.clustering.map(json))
+        }
+        for t in tombstones {
+            kind.append("remove"); paths.append(t.path); partitions.append(nil); sizes.append(t.size)
+            rows.append(nil); times.append(t.deletionTime); changes.append(t.dataChange); blooms.append(nil); clustering.append(nil)
+        }
+        var columns: [ColumnVector] = [
+            ColumnVector(.string(VarBytes(kind))), ColumnVector(.string(VarBytes(paths))), strings(partitions),
+            ColumnVector(.int64(sizes)), optionalInts(rows), ColumnVector(.int64(times)), ColumnVector(.bool(changes)),
+            strings(blooms), strings(clustering),
+        ]
+        for c in snapshot.schema.fields.indices {
+            let stats = files.map { $0.statistics(c) } + Array(repeating: nil, count: tombstones.count)
+            columns.append(optionalInts(stats.map { $0.map { Int64($0.nullCount) } }))
+            columns.append(binaries(stats.map { $0?.min }))
+            columns.append(binaries(stats.map { $0?.max }))
+            let exact: [UInt16?] = stats.map { $0.map { ($0.minExact ? 1 : 0) | ($0.maxExact ? 2 : 0) } }
+            columns.append(ColumnVector(.uint16(exact.map { $0 ?? 0 }), validity: Bitmap(exact.map { $0 != nil })))
+        }
+        precondition(columns.allSatisfy { $0.count == n })
+        var options = WriterOptions()
+        options.bloomFilterColumns = []
+        options.keyValues = [
+            (versionKey, String(snapshot.version)), (timestampKey, String(snapshot.timestamp)),
+            (protocolKey, try json(snapshot.protocolVersion)), (metadataKey, try json(snapshot.metadata)),
+            (txnsKey, try json(snapshot.txns.values.sorted { $0.appId < $1.appId })),
+        ]
+        let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options)
+        try writer.write(try RecordBatch(schema: writer.schema, columns: columns))
+        try writer.close()
+    }
+
+    static func strings(_ values: [String?]) -> ColumnVector {
+        ColumnVector(.string(VarBytes(values.map { $0 ?? "" })), validity: Bitmap(values.map { $0 != nil }))
+    }
+
+    static func binaries(_ values: [[UInt8]?]) -> ColumnVector {
+        var offsets: [UInt32] = [0], bytes: [UInt8] = []
+        for v in values { bytes += v ?? []; offsets.append(UInt32(bytes.count)) }
+        return ColumnVector(.binary(VarBytes(offsets: offsets, bytes: bytes)), validity: Bitmap(values.map { $0 != nil }))
+    }
+
+    static func optionalInts(_ values: [Int64?]) -> ColumnVector {
+        ColumnVector(.int64(values.map { $0 ?? 0 }), validity: Bitmap(values.map { $0 != nil }))
+    }
+
+    /// Loads checkpoint `version` into a builder ready to replay the commits after it.
+    static func read(path: String, version: Int64) throws -> SnapshotBuilder {
+        let name = LogLayout.checkpointName(version)
+        func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
+        let reader: SiftReader
+        do { reader = try SiftReader(path: path) } catch {
+            if error.code == .io { throw TableError(.missingLog, "checkpoint is missing or unreadable: \(error)", version: version, path: name) }
+            throw corrupt("\(error)")
+        }
+        var pairs: [String: String] = [:]
+        for (k, v) in reader.metadata.keyValues { pairs[k] = v }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let text = pairs[key] else { throw corrupt("no '\(key)' in the footer") }
+            do { return try decoder.decode(type, from: Data(text.utf8)) } catch { throw corrupt("'\(key)': \(LogEntryCodec.describe(error))") }
+        }
+        guard pairs[versionKey] == String(version) else { throw corrupt("the footer says version \(pairs[versionKey] ?? "none")") }
+        var builder = SnapshotBuilder()
+        builder.version = version
+        builder.timestamp = Int64(pairs[timestampKey] ?? "") ?? 0
+        builder.protocolVersion = try decode(ProtocolAction.self, protocolKey)
+        guard builder.protocolVersion!.readerVersion <= ProtocolAction.current.readerVersion else {
+            throw TableError(.unsupportedProtocol, "the table needs reader version \(builder.protocolVersion!.readerVersion)", version: version)
+        }
+        let metadata = try decode(MetadataAction.self, metadataKey)
+        builder.metadata = metadata
+        let tableSchema = try metadata.tableSchema()
+        builder.schema = tableSchema
+        for t in try decode([TxnAction].self, txnsKey) { builder.txns[t.appId] = t }
+        guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }
+
+        let width = tableSchema.fields.count
+        for g in reader.metadata.rowGroups.indices {
+            let cols: [ColumnVector]
+            do { cols = try reader.schema.fields.indices.map { try reader.readColumn(rowGroup: g, column: $0) } } catch { throw corrupt("\(error)") }
+            guard case .string(let kinds) = cols[0].values, case .string(let paths) = cols[1].values,
+                  case .string(let partitions) = cols[2].values, case .int64(let sizes) = cols[3].values,
+                  case .int64(let rows) = cols[4].values, case .int64(let times) = cols[5].values,
+                  case .bool(let changes) = cols[6].values, case .string(let blooms) = cols[7].values,
+                  case .string(let clustering) = cols[8].values else { throw corrupt("unexpected column types") }
+            func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
+            for r in 0..<cols[0].count {
+                let path = text(paths, r)
+                try TablePath.check(path, version: version)
+                switch text(kinds, r) {
+                case "add":
+                    var stats: [Statistics?] = Array(repeating: nil, count: width)
+                    for c in 0..<width {
+                        let base = fixedColumns + 4 * c
+                        guard !cols[base].isNull(r), case .int64(let nulls) = cols[base].values,
+                              case .binary(let mins) = cols[base + 1].values, case .binary(let maxes) = cols[base + 2].values,
+                              case .uint16(let exact) = cols[base + 3].values else { continue }
+                        stats[c] = Statistics(nullCount: UInt64(nulls[r]),
+                                              min: cols[base + 1].isNull(r) ? nil : Array(mins[r]),
+                                              max: cols[base + 2].isNull(r) ? nil : Array(maxes[r]),
+                                              minExact: exact[r] & 1 != 0, maxExact: exact[r] & 2 != 0)
+                    }
+                    let partitionValues = try decoder.decode([String: String?].self, from: Data(partitions[r]))
+                    let bloomList = try decoder.decode([String].self, from: Data(blooms[r]))
+                    let spec = cols[8].isNull(r) ? nil : try decoder.decode(ClusteringSpec.self, from: Data(clustering[r]))
+                    builder.files[path] = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
+                                                    modificationTime: times[r], dataChange: changes[r], statistics: stats,
+                                                    blooms: bloomList, clustering: spec)
+                case "remove":
+                    builder.tombstones[path] = RemoveAction(path: path, deletionTime: times[r], dataChange: changes[r], size: sizes[r])
+                case let other:
+                    throw corrupt("row \(r): unknown kind '\(other)'")
+                }
+            }
+        }
+        return builder
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SiftFormat
+
+/// Writes rows into new data files of a table, one file per partition (split further every
+/// `maxRowsPerFile` rows), and describes each for the log. Files become part of the table only
+/// when a commit adds them; until then (or if the writer dies) they are unreferenced, and
+/// vacuum removes them after the retention period.
+final class DataFileWriter {
+    let root: String
+    let schema: Schema
+    let partitioning: Partitioning
+    let options: WriterOptions
+    let clustering: ClusteringSpec?
+    let maxRowsPerFile: Int
+    private var open: [[String?]: (writer: SiftWriter, path: String, rows: Int)] = [:]
+    private(set) var written: [TableFile] = []
+
+    init(root: String, schema: Schema, partitioning: Partitioning, options: WriterOptions, clustering: ClusteringSpec? = nil, maxRowsPerFile: Int = .max) {
+        self.root = root
+        self.schema = schema
+        self.partitioning = partitioning
+        self.options = options
+        self.clustering = clustering
+        self.maxRowsPerFile = maxRowsPerFile
+    }
+
+    /// Adds rows (of the table's schema).
+    func write(_ batch: RecordBatch) throws {
+        for (values, rows) in partitioning.split(batch) {
+            let part = rows.count == batch.rowCount ? batch : try RecordBatch(schema: schema, columns: batch.columns.map { $0.gather(rows) })
+            var start = 0
+            while start < part.rowCount {
+                if open[values] == nil { open[values] = try newFile(values) }
+                let take = min(part.rowCount - start, maxRowsPerFile - open[values]!.rows)
+                let slice = take == part.rowCount ? part : try RecordBatch(schema: schema, columns: part.columns.map { $0.slice(start..<(start + take)) })
+                try open[values]!.writer.write(slice)
+                open[values]!.rows += take
+                start += take
+                if open[values]!.rows >= maxRowsPerFile { try close(values) }
+            }
+        }
+    }
+
+    /// Closes every file; returns all files written.
+    func finish() throws -> [TableFile] {
+        for values in Array(open.keys) { try close(values) }
+        return written
+    }
+
+    private func newFile(_ values: [String?]) throws -> (writer: SiftWriter, path: String, rows: Int) {
+        let folder = partitioning.folder(values)
+        let name = "part-\(UUID().uuidString.lowercased()).sift"
+        let path = folder.isEmpty ? name : folder + "/" + name
+        if !folder.isEmpty {
+            let absolute = try TablePath.resolve(folder, root: root, version: nil)
+            do { try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true) } catch {
+                throw TableError(.io, "cannot create the partition folder: \(error.localizedDescription)", path: folder)
+            }
+        }
+        return (try SiftWriter(path: root + "/" + path, schema: schema, options: options), path, 0)
+    }
+
+    private func close(_ values: [String?]) throws {
+        guard let file = open.removeValue(forKey: values) else { return }
+        try file.writer.close()
+        guard let metadata = file.writer.writtenMetadata else { return }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + file.path)
+        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        written.append(Self.describe(metadata, path: file.path, size: size, partitionValues: partitioning.valueMap(values), clustering: clustering))
+    }
+
+    /// A file's log entry from its footer: statistics merged over row groups, and the columns
+    /// that have a bloom filter in every row group.
+    static func describe(_ metadata: FileMetadata, path: String, size: Int64, partitionValues: [String: String?], clustering: ClusteringSpec?) -> TableFile {
+        let fields = metadata.schema.fields
+        var statistics: [Statistics?] = []
+        var blooms: [String] = []
+        for c in fields.indices {
+            let chunks = metadata.rowGroups.map { $0.columns[c] }
+            let merged = chunks.dropFirst().reduce(chunks.first?.statistics ?? Statistics()) { $0.merged(with: $1.statistics, type: fields[c].type) }
+            statistics.append(merged)
+            if !chunks.isEmpty, chunks.allSatisfy({ $0.bloomFilter != nil }) { blooms.append(fields[c].name) }
+        }
+        return TableFile(path: path, partitionValues: partitionValues, size: size, rows: Int64(metadata.rowCount),
+                         modificationTime: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), dataChange: true,
+                         statistics: statistics, blooms: blooms, clustering: clustering)
+    }
+}

@@ -1,0 +1,77 @@
+import SiftFormat
+
+/// The state of a table at one version: what a reader sees (`spec/table.md` §6).
+public struct Snapshot: Sendable {
+    public var version: Int64
+    public var protocolVersion: ProtocolAction
+    public var metadata: MetadataAction
+    public var schema: Schema
+    public var partitioning: Partitioning
+    /// Live data files by path.
+    public var files: [String: TableFile]
+    /// Files removed, by path, with when (for vacuum's retention).
+    public var tombstones: [String: RemoveAction]
+    /// The last version each idempotent writer committed.
+    public var txns: [String: TxnAction]
+    /// The commit timestamp of `version` (milliseconds since the epoch).
+    public var timestamp: Int64
+
+    /// Live files in a stable order (by path).
+    public var sortedFiles: [TableFile] { files.values.sorted { $0.path < $1.path } }
+    public var rowCount: Int64 { files.values.reduce(0) { $0 + $1.rows } }
+    public var byteCount: Int64 { files.values.reduce(0) { $0 + $1.size } }
+}
+
+/// Replays actions in log order into a snapshot.
+struct SnapshotBuilder {
+    var version: Int64 = -1
+    var protocolVersion: ProtocolAction?
+    var metadata: MetadataAction?
+    var schema: Schema?
+    var files: [String: TableFile] = [:]
+    var tombstones: [String: RemoveAction] = [:]
+    var txns: [String: TxnAction] = [:]
+    var timestamp: Int64 = 0
+
+    mutating func apply(_ actions: [Action], version: Int64) throws {
+        for action in actions {
+            switch action {
+            case .protocol(let p):
+                guard p.readerVersion <= ProtocolAction.current.readerVersion else {
+                    throw TableError(.unsupportedProtocol, "the table needs reader version \(p.readerVersion); this library reads version \(ProtocolAction.current.readerVersion)", version: version)
+                }
+                protocolVersion = p
+            case .metadata(let m):
+                let newSchema = try m.tableSchema()
+                if let old = schema, Array(newSchema.fields.prefix(old.fields.count)) != old.fields {
+                    throw TableError(.corruptLog, "metadata changes existing columns; only adding columns at the end is allowed", version: version)
+                }
+                metadata = m
+                schema = newSchema
+            case .add(let a):
+                guard let schema else { throw TableError(.corruptLog, "add '\(a.path)' before any metadata", version: version) }
+                try TablePath.check(a.path, version: version)
+                files[a.path] = try TableFile(a, schema: schema, version: version)
+                tombstones[a.path] = nil
+            case .remove(let r):
+                try TablePath.check(r.path, version: version)
+                files[r.path] = nil
+                tombstones[r.path] = r
+            case .txn(let t):
+                txns[t.appId] = t
+            case .commitInfo(let info):
+                timestamp = info.timestamp
+            }
+        }
+        self.version = version
+    }
+
+    func snapshot() throws -> Snapshot {
+        guard let protocolVersion, let metadata, let schema else {
+            throw TableError(.corruptLog, "no protocol or metadata action up to this version", version: version)
+        }
+        return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
+                        partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
+                        files: files, tombstones: tombstones, txns: txns, timestamp: timestamp)
+    }
+}

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import SiftFormat
+
+/// Which snapshot to read: the latest, a version, or the last version committed at or before
+/// a time (milliseconds since the epoch).
+public enum TimeTravel: Sendable, Equatable {
+    case version(Int64)
+    case timestamp(Int64)
+}
+
+/// A Sift table: immutable data files behind a transaction log (`spec/table.md`).
+///
+/// ```swift
+/// let table = try Table.create(at: "conn", schema: schema, partitionBy: ["date(ts)"])
+/// try table.append(ndjson: bytes)                         // one atomic commit
+/// let snapshot = try table.snapshot()                     // or snapshot(asOf: .version(3))
+/// ```
+public struct Table: Sendable {
+    public let store: any LogStore
+    public var root: String { store.root }
+    /// A checkpoint is written after every commit whose version is a multiple of this.
+    public var checkpointInterval: Int64 = 10
+
+    /// Opens an existing table folder.
+    public init(root: String, store: (any LogStore)? = nil) throws {
+        self.store = store ?? FileLogStore(root: root)
+        var info = stat()
+        guard stat(root + "/" + LogLayout.logFolder, &info) == 0 else {
+            throw TableError(.notATable, "not a Sift table (no \(LogLayout.logFolder) folder)", path: root)
+        }
+    }
+
+    init(store: any LogStore) {
+        self.store = store
+    }
+
+    /// Creates a table: the folder, the log folder and commit 0 (protocol and metadata).
+    public static func create(at root: String, schema: Schema, partitionBy: [String] = [], clusterBy: ClusteringSpec? = nil,
+                              properties: [String: String] = [:], store: (any LogStore)? = nil) throws -> Table {
+        _ = try Partitioning(expressions: partitionBy, schema: schema)
+        if let clusterBy { try validate(clusterBy, schema: schema) }
+        let logStore = store ?? FileLogStore(root: root)
+        do {
+            try FileManager.default.createDirectory(atPath: root + "/" + LogLayout.logFolder, withIntermediateDirectories: true)
+        } catch {
+            throw TableError(.io, "cannot create the table folder: \(error.localizedDescription)", path: root)
+        }
+        let table = Table(store: logStore)
+        if !(try logStore.listLog().commits.isEmpty) { throw TableError(.alreadyExists, "a table already exists here", path: root) }
+        let now = Self.nowMillis()
+        let metadata = MetadataAction(id: UUID().uuidString.lowercased(), schema: MetadataAction.fields(schema), partitionBy: partitionBy,
+                                      clusterBy: clusterBy, properties: properties, createdTime: now)
+        let info = CommitInfo(timestamp: now, operation: "create", parameters: ["partition_by": partitionBy.joined(separator: ",")],
+                              readVersion: nil, isBlindAppend: false, engine: engine, metrics: [:])
+        let bytes = try LogEntryCodec.encode([.protocol(.current), .metadata(metadata), .commitInfo(info)])
+        guard try logStore.createEntry(0, bytes) else { throw TableError(.alreadyExists, "another writer created the table first", path: root) }
+        return table
+    }
+
+    static let engine = "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion)"
+
+    static func validate(_ spec: ClusteringSpec, schema: Schema) throws {
+        guard spec.curve == "zorder" || spec.curve == "hilbert" else { throw TableError(.invalidArgument, "clustering curve '\(spec.curve)': use zorder or hilbert") }
+        guard !spec.columns.isEmpty else { throw TableError(.invalidArgument, "clustering needs at least one column") }
+        for c in spec.columns where schema.index(of: c) == nil { throw TableError(.invalidArgument, "clustering column '\(c)' is not in the schema") }
+    }
+
+    static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    // MARK: Reading the log
+
+    /// The snapshot at the latest version, or as of a version or time.
+    public func snapshot(asOf travel: TimeTravel? = nil) throws -> Snapshot {
+        let (commits, checkpoints) = try store.listLog()
+        guard let latest = commits.last else { throw TableError(.notATable, "the log holds no commits", path: root) }
+        try checkLastCheckpoint(checkpoints)
+        let target: Int64
+        switch travel {
+        case nil: target = max(latest, checkpoints.last ?? -1)
+        case .version(let v):
+            guard v >= 0, v <= latest else { throw TableError(.noSuchVersion, "no version \(v); the table's versions are 0...\(latest)") }
+            target = v
+        case .timestamp(let t): target = try version(at: t, latest: latest)
+        }
+        return try snapshot(target: target, commits: Set(commits), checkpoints: checkpoints)
+    }
+
+    func snapshot(target: Int64, commits: Set<Int64>, checkpoints: [Int64]) throws -> Snapshot {
+        var builder = SnapshotBuilder()
+        var start: Int64 = 0
+        if let cp = checkpoints.last(where: { $0 <= target }) {
+            builder = try Checkpoint.read(path: root + "/" + LogLayout.checkpointName(cp), version: cp)
+            start = cp + 1
+        }
+        if start <= target {
+            for v in start...target {
+                guard commits.contains(v), let bytes = try store.readEntry(v) else {
+                    throw TableError(.missingLog, "log entry is missing (the log must be contiguous up to version \(target))", version: v, path: LogLayout.commitName(v))
+                }
+                try builder.apply(try LogEntryCodec.decode(bytes, version: v), version: v)
+            }
+        }
+        return try builder.snapshot()
+    }
+
+    /// `_last_checkpoint` names the newest checkpoint; if that file is gone, say so rather than
+    /// silently replaying from an older state.
+    func checkLastCheckpoint(_ checkpoints: [Int64]) throws {
+        guard let data = FileManager.default.contents(atPath: root + "/" + LogLayout.lastCheckpoint) else { return }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let v = (object["version"] as? NSNumber)?.int64Value else {
+            throw TableError(.corruptLog, "\(LogLayout.lastCheckpoint) is not valid JSON with a version", path: LogLayout.lastCheckpoint)
+        }
+        guard checkpoints.contains(v) else {
+            throw TableError(.missingLog, "checkpoint named by \(LogLayout.lastCheckpoint) is missing", version: v, path: LogLayout.checkpointName(v))
+        }
+    }
+
+    /// The commit info of one version.
+    public func commitInfo(_ version: Int64) throws -> CommitInfo? {
+        guard let bytes = try store.readEntry(version) else {
+            throw TableError(.missingLog, "log entry is missing", version: version, path: LogLayout.commitName(version))
+        }
+        for action in try LogEntryCodec.decode(bytes, version: version) { if case .commitInfo(let info) = action { return info } }
+        return nil
+    }
+
+    /// The last version committed at or before `millis` (timestamps increase along the log).
+    func version(at millis: Int64, latest: Int64) throws -> Int64 {
+        var lo: Int64 = 0, hi = latest, found: Int64 = -1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let t = try commitInfo(mid)?.timestamp ?? 0
+            if t <= millis { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        guard found >= 0 else {
+            let first = try commitInfo(0)?.timestamp ?? 0
+            throw TableError(.noSuchVersion, "the table did not exist yet at \(TextForms.formatTimestamp(millis * 1000)); it was created at \(TextForms.formatTimestamp(first * 1000))")
+        }
+        return found
+    }
+
+    /// Every commit's version and info, oldest first.
+    public func history() throws -> [(version: Int64, info: CommitInfo?)] {
+        let commits = try store.listLog().commits
+        return try commits.map { ($0, try commitInfo($0)) }
+    }
+
+    /// The absolute path of a data file the log names.
+    public func absolutePath(_ file: String) throws -> String {
+        try TablePath.resolve(file, root: root, version: nil)
+    }
+}

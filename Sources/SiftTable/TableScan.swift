@@ -1,0 +1,163 @@
+import Foundation
+import SiftFormat
+import SiftIndex
+import SiftScan
+
+/// Reads the rows of a table snapshot that a predicate accepts (`spec/table.md` §10):
+/// partitions are pruned from the files' partition values, then files from the statistics in
+/// the log, both before any data file is opened; the files left are scanned with their own
+/// row group, bloom filter and page pruning.
+///
+/// ```swift
+/// let scan = try TableScan(table: table, snapshot: try table.snapshot(),
+///                          predicate: try SiftIndex.Predicate.parse("src_ip = 10.1.2.3"), columns: ["ts", "dst_ip"])
+/// let report = try scan.run { batch in print(batch.rowCount); return true }
+/// ```
+public struct TableScan {
+    public let table: Table
+    public let snapshot: Snapshot
+    public let predicate: SiftIndex.Predicate?
+    /// Projected table columns, in output order.
+    public let columns: [Int]
+    let bound: BoundPredicate?
+
+    public init(table: Table, snapshot: Snapshot, predicate: SiftIndex.Predicate?, columns: [String]? = nil) throws {
+        self.table = table
+        self.snapshot = snapshot
+        self.predicate = predicate
+        let schema = snapshot.schema
+        self.columns = try (columns ?? schema.fields.map(\.name)).map { name in
+            guard let i = schema.index(of: name) else {
+                throw TableError(.invalidArgument, "no column '\(name)'; the table has: \(schema.fields.map(\.name).joined(separator: ", "))")
+            }
+            return i
+        }
+        bound = try predicate.map { try $0.bind(to: schema) }
+    }
+
+    public var outputSchema: Schema { get throws { try Schema(columns.map { snapshot.schema.fields[$0] }) } }
+
+    /// The files that partition values and log statistics cannot rule out, in path order,
+    /// with the counts of what each stage skipped.
+    public func plan() -> (files: [TableFile], report: TableScanReport) {
+        var report = TableScanReport()
+        let files = snapshot.sortedFiles
+        report.filesTotal = files.count
+        report.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
+        guard let bound else { return (files, report) }
+        let fields = snapshot.schema.fields
+        var kept: [TableFile] = []
+        for file in files {
+            let implied: (Int) -> ColumnBounds? = { c in
+                snapshot.partitioning.impliedStatistics(column: c, values: file.partitionValues, type: fields[c].type, rows: file.rows)
+                    .map { ColumnBounds($0, rows: UInt64(file.rows), type: fields[c].type) }
+            }
+            if !snapshot.partitioning.isEmpty, !PossibilityEvaluator(bounds: implied).evaluate(bound).mayBeTrue {
+                report.filesSkippedByPartition += 1
+                report.bytesSkippedByPartition += UInt64(file.size)
+                continue
+            }
+            let stats: (Int) -> ColumnBounds? = { c in
+                ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: fields[c].type)
+            }
+            if !PossibilityEvaluator(bounds: stats).evaluate(bound).mayBeTrue {
+                report.filesSkippedByFileStats += 1
+                report.bytesSkippedByFileStats += UInt64(file.size)
+                continue
+            }
+            kept.append(file)
+        }
+        return (kept, report)
+    }
+
+    /// Calls `body` with each batch of matching rows (projected columns, in table order of
+    /// files by path), until it returns false.
+    @discardableResult
+    public func run(_ body: (RecordBatch) throws -> Bool) throws -> TableScanReport {
+        let started = Date()
+        var (files, report) = plan()
+        report.planningSeconds = Date().timeIntervalSince(started)
+        let schema = snapshot.schema
+        let output = try outputSchema
+        var stopped = false
+        for file in files where !stopped {
+            let reader = try table.openDataFile(file.path)
+            var absent: [String: ColumnType] = [:]
+            for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
+            let filePredicate = try predicate.map { try $0.bind(to: reader.schema, absentColumns: absent) }
+            let present = columns.compactMap { reader.schema.index(of: schema.fields[$0].name) }
+            let scan = try Scanner(reader: reader, predicate: filePredicate, columns: present).scan { batch in
+                var out: [ColumnVector] = []
+                var k = 0
+                for c in columns {
+                    if reader.schema.index(of: schema.fields[c].name) != nil { out.append(batch.columns[k]); k += 1 }
+                    else { out.append(.nulls(schema.fields[c].type, count: batch.rowCount)) }
+                }
+                if try !body(try RecordBatch(schema: output, columns: out)) { stopped = true }
+                return !stopped
+            }
+            report.filesRead += 1
+            report.add(scan)
+        }
+        return report
+    }
+}
+
+/// What a table scan read and skipped, at every stage (`--explain`).
+public struct TableScanReport: Sendable {
+    public var filesTotal = 0
+    public var filesRead = 0
+    public var filesSkippedByPartition = 0
+    public var bytesSkippedByPartition: UInt64 = 0
+    public var filesSkippedByFileStats = 0
+    public var bytesSkippedByFileStats: UInt64 = 0
+    /// Every live file's bytes.
+    public var bytesTotal: UInt64 = 0
+    /// What the scans of the files read (summed over files).
+    public var rowsMatched = 0
+    public var bytesRead: UInt64 = 0
+    public var rowGroupsTotal = 0
+    public var rowGroupsRead = 0
+    public var pagesTotal = 0
+    public var pagesRead = 0
+    public var skippedBy: [PruneIndex: UInt64] = [:]
+    public var notMaterialized: UInt64 = 0
+    public var planningSeconds = 0.0
+
+    public init() {}
+
+    mutating func add(_ s: ScanReport) {
+        rowsMatched += s.rowsMatched
+        bytesRead += s.bytesRead
+        rowGroupsTotal += s.rowGroupsTotal
+        rowGroupsRead += s.rowGroupsRead
+        pagesTotal += s.pagesTotal
+        pagesRead += s.pagesRead
+        for (k, v) in s.skippedBy { skippedBy[k, default: 0] += v }
+        notMaterialized += s.lateMaterializationBytes
+    }
+
+    /// The `--explain --json` object: `sift cat`'s fields plus the table's stages.
+    public var json: String {
+        let indexes = PruneIndex.allCases.map { "\"\($0.rawValue)\":\(skippedBy[$0] ?? 0)" }.joined(separator: ",")
+        return "{\"rows_matched\":\(rowsMatched),\"bytes_total\":\(bytesTotal),\"bytes_read\":\(bytesRead),"
+            + "\"row_groups_total\":\(rowGroupsTotal),\"row_groups_read\":\(rowGroupsRead),"
+            + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),"
+            + "\"skipped_by\":{\"partition\":\(bytesSkippedByPartition),\"file_stats\":\(bytesSkippedByFileStats),\(indexes)},"
+            + "\"not_materialized\":\(notMaterialized),\"files_total\":\(filesTotal),\"files_read\":\(filesRead),"
+            + "\"files_skipped_by\":{\"partition\":\(filesSkippedByPartition),\"file_stats\":\(filesSkippedByFileStats)},"
+            + "\"planning_ms\":\(String(format: "%.3f", planningSeconds * 1000))}"
+    }
+
+    public var text: String {
+        let percent = bytesTotal == 0 ? 0 : Double(bytesRead) * 100 / Double(bytesTotal)
+        var out = "files: \(filesTotal) in the snapshot, \(filesSkippedByPartition) skipped by partition (\(bytesSkippedByPartition) bytes), "
+        out += "\(filesSkippedByFileStats) by file statistics (\(bytesSkippedByFileStats) bytes), \(filesRead) opened\n"
+        out += "rows matched: \(rowsMatched)\n"
+        out += "row groups read: \(rowGroupsRead) of \(rowGroupsTotal) in opened files; pages read: \(pagesRead) of \(pagesTotal)\n"
+        out += "bytes read: \(bytesRead) of \(bytesTotal) (\(String(format: "%.3f", percent))%)\n"
+        out += "skipped by, in opened files: " + PruneIndex.allCases.map { "\($0.rawValue) \(skippedBy[$0] ?? 0) bytes" }.joined(separator: ", ") + "\n"
+        out += "not materialised: \(notMaterialized) bytes; planning: \(String(format: "%.1f", planningSeconds * 1000)) ms\n"
+        return out
+    }
+}
