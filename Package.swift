@@ -96,7 +96,7 @@ let package = Package(
         // Runs the built `sift` binary as a user would (write, cat, inspect, verify).
         .testTarget(
             name: "SiftCommandTests",
-            dependencies: ["SiftCommand", "SiftFormat", "SiftTestSupport"],
+            dependencies: ["SiftCommand", "SiftFormat", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

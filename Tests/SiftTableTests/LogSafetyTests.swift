@@ -1,0 +1,160 @@
+import Foundation
+import SiftFormat
+import SiftTable
+import SiftTestSupport
+import Testing
+
+/// A damaged, missing or hostile log is an error naming the version, never a different table;
+/// a writer that fails at any point leaves the table as it was.
+@Suite("Tables: damaged and hostile logs, injected faults")
+struct LogSafetyTests {
+    struct Injected: Error {}
+
+    /// A table of three appends and a checkpoint at version 2.
+    static func table(_ dir: TemporaryDirectory) throws -> Table {
+        var table = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
+        table.checkpointInterval = 2
+        for k in 0..<3 { try TableFixtures.append(table, TableFixtures.batch(rows: 100, seed: UInt64(k))) }
+        return table
+    }
+
+    static func expectError(_ code: TableError.Code, version: Int64?, _ body: () throws -> Void) {
+        #expect {
+            try body()
+        } throws: { error in
+            guard let e = error as? TableError else { return false }
+            return e.code == code && e.version == version && !e.description.isEmpty
+        }
+    }
+
+    @Test func everyFlippedByteOfALogEntryIsDetected() throws {
+        let dir = TemporaryDirectory()
+        let table = try Self.table(dir)
+        let path = dir.file("t/" + LogLayout.commitName(3))
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var rng = SeededRandom(seed: 7)
+        for _ in 0..<40 {
+            var damaged = original
+            let at = Int(rng.next() % UInt64(damaged.count))
+            damaged[at] ^= UInt8(1 << (rng.next() % 8))
+            try damaged.write(to: URL(fileURLWithPath: path))
+            Self.expectError(.corruptLog, version: 3) { _ = try table.snapshot() }
+        }
+        // A torn entry (cut short) is detected too.
+        try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: path))
+        Self.expectError(.corruptLog, version: 3) { _ = try table.snapshot() }
+        try original.write(to: URL(fileURLWithPath: path))
+        #expect(try table.snapshot().rowCount == 300)
+    }
+
+    @Test func aMissingEntryOrCheckpointIsNamed() throws {
+        let dir = TemporaryDirectory()
+        let table = try Self.table(dir)
+        let fm = FileManager.default
+        // Entry 1 is covered by checkpoint 2: the latest snapshot does not need it, but reading
+        // as of version 1 does.
+        try fm.removeItem(atPath: dir.file("t/" + LogLayout.commitName(1)))
+        #expect(try table.snapshot().rowCount == 300)
+        Self.expectError(.missingLog, version: 1) { _ = try table.snapshot(asOf: .version(1)) }
+        // The checkpoint that `_last_checkpoint` names is gone.
+        try fm.removeItem(atPath: dir.file("t/" + LogLayout.checkpointName(2)))
+        Self.expectError(.missingLog, version: 2) { _ = try table.snapshot() }
+        // Without `_last_checkpoint`, replay finds the gap at version 1.
+        try fm.removeItem(atPath: dir.file("t/" + LogLayout.lastCheckpoint))
+        Self.expectError(.missingLog, version: 1) { _ = try table.snapshot() }
+    }
+
+    @Test func aDamagedCheckpointIsNamed() throws {
+        let dir = TemporaryDirectory()
+        let table = try Self.table(dir)
+        let path = dir.file("t/" + LogLayout.checkpointName(2))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: path))
+        Self.expectError(.corruptLog, version: 2) { _ = try table.snapshot() }
+    }
+
+    /// Writes entry `version` by hand with one add action for `path`.
+    static func plant(_ path: String, in dir: TemporaryDirectory, version: Int64) throws {
+        let add = AddAction(path: path, partitionValues: [:], size: 10, rows: 1, modificationTime: 0, dataChange: true, stats: [:], blooms: [], clustering: nil)
+        let bytes = try LogEntryCodec.encode([.add(add)])
+        #expect(try FileLogStore(root: dir.file("t")).createEntry(version, bytes))
+    }
+
+    @Test(arguments: ["../outside.sift", "/etc/passwd", "a/../../outside.sift", "./x.sift", "a//b.sift", "_sift_log/00000000000000000000.json"])
+    func aPathLeavingTheTableIsRejected(_ path: String) throws {
+        let dir = TemporaryDirectory()
+        _ = try TableFixtures.create(dir, partitionBy: [])
+        try Self.plant(path, in: dir, version: 1)
+        Self.expectError(.unsafePath, version: 1) { _ = try Table(root: dir.file("t")).snapshot() }
+    }
+
+    @Test func aSymbolicLinkOutIsNeitherFollowedNorVacuumed() throws {
+        let dir = TemporaryDirectory()
+        let table = try TableFixtures.create(dir, partitionBy: [])
+        let outside = dir.file("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        // A real Sift file outside the table, reachable through a link planted inside it.
+        let writer = try SiftWriter(path: outside + "/secret.sift", schema: TableFixtures.schema)
+        try writer.write(TableFixtures.batch(rows: 10, seed: 1))
+        try writer.close()
+        try FileManager.default.createSymbolicLink(atPath: dir.file("t/link"), withDestinationPath: outside)
+        try Self.plant("link/secret.sift", in: dir, version: 1)
+        Self.expectError(.unsafePath, version: nil) { _ = try TableFixtures.rows(table) }
+        // Vacuum with no retention deletes unreferenced files, but nothing behind the link.
+        let old = Date(timeIntervalSinceNow: -3600)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: outside + "/secret.sift")
+        let result = try table.vacuum(retainHours: 0)
+        #expect(result.skippedLinks == ["link"])
+        #expect(FileManager.default.fileExists(atPath: outside + "/secret.sift"))
+    }
+
+    @Test(arguments: [FaultPoint.afterDataFiles, .tornLogEntry, .beforeLogEntry])
+    func aWriterFailingBeforeItsEntryLeavesTheTableUnchanged(_ point: FaultPoint) throws {
+        let dir = TemporaryDirectory()
+        let clean = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
+        try TableFixtures.append(clean, TableFixtures.batch(rows: 100, seed: 1))
+        let before = try TableFixtures.rows(clean).rows
+        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), faults: { if $0 == point { throw Injected() } }))
+        #expect(throws: Injected.self) { try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2)) }
+        #expect(try clean.snapshot().version == 1)
+        #expect(try TableFixtures.rows(clean).rows == before)
+        // The failed writer's data files (and torn temporary entry) are unreferenced; vacuum,
+        // once they are past retention, removes exactly those.
+        let live = Set(try clean.snapshot().files.keys)
+        let pending = try clean.vacuum(retainHours: -1, dryRun: true).deleted
+        #expect(!pending.isEmpty)
+        #expect(pending.allSatisfy { !live.contains($0) })
+        #expect(pending.contains { $0.hasPrefix(LogLayout.logFolder) } == (point == .tornLogEntry))
+        _ = try clean.vacuum(retainHours: -1)
+        #expect(try clean.vacuum(retainHours: -1, dryRun: true).deleted.isEmpty)
+        #expect(try TableFixtures.rows(clean).rows == before)
+        // The next writer takes the version the failed one never got.
+        try TableFixtures.append(clean, TableFixtures.batch(rows: 100, seed: 3))
+        #expect(try clean.snapshot().version == 2)
+    }
+
+    @Test func aWriterFailingAfterItsEntryHasCommitted() throws {
+        let dir = TemporaryDirectory()
+        _ = try TableFixtures.create(dir, partitionBy: [])
+        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), faults: { if $0 == .afterLogEntry { throw Injected() } }))
+        #expect(throws: Injected.self) { try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2)) }
+        #expect(try Table(root: dir.file("t")).snapshot().rowCount == 100)
+    }
+
+    @Test func vacuumKeepsWhatTimeTravelNeedsWithinRetention() throws {
+        let dir = TemporaryDirectory()
+        let table = try TableFixtures.create(dir, partitionBy: [])
+        try TableFixtures.append(table, TableFixtures.batch(rows: 100, seed: 1))
+        try TableFixtures.append(table, TableFixtures.batch(rows: 100, seed: 2))
+        try table.optimize(options: TableFixtures.options)
+        #expect(try table.vacuum(retainHours: 1).deleted.isEmpty)
+        #expect(try TableFixtures.rows(table, asOf: .version(2)).rows.count == 200)
+        let removed = try table.vacuum(retainHours: -1)
+        #expect(removed.deleted.count == 2)
+        #expect(try TableFixtures.rows(table).rows.count == 200)
+        #expect {
+            try TableFixtures.rows(table, asOf: .version(2))
+        } throws: { ($0 as? TableError)?.code == .missingData }
+    }
+}
