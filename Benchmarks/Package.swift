@@ -31,6 +31,17 @@ let package = Package(
             path: "Benchmarks/FormatBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TableBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SiftFormat", package: sift.lastPathComponent),
+                .product(name: "SiftIndex", package: sift.lastPathComponent),
+                .product(name: "SiftTable", package: sift.lastPathComponent),
+            ],
+            path: "Benchmarks/TableBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

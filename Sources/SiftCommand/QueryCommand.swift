@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SiftFormat
 import SiftIndex
 import SiftTable
@@ -31,7 +32,9 @@ struct Query: ParsableCommand {
     func run() throws {
         guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
         let table = try Table(root: dir)
+        let started = Date()
         let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))
+        let snapshotSeconds = Date().timeIntervalSince(started)
         var predicate: SiftIndex.Predicate?
         if let text = `where` {
             do { predicate = try SiftIndex.Predicate.parse(text) } catch { throw ValidationError("--where \(error)") }
@@ -43,7 +46,8 @@ struct Query: ParsableCommand {
             throw ValidationError("--where: \(error)")
         }
         var printer = RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit)
-        let report = try scan.run { printer.print($0) }
+        var report = try scan.run { printer.print($0) }
+        report.snapshotSeconds = snapshotSeconds
         printer.finish()
         if explain {
             var out = StandardOutput()
