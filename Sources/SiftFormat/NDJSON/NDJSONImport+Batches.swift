@@ -19,15 +19,7 @@ extension NDJSONImport {
             windowStart += window.count
             let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: window.count)
             DispatchQueue.concurrentPerform(iterations: window.count) { i in
-                var builder = NDJSONBatchBuilder(schema: schema)
-                var errors: [LineError] = []
-                var count = 0
-                let bytes = UnsafeBufferPointer(rebasing: shared.buffer[window[i].bytes])
-                NDJSONLines.forEach(bytes) { range, offset in
-                    count += 1
-                    do throws(LineError) { try builder.append(bytes, range, line: window[i].firstLine + offset - 1) } catch { errors.append(error) }
-                }
-                parsed[i] = (builder.takeBatch(), count, errors)
+                parsed[i] = Self.parse(shared, window[i], schema: schema)
             }
             for i in window.indices {
                 let (batch, count, errors) = parsed[i]!

@@ -139,15 +139,7 @@ public struct NDJSONImport {
                           reject: ((LineError) -> Void)?, reorder: (RecordBatch) throws -> [Int]) throws -> Summary? {
         let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-            var builder = NDJSONBatchBuilder(schema: schema)
-            var errors: [LineError] = []
-            var count = 0
-            let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
-            NDJSONLines.forEach(bytes) { range, offset in
-                count += 1
-                do throws(LineError) { try builder.append(bytes, range, line: chunks[i].firstLine + offset - 1) } catch { errors.append(error) }
-            }
-            parsed[i] = (builder.takeBatch(), count, errors)
+            parsed[i] = Self.parse(shared, chunks[i], schema: schema)
         }
         var columns = schema.fields.map { ColumnVector.empty($0.type) }
         var lines = 0
@@ -168,6 +160,19 @@ public struct NDJSONImport {
         try writer.close()
         if let reject { rejected.forEach(reject) }
         return Summary(schema: schema, lines: lines, rowsWritten: sorted.rowCount, rejected: rejected.count)
+    }
+
+    /// Parses one chunk's lines into a batch: the batch, the lines seen, and the lines rejected.
+    static func parse(_ shared: ReadOnlyBytes, _ chunk: Chunk, schema: Schema) -> (RecordBatch, Int, [LineError]) {
+        var builder = NDJSONBatchBuilder(schema: schema)
+        var errors: [LineError] = []
+        var count = 0
+        let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])
+        NDJSONLines.forEach(bytes) { range, offset in
+            count += 1
+            do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
+        }
+        return (builder.takeBatch(), count, errors)
     }
 
     /// Cuts the input after every `linesPerChunk` lines (blank lines count as lines, so a chunk
