@@ -75,6 +75,13 @@ enum Checkpoint {
         try writer.close()
     }
 
+    static func memo<T>(_ cache: inout [[UInt8]: T], _ key: [UInt8], _ make: ([UInt8]) throws -> T) throws -> T {
+        if let hit = cache[key] { return hit }
+        let value = try make(key)
+        cache[key] = value
+        return value
+    }
+
     static func strings(_ values: [String?]) -> ColumnVector {
         ColumnVector(.string(VarBytes(values.map { $0 ?? "" })), validity: Bitmap(values.map { $0 != nil }))
     }
@@ -121,6 +128,9 @@ enum Checkpoint {
         guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }
 
         let width = tableSchema.fields.count
+        var partitionCache: [[UInt8]: [String: String?]] = [:]
+        var bloomCache: [[UInt8]: [String]] = [:]
+        var clusteringCache: [[UInt8]: ClusteringSpec] = [:]
         for g in reader.metadata.rowGroups.indices {
             let cols: [ColumnVector]
             do { cols = try reader.schema.fields.indices.map { try reader.readColumn(rowGroup: g, column: $0) } } catch { throw corrupt("\(error)") }
@@ -146,9 +156,10 @@ enum Checkpoint {
                                               max: cols[base + 2].isNull(r) ? nil : Array(maxes[r]),
                                               minExact: exact[r] & 1 != 0, maxExact: exact[r] & 2 != 0)
                     }
-                    let partitionValues = try decoder.decode([String: String?].self, from: Data(partitions[r]))
-                    let bloomList = try decoder.decode([String].self, from: Data(blooms[r]))
-                    let spec = cols[8].isNull(r) ? nil : try decoder.decode(ClusteringSpec.self, from: Data(clustering[r]))
+                    // Files share a handful of distinct values here: decode each once.
+                    let partitionValues = try memo(&partitionCache, Array(partitions[r])) { try decoder.decode([String: String?].self, from: Data($0)) }
+                    let bloomList = try memo(&bloomCache, Array(blooms[r])) { try decoder.decode([String].self, from: Data($0)) }
+                    let spec = cols[8].isNull(r) ? nil : try memo(&clusteringCache, Array(clustering[r])) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
                     builder.files[path] = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
                                                     modificationTime: times[r], dataChange: changes[r], statistics: stats,
                                                     blooms: bloomList, clustering: spec)

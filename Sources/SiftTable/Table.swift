@@ -25,6 +25,10 @@ public struct Table: Sendable {
     public var root: String { store.root }
     /// A checkpoint is written after every commit whose version is a multiple of this.
     public var checkpointInterval: Int64 = 10
+    /// The last snapshot this value loaded: log entries never change once written, so a later
+    /// snapshot replays only the entries since (a long-running writer does not re-read the
+    /// checkpoint for every commit).
+    let cache = SnapshotCache()
 
     /// Opens an existing table folder.
     public init(root: String, store: (any LogStore)? = nil) throws {
@@ -93,7 +97,11 @@ public struct Table: Sendable {
     func snapshot(target: Int64, commits: Set<Int64>, checkpoints: [Int64]) throws -> Snapshot {
         var builder = SnapshotBuilder()
         var start: Int64 = 0
-        if let cp = checkpoints.last(where: { $0 <= target }) {
+        let checkpoint = checkpoints.last(where: { $0 <= target })
+        if let cached = cache.builder, cached.version <= target, cached.version >= (checkpoint ?? -1) {
+            builder = cached
+            start = cached.version + 1
+        } else if let cp = checkpoint {
             builder = try Checkpoint.read(path: root + "/" + LogLayout.checkpointName(cp), version: cp)
             start = cp + 1
         }
@@ -105,6 +113,7 @@ public struct Table: Sendable {
                 try builder.apply(try LogEntryCodec.decode(bytes, version: v), version: v)
             }
         }
+        if builder.version > cache.builder?.version ?? -1 { cache.builder = builder }
         return try builder.snapshot()
     }
 
@@ -153,5 +162,17 @@ public struct Table: Sendable {
     /// The absolute path of a data file the log names.
     public func absolutePath(_ file: String) throws -> String {
         try TablePath.resolve(file, root: root, version: nil)
+    }
+}
+
+/// The newest snapshot state a `Table` value has built, shared by its copies.
+final class SnapshotCache: @unchecked Sendable {
+    // Safety: `state` is only touched under `lock`.
+    private let lock = NSLock()
+    private var state: SnapshotBuilder?
+
+    var builder: SnapshotBuilder? {
+        get { lock.lock(); defer { lock.unlock() }; return state }
+        set { lock.lock(); state = newValue; lock.unlock() }
     }
 }

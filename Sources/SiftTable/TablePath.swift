@@ -10,13 +10,32 @@ import Darwin
 enum TablePath {
     static func check(_ path: String, version: Int64) throws {
         func unsafe(_ why: String) -> TableError { TableError(.unsafePath, "path '\(path)' \(why); data files must stay inside the table folder", version: version) }
+        // One pass over the bytes: this runs for every file of every snapshot loaded.
         guard !path.isEmpty else { throw unsafe("is empty") }
-        guard !path.hasPrefix("/") else { throw unsafe("is absolute") }
-        guard !path.utf8.contains(0), !path.contains("\\") else { throw unsafe("holds a NUL or backslash") }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard !component.isEmpty, component != ".", component != ".." else { throw unsafe("has an empty, '.' or '..' component") }
+        let why = path.utf8.withContiguousStorageIfAvailable(Self.problem) ?? Array(path.utf8).withUnsafeBufferPointer(Self.problem)
+        if let why { throw unsafe(why) }
+    }
+
+    static let logPrefix = Array((LogLayout.logFolder + "/").utf8)
+
+    /// Why a relative path is unsafe, or nil.
+    static func problem(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        if b[0] == UInt8(ascii: "/") { return "is absolute" }
+        if b.starts(with: logPrefix) { return "points into the log folder" }
+        var start = 0
+        for i in 0...b.count {
+            if i < b.count {
+                if b[i] == 0 || b[i] == UInt8(ascii: "\\") { return "holds a NUL or backslash" }
+                if b[i] != UInt8(ascii: "/") { continue }
+            }
+            let length = i - start
+            let dot = UInt8(ascii: ".")
+            if length == 0 || (length == 1 && b[start] == dot) || (length == 2 && b[start] == dot && b[start + 1] == dot) {
+                return "has an empty, '.' or '..' component"
+            }
+            start = i + 1
         }
-        guard !path.hasPrefix(LogLayout.logFolder + "/") else { throw unsafe("points into the log folder") }
+        return nil
     }
 
     /// The absolute path of a checked relative path, refusing symbolic links on the way so a

@@ -47,12 +47,24 @@ public struct TableScan {
         guard let bound else { return (files, report) }
         let fields = snapshot.schema.fields
         var kept: [TableFile] = []
+        // Files share few partitions: decide each partition once.
+        var partitionMayMatch: [[String: String?]: Bool] = [:]
         for file in files {
-            let implied: (Int) -> ColumnBounds? = { c in
-                snapshot.partitioning.impliedStatistics(column: c, values: file.partitionValues, type: fields[c].type, rows: file.rows)
-                    .map { ColumnBounds($0, rows: UInt64(file.rows), type: fields[c].type) }
+            let mayMatch: Bool
+            if snapshot.partitioning.isEmpty {
+                mayMatch = true
+            } else if let known = partitionMayMatch[file.partitionValues] {
+                mayMatch = known
+            } else {
+                // Row counts do not matter here: partition values hold for every row.
+                let implied: (Int) -> ColumnBounds? = { c in
+                    snapshot.partitioning.impliedStatistics(column: c, values: file.partitionValues, type: fields[c].type, rows: 1)
+                        .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
+                }
+                mayMatch = PossibilityEvaluator(bounds: implied).evaluate(bound).mayBeTrue
+                partitionMayMatch[file.partitionValues] = mayMatch
             }
-            if !snapshot.partitioning.isEmpty, !PossibilityEvaluator(bounds: implied).evaluate(bound).mayBeTrue {
+            if !mayMatch {
                 report.filesSkippedByPartition += 1
                 report.bytesSkippedByPartition += UInt64(file.size)
                 continue

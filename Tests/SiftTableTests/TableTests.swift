@@ -148,14 +148,26 @@ struct TableTests {
         // Without checkpoints, replaying every commit must give the same state.
         for v in [4, 8] { try fm.removeItem(atPath: dir.file("t/" + LogLayout.checkpointName(Int64(v)))) }
         try fm.removeItem(atPath: dir.file("t/" + LogLayout.lastCheckpoint))
-        let replayed = try table.snapshot()
+        let replayed = try Table(root: dir.file("t")).snapshot()   // a fresh reader: nothing cached
         #expect(fromCheckpoint.version == replayed.version)
         #expect(fromCheckpoint.files == replayed.files)
         #expect(fromCheckpoint.tombstones == replayed.tombstones)
         #expect(fromCheckpoint.txns == replayed.txns)
         #expect(fromCheckpoint.schema == replayed.schema)
         #expect(fromCheckpoint.timestamp == replayed.timestamp)
-        #expect(oldCheckpoint.files == (try table.snapshot(asOf: .version(5))).files)
+        #expect(oldCheckpoint.files == (try Table(root: dir.file("t")).snapshot(asOf: .version(5))).files)
+    }
+
+    @Test func aRememberedSnapshotCatchesUpWithOtherWriters() throws {
+        let dir = TemporaryDirectory()
+        var a = try TableFixtures.create(dir, partitionBy: [])
+        a.checkpointInterval = 3
+        let b = try Table(root: dir.file("t"))
+        for k in 0..<7 {
+            try TableFixtures.append(k % 2 == 0 ? a : b, TableFixtures.batch(rows: 10, seed: UInt64(k)))
+            #expect(try a.snapshot().rowCount == Int64(10 * (k + 1)))
+            #expect(try b.snapshot().files == (try Table(root: dir.file("t")).snapshot().files))
+        }
     }
 
     @Test func aStaleBlindAppendRetriesAndAStaleOptimizeConflicts() throws {
