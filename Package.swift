@@ -3,7 +3,7 @@
 //
 // Modules layer one way, lowest first:
 //   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> SiftIndex -> SiftScan -> SiftTable
-//   -> (SiftPipeline, in a later issue) -> the `sift` command.
+//   -> SiftPipeline -> the `sift` command.
 // No library target carries unsafeFlags, so other packages can depend on Sift.
 import PackageDescription
 
@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SiftIndex", targets: ["SiftIndex"]),
         .library(name: "SiftScan", targets: ["SiftScan"]),
         .library(name: "SiftTable", targets: ["SiftTable"]),
+        .library(name: "SiftPipeline", targets: ["SiftPipeline"]),
         .executable(name: "sift", targets: ["SiftCommand"]),
         .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
     ],
@@ -56,10 +57,16 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan"],
             swiftSettings: swiftSettings
         ),
+        // The reference pipeline: ingest, staging, parsers, refined tables, quarantine, hunt.
+        .target(
+            name: "SiftPipeline",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable",
+                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
