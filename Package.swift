@@ -100,6 +100,11 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SiftPipelineTests",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftTable", "SiftPipeline", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `sift` binary as a user would (write, cat, inspect, verify).
         .testTarget(
             name: "SiftCommandTests",

@@ -141,6 +141,27 @@ public struct TableScanReport: Sendable {
 
     public init() {}
 
+    /// Totals another table's report into this one (a search over several tables).
+    public mutating func merge(_ o: TableScanReport) {
+        filesTotal += o.filesTotal
+        filesRead += o.filesRead
+        filesSkippedByPartition += o.filesSkippedByPartition
+        bytesSkippedByPartition += o.bytesSkippedByPartition
+        filesSkippedByFileStats += o.filesSkippedByFileStats
+        bytesSkippedByFileStats += o.bytesSkippedByFileStats
+        bytesTotal += o.bytesTotal
+        rowsMatched += o.rowsMatched
+        bytesRead += o.bytesRead
+        rowGroupsTotal += o.rowGroupsTotal
+        rowGroupsRead += o.rowGroupsRead
+        pagesTotal += o.pagesTotal
+        pagesRead += o.pagesRead
+        for (k, v) in o.skippedBy { skippedBy[k, default: 0] += v }
+        notMaterialized += o.notMaterialized
+        planningSeconds += o.planningSeconds
+        snapshotSeconds += o.snapshotSeconds
+    }
+
     mutating func add(_ s: ScanReport) {
         rowsMatched += s.rowsMatched
         bytesRead += s.bytesRead

@@ -42,9 +42,10 @@ let benchmarks: @Sendable () -> Void = {
     // Built once and kept between runs (building writes 10,000 files).
     let planRoot = NSTemporaryDirectory() + "sift-bench-plan-10k"
     Benchmark("table: snapshot + plan, 10,000 files / 1,000 commits", configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10))) { benchmark in
-        let table = try Table(root: planRoot)
         let predicate = try SiftIndex.Predicate.parse("src_ip = 10.0.3.7 and dst_ip = 192.3.2.1 and ts >= '2026-08-05'")
         for _ in benchmark.scaledIterations {
+            // A fresh reader each time: a Table value remembers the snapshots it has built.
+            let table = try Table(root: planRoot)
             let snapshot = try table.snapshot()
             let scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate)
             blackHole(scan.plan())

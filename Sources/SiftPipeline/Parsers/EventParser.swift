@@ -22,7 +22,8 @@ public struct ParserRegistry: Sendable {
     /// Every built-in parser.
     public static let standard = ParserRegistry([
         ZeekConnParser(), ZeekDNSParser(), ZeekHTTPParser(), ZeekSSLParser(),
-        SuricataFlowParser(), SuricataDNSParser(), SuricataAlertParser(), DemoConnParser(),
+        SuricataFlowParser(), SuricataDNSParser(), SuricataAlertParser(), SuricataHTTPParser(), SuricataTLSParser(),
+        DemoConnParser(),
     ])
 
     public func parser(for eventType: String) -> (any EventParser)? { parsers[eventType] }

@@ -80,3 +80,35 @@ public struct DemoConnParser: EventParser {
         for key in ["src_port", "dst_port", "duration", "bytes_out", "bytes_in"] { row.number(key, f.text(key)) }
     }
 }
+
+public struct SuricataHTTPParser: EventParser {
+    public var eventType: String { "suricata.http" }
+    public var version: Int { 1 }
+    public var kind: RefinedKind { .http }
+    public init() {}
+
+    public func parse(_ f: RawFields, source: String, into row: inout RowWriter) throws {
+        try suricataEndpoints(f, &row)
+        row.string("domain", f.text("http.hostname"))
+        row.string("method", f.text("http.http_method"))
+        row.string("uri", f.text("http.url"))
+        row.string("user_agent", f.text("http.http_user_agent"))
+        row.number("status", f.text("http.status"))
+        row.number("bytes_in", f.text("http.length"))
+    }
+}
+
+public struct SuricataTLSParser: EventParser {
+    public var eventType: String { "suricata.tls" }
+    public var version: Int { 1 }
+    public var kind: RefinedKind { .ssl }
+    public init() {}
+
+    public func parse(_ f: RawFields, source: String, into row: inout RowWriter) throws {
+        try suricataEndpoints(f, &row)
+        row.string("domain", f.text("tls.sni"))
+        row.string("version", f.text("tls.version"))
+        row.string("subject", f.text("tls.subject"))
+        row.string("issuer", f.text("tls.issuerdn"))
+    }
+}

@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import SiftFormat
+import SiftIndex
+import SiftPipeline
+import SiftTable
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Append wrapped events (NDJSON) to a warehouse's staging table; invalid lines go to quarantine.",
+        discussion: """
+        Each line is a wrapper {"ts": ISO-8601, "event_type": "...", "source": "...", "raw": <event>}
+        (spec/pipeline.md; `sift wrap` makes them from Zeek and Suricata logs). `raw` is kept byte
+        for byte. A line that is not a valid wrapper goes to the quarantine table with the reason,
+        the file and the line number: lines read = staged + quarantined.
+
+        --follow DIR ingests every new file of DIR (in name order; files should be renamed into
+        DIR when complete) and keeps watching; a checkpoint in the warehouse makes a restart
+        neither lose nor duplicate a file. --once stops after one pass.
+
+        Examples:
+          sift ingest wh events.ndjson
+          sift wrap --format zeek conn.log | sift ingest wh -
+          sift ingest wh --follow /var/spool/events --poll-seconds 2
+        """
+    )
+    @Argument(help: "The warehouse folder (created if missing).") var warehouse: String
+    @Argument(help: "Wrapped-event NDJSON files ('-' for standard input).") var files: [String] = []
+    @Option(name: .long, help: "Ingest new files of this folder as they land.") var follow: String?
+    @Flag(name: .long, help: "With --follow: one pass, then exit.") var once = false
+    @Option(name: .customLong("poll-seconds"), help: "With --follow: how often to look for new files.") var pollSeconds: Double = 1
+
+    func run() throws {
+        let wh = try Warehouse(root: warehouse)
+        if let follow {
+            let progress = Progress()
+            repeat {
+                let pass = try wh.followOnce(follow) { progress.show("ingesting \($0)") }
+                progress.done()
+                for name in pass.files { printError("ingested \(name)") }
+                if !pass.files.isEmpty { printError("\(pass.result.lines) lines: \(pass.result.staged) staged, \(pass.result.quarantined) quarantined") }
+                if !once { usleep(useconds_t(pollSeconds * 1_000_000)) }
+            } while !once
+            return
+        }
+        guard !files.isEmpty else { throw ValidationError("give files to ingest, '-', or --follow DIR") }
+        var total = IngestResult()
+        for file in files {
+            let name = file == "-" ? "<stdin>" : file
+            let result = try file == "-"
+                ? try readInput("-").withUnsafeBufferPointer { try wh.ingest($0, file: name) }
+                : try MappedFile(path: file).withBytes { try wh.ingest($0, file: name) }
+            total.lines += result.lines
+            total.staged += result.staged
+            total.quarantined += result.quarantined
+        }
+        printError("\(total.lines) lines: \(total.staged) staged, \(total.quarantined) quarantined")
+    }
+}
+
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse what staging gained since the last run into the refined tables.",
+        discussion: """
+        Events of types with a parser (zeek.conn/dns/http/ssl, suricata.flow/dns/alert, demo.conn)
+        become rows of the refined tables (conn, dns, http, ssl, alert; spec/pipeline.md). Events
+        no parser takes, or a parser rejects, go to quarantine with the parser's version and the
+        reason: staged rows = parsed + quarantined.
+        """
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+
+    func run() throws {
+        let result = try Warehouse(root: warehouse).parse()
+        let tables = result.byTable.keys.sorted { $0.rawValue < $1.rawValue }.filter { result.byTable[$0]! > 0 }
+            .map { "\($0.rawValue) \(result.byTable[$0]!)" }.joined(separator: ", ")
+        printError("staging version \(result.stagingVersion): \(result.stagedRows) staged rows: \(result.parsed) parsed\(tables.isEmpty ? "" : " (\(tables))"), \(result.quarantined) quarantined")
+    }
+}
+
+struct Reparse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run the current parser of an event type over staging and replace its refined rows atomically.",
+        discussion: "After a parser fix: `sift reparse wh --event-type zeek.dns --since 2026-08-01`."
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .customLong("event-type"), help: "The event type, e.g. zeek.conn.") var eventType: String
+    @Option(name: .long, help: "Only events of this date (YYYY-MM-DD) and later.") var since: String?
+
+    func run() throws {
+        let result = try Warehouse(root: warehouse).reparse(eventType: eventType, since: since)
+        guard let version = result.version else { printError("nothing parsed yet; run `sift parse` first"); return }
+        printError("replaced \(result.filesReplaced) files (\(result.rowsRemoved) rows) with \(result.rowsAdded) rows as version \(version); \(result.quarantined) quarantined")
+    }
+}
+
+struct Hunt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find events across the refined tables, with what each index skipped.",
+        discussion: """
+        Searches every refined table (or those named by --table) with the predicate
+        (spec/predicates.md); rows are printed with a "table" field. Tables lacking a column the
+        predicate names are left out (and said so with --explain). --explain --json ends with one
+        JSON object with `sift query --explain --json`'s fields totalled over the tables searched.
+
+        Examples:
+          sift hunt wh --where "dst_ip = 203.0.113.7" --since 2026-08-01 --explain
+          sift hunt wh --where "domain ends_with '.evil.example'" --table dns --format table
+        """
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .long, help: "The predicate.") var `where`: String
+    @Option(name: .long, help: "Only events at or after this date or time (ISO-8601).") var since: String?
+    @Option(name: .long, help: "Comma-separated refined tables: conn, dns, http, ssl, alert.") var table: String?
+    @Option(name: .long, help: "Comma-separated columns (default: time, event_type, src/dst ip and port, proto, domain).") var columns: String?
+    @Option(name: .long, help: "ndjson, csv or table.") var format: String = "ndjson"
+    @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
+    @Flag(name: .long, help: "After the rows, what was read and skipped.") var explain = false
+    @Flag(name: .long, help: "With --explain: one JSON object (the last line).") var json = false
+
+    func run() throws {
+        guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
+        let predicate: SiftIndex.Predicate
+        do { predicate = try SiftIndex.Predicate.parse(`where`) } catch { throw ValidationError("--where \(error)") }
+        let kinds = try table.map { try $0.split(separator: ",").map { name in
+            guard let k = RefinedKind(rawValue: String(name)) else { throw ValidationError("--table: no refined table '\(name)'; they are conn, dns, http, ssl, alert") }
+            return k
+        } }
+        let wanted = columns.map { $0.split(separator: ",").map(String.init) } ?? Warehouse.huntColumns
+        var remaining = limit ?? Int.max
+        var out = StandardOutput()
+        var tableRows: [[String]] = []
+        let header = ["table"] + wanted
+        if rowFormat == .csv { out.write(header.joined(separator: ",") + "\n") }
+        let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: wanted) { kind, batch in
+            let rows = 0..<min(batch.rowCount, remaining)
+            remaining -= rows.count
+            for r in rows {
+                switch rowFormat {
+                case .ndjson:
+                    var line: [UInt8] = []
+                    RowFormatter.appendNDJSON(batch, rows: r..<(r + 1), to: &line)
+                    // Name the table first: {"table":"conn",...}
+                    out.write(Array("{\"table\":\"\(kind.rawValue)\"".utf8) + (line.count > 3 ? [UInt8(ascii: ",")] : []) + line.dropFirst())
+                case .csv, .table:
+                    let cells = wanted.map { name -> String in
+                        guard let c = batch.schema.index(of: name) else { return "" }
+                        return RowFormatter.text(batch.columns[c], batch.schema.fields[c], r)
+                    }
+                    if rowFormat == .csv { out.write(([kind.rawValue] + cells).map(RowFormatter.csvField).joined(separator: ",") + "\n") }
+                    else { tableRows.append([kind.rawValue] + cells) }
+                }
+            }
+            return remaining > 0
+        }
+        if rowFormat == .table { out.write(renderTable(header: header, rows: tableRows)) }
+        if explain {
+            if json {
+                out.write(report.total.json + "\n")
+            } else {
+                for (kind, r) in report.perTable { out.write("[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read\n") }
+                for (kind, why) in report.skippedTables { out.write("[\(kind.rawValue)] not searched: \(why)\n") }
+                out.write("total:\n" + report.total.text)
+            }
+        }
+        out.flush()
+    }
+}
+
+struct Wrap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Wrap Zeek, Suricata or other NDJSON logs as ingest wrappers (what a log shipper does).",
+        discussion: """
+        Zeek: TSV logs (the #fields header gives the columns; the wrapper's source records them)
+        or JSON logs; the event type is zeek.<log> from #path or the file name. Suricata: EVE
+        JSON; the event type is suricata.<event_type>. ndjson: any NDJSON with --event-type and
+        a time field. Lines whose time cannot be read are wrapped without ts, so ingest
+        quarantines them with the reason.
+
+        Examples:
+          sift wrap --format zeek conn.log dns.log > events.ndjson
+          sift wrap --format suricata eve.json | sift ingest wh -
+          sift gen conn --rows 1000 | sift wrap --format ndjson --event-type demo.conn -
+        """
+    )
+    @Option(name: .long, help: "zeek, suricata or ndjson.") var format: String
+    @Option(name: .customLong("event-type"), help: "The event type of every line (default: from the log).") var eventType: String?
+    @Option(name: .long, help: "The wrapper's source (default: the file name).") var source: String?
+    @Option(name: .customLong("time-field"), help: "For ndjson: the field holding the time.") var timeField = "ts"
+    @Option(name: .long, help: "Write here instead of standard output.") var output: String?
+    @Argument(help: "Log files ('-' for standard input).") var files: [String]
+
+    func run() throws {
+        guard let f = EventWrapping.Format(rawValue: format) else { throw ValidationError("--format must be zeek, suricata or ndjson") }
+        var wrapping = EventWrapping(format: f, eventType: eventType, source: source)
+        wrapping.timeField = timeField
+        var out = StandardOutput()
+        var collected: [UInt8] = []
+        var total = 0, untimed = 0
+        for file in files {
+            let body = { (bytes: UnsafeBufferPointer<UInt8>) throws in
+                let (n, missing) = try wrapping.wrap(bytes, file: file == "-" ? "stdin" : file) { line in
+                    if output == nil { out.write(line) } else { collected += line }
+                }
+                total += n
+                untimed += missing
+            }
+            if file == "-" { try readInput("-").withUnsafeBufferPointer(body) } else { try MappedFile(path: file).withBytes(body) }
+        }
+        out.flush()
+        if let output { guard FileManager.default.createFile(atPath: output, contents: Data(collected)) else { throw CommandFailure("\(output): cannot write") } }
+        printError("wrapped \(total) events" + (untimed > 0 ? "; \(untimed) without a readable time (ingest will quarantine them)" : ""))
+    }
+}
