@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SiftFormat
 import SiftTable
@@ -27,6 +28,47 @@ struct EventRouter {
 
     init(registry: ParserRegistry) { self.registry = registry }
 
+    /// Staged rows routed.
+    var staged = 0
+
+    /// Routes the rows of every file on all cores, one file per task, and merges the results
+    /// in file order (so quarantine and refined rows keep staging's order).
+    static func routeInParallel(_ paths: [String], registry: ParserRegistry, read: @escaping @Sendable (String) throws -> RecordBatch) throws -> EventRouter {
+        let results = RouterResults(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            results.set(i, Result {
+                var router = EventRouter(registry: registry)
+                router.route(try read(paths[i]))
+                return router
+            })
+        }
+        var merged = EventRouter(registry: registry)
+        var batches: [RefinedKind: [RecordBatch]] = [:]
+        for i in paths.indices {
+            var part = try results.get(i)
+            merged.staged += part.staged
+            merged.parsed += part.parsed
+            merged.rejected.append(part.rejected)
+            for kind in Array(part.builders.keys) { batches[kind, default: []].append(part.builders[kind]!.takeBatch()) }
+        }
+        merged.batches = batches
+        return merged
+    }
+
+    /// Parsed rows of the finished routers, by table (when routed in parallel).
+    var batches: [RefinedKind: [RecordBatch]] = [:]
+
+    /// Every parsed row for a table, as one batch.
+    mutating func takeBatch(_ kind: RefinedKind) throws -> RecordBatch? {
+        var parts = batches.removeValue(forKey: kind) ?? []
+        if builders[kind] != nil { parts.append(builders[kind]!.takeBatch()) }
+        guard var first = parts.first else { return nil }
+        for part in parts.dropFirst() {
+            first = try RecordBatch(schema: first.schema, columns: zip(first.columns, part.columns).map { var c = $0; c.append(contentsOf: $1); return c })
+        }
+        return first
+    }
+
     /// Routes every row of a staging batch.
     mutating func route(_ batch: RecordBatch) {
         guard case .timestamp(let ts) = batch.columns[0].values, case .string(let types) = batch.columns[1].values,
@@ -34,6 +76,7 @@ struct EventRouter {
               case .string(let files) = batch.columns[4].values, case .int64(let lines) = batch.columns[5].values else {
             preconditionFailure("staging schema")
         }
+        staged += batch.rowCount
         for r in 0..<batch.rowCount {
             let eventType = String(decoding: types[r], as: UTF8.self)
             let raw = Array(raws[r])
@@ -59,15 +102,15 @@ struct EventRouter {
                 continue
             }
             let bytes = row.line
-            var builder = builders[parser.kind] ?? NDJSONBatchBuilder(schema: parser.kind.schema)
+            // Appended in place: a copy taken out of the dictionary would copy every column.
+            if builders[parser.kind] == nil { builders[parser.kind] = NDJSONBatchBuilder(schema: parser.kind.schema) }
             do throws(LineError) {
-                try bytes.withUnsafeBufferPointer { b throws(LineError) in try builder.append(b, 0..<b.count, line: 1) }
+                try bytes.withUnsafeBufferPointer { b throws(LineError) in try builders[parser.kind]!.append(b, 0..<b.count, line: 1) }
                 parsed += 1
             } catch {
                 rejected.add(reason: "column '\(error.field ?? "?")': \(error.reason)", raw: raw, file: file, line: line,
                              eventType: eventType, parser: parser.eventType, parserVersion: parser.version, eventTs: ts[r])
             }
-            builders[parser.kind] = builder
         }
     }
 
@@ -120,31 +163,38 @@ extension Warehouse {
             for case .add(let add) in actions where add.dataChange { paths.append(add.path) }
         }
         let snapshot = try staging.snapshot(asOf: .version(through))
-        var router = EventRouter(registry: registry)
         var result = ParseResult(stagingVersion: through)
-        for path in paths {
-            let batch = try staging.readRows(paths: [path], snapshot: snapshot)
-            result.stagedRows += batch.rowCount
-            router.route(batch)
-        }
+        let stagingTable = staging
+        var router = try EventRouter.routeInParallel(paths, registry: registry) { try stagingTable.readRows(paths: [$0], snapshot: snapshot) }
+        result.stagedRows = router.staged
         let txn = WriterTransaction(appId: "parse", version: through)
         // Every table a parser writes records the staging version, even with no new rows, so
         // a re-parse knows exactly which staged rows each refined table reflects.
         for kind in Set(registry.parsers.values.map(\.kind)).sorted(by: { $0.rawValue < $1.rawValue }) {
-            var builder = router.builders[kind]
-            let batch = builder?.takeBatch()
+            let batch = try router.takeBatch(kind)
             result.byTable[kind] = batch?.rowCount ?? 0
             _ = try refined(kind).append(txn: txn, options: options) { sink in
                 if let batch, batch.rowCount > 0 { try sink(batch) }
                 return 0
             }
         }
+        let rejected = router.rejected
         _ = try quarantine.append(txn: txn) { sink in
-            if router.rejected.count > 0 { try sink(try router.rejected.batch()) }
+            if rejected.count > 0 { try sink(try rejected.batch()) }
             return 0
         }
         result.parsed = router.parsed
         result.quarantined = router.rejected.count
         return result
     }
+}
+
+/// Results of parallel routing, one slot per file.
+final class RouterResults: @unchecked Sendable {
+    // Safety: each slot is written by one worker, and read only after all workers finished.
+    private var slots: [Result<EventRouter, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<EventRouter, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func get(_ i: Int) throws -> EventRouter { lock.lock(); defer { lock.unlock() }; return try slots[i]!.get() }
 }

@@ -32,6 +32,12 @@ struct QuarantineRows {
         self.eventTs.append(eventTs)
     }
 
+    /// Adds another stage's rows after these.
+    mutating func append(_ o: QuarantineRows) {
+        time += o.time; reason += o.reason; file += o.file; line += o.line; eventType += o.eventType
+        parser += o.parser; parserVersion += o.parserVersion; eventTs += o.eventTs; raw += o.raw
+    }
+
     func batch() throws -> RecordBatch {
         func strings(_ v: [String?]) -> ColumnVector { ColumnVector(.string(VarBytes(v.map { $0 ?? "" })), validity: Bitmap(v.map { $0 != nil })) }
         func ints(_ v: [Int64?]) -> ColumnVector { ColumnVector(.int64(v.map { $0 ?? 0 }), validity: Bitmap(v.map { $0 != nil })) }

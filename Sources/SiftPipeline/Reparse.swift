@@ -39,10 +39,9 @@ extension Warehouse {
             let stagingThen = try staging.snapshot(asOf: .version(covered))
             let sources = stagingThen.sortedFiles.filter { affected($0.partitionValues) }
             let old = read.sortedFiles.filter { affected($0.partitionValues) }
-            var router = EventRouter(registry: registry)
-            for file in sources { router.route(try staging.readRows(paths: [file.path], snapshot: stagingThen)) }
-            var builder = router.builders[parser.kind]
-            let batch = builder?.takeBatch()
+            let stagingTable = staging
+            var router = try EventRouter.routeInParallel(sources.map(\.path), registry: registry) { try stagingTable.readRows(paths: [$0], snapshot: stagingThen) }
+            let batch = try router.takeBatch(parser.kind)
             var result = ReparseResult(filesReplaced: old.count, rowsRemoved: old.reduce(0) { $0 + $1.rows },
                                        rowsAdded: batch?.rowCount ?? 0, quarantined: router.rejected.count)
             do {
@@ -54,8 +53,9 @@ extension Warehouse {
             } catch let error as TableError where error.code == .conflict && attempts < 5 {
                 continue   // a parse run committed meanwhile: start over from its state
             }
+            let rejected = router.rejected
             _ = try quarantine.append { sink in
-                if router.rejected.count > 0 { try sink(try router.rejected.batch()) }
+                if rejected.count > 0 { try sink(try rejected.batch()) }
                 return 0
             }
             return result

@@ -9,7 +9,7 @@ public struct RowWriter {
 
     mutating func key(_ name: String) {
         if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-        TextForms.appendJSONString(Array(name.utf8), to: &bytes)
+        quoted(name)
         bytes.append(UInt8(ascii: ":"))
     }
 
@@ -17,7 +17,21 @@ public struct RowWriter {
     public mutating func string(_ name: String, _ value: String?) {
         guard let value else { return }
         key(name)
-        TextForms.appendJSONString(Array(value.utf8), to: &bytes)
+        quoted(value)
+    }
+
+    /// Appends `text` as a JSON string: in one copy when nothing needs escaping (the usual case).
+    mutating func quoted(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            if utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                TextForms.appendJSONString(Array(utf8), to: &bytes)
+            }
+        }
     }
 
     /// A number, from its text; nil leaves the column null. Text that is not a JSON number is
