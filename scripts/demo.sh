@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make demo: generate a sample, write it as Sift, inspect it, read it back, verify it, and show
-# what verify says about a corrupted copy. Grows with the pipeline (see README).
+# make demo: the format (write, inspect, hunt, verify a file), a table (append, optimize, query,
+# time travel), then the pipeline (wrap, ingest, parse, optimize, hunt across a warehouse).
 set -euo pipefail
 SIFT=${1:-.build/release/sift}
 OUT=${2:-demo-out}
 ROWS=${DEMO_ROWS:-500000}
+EVENTS=${DEMO_EVENTS:-2000000}
+REAL=${REAL:-corpus/real}
 mkdir -p "$OUT"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -71,3 +73,36 @@ echo
 echo "the reference query, src_ip = $SRC and dst_ip = $DST, now and as of version 2 (before optimize), --explain --json:"
 "$SIFT" query "$TABLE" --where "src_ip = $SRC and dst_ip = $DST" --columns ts --explain --json | tail -1
 "$SIFT" query "$TABLE" --where "src_ip = $SRC and dst_ip = $DST" --columns ts --explain --json --as-of 2 | tail -1
+
+step "11. the pipeline: $EVENTS generated connection events plus the real Zeek and Suricata samples, wrapped as a shipper would"
+WH="$OUT/warehouse"
+rm -rf "$WH" "$OUT/events"
+mkdir -p "$OUT/events"
+"$SIFT" gen conn --rows "$EVENTS" --days 30 --seed 11 --output "$OUT/generated.ndjson"
+"$SIFT" wrap --format ndjson --event-type demo.conn "$OUT/generated.ndjson" --output "$OUT/events/generated.ndjson"
+"$SIFT" wrap --format zeek "$REAL"/zeek/zat-conn.log "$REAL"/zeek/zat-dns.log "$REAL"/zeek/zat-http.log "$REAL"/zeek/zat-ssl.json \
+    "$REAL"/zeek/wrccdc2018-dns-head2000.log "$REAL"/zeek/wrccdc2018-ssl-head1500.json --output "$OUT/events/zeek.ndjson"
+"$SIFT" wrap --format suricata "$REAL"/suricata/surevego-eve.json "$REAL"/suricata/suricatalog-eve-2.json --output "$OUT/events/suricata.ndjson"
+printf '%s\n' 'this line is not an event' '{"ts":"2026-08-03T10:00:00Z","event_type":"demo.conn","source":"demo","raw":{"src_ip":"10.0.0.1","dst_ip":"999.1.1.1"}}' > "$OUT/events/broken.ndjson"
+
+step "12. ingest into staging (every event kept byte for byte; what is not a valid wrapper goes to quarantine)"
+"$SIFT" ingest "$WH" --follow "$OUT/events" --once
+
+step "13. parse into refined tables of a common schema (what no parser takes, or a parser rejects, goes to quarantine)"
+"$SIFT" parse "$WH"
+echo "quarantine, by reason:"
+"$SIFT" query "$WH/quarantine" --columns stage,reason --format csv | tail -n +2 | sed 's/"byte [0-9]*: /"/' | sort | uniq -c | sort -rn | head -8
+
+step "14. optimize: cluster each day of conn and alert by (src_ip, dst_ip), of dns, http and ssl by (domain, dst_ip)"
+"$SIFT" optimize "$WH" --target-file-mb 64
+
+step "15. hunt across the warehouse"
+HOST=$("$SIFT" query "$WH/refined/conn" --where "event_type = 'demo.conn'" --columns dst_ip --limit 1 | sed 's/.*"dst_ip":"\([^"]*\)".*/\1/')
+echo "who talked to $HOST since 2026-08-20?"
+"$SIFT" hunt "$WH" --where "dst_ip = $HOST" --since 2026-08-20 --format table --limit 10 --explain
+echo
+echo "everything about *.debian.org (the real Suricata and Zeek samples), dns and http only:"
+"$SIFT" hunt "$WH" --where "domain ends_with '.debian.org'" --table dns,http --columns time,src_ip,dst_ip,domain --format table --limit 8 --explain
+echo
+echo "the data-skipping summary of a needle across every table (--explain --json):"
+"$SIFT" hunt "$WH" --where "src_ip = 192.168.33.10 and dst_ip = 54.245.228.191" --explain --json | tail -1

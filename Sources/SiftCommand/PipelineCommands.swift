@@ -215,3 +215,19 @@ struct Wrap: ParsableCommand {
         printError("wrapped \(total) events" + (untimed > 0 ? "; \(untimed) without a readable time (ingest will quarantine them)" : ""))
     }
 }
+
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Optimize every refined table of a warehouse: compact and cluster (by IP, or domain and IP) per partition."
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .customLong("target-file-mb"), help: "Target size of the files written.") var targetFileMB: Double = 256
+    @Flag(name: .long, help: "Rewrite every file.") var full = false
+
+    func run() throws {
+        for (kind, result) in try Warehouse(root: warehouse).optimize(targetFileBytes: Int64(targetFileMB * 1_048_576), full: full) {
+            guard let version = result.version else { printError("\(kind.rawValue): nothing to optimize"); continue }
+            printError("\(kind.rawValue): \(result.filesRemoved) files -> \(result.filesAdded) files in \(result.partitionsRewritten) partitions (version \(version))")
+        }
+    }
+}

@@ -47,3 +47,10 @@ extension Warehouse {
         return report
     }
 }
+
+extension Warehouse {
+    /// Optimizes every refined table (compaction and clustering by its columns, per partition).
+    public func optimize(targetFileBytes: Int64 = 256 << 20, full: Bool = false) throws -> [(RefinedKind, OptimizeResult)] {
+        try existingRefined().map { kind, table in (kind, try table.optimize(targetFileBytes: targetFileBytes, full: full)) }
+    }
+}
