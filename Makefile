@@ -2,7 +2,7 @@
 # install the Debian packages they need first (as root, or with sudo), so a fresh machine works.
 
 SWIFT      ?= swift
-APT_PKGS   := libzstd-dev liblz4-dev libxxhash-dev pkg-config
+APT_PKGS   := libzstd-dev liblz4-dev libxxhash-dev pkg-config graphviz
 # An opt-in faster CPU target for the `sift` binary only (the library carries no unsafeFlags).
 CPU_FLAGS  ?=
 RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)

@@ -74,12 +74,16 @@ echo "the reference query, src_ip = $SRC and dst_ip = $DST, now and as of versio
 "$SIFT" query "$TABLE" --where "src_ip = $SRC and dst_ip = $DST" --columns ts --explain --json | tail -1
 "$SIFT" query "$TABLE" --where "src_ip = $SRC and dst_ip = $DST" --columns ts --explain --json --as-of 2 | tail -1
 
-step "11. the pipeline: $EVENTS generated connection events plus the real Zeek and Suricata samples, wrapped as a shipper would"
+step "11. the pipeline: $EVENTS generated connection events, planted attacks, and the real Zeek and Suricata samples, wrapped as a shipper would"
 WH="$OUT/warehouse"
 rm -rf "$WH" "$OUT/events"
 mkdir -p "$OUT/events"
 "$SIFT" gen conn --rows "$EVENTS" --days 30 --seed 11 --output "$OUT/generated.ndjson"
 "$SIFT" wrap --format ndjson --event-type demo.conn "$OUT/generated.ndjson" --output "$OUT/events/generated.ndjson"
+# Planted attacks (spec/pipeline.md §10): beaconing to a listed dynamic-DNS name, a port scan,
+# the same from an allowlisted scanner, connections to a listed address, a rare port.
+"$SIFT" gen attacks --start 2026-08-01 --output "$OUT/attacks.ndjson"
+"$SIFT" wrap --format ndjson --event-type demo.conn "$OUT/attacks.ndjson" --output "$OUT/events/attacks.ndjson"
 "$SIFT" wrap --format zeek "$REAL"/zeek/zat-conn.log "$REAL"/zeek/zat-dns.log "$REAL"/zeek/zat-http.log "$REAL"/zeek/zat-ssl.json \
     "$REAL"/zeek/wrccdc2018-dns-head2000.log "$REAL"/zeek/wrccdc2018-ssl-head1500.json --output "$OUT/events/zeek.ndjson"
 "$SIFT" wrap --format suricata "$REAL"/suricata/surevego-eve.json "$REAL"/suricata/suricatalog-eve-2.json --output "$OUT/events/suricata.ndjson"
@@ -106,3 +110,27 @@ echo "everything about *.debian.org (the real Suricata and Zeek samples), dns an
 echo
 echo "the data-skipping summary of a needle across every table (--explain --json):"
 "$SIFT" hunt "$WH" --where "src_ip = 192.168.33.10 and dst_ip = 54.245.228.191" --explain --json | tail -1
+
+step "16. detect: indicator joins (maltrail and Zeek intel feeds), port scans, rare ports, beacons; every alert to the alerts table"
+cat scripts/demo/rules.json | sed -n '/"rules"/,$p'
+"$SIFT" detect "$WH" --rules scripts/demo/rules.json
+
+step "17. alerts: de-duplicate, apply the allowlist, deliver each surviving alert once to $OUT/alerts.ndjson"
+rm -f "$OUT/alerts.ndjson"
+"$SIFT" alerts "$WH" --sink "$OUT/alerts.ndjson" --allowlist scripts/demo/allowlist.txt
+echo "the planted attacks, as delivered:"
+"$SIFT" query "$WH/alerts" --where "status = 'delivered' and (rule_id = 'beacon' or rule_id = 'port-scan' or rule_id = 'rare-port' or src_ip in 10.0.0.0/8 and (indicator = '5.63.151.0/24' or domain ends_with '.ddns.net'))" \
+    --columns rule_id,severity,title,owner,criticality --format table
+echo
+echo "suppressed, kept in the alerts table:"
+"$SIFT" query "$WH/alerts" --where "status = 'allowlisted'" --columns rule_id,key,status_reason,owner --format table
+echo
+echo "delivered $(wc -l < "$OUT/alerts.ndjson") alerts in all; by rule:"
+"$SIFT" query "$WH/alerts" --columns rule_id,status --format csv | tail -n +2 | sort | uniq -c | sort -rn
+
+step "18. the picture to triage from: connections around the beaconing destination"
+C2=185.220.101.7
+"$SIFT" graph "$WH" --around "$C2" --rules scripts/demo/rules.json --out "$OUT/c2.svg"
+"$SIFT" graph "$WH" --around "$C2" --rules scripts/demo/rules.json --out "$OUT/c2.png"
+"$SIFT" graph "$WH" --around ddns.net --rules scripts/demo/rules.json --out "$OUT/ddns.svg"
+echo "open $OUT/c2.svg (or c2.png, ddns.svg) to see it"

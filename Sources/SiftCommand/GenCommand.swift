@@ -7,14 +7,17 @@ struct Gen: ParsableCommand {
         abstract: "Generate realistic telemetry as NDJSON (deterministic from --seed).",
         discussion: """
         Kinds: conn (connection logs: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, service,
-        domain, duration, bytes_out, bytes_in, conn_state).
+        domain, duration, bytes_out, bytes_in, conn_state); attacks (the demo's planted attacks in
+        the same form, with a "note": beaconing to a listed dynamic-DNS name, a port scan, the same
+        from an allowlisted scanner, connections to a listed address, a rare port; --rows is
+        ignored).
 
         Example:
           sift gen conn --rows 1000000 --days 30 --start 2026-08-01 --output conn.ndjson
         """
     )
 
-    @Argument(help: "What to generate: conn.")
+    @Argument(help: "What to generate: conn or attacks.")
     var kind: String
 
     @Option(name: .long, help: "Number of records.")
@@ -33,9 +36,15 @@ struct Gen: ParsableCommand {
     var output: String = "-"
 
     func run() throws {
-        guard kind == "conn" else { throw ValidationError("unknown kind '\(kind)'; available: conn") }
+        guard kind == "conn" || kind == "attacks" else { throw ValidationError("unknown kind '\(kind)'; available: conn, attacks") }
         guard let startMicros = TextForms.parseTimestamp(Array((start + "T00:00:00Z").utf8)) else {
             throw ValidationError("--start must be YYYY-MM-DD")
+        }
+        if kind == "attacks" {
+            var attacks = AttackGenerator(seed: seed, startMicros: startMicros)
+            let text = attacks.lines().joined(separator: "\n") + "\n"
+            if output == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: output, atomically: true, encoding: .utf8) }
+            return
         }
         var generator = ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
         let handle: FileHandle

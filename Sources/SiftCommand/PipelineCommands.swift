@@ -231,3 +231,92 @@ struct Optimize: ParsableCommand {
         }
     }
 }
+
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run detection rules over what the refined tables gained, writing every alert to the alerts table.",
+        discussion: """
+        The rules file (JSON; spec/pipeline.md §7) lists indicator feeds (IPs, CIDRs, domains),
+        an asset table for context, and rules: indicator matches (joins that use partitions,
+        statistics and bloom filters to skip data), distinct counts per window (port scans,
+        sweeps), rarely seen values, and beacon-like periodic connections.
+
+        Example: sift detect wh --rules rules.json
+        """
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .long, help: "The rules file (JSON).") var rules: String
+
+    func run() throws {
+        let file = try RulesFile(path: rules)
+        let result = try Warehouse(root: warehouse).detect(file)
+        for line in result.skippedFeedLines.prefix(5) { printError("note: \(line)") }
+        if result.skippedFeedLines.count > 5 { printError("note: \(result.skippedFeedLines.count - 5) more feed lines were not indicators") }
+        let examined = result.eventsExamined.keys.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue) \(result.eventsExamined[$0]!)" }.joined(separator: ", ")
+        var byRule: [String: Int] = [:]
+        for a in result.alerts { byRule[a.ruleId, default: 0] += 1 }
+        printError("examined \(examined.isEmpty ? "nothing new" : examined) events; \(result.alerts.count) alerts" +
+                   (byRule.isEmpty ? "" : " (" + byRule.keys.sorted().map { "\($0) \(byRule[$0]!)" }.joined(separator: ", ") + ")"))
+        let j = result.joinReport
+        if j.bytesTotal > 0 {
+            printError("indicator joins read \(j.bytesRead) of \(j.bytesTotal) bytes (\(String(format: "%.2f", 100 * Double(j.bytesRead) / Double(j.bytesTotal)))%): skipped by partition \(j.bytesSkippedByPartition), file statistics \(j.bytesSkippedByFileStats), " +
+                       PruneIndex.allCases.map { "\($0.rawValue) \(j.skippedBy[$0] ?? 0)" }.joined(separator: ", "))
+        }
+    }
+}
+
+struct Alerts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "De-duplicate and allowlist new alerts and deliver the rest to a sink, exactly once.",
+        discussion: """
+        Sinks: a file (appended; exactly once across crashes), - (standard output), or
+        http://127.0.0.1:PORT/PATH (POST per alert with an Idempotency-Key header; a failing
+        receiver is retried a bounded number of times, and undelivered alerts stay queued).
+        Every alert stays in the alerts table with its status: delivered, duplicate or
+        allowlisted (and why).
+
+        Example: sift alerts wh --sink alerts.ndjson --allowlist allowlist.txt
+        """
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .long, help: "FILE, - or http://HOST:PORT/PATH.") var sink: String
+    @Option(name: .long, help: "Allowlist file: IPs, CIDRs, domains, optionally RULE:ENTRY.") var allowlist: String?
+    @Option(name: .customLong("dedup-minutes"), help: "Repeats of a rule and key within this many minutes are duplicates.") var dedupMinutes = 1440
+
+    func run() throws {
+        let wh = try Warehouse(root: warehouse)
+        let list = try allowlist.map(Allowlist.init(path:)) ?? Allowlist()
+        let result: AlertsResult
+        if sink == "-" {
+            var s = StandardOutputAlertSink()
+            result = try wh.deliverAlerts(to: &s, allowlist: list, dedupMinutes: dedupMinutes)
+        } else if sink.hasPrefix("http://") {
+            var s = try HTTPAlertSink(url: sink)
+            result = try wh.deliverAlerts(to: &s, allowlist: list, dedupMinutes: dedupMinutes)
+        } else {
+            var s = FileAlertSink(path: sink)
+            result = try wh.deliverAlerts(to: &s, allowlist: list, dedupMinutes: dedupMinutes)
+        }
+        printError("\(result.delivered) delivered, \(result.duplicates) duplicates, \(result.allowlisted) allowlisted")
+    }
+}
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw the connections around an IP or a domain (Graphviz): the picture to triage from.",
+        discussion: "Example: sift graph wh --around 185.220.101.7 --since 2026-08-01 --out c2.svg"
+    )
+    @Argument(help: "The warehouse folder.") var warehouse: String
+    @Option(name: .long, help: "An IP address or a domain.") var around: String
+    @Option(name: .long, help: "Only events at or after this date or time.") var since: String?
+    @Option(name: .long, help: "FILE.svg, .png, .html or .dot.") var out: String
+    @Option(name: .customLong("max-edges"), help: "Keep the strongest edges.") var maxEdges = 40
+    @Option(name: .long, help: "A rules file whose indicator feeds mark listed nodes.") var rules: String?
+
+    func run() throws {
+        let indicators = try rules.map { try IndicatorSet(feeds: try RulesFile(path: $0).feeds) } ?? IndicatorSet()
+        let graph = try Warehouse(root: warehouse).graph(around: around, since: since, maxEdges: maxEdges, indicators: indicators)
+        try graph.render(to: out)
+        printError("wrote \(out): \(graph.edges.count) edges around \(around)" + (graph.omitted > 0 ? " (\(graph.omitted) weaker ones left out)" : ""))
+    }
+}

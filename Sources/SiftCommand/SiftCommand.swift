@@ -17,6 +17,7 @@ struct Sift: ParsableCommand {
         The file format is specified in spec/format.md.
         """,
         subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self, TableCommand.self, Query.self,
-                      Wrap.self, Ingest.self, Parse.self, Reparse.self, Hunt.self, Optimize.self]
+                      Wrap.self, Ingest.self, Parse.self, Reparse.self, Hunt.self, Optimize.self,
+                      Detect.self, Alerts.self, Graph.self]
     )
 }

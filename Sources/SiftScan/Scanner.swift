@@ -16,6 +16,11 @@ public struct Scanner {
     public let predicate: BoundPredicate?
     /// Projected column indices, in output order.
     public let columns: [Int]
+    /// Selects rows instead of the predicate's row filter (the predicate still prunes): given
+    /// the predicate's columns of a run of rows (by column index) and the run's length, the
+    /// selected row offsets, ascending. For joins, whose exact test is a hash lookup rather
+    /// than thousands of predicate leaves.
+    public var rowSelector: (([Int: ColumnVector], Int) -> [Int])?
 
     public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
         self.reader = reader
@@ -71,7 +76,8 @@ public struct Scanner {
                 for c in filterColumns {
                     slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
                 }
-                let selected = predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
+                let selected = rowSelector.map { $0(slices, range.count) }
+                    ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
                 guard !selected.isEmpty else { continue }
                 matchedInGroup += selected.count
                 report.rowsMatched += selected.count

@@ -43,3 +43,28 @@ extension Table {
                           read: read)
     }
 }
+
+extension Table {
+    /// The data files that added rows in versions `from...through` (adds with `data_change`),
+    /// whether or not a later optimize has rewritten them since: their rows are the rows those
+    /// versions added. A file a later commit of the range removed as a data change (replaced
+    /// rows) is left out. Files stay readable until vacuum deletes them.
+    public func addedFiles(from: Int64, through: Int64) throws -> [TableFile] {
+        let schema = try snapshot(asOf: .version(through)).schema
+        var added: [String: TableFile] = [:]
+        var order: [String] = []
+        for (version, actions) in try entries(from: from, through: through) {
+            for action in actions {
+                switch action {
+                case .add(let a) where a.dataChange:
+                    if added[a.path] == nil { order.append(a.path) }
+                    added[a.path] = try TableFile(a, schema: schema, version: version)
+                case .remove(let r) where r.dataChange:
+                    added[r.path] = nil
+                default: break
+                }
+            }
+        }
+        return order.compactMap { added[$0] }
+    }
+}

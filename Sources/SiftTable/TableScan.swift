@@ -19,6 +19,10 @@ public struct TableScan {
     public let predicate: SiftIndex.Predicate?
     /// Projected table columns, in output order.
     public let columns: [Int]
+    /// Selects rows instead of the predicate's row filter (the predicate still prunes): given a
+    /// lookup of the predicate's columns by name for a run of rows, and its length, the selected
+    /// row offsets, ascending (see `Scanner.rowSelector`).
+    public var rowSelector: ((_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])?
     let bound: BoundPredicate?
 
     public init(table: Table, snapshot: Snapshot, predicate: SiftIndex.Predicate?, columns: [String]? = nil) throws {
@@ -98,7 +102,12 @@ public struct TableScan {
             for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
             let filePredicate = try predicate.map { try $0.bind(to: reader.schema, absentColumns: absent) }
             let present = columns.compactMap { reader.schema.index(of: schema.fields[$0].name) }
-            let scan = try Scanner(reader: reader, predicate: filePredicate, columns: present).scan { batch in
+            var scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
+            if let rowSelector {
+                let names = reader.schema
+                scanner.rowSelector = { columns, count in rowSelector({ name in names.index(of: name).flatMap { columns[$0] } }, count) }
+            }
+            let scan = try scanner.scan { batch in
                 var out: [ColumnVector] = []
                 var k = 0
                 for c in columns {
