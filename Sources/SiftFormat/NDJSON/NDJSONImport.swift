@@ -112,16 +112,8 @@ public struct NDJSONImport {
             guard state.waitForTurn(i, ahead: ahead) else { return }
             let chunk = chunks[i]
             let result = Result { () throws -> ChunkResult in
-                var builder = NDJSONBatchBuilder(schema: schema)
-                var errors: [LineError] = []
-                var count = 0
-                let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])
-                NDJSONLines.forEach(bytes) { range, offset in
-                    count += 1
-                    do throws(LineError) { try builder.append(bytes, range, line: chunk.firstLine + offset - 1) } catch { errors.append(error) }
-                }
+                let (batch, count, errors) = Self.parse(shared, chunk, schema: schema)
                 if optimistic, errors.contains(where: \.schemaMismatch) { return ChunkResult(group: nil, lines: count, errors: errors) }
-                let batch = builder.takeBatch()
                 let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
                 return ChunkResult(group: group, lines: count, errors: errors)
             }
