@@ -72,9 +72,9 @@ public enum BloomKeys {
 
     /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
     /// values there were.
-    static func hashes(_ column: ColumnVector, field: Field) -> (keys: Set<UInt64>, distinctValues: Int) {
-        var out = Set<UInt64>(minimumCapacity: min(column.count * 2, 1 << 16))
-        var values = Set<UInt64>()
+    static func hashes(_ column: ColumnVector, field: Field) -> (keys: [UInt64], distinctValues: Int) {
+        var out = HashSet64(capacity: min(column.count * 2, 1 << 16))
+        var values = HashSet64(capacity: 1024)
         let contents = contents(for: field)
         let valid = column.validity
         switch column.values {
@@ -86,14 +86,15 @@ public enum BloomKeys {
         case .float64(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i].bitPattern)) }
         case .ipv4(let v):
             // Distinct addresses first: each address's prefixes are hashed once.
-            var seen = Set<UInt32>()
-            for i in v.indices where (valid?[i] ?? true) && seen.insert(v[i]).inserted {
+            var seen = HashSet64(capacity: 1024, mix: true)
+            for i in v.indices where (valid?[i] ?? true) && seen.insert(UInt64(v[i])) {
                 values.insert(hash(littleEndian: v[i]))
                 if contents.contains(.networkPrefixes) {
                     for length in ipv4Prefixes { out.insert(hash(ipv4Network: v[i], length: length)) }
                 }
             }
         case .ipv6(let v):
+            // Exact addresses (not their hashes): a hash collision must not skip a prefix.
             var seen = Set<IPv6Address>()
             for i in v.indices where (valid?[i] ?? true) && seen.insert(v[i]).inserted {
                 values.insert(hash(ipv6: v[i]))
@@ -111,6 +112,6 @@ public enum BloomKeys {
             }
         }
         out.formUnion(values)
-        return (out, values.count)
+        return (out.values, values.count)
     }
 }
