@@ -24,6 +24,7 @@ layouts = {
     "zorder:src_ip,dst_ip": ["--cluster", "zorder:src_ip,dst_ip"],
     "hilbert:src_ip,dst_ip": ["--cluster", "hilbert:src_ip,dst_ip"],
     "zorder:ts,src_ip,dst_ip": ["--cluster", "zorder:ts,src_ip,dst_ip"],
+    "hilbert:src_ip,dst_ip,domain": ["--cluster", "hilbert:src_ip,dst_ip,domain"],
 }
 files = {}
 for name, extra in layouts.items():

@@ -82,4 +82,19 @@ struct ClusteringTests {
             #expect(b.bytesRead * 3 < a.bytesRead, "\(curve): clustered read \(b.bytesRead), unclustered \(a.bytesRead)")
         }
     }
+
+    @Test("domain locality: names of one registered domain, and of one subdomain, share key bits")
+    func domainLocality() throws {
+        let names = ["a.evil.example", "B.Evil.Example", "x.cdn.evil.example", "y.cdn.evil.example", "evil.example", "good.example", "www.other.org"]
+        let column = ColumnVector(.string(VarBytes(names)), validity: Bitmap([true, true, true, true, true, true, true]))
+        let keys = Clustering.domainLocality(column)
+        let registered = keys.map { $0 >> 32 }
+        #expect(Set(registered[0...4]).count == 1, "every name under evil.example shares the high bits")
+        #expect(registered[5] != registered[0] && registered[6] != registered[0])
+        #expect(keys[2] >> 16 == keys[3] >> 16, "names under cdn.evil.example share the next bits")
+        #expect(keys[0] >> 16 != keys[2] >> 16)
+        #expect(keys[0] == keys[1], "case-folded")
+        let withNull = ColumnVector(.string(VarBytes(["a.b", ""])), validity: Bitmap([true, false]))
+        #expect(Clustering.domainLocality(withNull)[1] == 0 && Clustering.domainLocality(withNull)[0] != 0)
+    }
 }
