@@ -1,5 +1,5 @@
 import SiftFormat
-import SiftIndex
+@testable import SiftIndex
 import SiftScan
 import SiftTestSupport
 import Testing
