@@ -16,6 +16,8 @@ struct CorpusEntry {
     /// Bloom filter probes: row group, column, key bytes (hex) and whether the filter must
     /// answer "may contain" (inserted keys) or "no" (keys this filter is known to reject).
     var bloomProbes: [(Int, String, String, Bool)] = []
+    /// Column -> each row group's page distinct counts, when the file records them.
+    var pageDistinctCounts: [String: [[Int]]]?
 
     /// The expectation as JSON text. Rows are written in `sift cat`'s exact text forms, one row
     /// per line, so values such as -0.0 keep their sign (a JSON library would print 0).
@@ -34,6 +36,7 @@ struct CorpusEntry {
             parts.append("  \"schema\": [\n" + cols.joined(separator: ",\n") + "\n  ]")
         }
         if let encodings { parts.append("  \"encodings\": \(try text(encodings))") }
+        if let pageDistinctCounts { parts.append("  \"page_distinct_counts\": \(try text(pageDistinctCounts))") }
         if !bloomProbes.isEmpty {
             let lines = try bloomProbes.map { g, c, key, present in
                 "    " + (try text(["row_group": g, "column": c, "key_hex": key, "may_contain": present] as [String: Any]))

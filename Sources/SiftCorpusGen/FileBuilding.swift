@@ -5,6 +5,10 @@ import SiftFormat
 func writeFile(_ schema: Schema, _ batches: [RecordBatch], _ configure: (inout WriterOptions) -> Void = { _ in }) throws -> [UInt8] {
     var options = WriterOptions()
     options.createdBy = "sift-corpus-gen 1.0"
+    // The v1 corpus was written before the writer recorded page distinct counts (an optional
+    // field); leaving them out keeps those files reproducible byte for byte. The file
+    // `page-distinct-counts` has them.
+    options.pageDistinctCounts = false
     configure(&options)
     let path = NSTemporaryDirectory() + "corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sift"
     let writer = try SiftWriter(path: path, schema: schema, options: options)

@@ -122,6 +122,17 @@ func validEntries() throws -> [CorpusEntry] {
     let nullBatch = try RecordBatch(schema: nullSchema, columns: nullCols)
     entries.append(CorpusEntry(name: "null-patterns", description: "int64 and string columns with no nulls, all nulls, alternating nulls and runs of 50", bytes: try writeFile(nullSchema, [nullBatch]) { $0.pageRows = 128 }, schema: nullSchema, rows: jsonRows([nullBatch])))
 
+    // Page distinct counts (recorded by writers since the domain-locality change; optional).
+    let distinctSchema = try Schema([Field("port", .uint16, nullable: false), Field("host", .string), Field("n", .int64, nullable: false)])
+    let distinctBatch = try RecordBatch(schema: distinctSchema, columns: [
+        ColumnVector(.uint16((0..<600).map { [22, 53, 80, 443][$0 % 4] })),
+        ColumnVector(.string(VarBytes((0..<600).map { "h\($0 % 7)" })), validity: Bitmap((0..<600).map { $0 % 10 != 0 })),
+        ColumnVector(.int64((0..<600).map { Int64($0 / 3) })),
+    ])
+    var distinctEntry = CorpusEntry(name: "page-distinct-counts", description: "pages of 200 rows recording their distinct non-null counts: 4 ports, 7 hosts (every 10th null), 67 or 68 values of n per page", bytes: try writeFile(distinctSchema, [distinctBatch]) { $0.pageRows = 200; $0.pageDistinctCounts = true }, schema: distinctSchema, rows: jsonRows([distinctBatch]))
+    distinctEntry.pageDistinctCounts = ["port": [[4, 4, 4]], "host": [[7, 7, 7]], "n": [[67, 68, 67]]]
+    entries.append(distinctEntry)
+
     // Empty file, single row, many row groups.
     let small = try Schema([Field("a", .int32, nullable: false), Field("b", .string)])
     entries.append(CorpusEntry(name: "empty", description: "a schema and no rows: no row groups", bytes: try writeFile(small, []), schema: small, rows: []))

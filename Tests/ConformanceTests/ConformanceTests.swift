@@ -84,6 +84,12 @@ struct ConformanceTests {
             #expect(filter.mightContain(hash: BloomKeys.hash(bytes: key)) == (probe["may_contain"] as! Bool), "probe \(probe)")
         }
 
+        for (name, groups) in expected["page_distinct_counts"] as? [String: [[Int]]] ?? [:] {
+            let c = try #require(reader.schema.index(of: name))
+            let recorded = try reader.metadata.rowGroups.indices.map { try reader.pages(rowGroup: $0, column: c).map { Int($0.statistics.distinctCount ?? 0) } }
+            #expect(recorded == groups, "column \(name)")
+        }
+
         if let encodings = expected["encodings"] as? [String: [String]] {
             for (name, wanted) in encodings {
                 let c = try #require(reader.schema.index(of: name))

@@ -37,6 +37,7 @@ let field = Field("v", .uint32, nullable: false)
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(2), maxIterations: 10_000)
     let config = Benchmark.Configuration(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
+    bloomBenchmarks()
 
     for encoding in Encoding.allowed(for: .uint32, narrow: false) {
         let column = ColumnVector(.uint32(values(for: encoding)))

@@ -72,6 +72,10 @@ public enum BloomKeys {
 
     /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
     /// values there were.
+    /// Every key a column's bloom filter holds for these values (§7.6): value hashes, and
+    /// network prefixes or domain suffixes as the field calls for; each once.
+    public static func keys(of column: ColumnVector, field: Field) -> [UInt64] { hashes(column, field: field).keys }
+
     static func hashes(_ column: ColumnVector, field: Field) -> (keys: [UInt64], distinctValues: Int) {
         var out = HashSet64(capacity: min(column.count * 2, 1 << 16))
         var values = HashSet64(capacity: 1024)

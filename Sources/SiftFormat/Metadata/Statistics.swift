@@ -46,6 +46,8 @@ public struct Statistics: Sendable, Equatable {
             else if c < 0 { (out.max, out.maxExact) = (b, other.maxExact) }
             else { (out.max, out.maxExact) = (a, maxExact && other.maxExact) }
         }
+        // The larger of two blocks' distinct counts: a lower bound for both together.
+        if let a = distinctCount, let b = other.distinctCount { out.distinctCount = Swift.max(a, b) }
         return out
     }
 }

@@ -7,7 +7,7 @@ enum PageEncoder {
 
     /// Encodes `column` (1...maxPageRows rows) as one page. `encoding` forces an encoding where
     /// the type allows it; otherwise the smallest is chosen.
-    static func encode(_ column: ColumnVector, field: Field, compression: Compression, encoding forced: Encoding?) -> Output {
+    static func encode(_ column: ColumnVector, field: Field, compression: Compression, encoding forced: Encoding?, distinctCount: Bool = true) -> Output {
         let rows = column.count
         precondition(rows >= 1 && rows <= FormatLimits.maxPageRows)
         let (physical, narrow) = PhysicalValues.from(column)
@@ -50,10 +50,56 @@ enum PageEncoder {
         tail.le(header.checksum)
         bytes += tail.bytes
         bytes += stored
+        var statistics = StatisticsBuilder.compute(column)
+        if distinctCount { statistics.distinctCount = Self.distinctCount(column, physical: physical, dictionary: dictionary) }
         let metadata = PageMetadata(
             offset: 0, length: UInt32(bytes.count), rowCount: UInt32(rows), encoding: encoding,
-            codec: codec, uncompressedSize: UInt32(body.count),
-            statistics: StatisticsBuilder.compute(column))
+            codec: codec, uncompressedSize: UInt32(body.count), statistics: statistics)
         return Output(bytes: bytes, metadata: metadata)
+    }
+
+    /// The page's distinct non-null values: the dictionary's size when sizing built one (null
+    /// slots hold a copy of a real value, except empty strings), else counted exactly.
+    static func distinctCount(_ column: ColumnVector, physical: PhysicalValues, dictionary: PreparedDictionary?) -> UInt64 {
+        let nonNull = column.count - column.nullCount
+        guard nonNull > 0 else { return 0 }
+        let valid = column.validity
+        switch dictionary {
+        case .u16(let d): return UInt64(d.entries.count)
+        case .u32(let d): return UInt64(d.entries.count)
+        case .u64(let d): return UInt64(d.entries.count)
+        case .wide(let d): return UInt64(d.entries.count)
+        case .bytes(let d):
+            guard case .string(let v) = column.values, column.nullCount > 0 else {
+                if case .binary(let v) = column.values, column.nullCount > 0 { return countBytes(v, valid) }
+                return UInt64(d.entries.count)
+            }
+            return countBytes(v, valid)
+        case nil:
+            break
+        }
+        switch physical {
+        case .bits(let v): return UInt64(Set(v.indices.filter { valid?[$0] ?? true }.map { v[$0] }).count)
+        case .u16(let v): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { UInt64(v[$0]) })
+        case .u32(let v, _): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { UInt64(v[$0]) })
+        case .u64(let v, _): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { v[$0] })
+        case .wide(let v): return UInt64(Set(v.indices.filter { valid?[$0] ?? true }.map { v[$0] }).count)
+        case .bytes(let v): return countBytes(v, valid)
+        }
+    }
+
+    static func countFixed<S: Sequence>(_ values: S) -> UInt64 where S.Element == UInt64 {
+        var set = HashSet64(capacity: 1024, mix: true)
+        for v in values { set.insert(v) }
+        return UInt64(set.count)
+    }
+
+    /// Distinct byte strings by their XXH3 hashes (a collision would undercount by one).
+    static func countBytes(_ v: VarBytes, _ valid: Bitmap?) -> UInt64 {
+        var set = HashSet64(capacity: 1024)
+        for i in 0..<v.count where valid?[i] ?? true {
+            set.insert(v[i].withUnsafeBytes { Checksum.hash($0) })
+        }
+        return UInt64(set.count)
     }
 }

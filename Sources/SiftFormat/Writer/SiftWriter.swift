@@ -115,6 +115,8 @@ public final class SiftWriter {
         for c in fields.indices {
             var (chunkBytes, pages, stats) = try results[c]!.get()
             let start = UInt64(bytes.count)
+            // Exact with a bloom filter (its distinct values were hashed); otherwise the largest
+            // page's count, a lower bound.
             if let (_, _, distinct) = blooms[c] { stats.distinctCount = UInt64(distinct) }
             // Pages are not kept in the footer: they go to the chunk's page index below.
             chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats, pages: pages))
@@ -160,7 +162,8 @@ public final class SiftWriter {
         var pages: [PageMetadata] = []
         var stats: Statistics?
         for range in pageRanges(column, options: options) {
-            var encoded = PageEncoder.encode(range.count == column.count ? column : column.slice(range), field: field, compression: compression, encoding: forced)
+            var encoded = PageEncoder.encode(range.count == column.count ? column : column.slice(range), field: field, compression: compression, encoding: forced,
+                                             distinctCount: options.pageDistinctCounts)
             guard encoded.metadata.uncompressedSize <= UInt32(FormatLimits.maxPageBytes), encoded.bytes.count - PageHeader.size <= FormatLimits.maxPageBytes else {
                 throw FormatError(.limitExceeded, "a page would exceed \(FormatLimits.maxPageBytes) bytes (a single value too large?)", column: field.name)
             }

@@ -30,6 +30,8 @@ public struct WriterOptions: Sendable {
 
     /// Extra key/value pairs for the footer.
     public var keyValues: [(String, String)] = []
+    /// Record each page's distinct non-null count in the page index (`spec/format.md` §7).
+    public var pageDistinctCounts = true
     public var createdBy = "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion)"
 
     public init() {}
