@@ -39,7 +39,10 @@ public enum RefinedKind: String, Sendable, CaseIterable {
     /// What optimize clusters by: addresses, and the name for tables about names.
     var clusterColumns: [String] {
         switch self {
-        case .conn, .alert: ["src_ip", "dst_ip"]
+        // conn: the one layout that serves IP pairs, single IPs, networks and names alike
+        // (BENCHMARKS.md §4).
+        case .conn: ["src_ip", "dst_ip", "domain"]
+        case .alert: ["src_ip", "dst_ip"]
         case .dns, .http, .ssl: ["domain", "dst_ip"]
         }
     }
