@@ -25,6 +25,8 @@ layouts = {
     "hilbert:src_ip,dst_ip": ["--cluster", "hilbert:src_ip,dst_ip"],
     "zorder:ts,src_ip,dst_ip": ["--cluster", "zorder:ts,src_ip,dst_ip"],
     "hilbert:src_ip,dst_ip,domain": ["--cluster", "hilbert:src_ip,dst_ip,domain"],
+    "hilbert-raw:src_ip,dst_ip": ["--cluster", "hilbert-raw:src_ip,dst_ip"],
+    "hilbert-raw:src_ip,dst_ip,domain": ["--cluster", "hilbert-raw:src_ip,dst_ip,domain"],
 }
 files = {}
 for name, extra in layouts.items():

@@ -20,19 +20,22 @@ public struct Clustering: Sendable {
         self.rankBucketing = rankBucketing
     }
 
-    /// Parses `zorder:a,b` or `hilbert:a,b,c`.
+    /// Parses `zorder:a,b` or `hilbert:a,b,c`; `zorder-raw:` and `hilbert-raw:` skip rank
+    /// bucketing (to compare; bucketing is better on skewed data).
     public init(parsing text: String) throws(BindError) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let curve = SpaceFillingCurve(rawValue: parts[0]) else {
-            throw BindError(message: "--cluster takes zorder:COL,COL or hilbert:COL,COL, not '\(text)'")
+        let name = parts.first ?? ""
+        let raw = name.hasSuffix("-raw")
+        guard parts.count == 2, let curve = SpaceFillingCurve(rawValue: raw ? String(name.dropLast(4)) : name) else {
+            throw BindError(message: "--cluster takes zorder:COL,COL or hilbert:COL,COL (or zorder-raw:, hilbert-raw:), not '\(text)'")
         }
         let columns = parts[1].split(separator: ",").map(String.init)
         guard (1...4).contains(columns.count) else { throw BindError(message: "--cluster takes 1 to 4 columns") }
-        self.init(curve: curve, columns: columns)
+        self.init(curve: curve, columns: columns, rankBucketing: !raw)
     }
 
     /// The key-value pair a clustered file records in its footer.
-    public var footerDescription: String { "\(curve.rawValue):\(columns.joined(separator: ","))\(rankBucketing ? "" : ",raw")" }
+    public var footerDescription: String { "\(curve.rawValue)\(rankBucketing ? "" : "-raw"):\(columns.joined(separator: ","))" }
 
     /// The permutation that orders `batch`'s rows along the curve (stable for equal keys).
     public func order(_ batch: RecordBatch) throws(BindError) -> [Int] {

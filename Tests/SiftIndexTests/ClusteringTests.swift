@@ -97,4 +97,14 @@ struct ClusteringTests {
         let withNull = ColumnVector(.string(VarBytes(["a.b", ""])), validity: Bitmap([true, false]))
         #expect(Clustering.domainLocality(withNull)[1] == 0 && Clustering.domainLocality(withNull)[0] != 0)
     }
+
+    @Test("--cluster parses curves with and without rank buckets")
+    func parsing() throws {
+        let bucketed = try Clustering(parsing: "hilbert:src_ip,dst_ip")
+        #expect(bucketed.rankBucketing && bucketed.curve == .hilbert && bucketed.footerDescription == "hilbert:src_ip,dst_ip")
+        let raw = try Clustering(parsing: "zorder-raw:a,b,c")
+        #expect(!raw.rankBucketing && raw.curve == .morton && raw.columns == ["a", "b", "c"] && raw.footerDescription == "zorder-raw:a,b,c")
+        #expect(throws: BindError.self) { try Clustering(parsing: "peano:a") }
+        #expect(throws: BindError.self) { try Clustering(parsing: "hilbert:a,b,c,d,e") }
+    }
 }
