@@ -34,13 +34,6 @@ public enum NDJSONLines {
     }
 }
 
-/// Whether `key` equals `bytes[range]` (memcmp, for the key-order fast path).
-@inline(__always)
-func sameBytes(_ key: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-    guard key.count == range.count else { return false }
-    return key.withUnsafeBytes { k in k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress! + range.lowerBound, k.count) == 0 }
-}
-
 /// Where each run of `linesPerChunk` lines starts: the byte offsets just after every
 /// `linesPerChunk`-th newline. glibc's vectorised memchr finds each newline; a portable SWAR
 /// count was slower here, because a plain x86-64 build has no POPCNT instruction.

@@ -58,8 +58,10 @@ enum PageEncoder {
         return Output(bytes: bytes, metadata: metadata)
     }
 
-    /// The page's distinct non-null values: the dictionary's size when sizing built one (null
-    /// slots hold a copy of a real value, except empty strings), else counted exactly.
+    /// The page's distinct non-null values: exact when sizing built a dictionary (null slots
+    /// hold a copy of a real value, except empty strings, which are counted exactly); when none
+    /// fitted (more than half the rows are distinct), estimated from about 512 sampled values,
+    /// so high-cardinality columns cost little at ingest.
     static func distinctCount(_ column: ColumnVector, physical: PhysicalValues, dictionary: PreparedDictionary?) -> UInt64 {
         let nonNull = column.count - column.nullCount
         guard nonNull > 0 else { return 0 }
@@ -70,22 +72,28 @@ enum PageEncoder {
         case .u64(let d): return UInt64(d.entries.count)
         case .wide(let d): return UInt64(d.entries.count)
         case .bytes(let d):
-            guard case .string(let v) = column.values, column.nullCount > 0 else {
-                if case .binary(let v) = column.values, column.nullCount > 0 { return countBytes(v, valid) }
-                return UInt64(d.entries.count)
-            }
-            return countBytes(v, valid)
+            if column.nullCount > 0, case .string(let v) = column.values { return countBytes(v, valid, step: 1) }
+            if column.nullCount > 0, case .binary(let v) = column.values { return countBytes(v, valid, step: 1) }
+            return UInt64(d.entries.count)
         case nil:
             break
         }
+        let step = max(1, column.count / 512)
+        let sampled = stride(from: 0, to: column.count, by: step).filter { valid?[$0] ?? true }
+        let distinct: UInt64
         switch physical {
         case .bits(let v): return UInt64(Set(v.indices.filter { valid?[$0] ?? true }.map { v[$0] }).count)
-        case .u16(let v): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { UInt64(v[$0]) })
-        case .u32(let v, _): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { UInt64(v[$0]) })
-        case .u64(let v, _): return countFixed(v.indices.lazy.filter { valid?[$0] ?? true }.map { v[$0] })
-        case .wide(let v): return UInt64(Set(v.indices.filter { valid?[$0] ?? true }.map { v[$0] }).count)
-        case .bytes(let v): return countBytes(v, valid)
+        case .u16(let v): distinct = countFixed(sampled.lazy.map { UInt64(v[$0]) })
+        case .u32(let v, _): distinct = countFixed(sampled.lazy.map { UInt64(v[$0]) })
+        case .u64(let v, _): distinct = countFixed(sampled.lazy.map { v[$0] })
+        case .wide(let v): distinct = UInt64(Set(sampled.map { v[$0] }).count)
+        case .bytes(let v): distinct = countBytes(v, valid, step: step)
         }
+        guard step > 1 else { return distinct }
+        // Every sampled value distinct: take every value as distinct. Otherwise scale up, but
+        // not below what the failed dictionary proves (more than half the rows).
+        if distinct == UInt64(sampled.count) { return UInt64(nonNull) }
+        return min(UInt64(nonNull), max(UInt64(column.count / 2 + 1), distinct * UInt64(step)))
     }
 
     static func countFixed<S: Sequence>(_ values: S) -> UInt64 where S.Element == UInt64 {
@@ -95,9 +103,9 @@ enum PageEncoder {
     }
 
     /// Distinct byte strings by their XXH3 hashes (a collision would undercount by one).
-    static func countBytes(_ v: VarBytes, _ valid: Bitmap?) -> UInt64 {
+    static func countBytes(_ v: VarBytes, _ valid: Bitmap?, step: Int) -> UInt64 {
         var set = HashSet64(capacity: 1024)
-        for i in 0..<v.count where valid?[i] ?? true {
+        for i in stride(from: 0, to: v.count, by: step) where valid?[i] ?? true {
             set.insert(v[i].withUnsafeBytes { Checksum.hash($0) })
         }
         return UInt64(set.count)
