@@ -4,14 +4,8 @@ import SiftFormat
 /// Issue 3's bloom benchmarks: probe cost, build cost and key computation rate.
 func bloomBenchmarks() {
     let config = Benchmark.Configuration(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
-    var state: UInt64 = 7
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random = BenchRandom(state: 7)
+    func next() -> UInt64 { random.next() }
     let inserted = (0..<100_000).map { _ in next() }
     var filter = BloomFilter(distinct: inserted.count, fpp: 0.01)
     for key in inserted { filter.insert(hash: key) }

@@ -11,14 +11,8 @@ let rows = 65_536
 
 /// uint32 values shaped for each encoding (what the writer would pick them for).
 func values(for encoding: Encoding) -> [UInt32] {
-    var state: UInt64 = 42
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random = BenchRandom(state: 42)
+    func next() -> UInt64 { random.next() }
     var acc: UInt32 = 0
     return (0..<rows).map { i in
         switch encoding {
