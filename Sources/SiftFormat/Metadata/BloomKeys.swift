@@ -98,9 +98,11 @@ public enum BloomKeys {
                 }
             }
         case .ipv6(let v):
-            // Exact addresses (not their hashes): a hash collision must not skip a prefix.
+            // Exact addresses (not their hashes: a collision must not skip a prefix). Mapped IPv4
+            // addresses, the common case, go to a fast set of their 32 bits.
             var seen = Set<IPv6Address>()
-            for i in v.indices where (valid?[i] ?? true) && seen.insert(v[i]).inserted {
+            var seenV4 = HashSet64(capacity: 1024, mix: true)
+            for i in v.indices where (valid?[i] ?? true) && (v[i].mappedIPv4.map { seenV4.insert(UInt64($0)) } ?? seen.insert(v[i]).inserted) {
                 values.insert(hash(ipv6: v[i]))
                 if contents.contains(.networkPrefixes) {
                     for length in v[i].mappedIPv4 == nil ? ipv6Prefixes : mappedPrefixes { out.insert(hash(ipv6Network: v[i], length: length)) }

@@ -18,6 +18,17 @@ struct KeyOrderCache {
                 return e.column
             }
         }
+        // A key in another position (a line that left out a null field shifts the rest): find it
+        // among the cached keys before decoding a name.
+        if !escaped {
+            let found = storage.withUnsafeBufferPointer { s -> (start: Int, count: Int, column: Int)? in
+                entries.first { $0.count == keyRange.count && Self.equal(s.baseAddress! + $0.start, bytes.baseAddress! + keyRange.lowerBound, $0.count) }
+            }
+            if let found {
+                if position < entries.count { entries[position] = found } else if position == entries.count { entries.append(found) }
+                return found.column
+            }
+        }
         let keyBytes = escaped ? try JSONLineParser.unescape(bytes, keyRange) : Array(UnsafeBufferPointer(rebasing: bytes[keyRange]))
         let column = try resolve(String(decoding: keyBytes, as: UTF8.self))
         // Escaped keys are never cached: their bytes in the line differ from their name.
