@@ -96,6 +96,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SiftScanTests",
+            dependencies: ["SiftFormat", "SiftScan", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SiftTableTests",
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings

@@ -21,12 +21,15 @@ let package = Package(
         // The same Debian libraries Sift uses, for the raw-codec baselines.
         .systemLibrary(name: "CBenchLZ4", pkgConfig: "liblz4"),
         .systemLibrary(name: "CBenchZstd", pkgConfig: "libzstd"),
+        // The filter kernels' C baseline, at -O3 (a benchmark-only target; nothing depends on it).
+        .target(name: "CBenchKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .executableTarget(
             name: "FormatBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SiftFormat", package: sift.lastPathComponent),
-                "CBenchLZ4", "CBenchZstd",
+                .product(name: "SiftScan", package: sift.lastPathComponent),
+                "CBenchLZ4", "CBenchZstd", "CBenchKernels",
             ],
             path: "Benchmarks/FormatBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -32,6 +32,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(2), maxIterations: 10_000)
     let config = Benchmark.Configuration(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
     bloomBenchmarks()
+    kernelBenchmarks()
 
     for encoding in Encoding.allowed(for: .uint32, narrow: false) {
         let column = ColumnVector(.uint32(values(for: encoding)))

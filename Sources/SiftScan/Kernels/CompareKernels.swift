@@ -1,0 +1,92 @@
+/// Filter kernels over blocks of plain fixed-width values: each turns a run of values into a
+/// `Selection`, 64 values per output word. Each word is one branch-free loop of 64
+/// compare-and-shift steps, which LLVM vectorises (compare, then pack the lane masks), as a C
+/// compiler does the same loop at -O3. Written with `SIMD8` lanes, blends and `wrappedSum`
+/// instead, the kernel measured 20x slower on the baseline x86-64 target (the mask-to-bits
+/// step has no cheap lowering there), so the plain loop it is; `BENCHMARKS.md` §6 has both
+/// against C. Unsigned order throughout: callers map signed values (sign bit flipped) and
+/// addresses to it first.
+public enum CompareKernels {
+    /// Rows whose value equals `x`.
+    @inline(__always)
+    static func equalKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ x: T) -> Selection {
+        select(values) { $0 == x }
+    }
+
+    /// Rows whose value is in `low...high`.
+    @inline(__always)
+    static func betweenKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ low: T, _ high: T) -> Selection {
+        guard low <= high else { return Selection(count: values.count) }
+        // One unsigned comparison: v - low <= high - low.
+        let width = high &- low
+        return select(values) { $0 &- low <= width }
+    }
+
+    /// Rows whose value is one of `set`: a chain of comparisons for small sets, a sorted
+    /// search for large ones.
+    @inline(__always)
+    static func inSetKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
+        let members = Array(Set(set)).sorted()
+        guard members.count > 8 else {
+            guard !members.isEmpty else { return Selection(count: values.count) }
+            // A short chain of comparisons, unrolled by the compiler for each value.
+            let m = members + Array(repeating: members.first ?? 0, count: 8 - members.count)
+            return select(values) { v in v == m[0] || v == m[1] || v == m[2] || v == m[3] || v == m[4] || v == m[5] || v == m[6] || v == m[7] }
+        }
+        var out = Selection(count: values.count)
+        for i in 0..<values.count where Self.contains(members, values[i]) { out.words[i >> 6] |= 1 << UInt64(i & 63) }
+        return out
+    }
+
+    // Concrete entry points: generic code called across a module boundary is not specialised
+    // (it ran ~300x slower), so each width gets its own specialised copy here.
+    public static func equal(_ v: UnsafeBufferPointer<UInt8>, _ x: UInt8) -> Selection { equalKernel(v, x) }
+    public static func equal(_ v: UnsafeBufferPointer<UInt16>, _ x: UInt16) -> Selection { equalKernel(v, x) }
+    public static func equal(_ v: UnsafeBufferPointer<UInt32>, _ x: UInt32) -> Selection { equalKernel(v, x) }
+    public static func equal(_ v: UnsafeBufferPointer<UInt64>, _ x: UInt64) -> Selection { equalKernel(v, x) }
+    public static func between(_ v: UnsafeBufferPointer<UInt8>, _ l: UInt8, _ h: UInt8) -> Selection { betweenKernel(v, l, h) }
+    public static func between(_ v: UnsafeBufferPointer<UInt16>, _ l: UInt16, _ h: UInt16) -> Selection { betweenKernel(v, l, h) }
+    public static func between(_ v: UnsafeBufferPointer<UInt32>, _ l: UInt32, _ h: UInt32) -> Selection { betweenKernel(v, l, h) }
+    public static func between(_ v: UnsafeBufferPointer<UInt64>, _ l: UInt64, _ h: UInt64) -> Selection { betweenKernel(v, l, h) }
+    public static func inSet(_ v: UnsafeBufferPointer<UInt8>, _ s: [UInt8]) -> Selection { inSetKernel(v, s) }
+    public static func inSet(_ v: UnsafeBufferPointer<UInt16>, _ s: [UInt16]) -> Selection { inSetKernel(v, s) }
+    public static func inSet(_ v: UnsafeBufferPointer<UInt32>, _ s: [UInt32]) -> Selection { inSetKernel(v, s) }
+    public static func inSet(_ v: UnsafeBufferPointer<UInt64>, _ s: [UInt64]) -> Selection { inSetKernel(v, s) }
+
+    /// Rows whose address lies in the network `base/length` of 32-bit addresses (IPv4, or the
+    /// narrow pages of an ipv6 column): `(v ^ base) & mask == 0`.
+    public static func network(_ values: UnsafeBufferPointer<UInt32>, base: UInt32, length: Int) -> Selection {
+        let mask: UInt32 = length == 0 ? 0 : ~0 << UInt32(32 - length)
+        let b = base & mask
+        return select(values) { $0 & mask == b }
+    }
+
+    static func contains<T: Comparable>(_ sorted: [T], _ x: T) -> Bool {
+        var lo = 0, hi = sorted.count
+        while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < x { lo = mid + 1 } else { hi = mid } }
+        return lo < sorted.count && sorted[lo] == x
+    }
+
+    /// Runs `test` over every value: full groups of 64 as one branch-free word each, then the tail.
+    @inline(__always)
+    static func select<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ test: (T) -> Bool) -> Selection {
+        let n = values.count
+        guard let base = values.baseAddress, n > 0 else { return Selection(count: n) }
+        var words = [UInt64](repeating: 0, count: (n + 63) / 64)
+        let full = n / 64
+        words.withUnsafeMutableBufferPointer { out in
+            for g in 0..<full {
+                var word: UInt64 = 0
+                let p = base + g * 64
+                for j in 0..<64 { word |= UInt64(test(p[j]) ? 1 : 0) << UInt64(j) }
+                out[g] = word
+            }
+            if full * 64 < n {
+                var word: UInt64 = 0
+                for i in (full * 64)..<n where test(base[i]) { word |= 1 << UInt64(i - full * 64) }
+                out[full] = word
+            }
+        }
+        return Selection(words: words, count: n)
+    }
+}
