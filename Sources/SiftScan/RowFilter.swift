@@ -3,12 +3,13 @@ import SiftIndex
 
 /// Evaluates a bound predicate row by row over decoded columns, with SQL's three-valued logic:
 /// a comparison on a null is unknown, `not` of unknown stays unknown, and only rows whose result
-/// is true are selected. (The vectorised kernels of the scan issue replace this scalar path.)
+/// is true are selected. `select` runs the kernels of `VectorFilter` and falls back to this
+/// row path for leaves they do not cover.
 public enum RowFilter {
     /// Rows `0..<count` for which `predicate` is true; `columns` holds every column it reads.
+    /// Integer, timestamp and ipv4 leaves run as vector kernels (`VectorFilter`).
     public static func select(_ predicate: BoundPredicate, columns: [Int: ColumnVector], count: Int) -> [Int] {
-        let (t, _) = evaluate(predicate, columns, count)
-        return (0..<count).filter { t[$0] }
+        VectorFilter.evaluate(predicate, columns, count).t.indices
     }
 
     /// (true, false) per row; a row with neither is unknown.

@@ -1,0 +1,132 @@
+import SiftFormat
+import SiftIndex
+
+/// Evaluates a bound predicate over a run of decoded rows a block at a time, with the same
+/// three-valued logic as `RowFilter` (a comparison on a null is unknown; `not` of unknown stays
+/// unknown): each node yields the rows where it is true and the rows where it is false as
+/// `Selection`s. Comparisons, ranges, IN-sets and IPv4 networks on integer, timestamp and ipv4
+/// columns run as `CompareKernels`; other leaves (floats, strings, ipv6, bool) take the row path.
+enum VectorFilter {
+    static func evaluate(_ p: BoundPredicate, _ columns: [Int: ColumnVector], _ n: Int) -> (t: Selection, f: Selection) {
+        switch p {
+        case .constant(let v): return (Selection(count: n, all: v), Selection(count: n, all: !v))
+        case .unknown: return (Selection(count: n), Selection(count: n))
+        case .and(let ps):
+            var t = Selection(count: n, all: true), f = Selection(count: n)
+            for q in ps { let r = evaluate(q, columns, n); t = t & r.t; f = f | r.f }
+            return (t, f)
+        case .or(let ps):
+            var t = Selection(count: n), f = Selection(count: n, all: true)
+            for q in ps { let r = evaluate(q, columns, n); t = t | r.t; f = f & r.f }
+            return (t, f)
+        case .not(let q):
+            let r = evaluate(q, columns, n)
+            return (r.f, r.t)
+        case .isNull(let c, let negated):
+            let valid = validity(columns[c]!, n)
+            return negated ? (valid, ~valid) : (~valid, valid)
+        default:
+            if let c = p.columns.first, let column = columns[c], let hit = leaf(p, column, n) {
+                let valid = validity(column, n)
+                return (hit & valid, ~hit & valid)
+            }
+            let (t, f) = RowFilter.evaluate(p, columns, n)
+            return (selection(t), selection(f))
+        }
+    }
+
+    static func validity(_ column: ColumnVector, _ n: Int) -> Selection {
+        column.validity.map { Selection(validity: $0) } ?? Selection(count: n, all: true)
+    }
+
+    static func selection(_ bits: [Bool]) -> Selection {
+        var s = Selection(count: bits.count)
+        for (i, b) in bits.enumerated() where b { s.words[i >> 6] |= 1 << UInt64(i & 63) }
+        return s
+    }
+
+    /// Rows (ignoring nulls) where a leaf holds, by kernel; nil when the leaf has no kernel.
+    static func leaf(_ p: BoundPredicate, _ column: ColumnVector, _ n: Int) -> Selection? {
+        switch column.values {
+        case .uint16(let v): return v.withUnsafeBufferPointer { unsignedLeaf(p, $0, n) }
+        case .uint32(let v), .ipv4(let v): return v.withUnsafeBufferPointer { unsignedLeaf(p, $0, n) }
+        case .int32(let v):
+            // Signed order as unsigned: flip the sign bit of values and bounds alike.
+            let mapped = v.map { UInt32(bitPattern: $0) ^ 0x8000_0000 }
+            return mapped.withUnsafeBufferPointer { signedLeaf(p, $0, n, bias: Int64(Int32.min), max: Int64(Int32.max)) }
+        case .int64(let v), .timestamp(let v):
+            let mapped = v.map { UInt64(bitPattern: $0) ^ (1 << 63) }
+            return mapped.withUnsafeBufferPointer { signedLeaf(p, $0, n, bias: Int64.min, max: Int64.max) }
+        default:
+            return nil
+        }
+    }
+
+    /// A leaf on unsigned values whose keys are `.int` in `0...T.max`.
+    static func unsignedLeaf<T: FixedWidthInteger & UnsignedInteger>(_ p: BoundPredicate, _ values: UnsafeBufferPointer<T>, _ n: Int) -> Selection? {
+        rangeLeaf(p, n, lowest: 0, highest: Int64(T.max)) { lo, hi in
+            kernel(values, T(truncatingIfNeeded: lo), T(truncatingIfNeeded: hi))
+        } inSet: { keys in
+            kernel(values, keys.map { T(truncatingIfNeeded: $0) })
+        }
+    }
+
+    /// A leaf on signed values stored with the sign bit flipped (`bias` maps to 0).
+    static func signedLeaf<T: FixedWidthInteger & UnsignedInteger>(_ p: BoundPredicate, _ values: UnsafeBufferPointer<T>, _ n: Int, bias: Int64, max: Int64) -> Selection? {
+        func mapped(_ k: Int64) -> T { T(truncatingIfNeeded: UInt64(bitPattern: k) ^ (UInt64(bitPattern: bias))) }
+        return rangeLeaf(p, n, lowest: bias, highest: max) { lo, hi in
+            kernel(values, mapped(lo), mapped(hi))
+        } inSet: { keys in
+            kernel(values, keys.map(mapped))
+        }
+    }
+
+    /// Turns a leaf into one range test (`lo...hi`, within `lowest...highest`) or one set test.
+    static func rangeLeaf(_ p: BoundPredicate, _ n: Int, lowest: Int64, highest: Int64,
+                          range: (Int64, Int64) -> Selection, inSet: ([Int64]) -> Selection) -> Selection? {
+        func within(_ lo: Int64, _ hi: Int64) -> Selection {
+            let l = Swift.max(lo, lowest), h = Swift.min(hi, highest)
+            return l > h ? Selection(count: n) : range(l, h)
+        }
+        switch p {
+        case .compare(_, let op, .int(let k)):
+            switch op {
+            case .equal: return within(k, k)
+            case .notEqual: return ~within(k, k)
+            case .less: return k == Int64.min ? Selection(count: n) : within(lowest, k - 1)
+            case .lessOrEqual: return within(lowest, k)
+            case .greater: return k == Int64.max ? Selection(count: n) : within(k + 1, highest)
+            case .greaterOrEqual: return within(k, highest)
+            }
+        case .between(_, .int(let lo), .int(let hi)): return within(lo, hi)
+        case .network(_, .int(let lo), .int(let hi), _, _): return within(lo, hi)
+        case .inSet(_, let keys):
+            var ints: [Int64] = []
+            for key in keys {
+                guard case .int(let k) = key else { return nil }
+                if k >= lowest && k <= highest { ints.append(k) }
+            }
+            return inSet(ints)
+        default:
+            return nil
+        }
+    }
+
+    static func kernel<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, _ lo: T, _ hi: T) -> Selection {
+        switch v {
+        case let v as UnsafeBufferPointer<UInt16>: CompareKernels.between(v, lo as! UInt16, hi as! UInt16)
+        case let v as UnsafeBufferPointer<UInt32>: CompareKernels.between(v, lo as! UInt32, hi as! UInt32)
+        case let v as UnsafeBufferPointer<UInt64>: CompareKernels.between(v, lo as! UInt64, hi as! UInt64)
+        default: CompareKernels.select(v) { lo <= $0 && $0 <= hi }
+        }
+    }
+
+    static func kernel<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
+        switch v {
+        case let v as UnsafeBufferPointer<UInt16>: CompareKernels.inSet(v, set as! [UInt16])
+        case let v as UnsafeBufferPointer<UInt32>: CompareKernels.inSet(v, set as! [UInt32])
+        case let v as UnsafeBufferPointer<UInt64>: CompareKernels.inSet(v, set as! [UInt64])
+        default: CompareKernels.select(v) { set.contains($0) }
+        }
+    }
+}

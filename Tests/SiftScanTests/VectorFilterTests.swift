@@ -1,0 +1,59 @@
+import SiftFormat
+import SiftIndex
+@testable import SiftScan
+import SiftTestSupport
+import Testing
+
+/// The vectorised evaluator against the row-by-row one, on random columns with nulls and random
+/// predicates (every operator, keys inside and outside each type's range, and/or/not nesting).
+@Suite("Vectorised predicate evaluation")
+struct VectorFilterTests {
+    @Test func agreesWithTheRowPathOnRandomPredicates() throws {
+        var rng = SeededRandom(seed: 0xF117)
+        let n = 1000
+        func valid() -> Bitmap { Bitmap((0..<n).map { _ in rng.next() % 5 != 0 }) }
+        let columns: [Int: ColumnVector] = [
+            0: ColumnVector(.uint16((0..<n).map { _ in [0, 1, 22, 443, 65535, UInt16(rng.next() % 100)][Int(rng.next() % 6)] }), validity: valid()),
+            1: ColumnVector(.ipv4((0..<n).map { _ in 0x0A00_0000 | UInt32(rng.next() % 4096) })),
+            2: ColumnVector(.int32((0..<n).map { _ in [Int32.min, -1, 0, 1, Int32.max, Int32(truncatingIfNeeded: rng.next() % 50) - 25][Int(rng.next() % 6)] }), validity: valid()),
+            3: ColumnVector(.int64((0..<n).map { _ in [Int64.min, -5, 0, 7, Int64.max, Int64(rng.next() % 40) - 20][Int(rng.next() % 6)] }), validity: valid()),
+            4: ColumnVector(.timestamp((0..<n).map { _ in 1_785_542_400_000_000 + Int64(rng.next() % 1000) })),
+            5: ColumnVector(.uint32((0..<n).map { _ in UInt32(rng.next() % 10) }), validity: valid()),
+        ]
+        let interesting: [Int64] = [Int64.min, Int64(Int32.min) - 1, Int64(Int32.min), -25, -1, 0, 1, 7, 22, 100, 443, 4095, 65535, 65536,
+                                    Int64(Int32.max), Int64(Int32.max) + 1, 0x0A00_0100, 1_785_542_400_000_500, Int64.max]
+        func key() -> Key { .int(interesting[Int(rng.next() % UInt64(interesting.count))]) }
+        func leaf() -> BoundPredicate {
+            let c = Int(rng.next() % 6)
+            switch rng.next() % 6 {
+            case 0, 1: return .compare(column: c, ComparisonOperator.allCases[Int(rng.next() % 6)], key())
+            case 2:
+                let (a, b) = (key(), key())
+                return .between(column: c, a, b)
+            case 3: return .inSet(column: c, (0..<Int(rng.next() % 12)).map { _ in key() })
+            case 4: return .isNull(column: c, negated: rng.next() % 2 == 0)
+            default:
+                let base = UInt32(0x0A00_0000) | UInt32(rng.next() % 4096)
+                let length = [8, 20, 24, 30, 32][Int(rng.next() % 5)]
+                let mask: UInt32 = ~0 << UInt32(32 - length)
+                return .network(column: 1, low: .int(Int64(base & mask)), high: .int(Int64(base | ~mask)), base: IPv6Address(mapping: base & mask), length: length)
+            }
+        }
+        func predicate(_ depth: Int) -> BoundPredicate {
+            guard depth > 0, rng.next() % 3 != 0 else { return leaf() }
+            switch rng.next() % 3 {
+            case 0: return .and([predicate(depth - 1), predicate(depth - 1)])
+            case 1: return .or([predicate(depth - 1), predicate(depth - 1)])
+            default: return .not(predicate(depth - 1))
+            }
+        }
+        for round in 0..<2000 {
+            let p = predicate(3)
+            let (rt, rf) = RowFilter.evaluate(p, columns, n)
+            let (vt, vf) = VectorFilter.evaluate(p, columns, n)
+            #expect(vt.indices == rt.indices.filter { rt[$0] }, "round \(round): true rows of \(p)")
+            #expect(vf.indices == rf.indices.filter { rf[$0] }, "round \(round): false rows of \(p)")
+            if vt.indices != rt.indices.filter({ rt[$0] }) { break }
+        }
+    }
+}
