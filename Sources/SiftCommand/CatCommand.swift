@@ -43,6 +43,9 @@ struct Cat: ParsableCommand {
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).")
     var json = false
 
+    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).")
+    var count = false
+
     func run() throws {
         guard let format = RowFormatter.Format(rawValue: format) else {
             throw ValidationError("--format must be ndjson, csv or table")
@@ -65,6 +68,14 @@ struct Cat: ParsableCommand {
             } catch {
                 throw ValidationError("--where: \(error)")
             }
+        }
+        if count {
+            let report = try Scanner(reader: reader, predicate: predicate, columns: []).scan { _ in true }
+            var out = StandardOutput()
+            out.write("\(report.rowsMatched)\n")
+            if explain { out.write(json ? report.json + "\n" : report.text) }
+            out.flush()
+            return
         }
         var printer = RowPrinter(format: format, fields: fields, limit: limit)
         let report = try Scanner(reader: reader, predicate: predicate, columns: indices).scan { batch in printer.print(batch) }

@@ -143,6 +143,11 @@ struct CommandTests {
         let report = try JSONSerialization.jsonObject(with: Data(r.stdoutText.split(separator: "\n").last!.utf8)) as! [String: Any]
         #expect((report["rows_matched"] as! Int) >= 1)
         #expect(Double(report["bytes_read"] as! Int) < 0.2 * Double(report["bytes_total"] as! Int), "\(report)")
+        // --count agrees with the rows printed, with and without a predicate.
+        let counted = try SiftProcess.run(["cat", dir.file("z.sift"), "--where", "dst_port in (443, 53) and bytes_out > 1000", "--count"])
+        let printed = try SiftProcess.run(["cat", dir.file("z.sift"), "--where", "dst_port in (443, 53) and bytes_out > 1000", "--columns", "ts"])
+        #expect(counted.stdoutText == "\(printed.stdoutText.split(separator: "\n").count)\n")
+        #expect(try SiftProcess.run(["cat", dir.file("z.sift"), "--count"]).stdoutText == "60000\n")
         let bad = try SiftProcess.run(["write", "--input", dir.file("c.ndjson"), "--output", dir.file("x.sift"), "--cluster", "spiral:src_ip"])
         #expect(bad.status != 0 && bad.stderr.contains("zorder:COL,COL or hilbert:COL,COL"))
     }
