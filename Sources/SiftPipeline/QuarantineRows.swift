@@ -39,16 +39,12 @@ struct QuarantineRows {
     }
 
     func batch() throws -> RecordBatch {
-        func strings(_ v: [String?]) -> ColumnVector { ColumnVector(.string(VarBytes(v.map { $0 ?? "" })), validity: Bitmap(v.map { $0 != nil })) }
-        func ints(_ v: [Int64?]) -> ColumnVector { ColumnVector(.int64(v.map { $0 ?? 0 }), validity: Bitmap(v.map { $0 != nil })) }
         var offsets: [UInt32] = [0], bytes: [UInt8] = []
         for r in raw { bytes += r; offsets.append(UInt32(bytes.count)) }
         return try RecordBatch(schema: Warehouse.quarantineSchema, columns: [
             ColumnVector(.timestamp(time)), ColumnVector(.string(VarBytes(Array(repeating: stage, count: count)))),
-            ColumnVector(.string(VarBytes(reason))), strings(file), ints(line), strings(eventType), strings(parser),
-            ColumnVector(.int32(parserVersion.map { $0 ?? 0 }), validity: Bitmap(parserVersion.map { $0 != nil })),
-            ColumnVector(.timestamp(eventTs.map { $0 ?? 0 }), validity: Bitmap(eventTs.map { $0 != nil })),
-            ColumnVector(.binary(VarBytes(offsets: offsets, bytes: bytes))),
+            ColumnVector(.string(VarBytes(reason))), .strings(file), .int64s(line), .strings(eventType), .strings(parser),
+            .int32s(parserVersion), .timestamps(eventTs), ColumnVector(.binary(VarBytes(offsets: offsets, bytes: bytes))),
         ])
     }
 }

@@ -15,8 +15,6 @@ public struct RawFields: Sendable {
 
     public private(set) var values: [String: Value] = [:]
 
-    public init(values: [String: Value]) { self.values = values }
-
     /// Flattens a JSON object (nested objects to dotted names; null values left out).
     public init(json: [UInt8]) throws {
         try json.withUnsafeBufferPointer { buffer in try Self.flatten(buffer, 0..<buffer.count, prefix: "", into: &values) }

@@ -33,7 +33,9 @@ public struct Warehouse: Sendable {
     }
 
     static func openOrCreate(_ path: String, schema: Schema, partitionBy: [String], clusterBy: ClusteringSpec? = nil) throws -> Table {
-        if let table = try? Table(root: path), (try? table.history().isEmpty) == false { return table }
+        // A listing of the log says whether the table exists (reading its history would read
+        // every commit).
+        if let table = try? Table(root: path), (try? table.store.listLog().commits.isEmpty) == false { return table }
         do {
             return try Table.create(at: path, schema: schema, partitionBy: partitionBy, clusterBy: clusterBy)
         } catch let error as TableError where error.code == .alreadyExists {

@@ -63,14 +63,4 @@ public struct WrappedEvent: Sendable, Equatable {
     static func isTypeByte(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x2D
     }
-
-    /// The wrapper line of this event.
-    public var line: [UInt8] {
-        var out = Array("{\"ts\":\"\(TextForms.formatTimestamp(ts))\",\"event_type\":".utf8)
-        TextForms.appendJSONString(Array(eventType.utf8), to: &out)
-        out += Array(",\"source\":".utf8)
-        TextForms.appendJSONString(Array(source.utf8), to: &out)
-        out += Array(",\"raw\":".utf8) + raw + [UInt8(ascii: "}")]
-        return out
-    }
 }

@@ -50,17 +50,16 @@ enum Checkpoint {
             rows.append(nil); times.append(t.deletionTime); changes.append(t.dataChange); blooms.append(nil); clustering.append(nil)
         }
         var columns: [ColumnVector] = [
-            ColumnVector(.string(VarBytes(kind))), ColumnVector(.string(VarBytes(paths))), strings(partitions),
-            ColumnVector(.int64(sizes)), optionalInts(rows), ColumnVector(.int64(times)), ColumnVector(.bool(changes)),
-            strings(blooms), strings(clustering),
+            ColumnVector(.string(VarBytes(kind))), ColumnVector(.string(VarBytes(paths))), .strings(partitions),
+            ColumnVector(.int64(sizes)), .int64s(rows), ColumnVector(.int64(times)), ColumnVector(.bool(changes)),
+            .strings(blooms), .strings(clustering),
         ]
         for c in snapshot.schema.fields.indices {
             let stats = files.map { $0.statistics(c) } + Array(repeating: nil, count: tombstones.count)
-            columns.append(optionalInts(stats.map { $0.map { Int64($0.nullCount) } }))
-            columns.append(binaries(stats.map { $0?.min }))
-            columns.append(binaries(stats.map { $0?.max }))
-            let exact: [UInt16?] = stats.map { $0.map { ($0.minExact ? 1 : 0) | ($0.maxExact ? 2 : 0) } }
-            columns.append(ColumnVector(.uint16(exact.map { $0 ?? 0 }), validity: Bitmap(exact.map { $0 != nil })))
+            columns.append(.int64s(stats.map { $0.map { Int64($0.nullCount) } }))
+            columns.append(.binaries(stats.map { $0?.min }))
+            columns.append(.binaries(stats.map { $0?.max }))
+            columns.append(.uint16s(stats.map { $0.map { ($0.minExact ? 1 : 0) | ($0.maxExact ? 2 : 0) } }))
         }
         precondition(columns.allSatisfy { $0.count == n })
         var options = WriterOptions()
@@ -80,20 +79,6 @@ enum Checkpoint {
         let value = try make(key)
         cache[key] = value
         return value
-    }
-
-    static func strings(_ values: [String?]) -> ColumnVector {
-        ColumnVector(.string(VarBytes(values.map { $0 ?? "" })), validity: Bitmap(values.map { $0 != nil }))
-    }
-
-    static func binaries(_ values: [[UInt8]?]) -> ColumnVector {
-        var offsets: [UInt32] = [0], bytes: [UInt8] = []
-        for v in values { bytes += v ?? []; offsets.append(UInt32(bytes.count)) }
-        return ColumnVector(.binary(VarBytes(offsets: offsets, bytes: bytes)), validity: Bitmap(values.map { $0 != nil }))
-    }
-
-    static func optionalInts(_ values: [Int64?]) -> ColumnVector {
-        ColumnVector(.int64(values.map { $0 ?? 0 }), validity: Bitmap(values.map { $0 != nil }))
     }
 
     /// Loads checkpoint `version` into a builder ready to replay the commits after it.

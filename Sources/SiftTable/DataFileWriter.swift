@@ -82,7 +82,7 @@ final class DataFileWriter {
             if !chunks.isEmpty, chunks.allSatisfy({ $0.bloomFilter != nil }) { blooms.append(fields[c].name) }
         }
         return TableFile(path: path, partitionValues: partitionValues, size: size, rows: Int64(metadata.rowCount),
-                         modificationTime: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), dataChange: true,
+                         modificationTime: Table.nowMillis(), dataChange: true,
                          statistics: statistics, blooms: blooms, clustering: clustering)
     }
 }

@@ -78,13 +78,11 @@ public struct FileLogStore: LogStore {
     var logPath: String { root + "/" + LogLayout.logFolder }
 
     public func listLog() throws -> (commits: [Int64], checkpoints: [Int64]) {
-        guard let dir = opendir(logPath) else {
+        guard let names = directoryEntries(logPath) else {
             throw TableError(.notATable, "no \(LogLayout.logFolder) folder (\(String(cString: strerror(errno))))", path: root)
         }
-        defer { closedir(dir) }
         var commits: [Int64] = [], checkpoints: [Int64] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        for name in names {
             guard let (v, isCheckpoint) = LogLayout.parse(name) else { continue }
             if isCheckpoint { checkpoints.append(v) } else { commits.append(v) }
         }
@@ -156,6 +154,18 @@ public struct FileLogStore: LogStore {
             done += n
         }
     }
+}
+
+/// The names in a folder (without `.` and `..`), or nil when it cannot be listed (`errno` says why).
+func directoryEntries(_ path: String) -> [String]? {
+    guard let dir = opendir(path) else { return nil }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        if name != ".", name != ".." { names.append(name) }
+    }
+    return names
 }
 
 /// Makes a folder's new entries durable (the name, not just the file's bytes).

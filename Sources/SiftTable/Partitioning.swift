@@ -47,24 +47,17 @@ public struct Partitioning: Sendable, Equatable {
     /// Rows of a batch grouped by partition, groups in order of first appearance, rows ascending.
     public func split(_ batch: RecordBatch) -> [(values: [String?], rows: [Int])] {
         guard !columns.isEmpty else { return [([], Array(0..<batch.rowCount))] }
-        var groupOf: [[String?]: Int] = [:]
         var groups: [(values: [String?], rows: [Int])] = []
         // Per column: a code per row and the text of each code, so text is made once per value.
+        // Codes and texts correspond one to one, so a tuple of codes names a partition.
         let coded = columns.map { code(batch.columns[$0.column], $0.transform) }
         var key: [Int] = Array(repeating: 0, count: columns.count)
         var groupOfKey: [[Int]: Int] = [:]
         for r in 0..<batch.rowCount {
             for k in columns.indices { key[k] = coded[k].codes[r] }
             if let g = groupOfKey[key] { groups[g].rows.append(r); continue }
-            let values = columns.indices.map { coded[$0].texts[key[$0]] }
-            let g: Int
-            if let existing = groupOf[values] { g = existing } else {
-                g = groups.count
-                groups.append((values, []))
-                groupOf[values] = g
-            }
-            groupOfKey[key] = g
-            groups[g].rows.append(r)
+            groupOfKey[key] = groups.count
+            groups.append((columns.indices.map { coded[$0].texts[key[$0]] }, [r]))
         }
         return groups
     }

@@ -27,7 +27,6 @@ public struct PendingCommit: Sendable {
     }
     var removedPaths: Set<String> { Set(actions.compactMap { if case .remove(let r) = $0 { r.path } else { nil } }) }
     var txnIDs: Set<String> { Set(actions.compactMap { if case .txn(let t) = $0 { t.appId } else { nil } }) }
-    var changesMetadata: Bool { actions.contains { if case .metadata = $0 { true } else if case .protocol = $0 { true } else { false } } }
 }
 
 extension Table {

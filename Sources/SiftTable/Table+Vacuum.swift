@@ -28,13 +28,7 @@ extension Table {
 
         func walk(_ relative: String) throws {
             let absolute = relative.isEmpty ? root : root + "/" + relative
-            guard let dir = opendir(absolute) else { throw TableError(.io, "cannot list: \(String(cString: strerror(errno)))", path: relative) }
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != ".", name != ".." { names.append(name) }
-            }
-            closedir(dir)
+            guard let names = directoryEntries(absolute) else { throw TableError(.io, "cannot list: \(String(cString: strerror(errno)))", path: relative) }
             var kept = 0
             for name in names.sorted() {
                 let child = relative.isEmpty ? name : relative + "/" + name
@@ -71,11 +65,9 @@ extension Table {
     /// Temporary files crashed commits left in the log folder.
     func sweepLog(cutoff: Double, dryRun: Bool, into result: inout VacuumResult) throws {
         let folder = root + "/" + LogLayout.logFolder
-        guard let dir = opendir(folder) else { return }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard name.hasPrefix(LogLayout.temporaryPrefix) || name.contains(".tmp-") else { continue }
+        for name in directoryEntries(folder) ?? [] {
+            // Commit entries (`.tmp-...`) and checkpoints (`....checkpoint.sift.tmp-...`) in the making.
+            guard name.contains(".tmp-") else { continue }
             var info = stat()
             guard lstat(folder + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Double(info.st_mtim.tv_sec) <= cutoff else { continue }
             if !dryRun { unlink(folder + "/" + name) }

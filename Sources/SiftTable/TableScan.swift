@@ -101,7 +101,9 @@ public struct TableScan {
             var absent: [String: ColumnType] = [:]
             for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
             let filePredicate = try predicate.map { try $0.bind(to: reader.schema, absentColumns: absent) }
-            let present = columns.compactMap { reader.schema.index(of: schema.fields[$0].name) }
+            // Each projected column's index in this file (nil: the file predates it), found once.
+            let inFile = columns.map { reader.schema.index(of: schema.fields[$0].name) }
+            let present = inFile.compactMap { $0 }
             var scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
             if let rowSelector {
                 let names = reader.schema
@@ -110,8 +112,8 @@ public struct TableScan {
             let scan = try scanner.scan { batch in
                 var out: [ColumnVector] = []
                 var k = 0
-                for c in columns {
-                    if reader.schema.index(of: schema.fields[c].name) != nil { out.append(batch.columns[k]); k += 1 }
+                for (c, i) in zip(columns, inFile) {
+                    if i != nil { out.append(batch.columns[k]); k += 1 }
                     else { out.append(.nulls(schema.fields[c].type, count: batch.rowCount)) }
                 }
                 if try !body(try RecordBatch(schema: output, columns: out)) { stopped = true }

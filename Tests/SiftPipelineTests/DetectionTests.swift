@@ -154,6 +154,14 @@ struct DetectionTests {
         #expect(delivered.count == 2)
         #expect(try PipelineFixtures.count(try wh.alerts(), where: "status = 'new'") == 0)
         #expect(try PipelineFixtures.count(try wh.alerts(), where: "status = 'allowlisted' and status_reason is not null") == 2)
+        // IPv6 entries hold colons: a whole address or network is never read as RULE:ENTRY.
+        try "2001:db8::/32\nbeacon:2001:db9::1\nport-scan:evil.example\n".write(toFile: dir.file("v6.txt"), atomically: true, encoding: .utf8)
+        let v6 = try Allowlist(path: dir.file("v6.txt"))
+        let ip = { (s: String) in TextForms.parseIP(Array(s.utf8)) }
+        #expect(v6.suppresses(rule: "any", src: ip("2001:db8::5"), dst: nil, domain: nil) == "2001:db8::/32")
+        #expect(v6.suppresses(rule: "beacon", src: ip("2001:db9::1"), dst: nil, domain: nil) == "beacon:2001:db9::1")
+        #expect(v6.suppresses(rule: "other", src: ip("2001:db9::1"), dst: nil, domain: nil) == nil)
+        #expect(v6.suppresses(rule: "port-scan", src: nil, dst: nil, domain: "a.evil.example") == "port-scan:evil.example")
         #expect(throws: PipelineError.self) {
             try "10.0.0.0/99\n".write(toFile: dir.file("bad.txt"), atomically: true, encoding: .utf8)
             _ = try Allowlist(path: dir.file("bad.txt"))

@@ -52,14 +52,13 @@ extension Warehouse {
 
 /// Alerts as a record batch of the alerts table.
 func alertBatch(_ alerts: [AlertRecord], detectedAt: Int64, status: [String], reasons: [String?]) throws -> RecordBatch {
-    func strings(_ v: [String?]) -> ColumnVector { ColumnVector(.string(VarBytes(v.map { $0 ?? "" })), validity: Bitmap(v.map { $0 != nil })) }
-    func ips(_ v: [IPv6Address?]) -> ColumnVector { ColumnVector(.ipv6(v.map { $0 ?? IPv6Address(high: 0, low: 0) }), validity: Bitmap(v.map { $0 != nil })) }
+    let strings = ColumnVector.strings, ips = ColumnVector.ipv6s
     return try RecordBatch(schema: Warehouse.alertSchema, columns: [
         strings(alerts.map(\.id)), ColumnVector(.timestamp(Array(repeating: detectedAt, count: alerts.count))),
         strings(alerts.map(\.ruleId)), strings(alerts.map(\.severity)), strings(alerts.map(\.title)), strings(alerts.map(\.key)),
         ColumnVector(.timestamp(alerts.map(\.windowStart))), ColumnVector(.timestamp(alerts.map(\.windowEnd))),
         ips(alerts.map(\.srcIP)), ips(alerts.map(\.dstIP)), strings(alerts.map(\.domain)),
-        ColumnVector(.uint16(alerts.map { $0.dstPort ?? 0 }), validity: Bitmap(alerts.map { $0.dstPort != nil })),
+        .uint16s(alerts.map(\.dstPort)),
         ColumnVector(.int64(alerts.map(\.count))), strings(alerts.map(\.indicator)), strings(alerts.map(\.indicatorFeed)),
         strings(alerts.map(\.evidence)), strings(alerts.map(\.owner)), strings(alerts.map(\.criticality)),
         strings(status), strings(reasons),

@@ -20,14 +20,16 @@ public struct Allowlist: Sendable {
         for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
+            // An address or network is a value whole (IPv6 ones hold colons); otherwise text
+            // before the first colon names a rule.
+            func isAddressOrNetwork(_ s: String) -> Bool { TextForms.parseIP(Array((s.split(separator: "/").first ?? "").utf8)) != nil }
             var rule: String?, value = line
-            if let colon = line.firstIndex(of: ":"), TextForms.parseIP(Array(line.utf8)) == nil, !line.contains("/") || line[..<colon].allSatisfy({ $0 != "." }) {
+            if !isAddressOrNetwork(line), let colon = line.firstIndex(of: ":") {
                 rule = String(line[..<colon])
                 value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             }
             var set = IndicatorSet()
-            let isAddress = TextForms.parseIP(Array(value.split(separator: "/").first.map { Array($0.utf8) } ?? [])) != nil
-            guard isAddress ? set.addAddressOrNetwork(value, feed: line) : set.addDomain(value, feed: line) else {
+            guard isAddressOrNetwork(value) ? set.addAddressOrNetwork(value, feed: line) : set.addDomain(value, feed: line) else {
                 throw PipelineError("\(path):\(n + 1): '\(value)' is not an IP, a network or a domain")
             }
             set.sortNetworks()

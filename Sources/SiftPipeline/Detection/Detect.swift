@@ -38,7 +38,7 @@ extension Warehouse {
             }
         }
         for kind in kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let table = existingRefined().first(where: { $0.0 == kind })?.1 else { continue }
+            guard let table = try? Table(root: refinedPath(kind)) else { continue }
             let snapshot = try table.snapshot()
             let from = (checkpoint.versions[kind.rawValue] ?? -1) + 1
             // The rows added since the last run, in the files that added them (an optimize

@@ -4,28 +4,28 @@
 /// compiler does the same loop at -O3. Written with `SIMD8` lanes, blends and `wrappedSum`
 /// instead, the kernel measured 20x slower on the baseline x86-64 target (the mask-to-bits
 /// step has no cheap lowering there), so the plain loop it is; `BENCHMARKS.md` §6 has both
-/// against C. Unsigned order throughout: callers map signed values (sign bit flipped) and
-/// addresses to it first.
+/// against C. The kernels take signed and unsigned integers alike (the range test is one
+/// wrapping subtraction compared as unsigned, which holds in either).
 public enum CompareKernels {
     /// Rows whose value equals `x`.
     @inline(__always)
-    static func equalKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ x: T) -> Selection {
+    static func equalKernel<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ x: T) -> Selection {
         select(values) { $0 == x }
     }
 
     /// Rows whose value is in `low...high`.
     @inline(__always)
-    static func betweenKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ low: T, _ high: T) -> Selection {
+    static func betweenKernel<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ low: T, _ high: T) -> Selection {
         guard low <= high else { return Selection(count: values.count) }
-        // One unsigned comparison: v - low <= high - low.
-        let width = high &- low
-        return select(values) { $0 &- low <= width }
+        // One unsigned comparison: v - low <= high - low, both wrapping, in two's complement.
+        let width = T.Magnitude(truncatingIfNeeded: high &- low)
+        return select(values) { T.Magnitude(truncatingIfNeeded: $0 &- low) <= width }
     }
 
     /// Rows whose value is one of `set`: a chain of comparisons for small sets, a sorted
     /// search for large ones.
     @inline(__always)
-    static func inSetKernel<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
+    static func inSetKernel<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
         let members = Array(Set(set)).sorted()
         guard members.count > 8 else {
             guard !members.isEmpty else { return Selection(count: values.count) }

@@ -48,36 +48,20 @@ enum VectorFilter {
     /// Rows (ignoring nulls) where a leaf holds, by kernel; nil when the leaf has no kernel.
     static func leaf(_ p: BoundPredicate, _ column: ColumnVector, _ n: Int) -> Selection? {
         switch column.values {
-        case .uint16(let v): return v.withUnsafeBufferPointer { unsignedLeaf(p, $0, n) }
-        case .uint32(let v), .ipv4(let v): return v.withUnsafeBufferPointer { unsignedLeaf(p, $0, n) }
-        case .int32(let v):
-            // Signed order as unsigned: flip the sign bit of values and bounds alike.
-            let mapped = v.map { UInt32(bitPattern: $0) ^ 0x8000_0000 }
-            return mapped.withUnsafeBufferPointer { signedLeaf(p, $0, n, bias: Int64(Int32.min), max: Int64(Int32.max)) }
-        case .int64(let v), .timestamp(let v):
-            let mapped = v.map { UInt64(bitPattern: $0) ^ (1 << 63) }
-            return mapped.withUnsafeBufferPointer { signedLeaf(p, $0, n, bias: Int64.min, max: Int64.max) }
-        default:
-            return nil
+        case .uint16(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
+        case .uint32(let v), .ipv4(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
+        case .int32(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
+        case .int64(let v), .timestamp(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
+        default: nil
         }
     }
 
-    /// A leaf on unsigned values whose keys are `.int` in `0...T.max`.
-    static func unsignedLeaf<T: FixedWidthInteger & UnsignedInteger>(_ p: BoundPredicate, _ values: UnsafeBufferPointer<T>, _ n: Int) -> Selection? {
-        rangeLeaf(p, n, lowest: 0, highest: Int64(T.max)) { lo, hi in
-            kernel(values, T(truncatingIfNeeded: lo), T(truncatingIfNeeded: hi))
+    /// A leaf on integers whose keys are `.int`, clamped to the type's range.
+    static func integerLeaf<T: FixedWidthInteger>(_ p: BoundPredicate, _ values: UnsafeBufferPointer<T>, _ n: Int) -> Selection? {
+        rangeLeaf(p, n, lowest: Int64(T.min), highest: Int64(T.max)) { lo, hi in
+            CompareKernels.betweenKernel(values, T(lo), T(hi))
         } inSet: { keys in
-            kernel(values, keys.map { T(truncatingIfNeeded: $0) })
-        }
-    }
-
-    /// A leaf on signed values stored with the sign bit flipped (`bias` maps to 0).
-    static func signedLeaf<T: FixedWidthInteger & UnsignedInteger>(_ p: BoundPredicate, _ values: UnsafeBufferPointer<T>, _ n: Int, bias: Int64, max: Int64) -> Selection? {
-        func mapped(_ k: Int64) -> T { T(truncatingIfNeeded: UInt64(bitPattern: k) ^ (UInt64(bitPattern: bias))) }
-        return rangeLeaf(p, n, lowest: bias, highest: max) { lo, hi in
-            kernel(values, mapped(lo), mapped(hi))
-        } inSet: { keys in
-            kernel(values, keys.map(mapped))
+            CompareKernels.inSetKernel(values, keys.map { T($0) })
         }
     }
 
@@ -109,24 +93,6 @@ enum VectorFilter {
             return inSet(ints)
         default:
             return nil
-        }
-    }
-
-    static func kernel<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, _ lo: T, _ hi: T) -> Selection {
-        switch v {
-        case let v as UnsafeBufferPointer<UInt16>: CompareKernels.between(v, lo as! UInt16, hi as! UInt16)
-        case let v as UnsafeBufferPointer<UInt32>: CompareKernels.between(v, lo as! UInt32, hi as! UInt32)
-        case let v as UnsafeBufferPointer<UInt64>: CompareKernels.between(v, lo as! UInt64, hi as! UInt64)
-        default: CompareKernels.select(v) { lo <= $0 && $0 <= hi }
-        }
-    }
-
-    static func kernel<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
-        switch v {
-        case let v as UnsafeBufferPointer<UInt16>: CompareKernels.inSet(v, set as! [UInt16])
-        case let v as UnsafeBufferPointer<UInt32>: CompareKernels.inSet(v, set as! [UInt32])
-        case let v as UnsafeBufferPointer<UInt64>: CompareKernels.inSet(v, set as! [UInt64])
-        default: CompareKernels.select(v) { set.contains($0) }
         }
     }
 }
