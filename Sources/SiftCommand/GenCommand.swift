@@ -7,17 +7,20 @@ struct Gen: ParsableCommand {
         abstract: "Generate realistic telemetry as NDJSON (deterministic from --seed).",
         discussion: """
         Kinds: conn (connection logs: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, service,
-        domain, duration, bytes_out, bytes_in, conn_state); attacks (the demo's planted attacks in
+        domain, duration, bytes_out, bytes_in, conn_state); dns (DNS requests over the same hosts
+        and names as conn with the same seed: ts, uid, src_ip, src_port, dst_ip, dst_port, proto,
+        query, qtype, rcode, answer, ttl, rtt); attacks (the demo's planted attacks in
         the same form, with a "note": beaconing to a listed dynamic-DNS name, a port scan, the same
         from an allowlisted scanner, connections to a listed address, a rare port; --rows is
         ignored).
 
         Example:
           sift gen conn --rows 1000000 --days 30 --start 2026-08-01 --output conn.ndjson
+          sift gen dns --rows 500000 --days 30 --start 2026-08-01 --output dns.ndjson
         """
     )
 
-    @Argument(help: "What to generate: conn or attacks.")
+    @Argument(help: "What to generate: conn, dns or attacks.")
     var kind: String
 
     @Option(name: .long, help: "Number of records.")
@@ -36,7 +39,7 @@ struct Gen: ParsableCommand {
     var output: String = "-"
 
     func run() throws {
-        guard kind == "conn" || kind == "attacks" else { throw ValidationError("unknown kind '\(kind)'; available: conn, attacks") }
+        guard ["conn", "dns", "attacks"].contains(kind) else { throw ValidationError("unknown kind '\(kind)'; available: conn, dns, attacks") }
         guard let startMicros = TextForms.parseTimestamp(Array((start + "T00:00:00Z").utf8)) else {
             throw ValidationError("--start must be YYYY-MM-DD")
         }
@@ -46,7 +49,9 @@ struct Gen: ParsableCommand {
             if output == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: output, atomically: true, encoding: .utf8) }
             return
         }
-        var generator = ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
+        var generator: any RowGenerator = kind == "dns"
+            ? DNSGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
+            : ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
         let handle: FileHandle
         if output == "-" { handle = .standardOutput } else {
             guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {

@@ -28,31 +28,52 @@ struct Query: ParsableCommand {
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
+    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).") var count = false
+    @Option(name: .customLong("timing-runs"), help: ArgumentHelp(
+        "Then run the query this many more times in this process, each from a fresh table handle (log and footers read again; the OS page cache stays warm), decoding the projected columns but printing nothing; --explain reports each run's wall time (run_ms).",
+        valueName: "N")) var timingRuns = 0
 
     func run() throws {
         guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
-        let table = try Table(root: dir)
-        let started = Date()
-        let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))
-        let snapshotSeconds = Date().timeIntervalSince(started)
+        guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
         var predicate: SiftIndex.Predicate?
         if let text = `where` {
             do { predicate = try SiftIndex.Predicate.parse(text) } catch { throw ValidationError("--where \(error)") }
         }
+        let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
+        var printer: RowPrinter?
+        var report = try execute(predicate: predicate, projection: projection) { scan in
+            if !count { printer = RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit) }
+            return { printer?.print($0) ?? true }
+        }
+        printer?.finish()
+        for _ in 0..<timingRuns {
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } }
+            report.runSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
+        var out = StandardOutput()
+        if count { out.write("\(report.rowsMatched)\n") }
+        if explain { out.write(json ? report.json + "\n" : report.text) }
+        out.flush()
+    }
+
+    /// Opens the table, plans and scans; `consumer` makes the batch handler once the scan's
+    /// output schema is known.
+    private func execute(predicate: SiftIndex.Predicate?, projection: [String]?,
+                         consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> TableScanReport {
+        let table = try Table(root: dir)
+        let started = Date()
+        let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))
+        let snapshotSeconds = Date().timeIntervalSince(started)
         let scan: TableScan
         do {
-            scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: columns.map { $0.split(separator: ",").map(String.init) })
+            scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: projection)
         } catch let error as BindError {
             throw ValidationError("--where: \(error)")
         }
-        var printer = RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit)
-        var report = try scan.run { printer.print($0) }
+        var report = try scan.run(try consumer(scan))
         report.snapshotSeconds = snapshotSeconds
-        printer.finish()
-        if explain {
-            var out = StandardOutput()
-            out.write(json ? report.json + "\n" : report.text)
-            out.flush()
-        }
+        return report
     }
 }

@@ -63,6 +63,7 @@ struct TableCreate: ParsableCommand {
     @Option(name: .customLong("infer-from"), help: "Infer the schema from this NDJSON sample instead.") var inferFrom: String?
     @Option(name: .customLong("partition-by"), help: "Comma-separated partition expressions: columns or date(TIMESTAMP_COLUMN).") var partitionBy: String?
     @Option(name: .customLong("cluster-by"), help: "Columns optimize clusters by: [hilbert:|zorder:]COL,COL (Hilbert by default).") var clusterBy: String?
+    @Option(name: .long, help: "Columns that get bloom filters in the table's files (comma-separated), or none; default: IP, domain and port columns.") var bloom: String?
 
     func run() throws {
         let tableSchema: Schema
@@ -83,7 +84,8 @@ struct TableCreate: ParsableCommand {
         default: throw ValidationError("give exactly one of --schema FILE and --infer-from SAMPLE.ndjson")
         }
         let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
-        let table = try Table.create(at: dir, schema: tableSchema, partitionBy: partitions, clusterBy: try clusterBy.map(clusteringSpec))
+        let properties = bloom.map { [MetadataAction.bloomColumnsProperty: $0] } ?? [:]
+        let table = try Table.create(at: dir, schema: tableSchema, partitionBy: partitions, clusterBy: try clusterBy.map(clusteringSpec), properties: properties)
         printError("created table \(table.root) with \(tableSchema.fields.count) columns" + (partitions.isEmpty ? "" : ", partitioned by \(partitions.joined(separator: ","))"))
     }
 }

@@ -16,6 +16,10 @@ public struct ScanReport: Sendable {
     public var pagesTotal = 0
     public var pagesRead = 0
     public var skippedBy: [PruneIndex: UInt64] = Dictionary(uniqueKeysWithValues: PruneIndex.allCases.map { ($0, 0) })
+    /// Whole row groups ruled out, by the index that did it (min_max or bloom).
+    public var rowGroupsSkippedBy: [PruneIndex: Int] = [:]
+    /// Pages of needed columns, in row groups that were read, ruled out by zone maps.
+    public var pagesSkippedByZoneMap = 0
     /// Bytes of projected columns' pages in play but not read, because none of their rows
     /// matched (late materialisation, not an index).
     public var lateMaterializationBytes: UInt64 = 0
@@ -34,6 +38,8 @@ public struct ScanReport: Sendable {
         return "{\"rows_matched\":\(rowsMatched),\"bytes_total\":\(bytesTotal),\"bytes_read\":\(bytesRead),"
             + "\"row_groups_total\":\(rowGroupsTotal),\"row_groups_read\":\(rowGroupsRead),"
             + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),\"skipped_by\":{\(skipped)},"
+            + "\"row_groups_skipped_by\":{\"min_max\":\(rowGroupsSkippedBy[.minMax] ?? 0),\"bloom\":\(rowGroupsSkippedBy[.bloom] ?? 0)},"
+            + "\"pages_skipped_by_zone_map\":\(pagesSkippedByZoneMap),"
             + "\"not_materialized\":\(lateMaterializationBytes)}"
     }
 
@@ -44,6 +50,7 @@ public struct ScanReport: Sendable {
         out += "rows matched: \(rowsMatched)\n"
         out += "row groups read: \(rowGroupsRead) of \(rowGroupsTotal); pages read: \(pagesRead) of \(pagesTotal)\n"
         out += "bytes read: \(bytesRead) of \(bytesTotal) (\(String(format: "%.3f", percent))%)\n"
+        out += "row groups skipped by min_max: \(rowGroupsSkippedBy[.minMax] ?? 0), by bloom: \(rowGroupsSkippedBy[.bloom] ?? 0); pages skipped by zone maps: \(pagesSkippedByZoneMap)\n"
         out += "skipped by: " + PruneIndex.allCases.map { "\($0.rawValue) \(skippedBy[$0] ?? 0) bytes" }.joined(separator: ", ") + "\n"
         out += "not materialised (pages in play with no matching row): \(lateMaterializationBytes) bytes\n"
         return out

@@ -60,6 +60,7 @@ public struct Scanner {
             let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
             if let index = plan.skippedBy {
                 report.skippedBy[index, default: 0] += neededBytes
+                report.rowGroupsSkippedBy[index, default: 0] += 1
                 report.rowGroupLines.append("row group \(plan.index): skipped by \(index.rawValue) (\(neededBytes) bytes of needed columns)")
                 continue
             }
@@ -104,7 +105,7 @@ public struct Scanner {
                 for page in columnPages {
                     let rows = start..<(start + Int(page.rowCount))
                     start = rows.upperBound
-                    if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) }
+                    if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { report.pagesSkippedByZoneMap += 1 }
                 }
             }
             report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes

@@ -73,6 +73,20 @@ public struct MetadataAction: Codable, Sendable, Equatable {
         return try Schema(fields)
     }
 
+    /// The property naming the columns that get bloom filters in files written to the table:
+    /// comma-separated names, or `none` (`spec/table.md` §4.2).
+    public static let bloomColumnsProperty = "bloom_columns"
+
+    /// `options` with the table's writer properties applied: files appended or rewritten by
+    /// optimize follow the table's settings, whoever writes them.
+    public func writerOptions(_ options: WriterOptions) -> WriterOptions {
+        var options = options
+        if options.bloomFilterColumns == nil, let text = properties[Self.bloomColumnsProperty] {
+            options.bloomFilterColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        return options
+    }
+
     public static func fields(_ schema: Schema) -> [FieldJSON] {
         schema.fields.map { FieldJSON(name: $0.name, type: $0.type.name, nullable: $0.nullable, hint: $0.hint == .none ? nil : $0.hint.name) }
     }
@@ -91,6 +105,14 @@ public struct ColumnStatsJSON: Codable, Sendable, Equatable {
         case nulls, min, max
         case minExact = "min_exact"
         case maxExact = "max_exact"
+    }
+
+    init(nulls: UInt64, min: String?, max: String?, minExact: Bool, maxExact: Bool) {
+        self.nulls = nulls
+        self.min = min
+        self.max = max
+        self.minExact = minExact
+        self.maxExact = maxExact
     }
 
     public init(_ s: Statistics) {

@@ -39,10 +39,14 @@ public enum LogEntryCodec {
         while lineStart < start {
             var lineEnd = lineStart
             while bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            do {
-                actions.append(try decoder.decode(Action.self, from: Data(bytes[lineStart..<lineEnd])))
-            } catch {
-                throw corrupt("line \(line): not a valid action: \(describe(error))")
+            if let action = FastActionDecoder.decode(bytes[lineStart..<lineEnd]) {
+                actions.append(action)
+            } else {
+                do {
+                    actions.append(try decoder.decode(Action.self, from: Data(bytes[lineStart..<lineEnd])))
+                } catch {
+                    throw corrupt("line \(line): not a valid action: \(describe(error))")
+                }
             }
             lineStart = lineEnd + 1
             line += 1

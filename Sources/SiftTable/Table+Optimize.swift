@@ -51,7 +51,7 @@ extension Table {
             }
             let bytes = plan.files.reduce(0) { $0 + $1.size }
             let rowsPerFile = max(1, Int(Double(batch.rowCount) * Double(targetFileBytes) / Double(max(1, bytes))))
-            let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: options,
+            let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
                                         clustering: spec, maxRowsPerFile: rowsPerFile)
             try writer.write(batch)
             var added = try writer.finish()

@@ -48,6 +48,11 @@ public struct Table: Sendable {
                               properties: [String: String] = [:], store: (any LogStore)? = nil) throws -> Table {
         _ = try Partitioning(expressions: partitionBy, schema: schema)
         if let clusterBy { try validate(clusterBy, schema: schema) }
+        if let blooms = properties[MetadataAction.bloomColumnsProperty], blooms != "none" {
+            for name in blooms.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where schema.index(of: name) == nil {
+                throw TableError(.invalidArgument, "bloom filter column '\(name)' is not in the schema")
+            }
+        }
         let logStore = store ?? FileLogStore(root: root)
         do {
             try FileManager.default.createDirectory(atPath: root + "/" + LogLayout.logFolder, withIntermediateDirectories: true)

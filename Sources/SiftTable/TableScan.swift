@@ -144,7 +144,12 @@ public struct TableScanReport: Sendable {
     public var pagesTotal = 0
     public var pagesRead = 0
     public var skippedBy: [PruneIndex: UInt64] = [:]
+    /// Row groups of opened files ruled out whole, by index; pages ruled out by zone maps.
+    public var rowGroupsSkippedBy: [PruneIndex: Int] = [:]
+    public var pagesSkippedByZoneMap = 0
     public var notMaterialized: UInt64 = 0
+    /// Wall time of each timed repetition of the query (`sift query --timing-runs`).
+    public var runSeconds: [Double] = []
     /// Time to plan (partitions and file statistics), and to load the snapshot when the caller
     /// measured it (`sift query` does).
     public var planningSeconds = 0.0
@@ -168,6 +173,8 @@ public struct TableScanReport: Sendable {
         pagesTotal += o.pagesTotal
         pagesRead += o.pagesRead
         for (k, v) in o.skippedBy { skippedBy[k, default: 0] += v }
+        for (k, v) in o.rowGroupsSkippedBy { rowGroupsSkippedBy[k, default: 0] += v }
+        pagesSkippedByZoneMap += o.pagesSkippedByZoneMap
         notMaterialized += o.notMaterialized
         planningSeconds += o.planningSeconds
         snapshotSeconds += o.snapshotSeconds
@@ -181,6 +188,8 @@ public struct TableScanReport: Sendable {
         pagesTotal += s.pagesTotal
         pagesRead += s.pagesRead
         for (k, v) in s.skippedBy { skippedBy[k, default: 0] += v }
+        for (k, v) in s.rowGroupsSkippedBy { rowGroupsSkippedBy[k, default: 0] += v }
+        pagesSkippedByZoneMap += s.pagesSkippedByZoneMap
         notMaterialized += s.lateMaterializationBytes
     }
 
@@ -191,9 +200,13 @@ public struct TableScanReport: Sendable {
             + "\"row_groups_total\":\(rowGroupsTotal),\"row_groups_read\":\(rowGroupsRead),"
             + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),"
             + "\"skipped_by\":{\"partition\":\(bytesSkippedByPartition),\"file_stats\":\(bytesSkippedByFileStats),\(indexes)},"
+            + "\"row_groups_skipped_by\":{\"min_max\":\(rowGroupsSkippedBy[.minMax] ?? 0),\"bloom\":\(rowGroupsSkippedBy[.bloom] ?? 0)},"
+            + "\"pages_skipped_by_zone_map\":\(pagesSkippedByZoneMap),"
             + "\"not_materialized\":\(notMaterialized),\"files_total\":\(filesTotal),\"files_read\":\(filesRead),"
             + "\"files_skipped_by\":{\"partition\":\(filesSkippedByPartition),\"file_stats\":\(filesSkippedByFileStats)},"
-            + "\"snapshot_ms\":\(String(format: "%.3f", snapshotSeconds * 1000)),\"planning_ms\":\(String(format: "%.3f", planningSeconds * 1000))}"
+            + "\"snapshot_ms\":\(String(format: "%.3f", snapshotSeconds * 1000)),\"planning_ms\":\(String(format: "%.3f", planningSeconds * 1000))"
+            + (runSeconds.isEmpty ? "" : ",\"run_ms\":[" + runSeconds.map { String(format: "%.3f", $0 * 1000) }.joined(separator: ",") + "]")
+            + "}"
     }
 
     public var text: String {
@@ -204,6 +217,11 @@ public struct TableScanReport: Sendable {
         out += "row groups read: \(rowGroupsRead) of \(rowGroupsTotal) in opened files; pages read: \(pagesRead) of \(pagesTotal)\n"
         out += "bytes read: \(bytesRead) of \(bytesTotal) (\(String(format: "%.3f", percent))%)\n"
         out += "skipped by, in opened files: " + PruneIndex.allCases.map { "\($0.rawValue) \(skippedBy[$0] ?? 0) bytes" }.joined(separator: ", ") + "\n"
+        out += "row groups skipped by min_max: \(rowGroupsSkippedBy[.minMax] ?? 0), by bloom: \(rowGroupsSkippedBy[.bloom] ?? 0); pages skipped by zone maps: \(pagesSkippedByZoneMap)\n"
+        if !runSeconds.isEmpty {
+            let sorted = runSeconds.sorted()
+            out += "timed runs: \(runSeconds.count), median \(String(format: "%.2f", sorted[sorted.count / 2] * 1000)) ms\n"
+        }
         out += "not materialised: \(notMaterialized) bytes; snapshot: \(String(format: "%.1f", snapshotSeconds * 1000)) ms, planning: \(String(format: "%.1f", planningSeconds * 1000)) ms\n"
         return out
     }

@@ -130,6 +130,48 @@ struct TableCommandTests {
         #expect(history.stdoutText.split(separator: "\n").count == 3)
         #expect(history.stdoutText.contains("\"operation\":\"optimize\""))
     }
+
+    @Test("bloom_columns decides which files' columns get filters; --count and --timing-runs; the report counts skips by index")
+    func bloomPropertyCountAndTimingRuns() throws {
+        let dir = TemporaryDirectory()
+        let input = dir.file("dns.ndjson")
+        let gen = try SiftProcess.run(["gen", "dns", "--rows", "6000", "--days", "2", "--output", input])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let again = try SiftProcess.run(["gen", "dns", "--rows", "6000", "--days", "2"])
+        #expect(again.stdoutText == (try String(contentsOfFile: input, encoding: .utf8)), "the same seed gives the same bytes")
+        for (name, bloom) in [("none", "none"), ("some", "query"), ("default", nil)] {
+            var create = ["table", "create", dir.file(name), "--infer-from", input, "--partition-by", "date(ts)"]
+            if let bloom { create += ["--bloom", bloom] }
+            #expect(try SiftProcess.run(create).status == 0)
+            let append = try SiftProcess.run(["table", "append", dir.file(name), input])
+            #expect(append.status == 0, "\(append.stderr)")
+        }
+        func blooms(_ name: String) throws -> Set<String> {
+            Set(try Table(root: dir.file(name)).snapshot().files.values.flatMap(\.blooms))
+        }
+        #expect(try blooms("none").isEmpty)
+        #expect(try blooms("some") == ["query"])
+        #expect(try blooms("default") == ["src_ip", "src_port", "dst_ip", "dst_port", "query", "answer"], "IPs, ports and the domain column")
+        let bad = try SiftProcess.run(["table", "create", dir.file("bad"), "--infer-from", input, "--bloom", "nope"])
+        #expect(bad.status != 0 && bad.stderr.contains("nope"), "\(bad.stderr)")
+
+        // An absent name: the default table skips row groups by bloom, the no-bloom table cannot.
+        let absent = "query = 'never-seen.evil.example'"
+        for (name, expectBloomSkips) in [("default", true), ("none", false)] {
+            let q = try SiftProcess.run(["query", dir.file(name), "--where", absent, "--explain", "--json", "--timing-runs", "3"])
+            #expect(q.status == 0, "\(q.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(q.stdoutText.split(separator: "\n").last!.utf8)) as! [String: Any]
+            #expect((report["run_ms"] as? [NSNumber])?.count == 3)
+            let groups = report["row_groups_skipped_by"] as! [String: NSNumber]
+            #expect((groups["bloom"]!.intValue > 0) == expectBloomSkips, "\(name): \(groups)")
+        }
+        // --count agrees with the rows printed.
+        let count = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype = 'AAAA'", "--count"])
+        let rows = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype = 'AAAA'", "--columns", "uid"])
+        let printed = rows.stdoutText.split(separator: "\n").count
+        #expect(printed > 0)
+        #expect(count.stdoutText == "\(printed)\n")
+    }
 }
 
 /// Failures collected from concurrent workers.

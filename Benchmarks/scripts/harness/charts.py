@@ -1,0 +1,107 @@
+"""SVG charts of the data-skipping report (matplotlib)."""
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+REFERENCE_SHARE = 7.24
+SIFT_COLORS = ["#c6dbef", "#9ecae1", "#6baed6", "#08519c", "#4292c6"]
+PEER_COLORS = ["#fdae6b", "#e6550d", "#a63603"]
+
+
+def layout_colors(names):
+    sift = [n for n in names if n.startswith("Sift")]
+    peers = [n for n in names if not n.startswith("Sift")]
+    colors = {n: SIFT_COLORS[i % len(SIFT_COLORS)] for i, n in enumerate(sift)}
+    colors.update({n: PEER_COLORS[i % len(PEER_COLORS)] for i, n in enumerate(peers)})
+    return colors
+
+
+def bytes_chart(ds, path):
+    names = [l["name"] for l in ds["layouts"]]
+    colors = layout_colors(names)
+    queries = ds["queries"]
+    height = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(queries) * len(names) / 3 + 1.5))
+    for j, name in enumerate(names):
+        ys = [i + j * height for i in range(len(queries))]
+        xs = [max(100 * q["layouts"][name]["bytes_read"] / q["layouts"][name]["bytes_total"], 1e-3) for q in queries]
+        ax.barh(ys, xs, height=height, color=colors[name], label=name,
+                edgecolor="black" if name == ds["recommended"] else "none", linewidth=0.8)
+    ax.axvline(REFERENCE_SHARE, color="red", linestyle="--", linewidth=1)
+    ax.text(REFERENCE_SHARE * 1.08, -0.6, "reference: 7.24%", color="red", fontsize=8, va="bottom")
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
+    ax.set_yticklabels([f"{q['label']} ({q['rows']:,} rows)" for q in queries], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(1e-3, 150)
+    ax.set_xlabel("bytes read, % of the layout's data (log scale; lower is better)")
+    ax.set_title(f"{ds['name']}: bytes a SELECT * must read, per query and layout")
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.grid(axis="x", which="major", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+ATTRIBUTION = [("partition", "partition", "#31a354"), ("file_stats", "file statistics", "#74c476"),
+               ("min_max", "row-group min/max", "#9e9ac8"), ("bloom", "bloom filters", "#6a51a3"),
+               ("zone_map", "page zone maps", "#fd8d3c"), ("not_materialized", "not materialised", "#fdd0a2")]
+
+
+def attribution_chart(ds, path):
+    rec = ds["recommended"]
+    queries = ds["queries"]
+    fig, ax = plt.subplots(figsize=(10, 0.4 * len(queries) + 1.5))
+    lefts = [0.0] * len(queries)
+    for key, label, color in ATTRIBUTION:
+        widths = [100 * q["layouts"][rec]["skipped_bytes_by"][key] / q["layouts"][rec]["bytes_total"] for q in queries]
+        ax.barh(range(len(queries)), widths, left=lefts, color=color, label=f"skipped by {label}")
+        lefts = [a + b for a, b in zip(lefts, widths)]
+    read = [100 * q["layouts"][rec]["bytes_read"] / q["layouts"][rec]["bytes_total"] for q in queries]
+    ax.barh(range(len(queries)), read, left=lefts, color="#de2d26", label="read")
+    ax.set_yticks(range(len(queries)))
+    ax.set_yticklabels([q["label"] for q in queries], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of the table's bytes")
+    ax.set_title(f"{ds['name']}, {rec}: what each index skipped")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def time_chart(ds, path):
+    rec = ds["recommended"]
+    names = [rec] + [l["name"] for l in ds["layouts"] if not l["name"].startswith("Sift")]
+    colors = layout_colors(names)
+    colors[rec] = SIFT_COLORS[3]
+    queries = ds["queries"]
+    height = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(10, 0.35 * len(queries) * len(names) / 2 + 1.5))
+    for j, name in enumerate(names):
+        ys = [i + j * height for i in range(len(queries))]
+        xs = [q["layouts"][name]["time_ms"] for q in queries]
+        label = name if name == rec else f"DuckDB on {name}"
+        ax.barh(ys, xs, height=height, color=colors[name], label=label)
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
+    ax.set_yticklabels([q["label"] for q in queries], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("median wall time, ms (log scale; lower is better)")
+    ax.set_title(f"{ds['name']}: query time, Sift against DuckDB on the peers' files")
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.grid(axis="x", which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def draw(results, out_dir):
+    for ds in results["datasets"]:
+        bytes_chart(ds, os.path.join(out_dir, f"bytes_{ds['name']}.svg"))
+        attribution_chart(ds, os.path.join(out_dir, f"attribution_{ds['name']}.svg"))
+        time_chart(ds, os.path.join(out_dir, f"time_{ds['name']}.svg"))
