@@ -63,10 +63,12 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable"],
             swiftSettings: swiftSettings
         ),
+        // glibc allocator settings for the command (libraries leave the allocator alone).
+        .target(name: "CAllocatorTuning"),
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline",
+                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "CAllocatorTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

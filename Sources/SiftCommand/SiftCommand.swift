@@ -20,4 +20,9 @@ struct Sift: ParsableCommand {
                       Wrap.self, Ingest.self, Parse.self, Reparse.self, Hunt.self, Optimize.self,
                       Detect.self, Alerts.self, Graph.self]
     )
+
+    static func main() {
+        AllocatorTuning.apply()
+        main(nil)
+    }
 }

@@ -103,19 +103,25 @@ enum FastActionDecoder {
         Set(fields.map(\.0)).count == fields.count
     }
 
-    /// An object's members by key. Duplicate keys: `JSONDecoder` would take one of them; this
-    /// path declines (nil from every lookup of that key's struct) by refusing such objects.
+    /// An object's members by key, searched in order (objects here have a handful of keys,
+    /// where a dictionary costs more to build than it saves). Duplicate keys: `JSONDecoder`
+    /// would take one of them; this path declines by answering `.invalid` for every key.
     private struct Object {
-        let members: [String: TinyJSON.Value]
+        let members: [(String, TinyJSON.Value)]
         let valid: Bool
         init(_ fields: [(String, TinyJSON.Value)]) {
-            var m: [String: TinyJSON.Value] = [:]
-            var valid = true
-            for (k, v) in fields where m.updateValue(v, forKey: k) != nil { valid = false }
-            members = m
+            members = fields
+            var valid = fields.count <= 64  // larger objects are not log actions' shapes
+            for i in fields.indices where valid {
+                for j in (i + 1)..<fields.count where fields[i].0 == fields[j].0 { valid = false; break }
+            }
             self.valid = valid
         }
-        subscript(key: String) -> TinyJSON.Value? { valid ? members[key] : .invalid }
+        subscript(key: String) -> TinyJSON.Value? {
+            guard valid else { return .invalid }
+            for (k, v) in members where k == key { return v }
+            return nil
+        }
         func string(_ key: String) -> String? { if case .string(let s)? = self[key] { s } else { nil } }
         func int(_ key: String) -> Int64? { if case .int(let n)? = self[key] { n } else { nil } }
         func bool(_ key: String) -> Bool? { if case .bool(let b)? = self[key] { b } else { nil } }
@@ -202,11 +208,14 @@ struct TinyJSON {
     private mutating func string() -> String? {
         i += 1
         let start = i
+        var ascii = true
         while i < bytes.count {
             let c = bytes[i]
+            if c >= 0x80 { ascii = false }
             if c == UInt8(ascii: "\"") {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 i += 1
+                if ascii { return String(decoding: text, as: UTF8.self) }
                 // Invalid UTF-8 is JSONDecoder's to report.
                 return String(validating: text, as: UTF8.self)
             }

@@ -22,7 +22,10 @@ public struct TableScan {
     /// Selects rows instead of the predicate's row filter (the predicate still prunes): given a
     /// lookup of the predicate's columns by name for a run of rows, and its length, the selected
     /// row offsets, ascending (see `Scanner.rowSelector`).
-    public var rowSelector: ((_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])?
+    /// Called from several threads at once (one per file being scanned).
+    public var rowSelector: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])?
+    /// Files scanned at once (1: one after another on the calling thread).
+    public var workers = OrderedParallel.defaultWorkers
     let bound: BoundPredicate?
 
     public init(table: Table, snapshot: Snapshot, predicate: SiftIndex.Predicate?, columns: [String]? = nil) throws {
@@ -87,17 +90,21 @@ public struct TableScan {
     }
 
     /// Calls `body` with each batch of matching rows (projected columns, in table order of
-    /// files by path), until it returns false.
+    /// files by path, then row order within each file), until it returns false.
+    ///
+    /// Files are scanned by up to `workers` threads at once (`OrderedParallel`): batches still
+    /// reach `body` on the calling thread in the order above, memory stays bounded (each file
+    /// buffers a few batches ahead of `body`), and returning false stops every scan in flight.
     @discardableResult
     public func run(_ body: (RecordBatch) throws -> Bool) throws -> TableScanReport {
         let started = Date()
-        var (files, report) = plan()
+        var (planned, report) = plan()
         report.planningSeconds = Date().timeIntervalSince(started)
-        let schema = snapshot.schema
+        let files = planned
+        let (table, schema, columns, predicate, rowSelector) = (self.table, snapshot.schema, self.columns, self.predicate, self.rowSelector)
         let output = try outputSchema
-        var stopped = false
-        for file in files where !stopped {
-            let reader = try table.openDataFile(file.path)
+        let scans = try OrderedParallel.run(count: files.count, workers: workers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> ScanReport in
+            let reader = try table.openDataFile(files[i].path)
             var absent: [String: ColumnType] = [:]
             for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
             let filePredicate = try predicate.map { try $0.bind(to: reader.schema, absentColumns: absent) }
@@ -109,16 +116,18 @@ public struct TableScan {
                 let names = reader.schema
                 scanner.rowSelector = { columns, count in rowSelector({ name in names.index(of: name).flatMap { columns[$0] } }, count) }
             }
-            let scan = try scanner.scan { batch in
+            return try scanner.scan { batch in
                 var out: [ColumnVector] = []
                 var k = 0
                 for (c, i) in zip(columns, inFile) {
                     if i != nil { out.append(batch.columns[k]); k += 1 }
                     else { out.append(.nulls(schema.fields[c].type, count: batch.rowCount)) }
                 }
-                if try !body(try RecordBatch(schema: output, columns: out)) { stopped = true }
-                return !stopped
+                return emit(try RecordBatch(schema: output, columns: out))
             }
+        }, consume: body)
+        for scan in scans {
+            guard let scan else { continue }
             report.filesRead += 1
             report.add(scan)
         }

@@ -29,6 +29,34 @@ struct TableTests {
         }
     }
 
+    @Test("a parallel scan delivers exactly the sequential scan's batches, in the same order; stopping early works")
+    func parallelScanMatchesSequential() throws {
+        let dir = TemporaryDirectory()
+        let table = try TableFixtures.create(dir)
+        for k in 0..<3 { try TableFixtures.append(table, TableFixtures.batch(rows: 3000, seed: UInt64(k + 20))) }
+        let snapshot = try table.snapshot()
+        for text in [nil, "bytes > 50000", "domain ends_with '.example' and src_ip in 10.0.0.0/26"] as [String?] {
+            var results: [[RecordBatch]] = []
+            var reports: [TableScanReport] = []
+            for workers in [1, 2, 5] {
+                var scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try SiftIndex.Predicate.parse($0) })
+                scan.workers = workers
+                var batches: [RecordBatch] = []
+                reports.append(try scan.run { batches.append($0); return true })
+                results.append(batches)
+            }
+            #expect(results[1] == results[0] && results[2] == results[0], "\(text ?? "no predicate")")
+            #expect(Set(reports.map(\.bytesRead)).count == 1 && Set(reports.map(\.rowsMatched)).count == 1)
+            #expect(reports[0].filesRead == 27)
+        }
+        // Stop after the first batch: one batch delivered, and the scan still returns.
+        var scan = try TableScan(table: table, snapshot: snapshot, predicate: nil)
+        scan.workers = 4
+        var delivered = 0
+        _ = try scan.run { _ in delivered += 1; return false }
+        #expect(delivered == 1)
+    }
+
     @Test func partitionsAndFileStatisticsPruneBeforeOpeningFiles() throws {
         let dir = TemporaryDirectory()
         let table = try TableFixtures.create(dir)

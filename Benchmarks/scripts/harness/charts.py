@@ -39,7 +39,7 @@ def bytes_chart(ds, path):
     ax.set_xlim(1e-3, 150)
     ax.set_xlabel("bytes read, % of the layout's data (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: bytes a SELECT * must read, per query and layout")
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3)
     ax.grid(axis="x", which="major", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -48,7 +48,7 @@ def bytes_chart(ds, path):
 
 ATTRIBUTION = [("partition", "partition", "#31a354"), ("file_stats", "file statistics", "#74c476"),
                ("min_max", "row-group min/max", "#9e9ac8"), ("bloom", "bloom filters", "#6a51a3"),
-               ("zone_map", "page zone maps", "#fd8d3c"), ("not_materialized", "not materialised", "#fdd0a2")]
+               ("zone_map", "page zone maps", "#fd8d3c")]
 
 
 def attribution_chart(ds, path):
@@ -60,6 +60,13 @@ def attribution_chart(ds, path):
         widths = [100 * q["layouts"][rec]["skipped_bytes_by"][key] / q["layouts"][rec]["bytes_total"] for q in queries]
         ax.barh(range(len(queries)), widths, left=lefts, color=color, label=f"skipped by {label}")
         lefts = [a + b for a, b in zip(lefts, widths)]
+    late = [100 * q["layouts"][rec]["skipped_bytes_by"]["not_materialized"] / q["layouts"][rec]["bytes_total"] for q in queries]
+    ax.barh(range(len(queries)), late, left=lefts, color="#fdd0a2", label="not materialised (no matching row in the page)")
+    lefts = [a + b for a, b in zip(lefts, late)]
+    # Bloom filters, page indexes and footers the query never needed to read.
+    other = [max(0.0, 100 - l - 100 * q["layouts"][rec]["bytes_read"] / q["layouts"][rec]["bytes_total"]) for l, q in zip(lefts, queries)]
+    ax.barh(range(len(queries)), other, left=lefts, color="#d9d9d9", label="indexes and footers not read")
+    lefts = [a + b for a, b in zip(lefts, other)]
     read = [100 * q["layouts"][rec]["bytes_read"] / q["layouts"][rec]["bytes_total"] for q in queries]
     ax.barh(range(len(queries)), read, left=lefts, color="#de2d26", label="read")
     ax.set_yticks(range(len(queries)))

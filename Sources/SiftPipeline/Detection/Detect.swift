@@ -93,7 +93,7 @@ extension Warehouse {
     /// Reads `columns` of every row of `snapshot`'s files (optionally only rows `select` keeps,
     /// with `predicate` pruning first), calling `body` per batch.
     func scanRows(_ table: Table, _ snapshot: Snapshot, columns: [String], predicate: SiftIndex.Predicate? = nil,
-                  select: ((_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])? = nil,
+                  select: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])? = nil,
                   _ body: (RecordBatch) throws -> Void) throws -> TableScanReport {
         var scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: columns)
         scan.rowSelector = select
@@ -129,7 +129,7 @@ extension Warehouse {
         var groups: [String: Group] = [:]
         var order: [String] = []
         let wanted = ["time", "event_type", "uid", "src_ip", "dst_ip", "dst_port", "domain"]
-        func matchRow(_ col: (String) -> ColumnVector?, _ r: Int) -> (String, String)? {
+        @Sendable func matchRow(_ col: (String) -> ColumnVector?, _ r: Int) -> (String, String)? {
             for column in columns {
                 guard let v = col(column) else { continue }
                 switch match {

@@ -1,0 +1,175 @@
+import Foundation
+
+/// Runs tasks on a bounded pool of threads and hands what they emit to one consumer in task
+/// order (then in emission order): the parallel scan over files and row groups, with results
+/// in the same order as a sequential scan.
+///
+/// - At most `workers` tasks run at once: task `i + workers` starts only once the consumer has
+///   finished with task `i`, so the task being consumed is always running and nothing waits
+///   on a task that has not started.
+/// - Each task buffers at most `bufferLimit` items ahead of the consumer, then waits: memory
+///   stays within `workers × bufferLimit` items however large the result.
+/// - When `consume` returns false, or a task or the consumer throws, the run is cancelled:
+///   `emit` returns false in every running task (they should stop), no further task starts, and
+///   `run` returns (or rethrows the first error) once every started task has finished.
+public enum OrderedParallel {
+    /// The number of workers a scan uses by default: the machine's active cores.
+    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Runs `task(i, emit)` for every `i` in `0..<count`; returns each task's result, in order,
+    /// for the tasks that finished (nil for those cancelled before they started).
+    public static func run<Item: Sendable, Result: Sendable>(
+        count: Int, workers: Int = defaultWorkers, bufferLimit: Int = 4,
+        task: @escaping @Sendable (_ index: Int, _ emit: (Item) -> Bool) throws -> Result,
+        consume: (Item) throws -> Bool
+    ) throws -> [Result?] {
+        precondition(workers >= 1 && bufferLimit >= 1)
+        guard count > 0 else { return [] }
+        if workers == 1 || count == 1 {
+            // No threads for one task: the same order and cancellation, on the caller's thread.
+            var results: [Result?] = Array(repeating: nil, count: count)
+            var stopped = false
+            var failure: Error?
+            for i in 0..<count where !stopped {
+                results[i] = try task(i) { item in
+                    guard !stopped else { return false }
+                    do { stopped = try !consume(item) } catch { failure = error; stopped = true }
+                    return !stopped
+                }
+                if let failure { throw failure }
+            }
+            return results
+        }
+
+        let state = SharedState<Item, Result>(count: count, bufferLimit: bufferLimit, window: workers)
+        let group = DispatchGroup()
+        // A fixed set of workers, each claiming the next task once the window allows it.
+        for _ in 0..<min(workers, count) {
+            group.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                defer { group.leave() }
+                while let i = state.claim() {
+                    do {
+                        let result = try task(i) { item in state.push(item, slot: i) }
+                        state.finish(slot: i, result: result, error: nil)
+                    } catch {
+                        state.finish(slot: i, result: nil, error: error)
+                    }
+                }
+            }
+        }
+        var failure: Error?
+        consuming: for i in 0..<count {
+            while true {
+                switch state.next(slot: i) {
+                case .item(let item):
+                    do {
+                        if try !consume(item) { state.cancel(); break consuming }
+                    } catch {
+                        failure = error
+                        state.cancel()
+                        break consuming
+                    }
+                case .finished(let error):
+                    if let error {
+                        failure = error
+                        state.cancel()
+                        break consuming
+                    }
+                    state.consumed(through: i)
+                    continue consuming
+                }
+            }
+        }
+        group.wait()
+        if let failure { throw failure }
+        return state.results
+    }
+}
+
+/// The slots tasks fill and the consumer drains, under one lock.
+private final class SharedState<Item: Sendable, Result: Sendable>: @unchecked Sendable {
+    // Safety: every stored property is read and written only while holding `condition`.
+    private let condition = NSCondition()
+    private var buffers: [[Item]]
+    private var done: [Bool]
+    private var errors: [Error?]
+    private var finishedResults: [Result?]
+    private var cancelled = false
+    private let bufferLimit: Int
+    /// Tasks run at most `window` ahead of the first one the consumer has not finished.
+    private let window: Int
+    private var nextTask = 0
+    private var firstUnconsumed = 0
+
+    enum Next { case item(Item), finished(Error?) }
+
+    init(count: Int, bufferLimit: Int, window: Int) {
+        self.window = window
+        buffers = Array(repeating: [], count: count)
+        done = Array(repeating: false, count: count)
+        errors = Array(repeating: nil, count: count)
+        finishedResults = Array(repeating: nil, count: count)
+        self.bufferLimit = bufferLimit
+    }
+
+    /// The next task to run; waits while it is beyond the window; nil when none is left or
+    /// the run is cancelled.
+    func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && nextTask < done.count && nextTask >= firstUnconsumed + window { condition.wait() }
+        guard !cancelled, nextTask < done.count else { return nil }
+        nextTask += 1
+        return nextTask - 1
+    }
+
+    /// The consumer has everything of task `slot`.
+    func consumed(through slot: Int) {
+        condition.lock()
+        firstUnconsumed = slot + 1
+        condition.broadcast()
+        condition.unlock()
+    }
+    var results: [Result?] { condition.lock(); defer { condition.unlock() }; return finishedResults }
+
+    /// A task's item; waits while the slot's buffer is full. False once the run is cancelled.
+    func push(_ item: Item, slot: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && buffers[slot].count >= bufferLimit { condition.wait() }
+        guard !cancelled else { return false }
+        buffers[slot].append(item)
+        condition.broadcast()
+        return true
+    }
+
+    func finish(slot: Int, result: Result?, error: Error?) {
+        condition.lock()
+        done[slot] = true
+        errors[slot] = error
+        finishedResults[slot] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The slot's next item, or that it finished; waits for one or the other.
+    func next(slot: Int) -> Next {
+        condition.lock()
+        defer { condition.unlock() }
+        while buffers[slot].isEmpty && !done[slot] { condition.wait() }
+        if !buffers[slot].isEmpty {
+            let item = buffers[slot].removeFirst()
+            condition.broadcast()
+            return .item(item)
+        }
+        return .finished(errors[slot])
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
