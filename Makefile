@@ -3,13 +3,15 @@
 
 SWIFT      ?= swift
 APT_PKGS   := libzstd-dev liblz4-dev libxxhash-dev pkg-config graphviz
+# The comparison scripts' peers (DuckDB, pyarrow, delta-rs) live in a Python venv.
+BENCH_PKGS := python3 python3-venv
 # An opt-in faster CPU target for the `sift` binary only (the library carries no unsafeFlags).
 CPU_FLAGS  ?=
 RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps build release test demo corpus example bench-size bench-ingest clean
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean
 
 all: build
 
@@ -21,6 +23,9 @@ deps:
 		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps APT_PKGS="$(BENCH_PKGS)"
 
 build: deps
 	$(SWIFT) build
@@ -46,12 +51,20 @@ corpus: deps
 demo: release
 	@bash scripts/demo.sh $(SIFT) $(DEMO_DIR)
 
+# The data-skipping report (issue 8): Sift layouts against Parquet, Parquet with bloom filters
+# and a z-ordered Delta table, same rows, one run. REPORT_ROWS=20000000 for the large run.
+REPORT_ROWS ?= 1000000
+REPORT_OUT  ?= report
+report: release bench-deps
+	@bash Benchmarks/scripts/report.sh $(SIFT) $(REPORT_ROWS) $(REPORT_OUT)
+	@echo "report: $(REPORT_OUT)/report.md (charts beside it)"
+
 # File size against pyarrow's Parquet (zstd) on the same generated rows (a venv is created).
-bench-size: release
+bench-size: release bench-deps
 	@bash Benchmarks/scripts/compare_size.sh $(SIFT)
 
 # Ingest speed against DuckDB's NDJSON-to-Parquet COPY on the same 2M generated rows.
-bench-ingest: release
+bench-ingest: release bench-deps
 	@bash Benchmarks/scripts/compare_ingest.sh $(SIFT)
 
 clean:

@@ -23,8 +23,8 @@ public enum OrderedParallel {
         task: @escaping @Sendable (_ index: Int, _ emit: (Item) -> Bool) throws -> Result,
         consume: (Item) throws -> Bool
     ) throws -> [Result?] {
-        precondition(workers >= 1 && bufferLimit >= 1)
         guard count > 0 else { return [] }
+        precondition(workers >= 1 && bufferLimit >= 1, "at least one worker and one buffered item")
         if workers == 1 || count == 1 {
             // No threads for one task: the same order and cancellation, on the caller's thread.
             var results: [Result?] = Array(repeating: nil, count: count)

@@ -32,6 +32,20 @@ public struct ScanReport: Sendable {
 
     public init() {}
 
+    /// Adds a row group's counts (read on another thread) to the file's.
+    mutating func merge(_ o: ScanReport) {
+        rowsMatched += o.rowsMatched
+        bytesRead += o.bytesRead
+        rowGroupsRead += o.rowGroupsRead
+        pagesRead += o.pagesRead
+        for (k, v) in o.skippedBy { skippedBy[k, default: 0] += v }
+        for (k, v) in o.rowGroupsSkippedBy { rowGroupsSkippedBy[k, default: 0] += v }
+        pagesSkippedByZoneMap += o.pagesSkippedByZoneMap
+        lateMaterializationBytes += o.lateMaterializationBytes
+        bloomSegmentsRead.formUnion(o.bloomSegmentsRead)
+        pageIndexesLoaded.formUnion(o.pageIndexesLoaded)
+    }
+
     /// The `--explain --json` object.
     public var json: String {
         let skipped = PruneIndex.allCases.map { "\"\($0.rawValue)\":\(skippedBy[$0] ?? 0)" }.joined(separator: ",")

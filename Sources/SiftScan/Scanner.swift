@@ -11,7 +11,7 @@ import SiftIndex
 ///     print(batch.rowCount); return true   // false stops the scan
 /// }
 /// ```
-public struct Scanner {
+public struct Scanner: Sendable {
     public let reader: SiftReader
     public let predicate: BoundPredicate?
     /// Projected column indices, in output order.
@@ -20,7 +20,11 @@ public struct Scanner {
     /// the predicate's columns of a run of rows (by column index) and the run's length, the
     /// selected row offsets, ascending. For joins, whose exact test is a hash lookup rather
     /// than thousands of predicate leaves.
-    public var rowSelector: (([Int: ColumnVector], Int) -> [Int])?
+    /// Called from several threads at once when `workers` > 1.
+    public var rowSelector: (@Sendable ([Int: ColumnVector], Int) -> [Int])?
+    /// Row groups read at once (1: one after another on the calling thread). Batches reach
+    /// `scan`'s body in file order either way.
+    public var workers = OrderedParallel.defaultWorkers
 
     public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
         self.reader = reader
@@ -29,7 +33,8 @@ public struct Scanner {
     }
 
     /// Calls `body` with each batch of matching rows (one per candidate row range), in file
-    /// order, until it returns false. Returns what was read and skipped.
+    /// order, until it returns false. Returns what was read and skipped. Row groups are read by
+    /// up to `workers` threads; `body` runs on the calling thread.
     @discardableResult
     public func scan(_ body: (RecordBatch) throws -> Bool) throws -> ScanReport {
         let metadata = reader.metadata
@@ -54,66 +59,95 @@ public struct Scanner {
             plans = metadata.rowGroups.enumerated().map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
         }
 
-        var stopped = false
+        // Row groups ruled out whole are accounted here; the others are read, in parallel
+        // when there are several (results still reach `body` in row group order).
+        var lines: [Int: String] = [:]
+        var toRead: [RowGroupPlan] = []
         for plan in plans {
-            let group = metadata.rowGroups[plan.index]
-            let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
             if let index = plan.skippedBy {
+                let group = metadata.rowGroups[plan.index]
+                let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
                 report.skippedBy[index, default: 0] += neededBytes
                 report.rowGroupsSkippedBy[index, default: 0] += 1
-                report.rowGroupLines.append("row group \(plan.index): skipped by \(index.rawValue) (\(neededBytes) bytes of needed columns)")
-                continue
+                lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(neededBytes) bytes of needed columns)"
+            } else {
+                toRead.append(plan)
             }
-            if stopped { continue }
-            report.rowGroupsRead += 1
-            var pagesRead: [Int: Set<Int>] = [:]
-            var decoded: [Int: [Int: ColumnVector]] = [:]
-            var matchedInGroup = 0
-            let filterColumns = predicate?.columns ?? []
-            for range in plan.candidateRows where !stopped {
-                // Late materialisation: decode the predicate's columns, filter, and only then
-                // read the projected columns' pages that hold selected rows.
-                var slices: [Int: ColumnVector] = [:]
-                for c in filterColumns {
-                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
-                }
-                let selected = rowSelector.map { $0(slices, range.count) }
-                    ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
-                guard !selected.isEmpty else { continue }
-                matchedInGroup += selected.count
-                report.rowsMatched += selected.count
-                let all = selected.count == range.count
-                var output: [ColumnVector] = []
-                for c in columns {
-                    if let slice = slices[c] {
-                        output.append(all ? slice : slice.gather(selected))
-                    } else if all {
-                        output.append(try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report))
-                    } else {
-                        output.append(try gatherRows(group: plan.index, column: c, rows: selected.map { $0 + range.lowerBound }, decoded: &decoded, read: &pagesRead, report: &report))
-                    }
-                }
-                let batch = try RecordBatch(schema: outputSchema, columns: output)
-                if try !body(batch) { stopped = true }
-            }
-            var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
-            for c in needed {
-                let columnPages = try pages(plan.index, c)
-                for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
-                // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
-                var start = 0
-                for page in columnPages {
-                    let rows = start..<(start + Int(page.rowCount))
-                    start = rows.upperBound
-                    if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { report.pagesSkippedByZoneMap += 1 }
-                }
-            }
-            report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes
-            report.lateMaterializationBytes += inPlayBytes - readBytes
-            let total = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
-            report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
         }
+        let loaded = report.pageIndexesLoaded
+        let reading = toRead
+        let partials = try OrderedParallel.run(count: toRead.count, workers: min(workers, toRead.count), task: { i, emit in
+            // Each row group counts into its own report; page indexes planning already loaded
+            // are not counted twice.
+            var partial = ScanReport()
+            partial.pageIndexesLoaded = loaded
+            try self.scanRowGroup(reading[i], needed: needed, outputSchema: outputSchema, report: &partial, emit: emit)
+            return partial
+        }, consume: body)
+        for (plan, partial) in zip(toRead, partials) {
+            guard let partial else { continue }
+            report.merge(partial)
+            lines[plan.index] = partial.rowGroupLines.first
+        }
+        report.rowGroupLines = plans.compactMap { lines[$0.index] }
         return report
+    }
+
+    /// Reads one row group that pruning left in play: filters its candidate rows and emits a
+    /// batch of the selected rows per candidate range, until `emit` returns false.
+    func scanRowGroup(_ plan: RowGroupPlan, needed: Set<Int>, outputSchema: Schema, report: inout ScanReport,
+                      emit: (RecordBatch) throws -> Bool) throws {
+        let group = reader.metadata.rowGroups[plan.index]
+        let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
+        var stopped = false
+        report.rowGroupsRead += 1
+        var pagesRead: [Int: Set<Int>] = [:]
+        var decoded: [Int: [Int: ColumnVector]] = [:]
+        var matchedInGroup = 0
+        let filterColumns = predicate?.columns ?? []
+        for range in plan.candidateRows where !stopped {
+            // Late materialisation: decode the predicate's columns, filter, and only then
+            // read the projected columns' pages that hold selected rows.
+            var slices: [Int: ColumnVector] = [:]
+            for c in filterColumns {
+                slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+            }
+            let selected = rowSelector.map { $0(slices, range.count) }
+                ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
+            guard !selected.isEmpty else { continue }
+            matchedInGroup += selected.count
+            report.rowsMatched += selected.count
+            let all = selected.count == range.count
+            var output: [ColumnVector] = []
+            for c in columns {
+                if let slice = slices[c] {
+                    output.append(all ? slice : slice.gather(selected))
+                } else if all {
+                    output.append(try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report))
+                } else {
+                    output.append(try gatherRows(group: plan.index, column: c, rows: selected.map { $0 + range.lowerBound }, decoded: &decoded, read: &pagesRead, report: &report))
+                }
+            }
+            let batch = try RecordBatch(schema: outputSchema, columns: output)
+            if try !emit(batch) { stopped = true }
+        }
+        var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
+        for c in needed {
+            let columnPages = try pages(plan.index, c)
+            for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
+            // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
+            var start = 0
+            for page in columnPages {
+                let rows = start..<(start + Int(page.rowCount))
+                start = rows.upperBound
+                if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { report.pagesSkippedByZoneMap += 1 }
+            }
+        }
+        report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes
+        report.lateMaterializationBytes += inPlayBytes - readBytes
+        let total = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
+        report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
     }
 
     /// A chunk's pages; the first load of each page index is counted as read.

@@ -92,9 +92,10 @@ public struct TableScan {
     /// Calls `body` with each batch of matching rows (projected columns, in table order of
     /// files by path, then row order within each file), until it returns false.
     ///
-    /// Files are scanned by up to `workers` threads at once (`OrderedParallel`): batches still
-    /// reach `body` on the calling thread in the order above, memory stays bounded (each file
-    /// buffers a few batches ahead of `body`), and returning false stops every scan in flight.
+    /// Files (or, when fewer files than `workers` are left, the row groups of each) are scanned
+    /// by up to `workers` threads at once (`OrderedParallel`): batches still reach `body` on the
+    /// calling thread in the order above, memory stays bounded (each task buffers a few batches
+    /// ahead of `body`), and returning false stops every scan in flight.
     @discardableResult
     public func run(_ body: (RecordBatch) throws -> Bool) throws -> TableScanReport {
         let started = Date()
@@ -103,7 +104,11 @@ public struct TableScan {
         let files = planned
         let (table, schema, columns, predicate, rowSelector) = (self.table, snapshot.schema, self.columns, self.predicate, self.rowSelector)
         let output = try outputSchema
-        let scans = try OrderedParallel.run(count: files.count, workers: workers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> ScanReport in
+        // Parallel across files when there are enough of them, else across the row groups of
+        // each file: never both, so no more than `workers` threads decode at once.
+        let fileWorkers = files.count >= workers ? workers : 1
+        let rowGroupWorkers = fileWorkers == 1 ? workers : 1
+        let scans = try OrderedParallel.run(count: files.count, workers: fileWorkers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> ScanReport in
             let reader = try table.openDataFile(files[i].path)
             var absent: [String: ColumnType] = [:]
             for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
@@ -112,6 +117,7 @@ public struct TableScan {
             let inFile = columns.map { reader.schema.index(of: schema.fields[$0].name) }
             let present = inFile.compactMap { $0 }
             var scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
+            scanner.workers = rowGroupWorkers
             if let rowSelector {
                 let names = reader.schema
                 scanner.rowSelector = { columns, count in rowSelector({ name in names.index(of: name).flatMap { columns[$0] } }, count) }

@@ -103,6 +103,19 @@ struct PruningPropertyTests {
                 break
             }
             if report.rowGroupsRead < report.rowGroupsTotal || report.skippedBy[.zoneMap]! > 0 { pruned += 1 }
+            // The parallel scan (the default) reads and reports exactly what a sequential one does.
+            if trial % 4 == 0 {
+                var sequential = Scanner(reader: reader, predicate: bound, columns: [3])
+                sequential.workers = 1
+                var rows: [String] = []
+                let one = try sequential.scan { batch in
+                    if case .timestamp(let v) = batch.columns[0].values { rows += v.map { String($0) } }
+                    return true
+                }
+                #expect(rows == got, "\(text)")
+                #expect(one.bytesRead == report.bytesRead && one.pagesRead == report.pagesRead && one.rowGroupLines == report.rowGroupLines
+                        && one.skippedBy == report.skippedBy && one.lateMaterializationBytes == report.lateMaterializationBytes, "\(text)")
+            }
         }
         // The property is only worth something if pruning really happens.
         #expect(pruned > 50, "only \(pruned) of 400 predicates pruned anything")
