@@ -8,6 +8,40 @@ import Testing
 /// predicates (every operator, keys inside and outside each type's range, and/or/not nesting).
 @Suite("Vectorised predicate evaluation")
 struct VectorFilterTests {
+    @Test func ipv6LeavesAgreeWithTheRowPath() throws {
+        var rng = SeededRandom(seed: 0x1F6)
+        let n = 777
+        // Few distinct values, so equality and sets hit: mapped IPv4, documentation IPv6, extremes.
+        let pool: [IPv6Address] = [IPv6Address(high: 0, low: 0), IPv6Address(high: .max, low: .max), IPv6Address(mapping: 0x0A00_0001),
+                                   IPv6Address(mapping: 0x0A00_0002), IPv6Address(high: 0x2001_0DB8_0000_0000, low: 1),
+                                   IPv6Address(high: 0x2001_0DB8_0000_0000, low: 2), IPv6Address(high: 0x2001_0DB8_0000_0001, low: 0),
+                                   IPv6Address(high: 1, low: .max), IPv6Address(high: 2, low: 0)]
+        let column = ColumnVector(.ipv6((0..<n).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }),
+                                  validity: Bitmap((0..<n).map { _ in rng.next() % 4 != 0 }))
+        let columns = [0: column]
+        func key() -> Key { .ip(pool[Int(rng.next() % UInt64(pool.count))]) }
+        var checked = 0
+        for round in 0..<600 {
+            let p: BoundPredicate
+            switch rng.next() % 4 {
+            case 0: p = .compare(column: 0, ComparisonOperator.allCases[Int(rng.next() % 6)], key())
+            case 1: p = .between(column: 0, key(), key())
+            case 2: p = .inSet(column: 0, (0..<Int(rng.next() % 12)).map { _ in key() })
+            default:
+                let (a, b) = (key(), key())
+                guard case .ip(let lo) = min(a, b), case .ip(let hi) = max(a, b) else { continue }
+                p = .network(column: 0, low: .ip(lo), high: .ip(hi), base: lo, length: 64)
+            }
+            #expect(VectorFilter.leaf(p, column, n) != nil, "\(p) takes the kernel")
+            let (rt, rf) = RowFilter.evaluate(p, columns, n)
+            let (vt, vf) = VectorFilter.evaluate(p, columns, n)
+            #expect(vt.indices == rt.indices.filter { rt[$0] }, "round \(round): true rows of \(p)")
+            #expect(vf.indices == rf.indices.filter { rf[$0] }, "round \(round): false rows of \(p)")
+            checked += 1
+        }
+        #expect(checked > 500)
+    }
+
     @Test func agreesWithTheRowPathOnRandomPredicates() throws {
         var rng = SeededRandom(seed: 0xF117)
         let n = 1000

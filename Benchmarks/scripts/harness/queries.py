@@ -25,7 +25,11 @@ def conn_queries(con, view="c"):
     busy_host, busy_count = one(con, f"SELECT src_ip, count(*) FROM {view} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1 OFFSET 5")
     quiet_host = one(con, f"SELECT src_ip FROM {view} GROUP BY 1 ORDER BY count(*), 1 LIMIT 1 OFFSET 200")[0]
     rare_domain = one(con, f"SELECT domain FROM {view} WHERE domain IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1 OFFSET 100")[0]
-    suffix = "." + ".".join(rare_domain.split(".")[-2:])
+    # A registered domain (the generator's are `word-tailN.tld`, tld maybe two labels) with
+    # several names under it, yet rarely seen: a hunt for *.that-domain.
+    registered = one(con, f"""SELECT regexp_extract(domain, '[a-z]+-[a-z]+[0-9]+\\..+$') AS reg FROM {view} WHERE domain IS NOT NULL
+                             GROUP BY 1 HAVING count(DISTINCT domain) >= 3 ORDER BY count(*), 1 LIMIT 1 OFFSET 20""")
+    suffix = "." + (registered[0] if registered else ".".join(rare_domain.split(".")[-2:]))
     net16 = ".".join(rare_ip.split(".")[:2]) + ".0.0/16"
     net24 = ".".join(rare_ip.split(".")[:3]) + ".0/24"
     day = one(con, f"SELECT strftime(min(ts) + INTERVAL 1 DAY, '%Y-%m-%d') FROM {view}")[0]

@@ -38,13 +38,14 @@ REFERENCE_ROWS = 11.1e12
 DATASETS = [
     {
         "name": "conn", "view": "c", "queries": conn_queries,
-        "recommended": "Sift, Hilbert src_ip,dst_ip,domain",
+        "recommended": "Sift, Hilbert src_ip,dst_ip",
         "layouts": [
             SiftLayout("Sift, arrival order"),
             SiftLayout("Sift, arrival order, no blooms", blooms=False),
             SiftLayout("Sift, z-order src_ip,dst_ip", "zorder:src_ip,dst_ip"),
+            SiftLayout("Sift, Hilbert src_ip,dst_ip", "hilbert:src_ip,dst_ip"),
+            SiftLayout("Sift, Hilbert src_ip,dst_ip, no blooms", "hilbert:src_ip,dst_ip", blooms=False),
             SiftLayout("Sift, Hilbert src_ip,dst_ip,domain", "hilbert:src_ip,dst_ip,domain"),
-            SiftLayout("Sift, Hilbert, no blooms", "hilbert:src_ip,dst_ip,domain", blooms=False),
             ParquetLayout("Parquet"),
             ParquetLayout("Parquet + blooms", ["src_ip", "dst_ip", "domain", "dst_port"]),
             DeltaLayout("Delta, z-order src_ip,dst_ip", ["src_ip", "dst_ip"]),

@@ -1,3 +1,5 @@
+import SiftFormat
+
 /// Filter kernels over blocks of plain fixed-width values: each turns a run of values into a
 /// `Selection`, 64 values per output word. Each word is one branch-free loop of 64
 /// compare-and-shift steps, which LLVM vectorises (compare, then pack the lane masks), as a C
@@ -61,6 +63,20 @@ public enum CompareKernels {
         return select(values) { $0 & mask == b }
     }
 
+    /// Rows of an ipv6 column (128-bit values, compared as numbers: high word, then low)
+    /// within `low...high`: equality, ranges and networks all reduce to this.
+    public static func between(_ values: UnsafeBufferPointer<IPv6Address>, _ low: IPv6Address, _ high: IPv6Address) -> Selection {
+        if low == high { return select(values) { $0.high == low.high && $0.low == low.low } }
+        return select(values) { !($0 < low) && !(high < $0) }
+    }
+
+    /// Rows of an ipv6 column whose value is one of `set`.
+    public static func inSet(_ values: UnsafeBufferPointer<IPv6Address>, _ set: [IPv6Address]) -> Selection {
+        let sorted = set.sorted()
+        if sorted.count <= 8 { return select(values) { v in sorted.contains { $0.high == v.high && $0.low == v.low } } }
+        return select(values) { contains(sorted, $0) }
+    }
+
     static func contains<T: Comparable>(_ sorted: [T], _ x: T) -> Bool {
         var lo = 0, hi = sorted.count
         while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < x { lo = mid + 1 } else { hi = mid } }
@@ -69,7 +85,7 @@ public enum CompareKernels {
 
     /// Runs `test` over every value: full groups of 64 as one branch-free word each, then the tail.
     @inline(__always)
-    static func select<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ test: (T) -> Bool) -> Selection {
+    static func select<T>(_ values: UnsafeBufferPointer<T>, _ test: (T) -> Bool) -> Selection {
         let n = values.count
         guard let base = values.baseAddress, n > 0 else { return Selection(count: n) }
         var words = [UInt64](repeating: 0, count: (n + 63) / 64)

@@ -4,8 +4,8 @@ import SiftIndex
 /// Evaluates a bound predicate over a run of decoded rows a block at a time, with the same
 /// three-valued logic as `RowFilter` (a comparison on a null is unknown; `not` of unknown stays
 /// unknown): each node yields the rows where it is true and the rows where it is false as
-/// `Selection`s. Comparisons, ranges, IN-sets and IPv4 networks on integer, timestamp and ipv4
-/// columns run as `CompareKernels`; other leaves (floats, strings, ipv6, bool) take the row path.
+/// `Selection`s. Comparisons, ranges, IN-sets and networks on integer, timestamp, ipv4 and ipv6
+/// columns run as `CompareKernels`; other leaves (floats, strings, bool) take the row path.
 enum VectorFilter {
     static func evaluate(_ p: BoundPredicate, _ columns: [Int: ColumnVector], _ n: Int) -> (t: Selection, f: Selection) {
         switch p {
@@ -52,7 +52,35 @@ enum VectorFilter {
         case .uint32(let v), .ipv4(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
         case .int32(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
         case .int64(let v), .timestamp(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
+        case .ipv6(let v): v.withUnsafeBufferPointer { ipv6Leaf(p, $0, n) }
         default: nil
+        }
+    }
+
+    /// A leaf on an ipv6 column whose keys are `.ip`: comparisons, ranges, networks, IN-sets.
+    static func ipv6Leaf(_ p: BoundPredicate, _ values: UnsafeBufferPointer<IPv6Address>, _ n: Int) -> Selection? {
+        let lowest = IPv6Address(high: 0, low: 0), highest = IPv6Address(high: .max, low: .max)
+        switch p {
+        case .compare(_, let op, .ip(let k)):
+            switch op {
+            case .equal: return CompareKernels.between(values, k, k)
+            case .notEqual: return ~CompareKernels.between(values, k, k)
+            case .lessOrEqual: return CompareKernels.between(values, lowest, k)
+            case .greaterOrEqual: return CompareKernels.between(values, k, highest)
+            case .less: return ~CompareKernels.between(values, k, highest)
+            case .greater: return ~CompareKernels.between(values, lowest, k)
+            }
+        case .between(_, .ip(let lo), .ip(let hi)), .network(_, .ip(let lo), .ip(let hi), _, _):
+            return lo <= hi ? CompareKernels.between(values, lo, hi) : Selection(count: n)
+        case .inSet(_, let keys):
+            var set: [IPv6Address] = []
+            for key in keys {
+                guard case .ip(let a) = key else { return nil }
+                set.append(a)
+            }
+            return CompareKernels.inSet(values, set)
+        default:
+            return nil
         }
     }
 
