@@ -110,11 +110,27 @@ public struct Scanner: Sendable {
             // Late materialisation: decode the predicate's columns, filter, and only then
             // read the projected columns' pages that hold selected rows.
             var slices: [Int: ColumnVector] = [:]
-            for c in filterColumns {
-                slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+            let selected: [Int]
+            if rowSelector == nil, case .and(let parts)? = predicate {
+                // A conjunction, one part at a time: a later part's column is decoded only if
+                // rows are still selected (a needle's second column is rarely needed).
+                var running: Selection?
+                for part in parts {
+                    for c in part.columns where slices[c] == nil {
+                        slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                    }
+                    let t = VectorFilter.evaluate(part, slices, range.count).t
+                    running = running.map { $0 & t } ?? t
+                    if running!.selectedCount == 0 { break }
+                }
+                selected = running?.indices ?? Array(0..<range.count)
+            } else {
+                for c in filterColumns {
+                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                }
+                selected = rowSelector.map { $0(slices, range.count) }
+                    ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
             }
-            let selected = rowSelector.map { $0(slices, range.count) }
-                ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
             guard !selected.isEmpty else { continue }
             matchedInGroup += selected.count
             report.rowsMatched += selected.count

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 REFERENCE_SHARE = 7.24
-SIFT_COLORS = ["#c6dbef", "#9ecae1", "#6baed6", "#08519c", "#4292c6"]
+SIFT_COLORS = ["#c6dbef", "#9ecae1", "#6baed6", "#08519c", "#4292c6", "#41ab5d"]
 PEER_COLORS = ["#fdae6b", "#e6550d", "#a63603"]
 
 
@@ -24,14 +24,15 @@ def bytes_chart(ds, path):
     colors = layout_colors(names)
     queries = ds["queries"]
     height = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(10, 0.55 * len(queries) * len(names) / 3 + 1.5))
+    fig, ax = plt.subplots(figsize=(13, 0.55 * len(queries) * len(names) / 3 + 1.5))
     for j, name in enumerate(names):
         ys = [i + j * height for i in range(len(queries))]
         xs = [max(100 * q["layouts"][name]["bytes_read"] / q["layouts"][name]["bytes_total"], 1e-3) for q in queries]
         ax.barh(ys, xs, height=height, color=colors[name], label=name,
                 edgecolor="black" if name == ds["recommended"] else "none", linewidth=0.8)
     ax.axvline(REFERENCE_SHARE, color="red", linestyle="--", linewidth=1)
-    ax.text(REFERENCE_SHARE * 1.08, -0.6, "reference: 7.24%", color="red", fontsize=8, va="bottom")
+    ax.text(REFERENCE_SHARE * 1.08, 0.995, "reference system: 7.24%", color="red", fontsize=8, va="top",
+            transform=ax.get_xaxis_transform())
     ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
     ax.set_yticklabels([f"{q['label']} ({q['rows']:,} rows)" for q in queries], fontsize=8)
     ax.invert_yaxis()
@@ -39,7 +40,7 @@ def bytes_chart(ds, path):
     ax.set_xlim(1e-3, 150)
     ax.set_xlabel("bytes read, % of the layout's data (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: bytes a SELECT * must read, per query and layout")
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.grid(axis="x", which="major", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -88,7 +89,7 @@ def time_chart(ds, path):
     colors[rec] = SIFT_COLORS[3]
     queries = ds["queries"]
     height = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(10, 0.35 * len(queries) * len(names) / 2 + 1.5))
+    fig, ax = plt.subplots(figsize=(13, 0.35 * len(queries) * len(names) / 2 + 1.5))
     for j, name in enumerate(names):
         ys = [i + j * height for i in range(len(queries))]
         xs = [q["layouts"][name]["time_ms"] for q in queries]
@@ -100,7 +101,7 @@ def time_chart(ds, path):
     ax.set_xscale("log")
     ax.set_xlabel("median wall time, ms (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: query time, Sift against DuckDB on the peers' files")
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
