@@ -1,8 +1,7 @@
 """Issue 4's end-to-end comparison: the same generated connection rows as a Sift file and as
 Parquet (written by DuckDB), three counting queries timed for `sift cat --count` and for DuckDB
-on the Parquet file with 1 and 2 threads, alternating runs, medians and ratios.
-
-Sift's scan is single-threaded for now, so its one number is set against both of DuckDB's."""
+on the Parquet file, each with 1 and 2 threads, medians and ratios."""
+import json
 import os
 import statistics
 import subprocess
@@ -32,42 +31,37 @@ queries = [
 ]
 
 
-def time_sift(where):
-    start = time.perf_counter()
-    out = subprocess.run([sift, "cat", sift_file, "--where", where, "--count"], check=True, capture_output=True, text=True).stdout
-    return time.perf_counter() - start, int(out.strip())
+def time_sift(where, threads, runs):
+    """Median of `runs` in-process runs (`--timing-runs`: a freshly opened file each run, no
+    process start), and the count."""
+    out = subprocess.run([sift, "cat", sift_file, "--where", where, "--count", "--explain", "--json",
+                          "--timing-runs", str(runs), "--threads", str(threads)], check=True, capture_output=True, text=True).stdout
+    lines = out.strip().splitlines()
+    return statistics.median(json.loads(lines[-1])["run_ms"]) / 1000, int(lines[0])
 
 
 def time_duckdb(where, threads):
     con = duckdb.connect()
     con.execute(f"SET threads={threads}")
     start = time.perf_counter()
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{parquet}') WHERE {where}").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{parquet}') WHERE {where}").fetchall()[0][0]
     elapsed = time.perf_counter() - start
     con.close()
     return elapsed, n
 
 
-def time_start():
-    start = time.perf_counter()
-    subprocess.run([sift, "--help"], check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
-startup = statistics.median([time_start() for _ in range(5)])
 print(f"{rows:,} rows; Sift {os.path.getsize(sift_file) / 1e6:.0f} MB, Parquet {os.path.getsize(parquet) / 1e6:.0f} MB; "
-      f"{runs} alternating runs, medians. Each sift run is a new process: starting one (`sift --help`) "
-      f"takes {startup * 1000:.0f} ms here, included below; DuckDB runs in this Python process, a new connection each time.\n")
-print("| query | rows | sift (1 thread) | duckdb 1 thread | duckdb 2 threads | sift speed / duckdb 1t | sift speed / duckdb 2t |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+      f"medians of {runs} runs each. Both engines in-process, each run opening the file afresh: Sift through "
+      f"`sift cat --count --timing-runs`, DuckDB in this Python process with a new connection per run.\n")
+print("| query | rows | Sift 1 thread | DuckDB 1 thread | Sift 2 threads | DuckDB 2 threads | Sift speed / DuckDB, 1 thread | 2 threads |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for label, sift_where, duck_where in queries:
-    s, d1, d2 = [], [], []
-    counts = set()
+    s1, n1 = time_sift(sift_where, 1, runs)
+    s2, n2 = time_sift(sift_where, 2, runs)
+    d1, d2, counts = [], [], {n1, n2}
     for _ in range(runs):
-        t, n = time_sift(sift_where); s.append(t); counts.add(("sift", n))
-        t, n = time_duckdb(duck_where, 1); d1.append(t); counts.add(("duckdb", n))
-        t, n = time_duckdb(duck_where, 2); d2.append(t)
-    ns = {n for _, n in counts}
-    assert len(ns) == 1, f"{label}: counts differ: {counts}"
-    ms, m1, m2 = statistics.median(s), statistics.median(d1), statistics.median(d2)
-    print(f"| {label}: `{sift_where}` | {ns.pop():,} | {ms * 1000:.0f} ms | {m1 * 1000:.0f} ms | {m2 * 1000:.0f} ms | {m1 / ms:.2f}x | {m2 / ms:.2f}x |")
+        t, n = time_duckdb(duck_where, 1); d1.append(t); counts.add(n)
+        t, n = time_duckdb(duck_where, 2); d2.append(t); counts.add(n)
+    assert len(counts) == 1, f"{label}: counts differ: {counts}"
+    m1, m2 = statistics.median(d1), statistics.median(d2)
+    print(f"| {label}: `{sift_where}` | {n1:,} | {s1 * 1000:.1f} ms | {m1 * 1000:.1f} ms | {s2 * 1000:.1f} ms | {m2 * 1000:.1f} ms | {m1 / s1:.2f}x | {m2 / s2:.2f}x |")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import SiftFormat
 import SiftIndex
 import SiftScan
@@ -46,6 +47,14 @@ struct Cat: ParsableCommand {
     @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).")
     var count = false
 
+    @Option(name: .long, help: "Threads reading row groups at once (default: the machine's cores).")
+    var threads: Int?
+
+    @Option(name: .customLong("timing-runs"), help: ArgumentHelp(
+        "Then run the query this many more times in this process, each from a freshly opened file (footer read again; the OS page cache stays warm), without printing; --explain reports each run's wall time (run_ms).",
+        valueName: "N"))
+    var timingRuns = 0
+
     func run() throws {
         guard let format = RowFormatter.Format(rawValue: format) else {
             throw ValidationError("--format must be ndjson, csv or table")
@@ -69,18 +78,24 @@ struct Cat: ParsableCommand {
                 throw ValidationError("--where: \(error)")
             }
         }
-        if count {
-            let report = try Scanner(reader: reader, predicate: predicate, columns: []).scan { _ in true }
-            var out = StandardOutput()
-            out.write("\(report.rowsMatched)\n")
-            if explain { out.write(json ? report.json + "\n" : report.text) }
-            out.flush()
-            return
+        guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
+        let projection = count ? [] : indices
+        func scanner(_ reader: SiftReader) -> Scanner {
+            var s = Scanner(reader: reader, predicate: predicate, columns: projection)
+            if let threads { s.workers = threads }
+            return s
         }
-        var printer = RowPrinter(format: format, fields: fields, limit: limit)
-        let report = try Scanner(reader: reader, predicate: predicate, columns: indices).scan { batch in printer.print(batch) }
-        printer.finish()
+        var printer = count ? nil : RowPrinter(format: format, fields: fields, limit: limit)
+        var report = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
+        printer?.finish()
+        for _ in 0..<timingRuns {
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try scanner(try SiftReader(path: file)).scan { _ in true }
+            report.runSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        }
         var out = StandardOutput()
+        if count { out.write("\(report.rowsMatched)\n") }
         if explain { out.write(json ? report.json + "\n" : report.text) }
         out.flush()
     }

@@ -29,6 +29,7 @@ struct Query: ParsableCommand {
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
     @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).") var count = false
+    @Option(name: .long, help: "Threads scanning files or row groups at once (default: the machine's cores).") var threads: Int?
     @Option(name: .customLong("timing-runs"), help: ArgumentHelp(
         "Then run the query this many more times in this process, each from a fresh table handle (log and footers read again; the OS page cache stays warm), decoding the projected columns but printing nothing; --explain reports each run's wall time (run_ms).",
         valueName: "N")) var timingRuns = 0
@@ -36,6 +37,7 @@ struct Query: ParsableCommand {
     func run() throws {
         guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
         var predicate: SiftIndex.Predicate?
         if let text = `where` {
             do { predicate = try SiftIndex.Predicate.parse(text) } catch { throw ValidationError("--where \(error)") }
@@ -66,9 +68,10 @@ struct Query: ParsableCommand {
         let started = Date()
         let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))
         let snapshotSeconds = Date().timeIntervalSince(started)
-        let scan: TableScan
+        var scan: TableScan
         do {
             scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: projection)
+            if let threads { scan.workers = threads }
         } catch let error as BindError {
             throw ValidationError("--where: \(error)")
         }

@@ -29,6 +29,8 @@ public struct ScanReport: Sendable {
     var pageIndexesLoaded = Set<Int>()
     /// One line per row group: what was read or why it was skipped.
     public var rowGroupLines: [String] = []
+    /// Wall time of each timed repetition (`sift cat --timing-runs`).
+    public var runSeconds: [Double] = []
 
     public init() {}
 
@@ -54,7 +56,9 @@ public struct ScanReport: Sendable {
             + "\"pages_total\":\(pagesTotal),\"pages_read\":\(pagesRead),\"skipped_by\":{\(skipped)},"
             + "\"row_groups_skipped_by\":{\"min_max\":\(rowGroupsSkippedBy[.minMax] ?? 0),\"bloom\":\(rowGroupsSkippedBy[.bloom] ?? 0)},"
             + "\"pages_skipped_by_zone_map\":\(pagesSkippedByZoneMap),"
-            + "\"not_materialized\":\(lateMaterializationBytes)}"
+            + "\"not_materialized\":\(lateMaterializationBytes)"
+            + (runSeconds.isEmpty ? "" : ",\"run_ms\":[" + runSeconds.map { String(format: "%.3f", $0 * 1000) }.joined(separator: ",") + "]")
+            + "}"
     }
 
     /// A human-readable summary.

@@ -116,14 +116,22 @@ public struct Scanner: Sendable {
                 // rows are still selected (a needle's second column is rarely needed).
                 var running: Selection?
                 for part in parts {
-                    for c in part.columns where slices[c] == nil {
-                        slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                    let t: Selection
+                    if EncodedFilter.handles(part), let c = part.columns.first, slices[c] == nil {
+                        // A value test on a column not decoded yet: on its pages as stored.
+                        t = try encodedSelection(part, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report)
+                    } else {
+                        for c in part.columns where slices[c] == nil {
+                            slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                        }
+                        t = VectorFilter.evaluate(part, slices, range.count).t
                     }
-                    let t = VectorFilter.evaluate(part, slices, range.count).t
                     running = running.map { $0 & t } ?? t
                     if running!.selectedCount == 0 { break }
                 }
                 selected = running?.indices ?? Array(0..<range.count)
+            } else if rowSelector == nil, let leaf = predicate, EncodedFilter.handles(leaf), let c = leaf.columns.first {
+                selected = try encodedSelection(leaf, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report).indices
             } else {
                 for c in filterColumns {
                     slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
@@ -196,10 +204,39 @@ public struct Scanner: Sendable {
         if let cached = decoded[c]?[p] { return cached }
         let vector = try reader.readPage(rowGroup: g, column: c, page: p)
         decoded[c, default: [:]][p] = vector
-        read[c, default: []].insert(p)
+        try countRead(g, c, p, read: &read, report: &report)
+        return vector
+    }
+
+    /// Counts a page's bytes once, however often it is read.
+    func countRead(_ g: Int, _ c: Int, _ p: Int, read: inout [Int: Set<Int>], report: inout ScanReport) throws {
+        guard read[c, default: []].insert(p).inserted else { return }
         report.pagesRead += 1
         report.bytesRead += UInt64(try self.pages(g, c, report: &report)[p].length)
-        return vector
+    }
+
+    /// Rows `rows` of the row group where a value leaf on column `c` is true, evaluated on each
+    /// overlapping page as stored (`EncodedFilter`), without decoding the column.
+    func encodedSelection(_ leaf: BoundPredicate, group g: Int, column c: Int, rows: Range<Int>,
+                          read: inout [Int: Set<Int>], report: inout ScanReport) throws -> Selection {
+        let pages = try self.pages(g, c, report: &report)
+        let type = reader.schema.fields[c].type
+        var out = Selection(count: rows.count)
+        var start = 0
+        for (p, meta) in pages.enumerated() {
+            let pageRows = start..<(start + Int(meta.rowCount))
+            defer { start = pageRows.upperBound }
+            let overlap = pageRows.clamped(to: rows)
+            guard !overlap.isEmpty else { continue }
+            let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
+            try countRead(g, c, p, read: &read, report: &report)
+            let hit = EncodedFilter.select(leaf, column: c, type: type, page: page)
+            for i in hit.indices where overlap.contains(start + i) {
+                let k = start + i - rows.lowerBound
+                out.words[k >> 6] |= 1 << UInt64(k & 63)
+            }
+        }
+        return out
     }
 
     /// Rows `rows` of a column, decoding (once) each page they overlap.

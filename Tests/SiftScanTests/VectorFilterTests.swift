@@ -42,6 +42,30 @@ struct VectorFilterTests {
         #expect(checked > 500)
     }
 
+    @Test func stringLeavesAgreeWithTheRowPath() throws {
+        var rng = SeededRandom(seed: 0x57A)
+        let n = 900
+        let pool = ["", "a", "ab", "abc", "b", "evil.example", "a.evil.example", "notevil.example", "é.example", "zz", "Z"]
+        let column = ColumnVector(.string(VarBytes((0..<n).map { _ in pool[Int(rng.next() % UInt64(pool.count))] })),
+                                  validity: Bitmap((0..<n).map { _ in rng.next() % 6 != 0 }))
+        let columns = [0: column]
+        func bytes() -> [UInt8] { Array(pool[Int(rng.next() % UInt64(pool.count))].utf8) }
+        for round in 0..<800 {
+            let p: BoundPredicate
+            switch rng.next() % 5 {
+            case 0, 1: p = .compare(column: 0, ComparisonOperator.allCases[Int(rng.next() % 6)], .bytes(bytes()))
+            case 2: p = .between(column: 0, .bytes(bytes()), .bytes(bytes()))
+            case 3: p = .inSet(column: 0, (0..<Int(rng.next() % 5)).map { _ in .bytes(bytes()) })
+            default: p = rng.next() % 2 == 0 ? .startsWith(column: 0, bytes()) : .endsWith(column: 0, bytes())
+            }
+            #expect(VectorFilter.leaf(p, column, n) != nil, "\(p) takes the byte comparisons")
+            let (rt, rf) = RowFilter.evaluate(p, columns, n)
+            let (vt, vf) = VectorFilter.evaluate(p, columns, n)
+            #expect(vt.indices == rt.indices.filter { rt[$0] }, "round \(round): true rows of \(p)")
+            #expect(vf.indices == rf.indices.filter { rf[$0] }, "round \(round): false rows of \(p)")
+        }
+    }
+
     @Test func agreesWithTheRowPathOnRandomPredicates() throws {
         var rng = SeededRandom(seed: 0xF117)
         let n = 1000

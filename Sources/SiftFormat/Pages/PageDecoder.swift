@@ -5,6 +5,38 @@ enum PageDecoder {
     /// `expected`. `base` is the file offset of `bytes[0]`. Errors carry the offset only; the
     /// caller adds file, row group and column.
     static func decode(_ bytes: [UInt8], _ range: Range<Int>, base: UInt64, expected: PageMetadata, field: Field, verifyChecksum: Bool = true) throws(FormatError) -> ColumnVector {
+        let page = try checkedHeader(bytes, range, base: base, expected: expected, field: field, verifyChecksum: verifyChecksum)
+        let header = page.header
+        let rows = Int(header.rowCount)
+        // Fast path: a PLAIN page of fixed-width values with no nulls is decompressed straight
+        // into the result vector, with no intermediate body.
+        if header.encoding == .plain, header.flags & PageHeader.hasValidity == 0, header.nullCount == 0, !page.narrow,
+           let values = try plainDirect(bytes, page.body, codec: header.codec, size: Int(header.uncompressedSize), type: field.type, rows: rows, bodyBase: page.bodyBase) {
+            return ColumnVector(values)
+        }
+        let body = try decompressedBody(bytes, page)
+        var b = ByteReader(body, base: page.bodyBase)
+        let validity = try readValidity(&b, page, field: field)
+        let values = try decodeValues(&b, header.encoding, type: field.type, narrow: page.narrow, rows: rows)
+        guard b.isAtEnd else {
+            throw FormatError(.pageSizeMismatch, "\(b.remaining) bytes left over after the page's values", offset: b.fileOffset)
+        }
+        var column = ColumnVector(values, validity: validity)
+        if validity != nil { zeroNullSlots(&column) }
+        return column
+    }
+
+    /// A page whose header, checksum and agreement with the footer have been checked.
+    struct CheckedPage {
+        let header: PageHeader
+        let headerOffset: UInt64
+        let narrow: Bool
+        /// The stored (maybe compressed) body within the page's bytes, and its file offset.
+        let body: Range<Int>
+        let bodyBase: UInt64
+    }
+
+    static func checkedHeader(_ bytes: [UInt8], _ range: Range<Int>, base: UInt64, expected: PageMetadata, field: Field, verifyChecksum: Bool) throws(FormatError) -> CheckedPage {
         var r = ByteReader(bytes, range: range, base: base)
         let headerOffset = r.fileOffset
         let header = try PageHeader.parse(&r)
@@ -30,27 +62,24 @@ enum PageDecoder {
         guard Encoding.allowed(for: field.type, narrow: narrow).contains(header.encoding) else {
             throw FormatError(.encodingNotAllowed, "\(header.encoding) is not allowed for \(narrow ? "narrow " : "")\(field.type) pages", offset: headerOffset)
         }
+        return CheckedPage(header: header, headerOffset: headerOffset, narrow: narrow, body: bodyRange, bodyBase: base + UInt64(bodyRange.lowerBound))
+    }
 
-        let bodyBase = base + UInt64(bodyRange.lowerBound)
-        let rows = Int(header.rowCount)
-        // Fast path: a PLAIN page of fixed-width values with no nulls is decompressed straight
-        // into the result vector, with no intermediate body.
-        if header.encoding == .plain, header.flags & PageHeader.hasValidity == 0, header.nullCount == 0, !narrow,
-           let values = try plainDirect(bytes, bodyRange, codec: header.codec, size: Int(header.uncompressedSize), type: field.type, rows: rows, bodyBase: bodyBase) {
-            return ColumnVector(values)
-        }
-        let body: [UInt8]
+    static func decompressedBody(_ bytes: [UInt8], _ page: CheckedPage) throws(FormatError) -> [UInt8] {
         do {
-            body = try Compressor.decompress(bytes, bodyRange, codec: header.codec, uncompressedSize: Int(header.uncompressedSize))
-        } catch { throw error.located(offset: bodyBase) }
+            return try Compressor.decompress(bytes, page.body, codec: page.header.codec, uncompressedSize: Int(page.header.uncompressedSize))
+        } catch { throw error.located(offset: page.bodyBase) }
+    }
 
-        // Offsets inside a decompressed body are reported relative to the body start when the
-        // body was compressed, since there is no file offset for them.
-        var b = ByteReader(body, base: bodyBase)
-        var validity: Bitmap?
+    /// The validity bitmap at the start of a decompressed body, checked against the header.
+    /// Offsets inside a decompressed body are reported relative to the body start when the
+    /// body was compressed, since there is no file offset for them.
+    static func readValidity(_ b: inout ByteReader, _ page: CheckedPage, field: Field) throws(FormatError) -> Bitmap? {
+        let header = page.header
+        let rows = Int(header.rowCount)
         if header.flags & PageHeader.hasValidity != 0 {
             guard field.nullable else {
-                throw FormatError(.invalidPageHeader, "validity bitmap on a non-nullable column", offset: headerOffset + 2)
+                throw FormatError(.invalidPageHeader, "validity bitmap on a non-nullable column", offset: page.headerOffset + 2)
             }
             let wordCount = (rows + 63) / 64
             try b.need(wordCount * 8, "validity bitmap")
@@ -59,20 +88,13 @@ enum PageDecoder {
             for _ in 0..<wordCount { words.append(try b.le(UInt64.self)) }
             let bitmap = Bitmap(words: words, count: rows)
             guard rows - bitmap.popcount == Int(header.nullCount) else {
-                throw FormatError(.nullCountMismatch, "validity bitmap has \(rows - bitmap.popcount) nulls, header says \(header.nullCount)", offset: headerOffset + 8)
+                throw FormatError(.nullCountMismatch, "validity bitmap has \(rows - bitmap.popcount) nulls, header says \(header.nullCount)", offset: page.headerOffset + 8)
             }
-            validity = bitmap
+            return bitmap
         } else if header.nullCount != 0 {
-            throw FormatError(.nullCountMismatch, "header says \(header.nullCount) nulls but the page has no validity bitmap", offset: headerOffset + 8)
+            throw FormatError(.nullCountMismatch, "header says \(header.nullCount) nulls but the page has no validity bitmap", offset: page.headerOffset + 8)
         }
-
-        let values = try decodeValues(&b, header.encoding, type: field.type, narrow: narrow, rows: rows)
-        guard b.isAtEnd else {
-            throw FormatError(.pageSizeMismatch, "\(b.remaining) bytes left over after the page's values", offset: b.fileOffset)
-        }
-        var column = ColumnVector(values, validity: validity)
-        if validity != nil { zeroNullSlots(&column) }
-        return column
+        return nil
     }
 
     static func decodeValues(_ b: inout ByteReader, _ encoding: Encoding, type: ColumnType, narrow: Bool, rows: Int) throws(FormatError) -> ColumnVector.Values {

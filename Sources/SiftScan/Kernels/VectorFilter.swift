@@ -5,7 +5,8 @@ import SiftIndex
 /// three-valued logic as `RowFilter` (a comparison on a null is unknown; `not` of unknown stays
 /// unknown): each node yields the rows where it is true and the rows where it is false as
 /// `Selection`s. Comparisons, ranges, IN-sets and networks on integer, timestamp, ipv4 and ipv6
-/// columns run as `CompareKernels`; other leaves (floats, strings, bool) take the row path.
+/// columns run as `CompareKernels`; string and binary tests compare bytes in place; other leaves
+/// (floats, bool) take the row path.
 enum VectorFilter {
     static func evaluate(_ p: BoundPredicate, _ columns: [Int: ColumnVector], _ n: Int) -> (t: Selection, f: Selection) {
         switch p {
@@ -53,7 +54,56 @@ enum VectorFilter {
         case .int32(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
         case .int64(let v), .timestamp(let v): v.withUnsafeBufferPointer { integerLeaf(p, $0, n) }
         case .ipv6(let v): v.withUnsafeBufferPointer { ipv6Leaf(p, $0, n) }
+        case .string(let v), .binary(let v): bytesLeaf(p, v, n)
         default: nil
+        }
+    }
+
+    /// A leaf on strings or binary whose keys are `.bytes`: equality, order, IN-sets, prefixes
+    /// and suffixes, comparing each value's bytes where they lie (no per-row key is built).
+    static func bytesLeaf(_ p: BoundPredicate, _ v: VarBytes, _ n: Int) -> Selection? {
+        func test(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Selection {
+            var out = Selection(count: n)
+            v.offsets.withUnsafeBufferPointer { offsets in
+                v.bytes.withUnsafeBufferPointer { bytes in
+                    for i in 0..<n {
+                        let value = UnsafeBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])])
+                        if body(value) { out.words[i >> 6] |= 1 << UInt64(i & 63) }
+                    }
+                }
+            }
+            return out
+        }
+        func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+            a.count == b.count && b.withUnsafeBufferPointer { a.elementsEqual($0) }
+        }
+        func less(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
+        switch p {
+        case .compare(_, let op, .bytes(let k)):
+            switch op {
+            case .equal: return test { equal($0, k) }
+            case .notEqual: return test { !equal($0, k) }
+            case .less: return test { less($0, k) }
+            case .lessOrEqual: return test { !k.lexicographicallyPrecedes($0) }
+            case .greater: return test { k.lexicographicallyPrecedes($0) }
+            case .greaterOrEqual: return test { !less($0, k) }
+            }
+        case .between(_, .bytes(let lo), .bytes(let hi)):
+            return test { !less($0, lo) && !hi.lexicographicallyPrecedes($0) }
+        case .inSet(_, let keys):
+            var set = Set<[UInt8]>()
+            for key in keys {
+                guard case .bytes(let b) = key else { return nil }
+                set.insert(b)
+            }
+            let lengths = Set(set.map(\.count))
+            return test { lengths.contains($0.count) && set.contains(Array($0)) }
+        case .startsWith(_, let prefix):
+            return test { value in value.count >= prefix.count && prefix.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: value[0..<$0.count]).elementsEqual($0) } }
+        case .endsWith(_, let suffix):
+            return test { value in value.count >= suffix.count && suffix.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: value[(value.count - $0.count)...]).elementsEqual($0) } }
+        default:
+            return nil
         }
     }
 
