@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SiftFormat", package: sift.lastPathComponent),
+                .product(name: "SiftIndex", package: sift.lastPathComponent),
                 .product(name: "SiftScan", package: sift.lastPathComponent),
                 "CBenchLZ4", "CBenchZstd", "CBenchKernels",
             ],

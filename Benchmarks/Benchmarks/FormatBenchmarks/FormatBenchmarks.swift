@@ -33,6 +33,7 @@ let benchmarks: @Sendable () -> Void = {
     let config = Benchmark.Configuration(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: .seconds(2))
     bloomBenchmarks()
     kernelBenchmarks()
+    encodedFilterBenchmarks()
 
     for encoding in Encoding.allowed(for: .uint32, narrow: false) {
         let column = ColumnVector(.uint32(values(for: encoding)))

@@ -82,10 +82,10 @@ def generate(sift, kind, rows, path):
     return sample
 
 
-def sift_measure(sift, root, where, runs):
+def sift_measure(sift, root, where, runs, threads):
     # The rows go through the pipe (the first run prints them, as a user would see them); only
     # the report on the last line is kept.
-    command = [sift, "query", root, "--where", where, "--explain", "--json", "--timing-runs", str(runs)]
+    command = [sift, "query", root, "--where", where, "--explain", "--json", "--timing-runs", str(runs), "--threads", str(threads)]
     last = subprocess.run(["bash", "-o", "pipefail", "-c", " ".join(shlex.quote(a) for a in command) + " | tail -n 1"],
                           check=True, capture_output=True, text=True).stdout
     r = json.loads(last)
@@ -182,7 +182,7 @@ def main():
             log(f"{ds['name']}: {label} ({truth} rows)")
             for layout, model, _ in layouts:
                 if layout.kind == "sift":
-                    m = sift_measure(sift, layout.root, row["sift"], args.runs)
+                    m = sift_measure(sift, layout.root, row["sift"], args.runs, args.threads)
                 else:
                     m = model.plan(conjuncts)
                     m["bytes_total"] = model.bytes_total
@@ -228,8 +228,8 @@ def render(r):
            "peers, computed from their Parquet footers and bloom filters as a statistics-based reader would use them "
            "(every footer read; row groups ruled out by min/max, then by bloom filters on equalities; Delta's per-file "
            "statistics skip whole files; page indexes not used). **Time** is the median of "
-           f"{r['runs']} runs: Sift in-process (`sift query --timing-runs`, a fresh table handle each run, one thread), DuckDB "
-           f"`SELECT *` over the peer's files ({r['threads']} threads, a new connection each run), results materialised. "
+           f"{r['runs']} runs, both engines with {r['threads']} threads: Sift in-process (`sift query --timing-runs`, a fresh "
+           f"table handle each run), DuckDB `SELECT *` over the peer's files (a new connection each run), results materialised. "
            "Row counts are checked equal across every layout and against DuckDB over the source rows.\n"]
     for ds in r["datasets"]:
         names = [l["name"] for l in ds["layouts"]]
