@@ -11,9 +11,7 @@ import SiftFormat
 /// - Arrival roughly in time order with a little disorder, as collectors deliver it.
 struct ConnectionGenerator: RowGenerator {
     var rng: SplitMix
-    let rows: Int
-    let startMicros: Int64
-    let spanMicros: Int64
+    let clock: ArrivalClock
     let world: SyntheticWorld
 
     static let ports: [(UInt16, Double, String, String)] = [
@@ -24,15 +22,13 @@ struct ConnectionGenerator: RowGenerator {
 
     init(seed: UInt64, rows: Int, startMicros: Int64, days: Int) {
         rng = SplitMix(seed)
-        self.rows = rows
-        self.startMicros = startMicros
-        spanMicros = Int64(days) * 86_400_000_000
+        clock = ArrivalClock(rows: rows, startMicros: startMicros, days: days)
         world = SyntheticWorld(seed: seed)
     }
 
     /// Appends row `i` as one NDJSON line.
     mutating func appendRow(_ i: Int, to out: inout [UInt8]) {
-        let ts = SyntheticWorld.arrivalTime(row: i, of: rows, start: startMicros, span: spanMicros, rng: &rng)
+        let ts = clock.time(ofRow: i, &rng)
         let src = world.internalHosts[world.pick(world.internalCDF, &rng)]
         let dst = world.externalAddress(world.pick(world.externalCDF, &rng))
         var u = rng.uniform()

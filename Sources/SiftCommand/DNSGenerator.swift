@@ -12,9 +12,7 @@ import SiftFormat
 /// - Query types, response codes and answers (an address for A and AAAA) in realistic shares.
 struct DNSGenerator: RowGenerator {
     var rng: SplitMix
-    let rows: Int
-    let startMicros: Int64
-    let spanMicros: Int64
+    let clock: ArrivalClock
     let world: SyntheticWorld
 
     static let resolvers = ["10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "8.8.8.8", "1.1.1.1"]
@@ -22,15 +20,13 @@ struct DNSGenerator: RowGenerator {
 
     init(seed: UInt64, rows: Int, startMicros: Int64, days: Int) {
         rng = SplitMix(seed ^ 0xD15_D15)
-        self.rows = rows
-        self.startMicros = startMicros
-        spanMicros = Int64(days) * 86_400_000_000
+        clock = ArrivalClock(rows: rows, startMicros: startMicros, days: days)
         world = SyntheticWorld(seed: seed)
     }
 
     /// Appends row `i` as one NDJSON line.
     mutating func appendRow(_ i: Int, to out: inout [UInt8]) {
-        let ts = SyntheticWorld.arrivalTime(row: i, of: rows, start: startMicros, span: spanMicros, rng: &rng)
+        let ts = clock.time(ofRow: i, &rng)
         let client = world.internalHosts[world.pick(world.internalCDF, &rng)]
         let resolver = Self.resolvers[Int(rng.next() % UInt64(Self.resolvers.count))]
         let kind = rng.uniform()

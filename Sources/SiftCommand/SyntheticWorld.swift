@@ -80,14 +80,26 @@ struct SyntheticWorld {
     func externalAddress(_ rank: Int) -> String {
         rank < externalV4.count ? TextForms.formatIPv4(externalV4[rank]) : externalV6[rank - externalV4.count]
     }
+}
 
-    /// Row `row` of `rows` spread evenly over `span` microseconds from `start`, with up to
-    /// ±30 s of disorder, as collectors deliver it.
-    static func arrivalTime(row: Int, of rows: Int, start: Int64, span: Int64, rng: inout SplitMix) -> Int64 {
+/// When row `i` of a generated log arrives: rows spread evenly over the days from the start,
+/// each with up to ±30 s of disorder, as collectors deliver them.
+struct ArrivalClock {
+    let rows: Int
+    let startMicros: Int64
+    let spanMicros: Int64
+
+    init(rows: Int, startMicros: Int64, days: Int) {
+        self.rows = rows
+        self.startMicros = startMicros
+        spanMicros = Int64(days) * 86_400_000_000
+    }
+
+    func time(ofRow row: Int, _ rng: inout SplitMix) -> Int64 {
         let jitter = Int64(rng.next() % 60_000_000) - 30_000_000
         // span · row overflows 64 bits past a few million rows: multiply to 128 bits, then divide.
-        let product = span.multipliedFullWidth(by: Int64(row))
-        return start + Int64(max(rows, 1)).dividingFullWidth(product).quotient + jitter
+        let product = spanMicros.multipliedFullWidth(by: Int64(row))
+        return startMicros + Int64(max(rows, 1)).dividingFullWidth(product).quotient + jitter
     }
 }
 

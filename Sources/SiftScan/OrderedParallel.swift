@@ -4,11 +4,14 @@ import Foundation
 /// order (then in emission order): the parallel scan over files and row groups, with results
 /// in the same order as a sequential scan.
 ///
-/// - At most `workers` tasks run at once: task `i + workers` starts only once the consumer has
-///   finished with task `i`, so the task being consumed is always running and nothing waits
-///   on a task that has not started.
+/// - At most `workers` tasks run at once, claimed in order, and task `i + window` starts only
+///   once the consumer has finished with task `i`: the task being consumed is always running,
+///   nothing waits on a task that has not started, and quick tasks (files ruled out after a
+///   footer and a few bloom probes) run ahead while a slow one is consumed. The window is 4 ×
+///   `workers` by default; with it equal to `workers` a needle query over 31 files serialised
+///   behind the one file holding the match.
 /// - Each task buffers at most `bufferLimit` items ahead of the consumer, then waits: memory
-///   stays within `workers × bufferLimit` items however large the result.
+///   stays within `window × bufferLimit` items however large the result.
 /// - When `consume` returns false, or a task or the consumer throws, the run is cancelled:
 ///   `emit` returns false in every running task (they should stop), no further task starts, and
 ///   `run` returns (or rethrows the first error) once every started task has finished.
@@ -19,12 +22,13 @@ public enum OrderedParallel {
     /// Runs `task(i, emit)` for every `i` in `0..<count`; returns each task's result, in order,
     /// for the tasks that finished (nil for those cancelled before they started).
     public static func run<Item: Sendable, Result: Sendable>(
-        count: Int, workers: Int = defaultWorkers, bufferLimit: Int = 4,
+        count: Int, workers: Int = defaultWorkers, bufferLimit: Int = 4, window: Int? = nil,
         task: @escaping @Sendable (_ index: Int, _ emit: (Item) -> Bool) throws -> Result,
         consume: (Item) throws -> Bool
     ) throws -> [Result?] {
         guard count > 0 else { return [] }
         precondition(workers >= 1 && bufferLimit >= 1, "at least one worker and one buffered item")
+        let window = Swift.max(window ?? 4 * workers, workers)
         if workers == 1 || count == 1 {
             // No threads for one task: the same order and cancellation, on the caller's thread.
             var results: [Result?] = Array(repeating: nil, count: count)
@@ -41,7 +45,7 @@ public enum OrderedParallel {
             return results
         }
 
-        let state = SharedState<Item, Result>(count: count, bufferLimit: bufferLimit, window: workers)
+        let state = SharedState<Item, Result>(count: count, bufferLimit: bufferLimit, window: window)
         let group = DispatchGroup()
         // A fixed set of workers, each claiming the next task once the window allows it.
         for _ in 0..<min(workers, count) {

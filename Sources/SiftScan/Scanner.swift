@@ -3,7 +3,11 @@ import SiftIndex
 
 /// Reads the rows of a file that a predicate accepts, touching only what pruning leaves:
 /// row groups and pages are ruled out from the footer and bloom filters, then only the pages
-/// of needed columns that overlap candidate rows are read and filtered row by row.
+/// of needed columns that overlap candidate rows are read. Value tests run on pages as stored
+/// where the encoding allows (`EncodedFilter`: dictionary codes, frame-of-reference offsets),
+/// otherwise on decoded blocks (`VectorFilter`); a conjunction stops decoding columns once no
+/// row is left; projected columns are decoded only for pages with selected rows (late
+/// materialisation); row groups are read by up to `workers` threads, results in file order.
 ///
 /// ```swift
 /// let predicate = try Predicate.parse("dst_ip in 10.0.0.0/8 and bytes_out > 1000000").bind(to: reader.schema)
@@ -157,7 +161,17 @@ public struct Scanner: Sendable {
             if try !emit(batch) { stopped = true }
         }
         var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
+        let rowCount = Int(group.rowCount), candidateCount = plan.candidateRows.reduce(0) { $0 + $1.count }
         for c in needed {
+            if pagesRead[c] == nil, !report.pageIndexesLoaded.contains(plan.index << 20 | c) {
+                // A projected column none of whose pages was needed: its page index is not loaded
+                // just to account for it, so its bytes are split between zone maps and late
+                // materialisation by the share of candidate rows.
+                let chunk = group.columns[c].length, pageCount = Int(group.columns[c].pageIndex?.pageCount ?? 0)
+                inPlayBytes += rowCount == 0 ? 0 : chunk * UInt64(candidateCount) / UInt64(rowCount)
+                report.pagesSkippedByZoneMap += rowCount == 0 ? 0 : pageCount - (pageCount * candidateCount + rowCount - 1) / rowCount
+                continue
+            }
             let columnPages = try pages(plan.index, c)
             for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
             // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
