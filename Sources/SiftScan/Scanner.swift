@@ -114,7 +114,10 @@ public struct Scanner: Sendable {
             // Late materialisation: decode the predicate's columns, filter, and only then
             // read the projected columns' pages that hold selected rows.
             var slices: [Int: ColumnVector] = [:]
-            let selected: [Int]
+            // The selected rows, as a bitmap where a filter produced one (indices are built
+            // only when columns are projected).
+            var selection: Selection?
+            var selected: [Int] = []
             if rowSelector == nil, case .and(let parts)? = predicate {
                 // A conjunction, one part at a time: a later part's column is decoded only if
                 // rows are still selected (a needle's second column is rarely needed).
@@ -133,15 +136,27 @@ public struct Scanner: Sendable {
                     running = running.map { $0 & t } ?? t
                     if running!.selectedCount == 0 { break }
                 }
-                selected = running?.indices ?? Array(0..<range.count)
+                selection = running ?? Selection(count: range.count, all: true)
             } else if rowSelector == nil, let leaf = predicate, EncodedFilter.handles(leaf), let c = leaf.columns.first {
-                selected = try encodedSelection(leaf, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report).indices
+                selection = try encodedSelection(leaf, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report)
             } else {
                 for c in filterColumns {
                     slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
                 }
                 selected = rowSelector.map { $0(slices, range.count) }
                     ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
+            }
+            if let selection {
+                if columns.isEmpty {
+                    // Counting: no row indices needed.
+                    let n = selection.selectedCount
+                    guard n > 0 else { continue }
+                    matchedInGroup += n
+                    report.rowsMatched += n
+                    if try !emit(try RecordBatch(schema: outputSchema, columns: [])) { stopped = true }
+                    continue
+                }
+                selected = selection.indices
             }
             guard !selected.isEmpty else { continue }
             matchedInGroup += selected.count
@@ -245,9 +260,15 @@ public struct Scanner: Sendable {
             let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
             try countRead(g, c, p, read: &read, report: &report)
             let hit = EncodedFilter.select(leaf, column: c, type: type, page: page)
-            for i in hit.indices where overlap.contains(start + i) {
-                let k = start + i - rows.lowerBound
-                out.words[k >> 6] |= 1 << UInt64(k & 63)
+            let shift = start - rows.lowerBound
+            if overlap == pageRows, shift % 64 == 0 {
+                // The whole page, on a word boundary of the output: copy words.
+                for (w, word) in hit.words.enumerated() { out.words[shift / 64 + w] |= word }
+            } else {
+                for i in hit.indices where overlap.contains(start + i) {
+                    let k = start + i - rows.lowerBound
+                    out.words[k >> 6] |= 1 << UInt64(k & 63)
+                }
             }
         }
         return out

@@ -113,6 +113,9 @@ struct PruningPropertyTests {
                     return true
                 }
                 #expect(rows == got, "\(text)")
+                // Counting (no projected column) takes the bitmap path: the same count.
+                let counted = try Scanner(reader: reader, predicate: bound, columns: []).scan { _ in true }
+                #expect(counted.rowsMatched == want.count, "count of \(text)")
                 #expect(one.bytesRead == report.bytesRead && one.pagesRead == report.pagesRead && one.rowGroupLines == report.rowGroupLines
                         && one.skippedBy == report.skippedBy && one.lateMaterializationBytes == report.lateMaterializationBytes, "\(text)")
             }

@@ -55,7 +55,7 @@ ATTRIBUTION = [("partition", "partition", "#31a354"), ("file_stats", "file stati
 def attribution_chart(ds, path):
     rec = ds["recommended"]
     queries = ds["queries"]
-    fig, ax = plt.subplots(figsize=(10, 0.4 * len(queries) + 1.5))
+    fig, ax = plt.subplots(figsize=(13, 0.4 * len(queries) + 1.5))
     lefts = [0.0] * len(queries)
     for key, label, color in ATTRIBUTION:
         widths = [100 * q["layouts"][rec]["skipped_bytes_by"][key] / q["layouts"][rec]["bytes_total"] for q in queries]
@@ -76,7 +76,7 @@ def attribution_chart(ds, path):
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of the table's bytes")
     ax.set_title(f"{ds['name']}, {rec}: what each index skipped")
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
