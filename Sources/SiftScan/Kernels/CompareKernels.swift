@@ -25,7 +25,7 @@ public enum CompareKernels {
     }
 
     /// Rows whose value is one of `set`: a chain of comparisons for small sets, a sorted
-    /// search for large ones.
+    /// search behind a bit filter for large ones.
     @inline(__always)
     static func inSetKernel<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, _ set: [T]) -> Selection {
         let members = Array(Set(set)).sorted()
@@ -35,9 +35,24 @@ public enum CompareKernels {
             let m = members + Array(repeating: members.first ?? 0, count: 8 - members.count)
             return select(values) { v in v == m[0] || v == m[1] || v == m[2] || v == m[3] || v == m[4] || v == m[5] || v == m[6] || v == m[7] }
         }
+        // A large set (indicator lists): a 65,536-bit filter on a hash of the value rules out
+        // nearly every non-member with one load; only its hits pay the binary search.
+        var filter = [UInt64](repeating: 0, count: 1024)
+        for m in members { let h = filterSlot(m); filter[h >> 6] |= 1 << UInt64(h & 63) }
         var out = Selection(count: values.count)
-        for i in 0..<values.count where Self.contains(members, values[i]) { out.words[i >> 6] |= 1 << UInt64(i & 63) }
+        filter.withUnsafeBufferPointer { f in
+            for i in 0..<values.count {
+                let v = values[i], h = filterSlot(v)
+                if f[h >> 6] & (1 << UInt64(h & 63)) != 0, Self.contains(members, v) { out.words[i >> 6] |= 1 << UInt64(i & 63) }
+            }
+        }
         return out
+    }
+
+    /// A value's bit in the large-set filter: the top 16 bits of a multiplicative hash.
+    @inline(__always)
+    static func filterSlot<T: FixedWidthInteger>(_ v: T) -> Int {
+        Int((UInt64(truncatingIfNeeded: v) &* 0x9E37_79B9_7F4A_7C15) >> 48)
     }
 
     // Concrete entry points: generic code called across a module boundary is not specialised
