@@ -51,17 +51,14 @@ public enum BloomKeys {
     /// The key of network `address/length` of an ipv4 column.
     public static func hash(ipv4Network address: UInt32, length: Int) -> UInt64 {
         let masked = length == 0 ? 0 : address & ~((1 << UInt32(32 - length)) &- 1)
-        var key = withUnsafeBytes(of: masked.littleEndian) { Array($0) }
-        key.append(UInt8(length))
-        return key.withUnsafeBytes { hash($0) }
+        // The 5 key bytes in place (no array per key: this runs for every distinct address).
+        return withUnsafeBytes(of: (masked.littleEndian, UInt8(length))) { hash(UnsafeRawBufferPointer(rebasing: $0[0..<5])) }
     }
 
     /// The key of network `address/length` of an ipv6 column.
     public static func hash(ipv6Network a: IPv6Address, length: Int) -> UInt64 {
         let masked = mask(a, length)
-        var key = withUnsafeBytes(of: (masked.high.bigEndian, masked.low.bigEndian)) { Array($0) }
-        key.append(UInt8(length))
-        return key.withUnsafeBytes { hash($0) }
+        return withUnsafeBytes(of: (masked.high.bigEndian, masked.low.bigEndian, UInt8(length))) { hash(UnsafeRawBufferPointer(rebasing: $0[0..<17])) }
     }
 
     /// `a` with all but its first `length` bits cleared.
