@@ -19,28 +19,33 @@ def layout_colors(names):
     return colors
 
 
-def bytes_chart(ds, path):
-    names = [l["name"] for l in ds["layouts"]]
-    colors = layout_colors(names)
-    queries = ds["queries"]
+def grouped_bars(queries, names, value, colors, labels, tick_label, row_height, outline=None):
+    """One group of horizontal bars per query, one bar per name; returns (fig, ax)."""
     height = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(13, 0.55 * len(queries) * len(names) / 3 + 1.5))
+    fig, ax = plt.subplots(figsize=(13, row_height * len(queries) * len(names) + 1.5))
     for j, name in enumerate(names):
         ys = [i + j * height for i in range(len(queries))]
-        xs = [max(100 * q["layouts"][name]["bytes_read"] / q["layouts"][name]["bytes_total"], 1e-3) for q in queries]
-        ax.barh(ys, xs, height=height, color=colors[name], label=name,
-                edgecolor="black" if name == ds["recommended"] else "none", linewidth=0.8)
+        ax.barh(ys, [value(q["layouts"][name]) for q in queries], height=height, color=colors[name], label=labels(name),
+                edgecolor="black" if name == outline else "none", linewidth=0.8)
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
+    ax.set_yticklabels([tick_label(q) for q in queries], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return fig, ax
+
+
+def bytes_chart(ds, path):
+    names = [l["name"] for l in ds["layouts"]]
+    fig, ax = grouped_bars(ds["queries"], names, lambda m: max(100 * m["bytes_read"] / m["bytes_total"], 1e-3),
+                           layout_colors(names), lambda n: n, lambda q: f"{q['label']} ({q['rows']:,} rows)",
+                           row_height=0.55 / 3, outline=ds["recommended"])
     ax.axvline(REFERENCE_SHARE, color="red", linestyle="--", linewidth=1)
     ax.text(REFERENCE_SHARE * 1.08, 0.995, "reference system: 7.24%", color="red", fontsize=8, va="top",
             transform=ax.get_xaxis_transform())
-    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
-    ax.set_yticklabels([f"{q['label']} ({q['rows']:,} rows)" for q in queries], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
     ax.set_xlim(1e-3, 150)
     ax.set_xlabel("bytes read, % of the layout's data (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: bytes a SELECT * must read, per query and layout")
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.grid(axis="x", which="major", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -87,21 +92,10 @@ def time_chart(ds, path):
     names = [rec] + [l["name"] for l in ds["layouts"] if not l["name"].startswith("Sift")]
     colors = layout_colors(names)
     colors[rec] = SIFT_COLORS[3]
-    queries = ds["queries"]
-    height = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(13, 0.35 * len(queries) * len(names) / 2 + 1.5))
-    for j, name in enumerate(names):
-        ys = [i + j * height for i in range(len(queries))]
-        xs = [q["layouts"][name]["time_ms"] for q in queries]
-        label = name if name == rec else f"DuckDB on {name}"
-        ax.barh(ys, xs, height=height, color=colors[name], label=label)
-    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(queries))])
-    ax.set_yticklabels([q["label"] for q in queries], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
+    fig, ax = grouped_bars(ds["queries"], names, lambda m: m["time_ms"], colors,
+                           lambda n: n if n == rec else f"DuckDB on {n}", lambda q: q["label"], row_height=0.35 / 2)
     ax.set_xlabel("median wall time, ms (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: query time, Sift against DuckDB on the peers' files")
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
