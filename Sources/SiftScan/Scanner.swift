@@ -66,26 +66,21 @@ public struct Scanner: Sendable {
         // Row groups ruled out whole are accounted here; the others are read, in parallel
         // when there are several (results still reach `body` in row group order).
         var lines: [Int: String] = [:]
-        var toRead: [RowGroupPlan] = []
         for plan in plans {
-            if let index = plan.skippedBy {
-                let group = metadata.rowGroups[plan.index]
-                let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
-                report.skippedBy[index, default: 0] += neededBytes
-                report.rowGroupsSkippedBy[index, default: 0] += 1
-                lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(neededBytes) bytes of needed columns)"
-            } else {
-                toRead.append(plan)
-            }
+            guard let index = plan.skippedBy else { continue }
+            let bytes = neededBytes(metadata.rowGroups[plan.index], needed)
+            report.skippedBy[index, default: 0] += bytes
+            report.rowGroupsSkippedBy[index, default: 0] += 1
+            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
         }
+        let toRead = plans.filter { $0.skippedBy == nil }
         let loaded = report.pageIndexesLoaded
-        let reading = toRead
         let partials = try OrderedParallel.run(count: toRead.count, workers: min(workers, toRead.count), task: { i, emit in
             // Each row group counts into its own report; page indexes planning already loaded
             // are not counted twice.
             var partial = ScanReport()
             partial.pageIndexesLoaded = loaded
-            try self.scanRowGroup(reading[i], needed: needed, outputSchema: outputSchema, report: &partial, emit: emit)
+            try self.scanRowGroup(toRead[i], needed: needed, outputSchema: outputSchema, report: &partial, emit: emit)
             return partial
         }, consume: body)
         for (plan, partial) in zip(toRead, partials) {
@@ -102,8 +97,6 @@ public struct Scanner: Sendable {
     func scanRowGroup(_ plan: RowGroupPlan, needed: Set<Int>, outputSchema: Schema, report: inout ScanReport,
                       emit: (RecordBatch) throws -> Bool) throws {
         let group = reader.metadata.rowGroups[plan.index]
-        let neededBytes = needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
-        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
         var stopped = false
         report.rowGroupsRead += 1
         var pagesRead: [Int: Set<Int>] = [:]
@@ -118,14 +111,22 @@ public struct Scanner: Sendable {
             // only when columns are projected).
             var selection: Selection?
             var selected: [Int] = []
-            if rowSelector == nil, case .and(let parts)? = predicate {
-                // A conjunction, one part at a time: a later part's column is decoded only if
-                // rows are still selected (a needle's second column is rarely needed).
-                var running: Selection?
+            if let rowSelector {
+                for c in filterColumns {
+                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                }
+                selected = rowSelector(slices, range.count)
+            } else if let predicate {
+                // One part of a conjunction at a time (any other predicate is a conjunction of
+                // one): a later part's column is decoded only if rows are still selected (a
+                // needle's second column is rarely needed), and a value test on a column not
+                // decoded yet runs on its pages as stored.
+                let parts: [BoundPredicate]
+                if case .and(let ps) = predicate { parts = ps } else { parts = [predicate] }
+                var running = Selection(count: range.count, all: true)
                 for part in parts {
                     let t: Selection
                     if EncodedFilter.handles(part), let c = part.columns.first, slices[c] == nil {
-                        // A value test on a column not decoded yet: on its pages as stored.
                         t = try encodedSelection(part, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report)
                     } else {
                         for c in part.columns where slices[c] == nil {
@@ -133,18 +134,12 @@ public struct Scanner: Sendable {
                         }
                         t = VectorFilter.evaluate(part, slices, range.count).t
                     }
-                    running = running.map { $0 & t } ?? t
-                    if running!.selectedCount == 0 { break }
+                    running = running & t
+                    if running.selectedCount == 0 { break }
                 }
-                selection = running ?? Selection(count: range.count, all: true)
-            } else if rowSelector == nil, let leaf = predicate, EncodedFilter.handles(leaf), let c = leaf.columns.first {
-                selection = try encodedSelection(leaf, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report)
+                selection = running
             } else {
-                for c in filterColumns {
-                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
-                }
-                selected = rowSelector.map { $0(slices, range.count) }
-                    ?? predicate.map { RowFilter.select($0, columns: slices, count: range.count) } ?? Array(0..<range.count)
+                selection = Selection(count: range.count, all: true)
             }
             if let selection {
                 if columns.isEmpty {
@@ -187,7 +182,7 @@ public struct Scanner: Sendable {
                 report.pagesSkippedByZoneMap += rowCount == 0 ? 0 : pageCount - (pageCount * candidateCount + rowCount - 1) / rowCount
                 continue
             }
-            let columnPages = try pages(plan.index, c)
+            let columnPages = try pages(plan.index, c, report: &report)
             for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
             // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
             var start = 0
@@ -197,10 +192,15 @@ public struct Scanner: Sendable {
                 if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { report.pagesSkippedByZoneMap += 1 }
             }
         }
-        report.skippedBy[.zoneMap, default: 0] += neededBytes - inPlayBytes
+        report.skippedBy[.zoneMap, default: 0] += neededBytes(group, needed) - inPlayBytes
         report.lateMaterializationBytes += inPlayBytes - readBytes
         let total = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
         report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
+    }
+
+    /// Bytes of a row group's chunks of the needed columns.
+    func neededBytes(_ group: RowGroupMetadata, _ needed: Set<Int>) -> UInt64 {
+        needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
     }
 
     /// A chunk's pages; the first load of each page index is counted as read.
@@ -222,26 +222,27 @@ public struct Scanner: Sendable {
             let end = start + Int(pages[p].rowCount)
             var local: [Int] = []
             while k < rows.count, rows[k] < end { local.append(rows[k] - start); k += 1 }
-            let vector = try page(g, c, p, decoded: &decoded, read: &read, report: &report)
+            let vector = try page(g, c, p, length: pages[p].length, decoded: &decoded, read: &read, report: &report)
             out.append(contentsOf: vector.gather(local))
         }
         return out
     }
 
     /// A decoded page, read once per scan.
-    func page(_ g: Int, _ c: Int, _ p: Int, decoded: inout [Int: [Int: ColumnVector]], read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
+    func page(_ g: Int, _ c: Int, _ p: Int, length: UInt32, decoded: inout [Int: [Int: ColumnVector]], read: inout [Int: Set<Int>],
+              report: inout ScanReport) throws -> ColumnVector {
         if let cached = decoded[c]?[p] { return cached }
         let vector = try reader.readPage(rowGroup: g, column: c, page: p)
         decoded[c, default: [:]][p] = vector
-        try countRead(g, c, p, read: &read, report: &report)
+        countRead(c, p, length: length, read: &read, report: &report)
         return vector
     }
 
     /// Counts a page's bytes once, however often it is read.
-    func countRead(_ g: Int, _ c: Int, _ p: Int, read: inout [Int: Set<Int>], report: inout ScanReport) throws {
+    func countRead(_ c: Int, _ p: Int, length: UInt32, read: inout [Int: Set<Int>], report: inout ScanReport) {
         guard read[c, default: []].insert(p).inserted else { return }
         report.pagesRead += 1
-        report.bytesRead += UInt64(try self.pages(g, c, report: &report)[p].length)
+        report.bytesRead += UInt64(length)
     }
 
     /// Rows `rows` of the row group where a value leaf on column `c` is true, evaluated on each
@@ -258,7 +259,7 @@ public struct Scanner: Sendable {
             let overlap = pageRows.clamped(to: rows)
             guard !overlap.isEmpty else { continue }
             let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
-            try countRead(g, c, p, read: &read, report: &report)
+            countRead(c, p, length: meta.length, read: &read, report: &report)
             let hit = EncodedFilter.select(leaf, column: c, type: type, page: page)
             let shift = start - rows.lowerBound
             if overlap == pageRows, shift % 64 == 0 {
@@ -285,7 +286,7 @@ public struct Scanner: Sendable {
             defer { start = pageRows.upperBound }
             let overlap = pageRows.clamped(to: rows)
             guard !overlap.isEmpty else { continue }
-            let vector = try self.page(g, c, p, decoded: &decoded, read: &read, report: &report)
+            let vector = try self.page(g, c, p, length: page.length, decoded: &decoded, read: &read, report: &report)
             let part = overlap == pageRows ? vector : vector.slice((overlap.lowerBound - start)..<(overlap.upperBound - start))
             if out == nil { out = part } else { out!.append(contentsOf: part) }
         }
