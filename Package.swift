@@ -2,7 +2,8 @@
 // Sift: a columnar storage format and indexing library for security telemetry.
 //
 // Modules layer one way, lowest first:
-//   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> SiftIndex -> SiftScan -> SiftTable
+//   CZstd / CLZ4 / CXXHash (system libraries), CSimdJSON (a C view of Debian's libsimdjson)
+//   -> SiftFormat -> SiftIndex -> SiftScan -> SiftTable
 //   -> SiftPipeline -> the `sift` command.
 // No library target carries unsafeFlags, so other packages can depend on Sift.
 import PackageDescription
@@ -34,9 +35,15 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
+        // simdjson (libsimdjson-dev) is C++; this target gives Swift a small C interface to it.
+        .target(
+            name: "CSimdJSON",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+
         .target(
             name: "SiftFormat",
-            dependencies: ["CZstd", "CLZ4", "CXXHash"],
+            dependencies: ["CZstd", "CLZ4", "CXXHash", "CSimdJSON"],
             swiftSettings: swiftSettings
         ),
         // Predicates and the decisions they allow: which row groups and pages cannot match.
@@ -124,5 +131,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

@@ -11,7 +11,7 @@ import Foundation
 /// bit(w) = ((UInt32(hash & 0xffffffff) * SALT[w]) >> 27)        for w in 0..<8
 /// ```
 public struct BloomFilter: Sendable, Equatable {
-    /// Parquet's salts.
+    /// Parquet's salts (written out in `insert(hashes:)` too, where the loop is unrolled).
     static let salt: [UInt32] = [0x47b6_137b, 0x4497_4d91, 0x8824_ad5b, 0xa2b7_289d, 0x7054_95c7, 0x2df1_424b, 0x9efc_4947, 0x5c6b_fb31]
 
     /// Eight words per block.
@@ -46,10 +46,25 @@ public struct BloomFilter: Sendable, Equatable {
     @inline(__always)
     func block(_ hash: UInt64) -> Int { Int(((hash >> 32) &* UInt64(blockCount)) >> 32) }
 
-    public mutating func insert(hash: UInt64) {
-        let base = block(hash) * 8
-        let key = UInt32(truncatingIfNeeded: hash)
-        for i in 0..<8 { words[base + i] |= 1 << ((key &* Self.salt[i]) >> 27) }
+    public mutating func insert(hash: UInt64) { insert(hashes: CollectionOfOne(hash)) }
+
+    /// Inserts many keys; one pass over the words without per-key checks of the array.
+    public mutating func insert(hashes: some Sequence<UInt64>) {
+        let blocks = UInt64(blockCount)
+        words.withUnsafeMutableBufferPointer { w in
+            for hash in hashes {
+                let base = Int(((hash >> 32) &* blocks) >> 32) &* 8
+                let key = UInt32(truncatingIfNeeded: hash)
+                w[base] |= 1 << ((key &* 0x47b6_137b) >> 27)
+                w[base &+ 1] |= 1 << ((key &* 0x4497_4d91) >> 27)
+                w[base &+ 2] |= 1 << ((key &* 0x8824_ad5b) >> 27)
+                w[base &+ 3] |= 1 << ((key &* 0xa2b7_289d) >> 27)
+                w[base &+ 4] |= 1 << ((key &* 0x7054_95c7) >> 27)
+                w[base &+ 5] |= 1 << ((key &* 0x2df1_424b) >> 27)
+                w[base &+ 6] |= 1 << ((key &* 0x9efc_4947) >> 27)
+                w[base &+ 7] |= 1 << ((key &* 0x5c6b_fb31) >> 27)
+            }
+        }
     }
 
     /// Blocks per checksummed segment (4 KiB): a probe reads and verifies one segment.

@@ -74,17 +74,24 @@ public enum BloomKeys {
     public static func keys(of column: ColumnVector, field: Field) -> [UInt64] { hashes(column, field: field).keys }
 
     static func hashes(_ column: ColumnVector, field: Field) -> (keys: [UInt64], distinctValues: Int) {
-        var out = HashSet64(capacity: min(column.count * 2, 1 << 16))
-        var values = HashSet64(capacity: 1024)
         let contents = contents(for: field)
+        // Prefix and suffix keys; sized only for columns that have them.
+        var out = HashSet64(capacity: contents == .values ? 0 : min(column.count * 2, 1 << 16))
+        var values = HashSet64(capacity: 1024)
         let valid = column.validity
         switch column.values {
+        // Fixed-width values: distinct values first (exactly, by their bits), so each is hashed
+        // once; a column of ports repeats most values many times over.
         case .bool(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: UInt8(v[i] ? 1 : 0))) }
-        case .int32(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
-        case .int64(let v), .timestamp(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
-        case .uint16(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
-        case .uint32(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i])) }
-        case .float64(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: v[i].bitPattern)) }
+        case .int32(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: Int32(truncatingIfNeeded: x))) }
+        case .int64(let v), .timestamp(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: Int64(bitPattern: x))) }
+        case .uint16(let v):
+            var seen = Bitmap(count: 1 << 16, value: false)
+            for i in v.indices where valid?[i] ?? true { seen[Int(v[i])] = true }
+            values = HashSet64(capacity: seen.popcount)
+            for x in 0..<(1 << 16) where seen[x] { values.insert(hash(littleEndian: UInt16(x))) }
+        case .uint32(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: UInt32(truncatingIfNeeded: x))) }
+        case .float64(let v): for x in distinct(v.lazy.map(\.bitPattern), valid) { values.insert(hash(littleEndian: x)) }
         case .ipv4(let v):
             // Distinct addresses first: each address's prefixes are hashed once.
             var seen = HashSet64(capacity: 1024, mix: true)
@@ -114,7 +121,30 @@ public enum BloomKeys {
                 }
             }
         }
+        // Value keys alone need no union (the same keys, so the same count and filter).
+        if out.count == 0 { return (values.values, values.count) }
         out.formUnion(values)
         return (out.values, values.count)
+    }
+
+    /// The distinct non-null values of `v` as 64-bit patterns, in no particular order. Values in
+    /// a narrow range (ports, counts) are marked in a bitmap over the range; others go to a
+    /// hash set.
+    private static func distinct<C: RandomAccessCollection>(_ v: C, _ valid: Bitmap?) -> [UInt64] where C.Element: FixedWidthInteger, C.Index == Int {
+        guard var low = v.first else { return [] }
+        var high = low
+        for x in v { low = min(low, x); high = max(high, x) }
+        let (span, overflow) = Int64(truncatingIfNeeded: high).subtractingReportingOverflow(Int64(truncatingIfNeeded: low))
+        if !overflow, span >= 0, span < 1 << 22 {
+            var seen = Bitmap(count: Int(span) + 1, value: false)
+            for i in v.indices where valid?[i] ?? true { seen[Int(Int64(truncatingIfNeeded: v[i]) &- Int64(truncatingIfNeeded: low))] = true }
+            var out: [UInt64] = []
+            out.reserveCapacity(seen.popcount)
+            for offset in 0...Int(span) where seen[offset] { out.append(UInt64(truncatingIfNeeded: Int64(truncatingIfNeeded: low) &+ Int64(offset))) }
+            return out
+        }
+        var seen = HashSet64(capacity: 1024, mix: true)
+        for i in v.indices where valid?[i] ?? true { seen.insert(UInt64(truncatingIfNeeded: v[i])) }
+        return seen.values
     }
 }

@@ -1,3 +1,5 @@
+import CSimdJSON
+
 /// Why one NDJSON line was not accepted: the line's number, the field (when one is to blame),
 /// the byte within the line, and what was wrong.
 public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -37,27 +39,91 @@ public struct NDJSONBatchBuilder {
     private var rowSeen: [Bool]
     /// The fields' types without their names, so the per-value path retains no strings.
     private let shapes: [ValueShape]
+    /// simdjson's fast path; owned by this builder alone (a copy makes its own, see `append`).
+    private var fast: FastObjectParser?
+    /// Lines the fast path took (the rest went to the exact parser).
+    private(set) var linesTakenFast = 0
 
     public init(schema: Schema) {
+        self.init(schema: schema, fastPath: true)
+    }
+
+    /// `fastPath: false` parses every line with the exact parser alone (tests compare the two).
+    init(schema: Schema, fastPath: Bool) {
         self.schema = schema
         builders = schema.fields.map { ColumnBuilder(type: $0.type) }
         for (i, f) in schema.fields.enumerated() { index[f.name] = i }
         rowSeen = Array(repeating: false, count: schema.fields.count)
         shapes = schema.fields.map { ValueShape(type: $0.type, nullable: $0.nullable, hint: $0.hint) }
+        fast = fastPath ? FastObjectParser(schema: schema) : nil
     }
 
     public var rowCount: Int { builders.first?.count ?? 0 }
 
-    /// Adds the object in `bytes[range]`, which is line `line` of its input.
+    /// Adds the object in `bytes[range]`, which is line `line` of its input. Bytes of `bytes`
+    /// after the line may be read (never written) by the fast parser.
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int) throws(LineError) {
+        if appendFast(bytes, range) { return }
+        try appendExact(bytes, range, line: line)
+    }
+
+    /// The fast path: simdjson parses the line and every value converts as it stands. False,
+    /// with nothing appended, when anything is off; the exact parser then decides.
+    private mutating func appendFast(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        // The parser keeps state between lines, so a copied builder must not share it.
+        if fast != nil, !isKnownUniquelyReferenced(&fast!) { fast = FastObjectParser(schema: schema) }
+        guard let fields = fast?.parse(bytes, range) else { return false }
+        // Through buffer pointers: per-field appends then skip the arrays' uniqueness checks.
+        let taken = shapes.withUnsafeBufferPointer { shapes in
+            builders.withUnsafeMutableBufferPointer { builders in
+                rowSeen.withUnsafeMutableBufferPointer { seen in
+                    Self.appendFields(fields, shapes, builders, seen)
+                }
+            }
+        }
+        if taken { linesTakenFast += 1 }
+        return taken
+    }
+
+    /// Appends one line's fields, and nulls for the columns it leaves out; on any value that
+    /// does not fit, takes back what it added and returns false.
+    private static func appendFields(
+        _ fields: UnsafeBufferPointer<sift_json_field>, _ shapes: UnsafeBufferPointer<ValueShape>,
+        _ builders: UnsafeMutableBufferPointer<ColumnBuilder>, _ seen: UnsafeMutableBufferPointer<Bool>
+    ) -> Bool {
+        seen.update(repeating: false)
+        var taken = 0
+        for f in fields {
+            let c = Int(f.column)
+            guard appendFast(f, shapes[c], to: &builders[c]) else { break }
+            seen[c] = true
+            taken += 1
+        }
+        var complete = taken == fields.count
+        if complete {
+            for c in seen.indices where !seen[c] && !shapes[c].nullable { complete = false; break }
+        }
+        guard complete else {
+            for c in builders.indices where seen[c] { builders[c].removeLast() }
+            return false
+        }
+        for c in builders.indices where !seen[c] { builders[c].appendNull() }
+        return true
+    }
+
+    /// The exact path: ``JSONLineParser`` and conversion that names what is wrong and where.
+    private mutating func appendExact(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int) throws(LineError) {
         for i in rowSeen.indices { rowSeen[i] = false }
         var keyPosition = 0
         var currentField: String?
         do {
             try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
+                // A field is named only by errors about it, never by syntax errors after it.
                 let c = try keys.column(at: keyPosition, bytes, keyRange, escaped: keyEscaped) { name in
-                    currentField = name
-                    guard let i = index[name] else { throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0, schemaMismatch: true) }
+                    guard let i = index[name] else {
+                        currentField = name
+                        throw JSONSyntaxError(message: "key \"\(name)\" is not in the schema", column: 0, schemaMismatch: true)
+                    }
                     return i
                 }
                 keyPosition += 1

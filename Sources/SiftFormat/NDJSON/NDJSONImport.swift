@@ -76,10 +76,7 @@ public struct NDJSONImport {
             var inference = SchemaInference()
             var errors: [LineError] = []
             let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
-            var seen = 0
-            NDJSONLines.forEach(chunk) { range, offset in
-                seen += 1
-                if let limit = linesPerChunk, seen > limit { return }
+            NDJSONLines.forEach(chunk, lines: linesPerChunk) { range, offset in
                 do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
                     errors.append(LineError(line: chunks[i].firstLine + offset - 1, field: nil, column: e.column, reason: e.message))
                 } catch {

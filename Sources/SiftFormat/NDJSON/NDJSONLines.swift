@@ -7,12 +7,14 @@ import Darwin
 /// Walks the lines of NDJSON bytes: `\n` ends a line, a `\r` before it is dropped, and blank
 /// lines are passed over (they hold no record, so nothing is lost).
 public enum NDJSONLines {
-    /// Calls `body` with each non-blank line's byte range and 1-based line number.
-    public static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int) throws -> Void) rethrows {
+    /// Calls `body` with each non-blank line's byte range and 1-based line number; with `lines`,
+    /// stops after that many lines (blank ones included).
+    public static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, lines: Int? = nil, _ body: (Range<Int>, Int) throws -> Void) rethrows {
         var start = 0
         var line = 1
         let n = bytes.count
-        while start < n {
+        let last = lines ?? Int.max
+        while start < n, line <= last {
             var end = start
             // memchr is far faster than a byte loop on long lines.
             if let p = memchrNewline(bytes, from: start) { end = p } else { end = n }

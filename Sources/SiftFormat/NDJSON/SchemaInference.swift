@@ -1,3 +1,5 @@
+import CSimdJSON
+
 /// Infers a flat schema from NDJSON lines (`README`, "Schema inference"):
 ///
 /// | values seen (nulls ignored)                     | column type                      |
@@ -40,22 +42,81 @@ public struct SchemaInference {
     /// The line each column was last seen on, to find duplicate keys without a set per line.
     private var seenOnLine: [Int] = []
     public private(set) var lines = 0
+    /// simdjson's fast path (see ``FastObjectParser``); lines it does not take go to the exact parser.
+    private var fast: FastObjectParser?
+    /// The column of each key number the fast parser gives (-1 until the key is met here).
+    private var columnOfKey: [Int] = []
 
-    public init() {}
+    public init() {
+        self.init(fastPath: true)
+    }
+
+    /// `fastPath: false` observes every line with the exact parser alone (tests compare the two).
+    init(fastPath: Bool) {
+        fast = fastPath ? FastObjectParser(openKeys: ()) : nil
+    }
 
     /// Records one object's keys and value kinds. Throws `JSONSyntaxError` for bad JSON.
     public mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws {
         lines += 1
+        if observeFast(bytes, range) { return }
+        try observeExact(bytes, range)
+    }
+
+    /// The fast path: a line simdjson validated and found no repeated key in, which the exact
+    /// parser would accept the same; false, with nothing recorded, for any other line.
+    private mutating func observeFast(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        // The parser numbers keys as it meets them, so a copy must not share it.
+        if fast != nil, !isKnownUniquelyReferenced(&fast!) {
+            fast = FastObjectParser(openKeys: ())
+            columnOfKey = []
+        }
+        guard let fields = fast?.parse(bytes, range) else { return false }
+        for f in fields {
+            let key = Int(f.column)
+            while columnOfKey.count <= key { columnOfKey.append(-1) }
+            if columnOfKey[key] < 0 {
+                columnOfKey[key] = column(named: String(decoding: UnsafeBufferPointer(start: f.key, count: Int(f.key_length)), as: UTF8.self))
+            }
+            let c = columnOfKey[key]
+            seenOnLine[c] = lines
+            switch Int(f.kind) {
+            case SIFT_JSON_NULL: columns[c].kinds.insert(.null)
+            case SIFT_JSON_FALSE, SIFT_JSON_TRUE: columns[c].kinds.insert(.bool)
+            case SIFT_JSON_INT64: columns[c].kinds.insert(.integer)
+            // An integer past Int64.max.
+            case SIFT_JSON_UINT64: columns[c].kinds.insert(.bigInteger)
+            case SIFT_JSON_DOUBLE: columns[c].kinds.insert(.float)
+            case SIFT_JSON_STRING:
+                columns[c].kinds.insert(.string)
+                if columns[c].allIPv4 || columns[c].allIP || columns[c].allTimestamp {
+                    classify(UnsafeBufferPointer(start: f.text, count: Int(f.length))[...], column: c)
+                }
+            default: columns[c].kinds.insert(.nested)
+            }
+        }
+        return true
+    }
+
+    /// The column for key `name`, added at the end when new.
+    private mutating func column(named name: String) -> Int {
+        if let i = index[name] { return i }
+        index[name] = columns.count
+        columns.append(Column(name: name))
+        seenOnLine.append(0)
+        return columns.count - 1
+    }
+
+    /// The exact path: ``JSONLineParser``, which names what is wrong and where.
+    private mutating func observeExact(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws {
         let line = lines
+        // The key cache is moved out while in use, so resolving a key may add a column to self.
+        var keys = self.keys
+        self.keys = KeyOrderCache()
+        defer { self.keys = keys }
         var keyPosition = 0
         try JSONLineParser().parseObject(bytes, range) { keyRange, keyEscaped, value in
-            let c = try keys.column(at: keyPosition, bytes, keyRange, escaped: keyEscaped) { name in
-                if let i = index[name] { return i }
-                index[name] = columns.count
-                columns.append(Column(name: name))
-                seenOnLine.append(0)
-                return columns.count - 1
-            }
+            let c = try keys.column(at: keyPosition, bytes, keyRange, escaped: keyEscaped) { name in self.column(named: name) }
             keyPosition += 1
             guard seenOnLine[c] != line else { throw JSONSyntaxError(message: "duplicate key \"\(columns[c].name)\"", column: 0) }
             seenOnLine[c] = line

@@ -146,7 +146,7 @@ public final class SiftWriter {
     static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double) -> (BloomFilter, BloomFilterLocation, Int) {
         let (keys, distinctValues) = BloomKeys.hashes(column, field: field)
         var filter = BloomFilter(distinct: keys.count, fpp: fpp)
-        for key in keys { filter.insert(hash: key) }
+        filter.insert(hashes: keys)
         let bytes = filter.bytes
         let location = BloomFilterLocation(offset: 0, length: UInt32(bytes.count), keyCount: UInt64(keys.count),
                                            targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: BloomKeys.contents(for: field),
