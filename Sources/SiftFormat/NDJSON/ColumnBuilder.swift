@@ -17,6 +17,19 @@ struct ColumnBuilder {
 
     init(type: ColumnType) { self.type = type }
 
+    /// Makes room for `rows` values up front, so the arrays are not copied as they grow.
+    mutating func reserve(rows: Int) {
+        switch type {
+        case .bool: bools.reserveCapacity(rows)
+        case .int32, .int64, .timestamp: i64s.reserveCapacity(rows)
+        case .uint32, .ipv4: u32s.reserveCapacity(rows)
+        case .uint16: u16s.reserveCapacity(rows)
+        case .float64: f64s.reserveCapacity(rows)
+        case .string, .binary: bytes.reserve(values: rows, bytes: 0)
+        case .ipv6: ip6s.reserveCapacity(rows)
+        }
+    }
+
     var count: Int { rows }
 
     @inline(__always)

@@ -156,6 +156,11 @@ public struct NDJSONBatchBuilder {
         for c in builders.indices where !rowSeen[c] { builders[c].appendNull() }
     }
 
+    /// Makes room for `rows` more rows in every column (a chunk's line count, say).
+    public mutating func reserve(rows: Int) {
+        for c in builders.indices { builders[c].reserve(rows: rows) }
+    }
+
     /// The rows added so far as a batch; the builder starts empty again.
     public mutating func takeBatch() -> RecordBatch {
         let columns = builders.indices.map { builders[$0].take() }

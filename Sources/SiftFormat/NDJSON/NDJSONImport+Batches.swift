@@ -18,8 +18,9 @@ extension NDJSONImport {
             let window = Array(chunks[windowStart..<min(chunks.count, windowStart + max(1, parallelChunks))])
             windowStart += window.count
             let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: window.count)
+            let expectedLines = options.rowGroupRows
             DispatchQueue.concurrentPerform(iterations: window.count) { i in
-                parsed[i] = Self.parse(shared, window[i], schema: schema)
+                parsed[i] = Self.parse(shared, window[i], schema: schema, expectedLines: expectedLines)
             }
             for i in window.indices {
                 let (batch, count, errors) = parsed[i]!

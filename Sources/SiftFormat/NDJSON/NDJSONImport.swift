@@ -109,7 +109,7 @@ public struct NDJSONImport {
             guard state.waitForTurn(i, ahead: ahead) else { return }
             let chunk = chunks[i]
             let result = Result { () throws -> ChunkResult in
-                let (batch, count, errors) = Self.parse(shared, chunk, schema: schema)
+                let (batch, count, errors) = Self.parse(shared, chunk, schema: schema, expectedLines: options.rowGroupRows)
                 if optimistic, errors.contains(where: \.schemaMismatch) { return ChunkResult(group: nil, lines: count, errors: errors) }
                 let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
                 return ChunkResult(group: group, lines: count, errors: errors)
@@ -127,8 +127,9 @@ public struct NDJSONImport {
     func convertReordered(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool,
                           reject: ((LineError) -> Void)?, reorder: (RecordBatch) throws -> [Int]) throws -> Summary? {
         let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: chunks.count)
+        let expectedLines = options.rowGroupRows
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-            parsed[i] = Self.parse(shared, chunks[i], schema: schema)
+            parsed[i] = Self.parse(shared, chunks[i], schema: schema, expectedLines: expectedLines)
         }
         var columns = schema.fields.map { ColumnVector.empty($0.type) }
         var lines = 0
@@ -152,8 +153,9 @@ public struct NDJSONImport {
     }
 
     /// Parses one chunk's lines into a batch: the batch, the lines seen, and the lines rejected.
-    static func parse(_ shared: ReadOnlyBytes, _ chunk: Chunk, schema: Schema) -> (RecordBatch, Int, [LineError]) {
+    static func parse(_ shared: ReadOnlyBytes, _ chunk: Chunk, schema: Schema, expectedLines: Int) -> (RecordBatch, Int, [LineError]) {
         var builder = NDJSONBatchBuilder(schema: schema)
+        builder.reserve(rows: expectedLines)
         var errors: [LineError] = []
         var count = 0
         let bytes = UnsafeBufferPointer(rebasing: shared.buffer[chunk.bytes])

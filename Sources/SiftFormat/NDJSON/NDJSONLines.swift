@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,13 +42,63 @@ public enum NDJSONLines {
 /// Where each run of `linesPerChunk` lines starts: the byte offsets just after every
 /// `linesPerChunk`-th newline. glibc's vectorised memchr finds each newline; a portable SWAR
 /// count was slower here, because a plain x86-64 build has no POPCNT instruction.
-func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int) -> [Int] {
+///
+/// Large inputs are scanned in pieces on all cores (this pass also faults the file's pages in,
+/// and it runs before any other work can start): each piece counts its newlines and notes where
+/// every 1024th one is, and the boundaries are then found from those notes.
+func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int, minPieceBytes: Int = 16 << 20, pieces: Int? = nil) -> [Int] {
+    let pieceCount = min(pieces ?? ProcessInfo.processInfo.activeProcessorCount, bytes.count / max(1, minPieceBytes))
+    guard pieceCount > 1 else { return lineChunkStarts(bytes, 0..<bytes.count, every: linesPerChunk) }
+    // Pieces end just after a newline (or at the end), so every line lies in one piece.
+    var bounds = [0]
+    for k in 1..<pieceCount {
+        let from = max(bounds.last!, k * bytes.count / pieceCount)
+        bounds.append(NDJSONLines.memchrNewline(bytes, from: from).map { $0 + 1 } ?? bytes.count)
+    }
+    bounds.append(bytes.count)
+    let pieceBounds = bounds
+    let shared = ReadOnlyBytes(buffer: bytes)
+    let notes = ParallelResults<(lines: Int, marks: [Int])>(count: pieceCount)
+    DispatchQueue.concurrentPerform(iterations: pieceCount) { k in
+        let marks = lineChunkStarts(shared.buffer, pieceBounds[k]..<pieceBounds[k + 1], every: newlineMarkSpacing)
+        var lines = marks.count * newlineMarkSpacing
+        var i = marks.last ?? pieceBounds[k]
+        while let newline = NDJSONLines.memchrNewline(shared.buffer, from: i), newline < pieceBounds[k + 1] {
+            lines += 1
+            i = newline + 1
+        }
+        notes[k] = (lines, marks)
+    }
+    var starts: [Int] = []
+    var linesBefore = 0
+    for k in 0..<pieceCount {
+        let (lines, marks) = notes[k]!
+        // The next boundary is after global newline number `target`.
+        var target = (linesBefore / linesPerChunk + 1) * linesPerChunk
+        while target <= linesBefore + lines {
+            let local = target - linesBefore
+            let mark = local / newlineMarkSpacing
+            var at = mark == 0 ? bounds[k] : marks[mark - 1]
+            for _ in 0..<(local - mark * newlineMarkSpacing) { at = NDJSONLines.memchrNewline(bytes, from: at)! + 1 }
+            starts.append(at)
+            target += linesPerChunk
+        }
+        linesBefore += lines
+    }
+    return starts
+}
+
+/// Newlines between the notes `lineChunkStarts` keeps of a piece.
+private let newlineMarkSpacing = 1024
+
+/// The offsets just after every `every`-th newline within `range`.
+private func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, every: Int) -> [Int] {
     var starts: [Int] = []
     var lines = 0
-    var i = 0
-    while let newline = NDJSONLines.memchrNewline(bytes, from: i) {
+    var i = range.lowerBound
+    while let newline = NDJSONLines.memchrNewline(bytes, from: i), newline < range.upperBound {
         lines += 1
-        if lines == linesPerChunk {
+        if lines == every {
             starts.append(newline + 1)
             lines = 0
         }

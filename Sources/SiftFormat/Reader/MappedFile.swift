@@ -24,13 +24,9 @@ public final class MappedFile: @unchecked Sendable {
             base = nil
             return
         }
-        #if os(Linux)
-        // Fault every page in at once: cheaper than a fault per page while parsing.
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let p = mmap(nil, count, PROT_READ, flags, fd, 0), p != MAP_FAILED else {
+        // No MAP_POPULATE: it faults every page in on this thread before any work starts; the
+        // import's first pass (finding chunk boundaries) faults them in on all cores instead.
+        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw FormatError(.io, "cannot map: \(String(cString: strerror(errno)))", file: path)
         }
         madvise(p, count, MADV_SEQUENTIAL)

@@ -106,7 +106,7 @@ public final class SiftWriter {
         let fields = batch.schema.fields
         let results = ParallelResults<Result<([UInt8], [PageMetadata], Statistics), FormatError>>(count: fields.count)
         let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int)>(count: fields.count)
-        DispatchQueue.concurrentPerform(iterations: fields.count) { c in
+        SharedParallel.forEach(fields.count) { c in
             results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
             if options.wantsBloomFilter(fields[c]) { blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP) }
         }
