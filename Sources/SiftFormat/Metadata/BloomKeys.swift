@@ -67,31 +67,31 @@ public enum BloomKeys {
         return IPv6Address(high: keep(a.high, length), low: keep(a.low, length - 64))
     }
 
-    /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
-    /// values there were.
     /// Every key a column's bloom filter holds for these values (§7.6): value hashes, and
     /// network prefixes or domain suffixes as the field calls for; each once.
     public static func keys(of column: ColumnVector, field: Field) -> [UInt64] { hashes(column, field: field).keys }
 
+    /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
+    /// values there were.
     static func hashes(_ column: ColumnVector, field: Field) -> (keys: [UInt64], distinctValues: Int) {
         let contents = contents(for: field)
         // Prefix and suffix keys; sized only for columns that have them.
         var out = HashSet64(capacity: contents == .values ? 0 : min(column.count * 2, 1 << 16))
         var values = HashSet64(capacity: 1024)
         let valid = column.validity
-        switch column.values {
         // Fixed-width values: distinct values first (exactly, by their bits), so each is hashed
         // once; a column of ports repeats most values many times over.
+        func hashEach(_ distinct: [UInt64], _ hashOf: (UInt64) -> UInt64) {
+            values = HashSet64(capacity: distinct.count)
+            for x in distinct { values.insert(hashOf(x)) }
+        }
+        switch column.values {
         case .bool(let v): for i in v.indices where valid?[i] ?? true { values.insert(hash(littleEndian: UInt8(v[i] ? 1 : 0))) }
-        case .int32(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: Int32(truncatingIfNeeded: x))) }
-        case .int64(let v), .timestamp(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: Int64(bitPattern: x))) }
-        case .uint16(let v):
-            var seen = Bitmap(count: 1 << 16, value: false)
-            for i in v.indices where valid?[i] ?? true { seen[Int(v[i])] = true }
-            values = HashSet64(capacity: seen.popcount)
-            for x in 0..<(1 << 16) where seen[x] { values.insert(hash(littleEndian: UInt16(x))) }
-        case .uint32(let v): for x in distinct(v, valid) { values.insert(hash(littleEndian: UInt32(truncatingIfNeeded: x))) }
-        case .float64(let v): for x in distinct(v.lazy.map(\.bitPattern), valid) { values.insert(hash(littleEndian: x)) }
+        case .int32(let v): hashEach(distinct(v, valid)) { hash(littleEndian: Int32(truncatingIfNeeded: $0)) }
+        case .int64(let v), .timestamp(let v): hashEach(distinct(v, valid)) { hash(littleEndian: Int64(bitPattern: $0)) }
+        case .uint16(let v): hashEach(distinct(v, valid)) { hash(littleEndian: UInt16(truncatingIfNeeded: $0)) }
+        case .uint32(let v): hashEach(distinct(v, valid)) { hash(littleEndian: UInt32(truncatingIfNeeded: $0)) }
+        case .float64(let v): hashEach(distinct(v.lazy.map(\.bitPattern), valid)) { hash(littleEndian: $0) }
         case .ipv4(let v):
             // Distinct addresses first: each address's prefixes are hashed once.
             var seen = HashSet64(capacity: 1024, mix: true)

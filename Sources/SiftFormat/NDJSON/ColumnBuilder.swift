@@ -58,6 +58,7 @@ struct ColumnBuilder {
         }
     }
 
+    @inline(__always)
     mutating func append(_ value: ParsedValue) {
         appendValidity(true)
         switch value {

@@ -16,7 +16,7 @@ final class FastObjectParser {
     private let handle: OpaquePointer
 
     /// A parser for objects whose keys are `schema`'s field names; nil if simdjson cannot be set up.
-    init?(schema: Schema) {
+    convenience init?(schema: Schema) {
         var names: [UInt8] = []
         var lengths: [UInt32] = []
         for field in schema.fields {
@@ -25,15 +25,14 @@ final class FastObjectParser {
         }
         let rawText = schema.fields.map { UInt8($0.hint == .json ? 1 : 0) }
         guard let handle = sift_json_parser_create(names, lengths, rawText, schema.fields.count) else { return nil }
-        self.handle = handle
+        self.init(handle: handle)
     }
 
     /// A parser that takes any keys, numbering them as it meets them (for schema inference);
     /// nil if simdjson cannot be set up.
-    init?(openKeys: Void) {
-        guard let handle = sift_json_parser_create_open() else { return nil }
-        self.handle = handle
-    }
+    static func forAnyKeys() -> FastObjectParser? { sift_json_parser_create_open().map(FastObjectParser.init(handle:)) }
+
+    private init(handle: OpaquePointer) { self.handle = handle }
 
     deinit { sift_json_parser_destroy(handle) }
 
@@ -67,64 +66,39 @@ extension NDJSONBatchBuilder {
         case SIFT_JSON_INT64:
             let v = f.integer
             switch shape.type {
-            case .int64: builder.append(.int(v))
-            case .int32:
-                guard Int64(Int32.min)...Int64(Int32.max) ~= v else { return false }
-                builder.append(.int(v))
-            case .uint16:
-                guard 0...Int64(UInt16.max) ~= v else { return false }
-                builder.append(.uint(UInt64(v)))
-            case .uint32:
-                guard 0...Int64(UInt32.max) ~= v else { return false }
-                builder.append(.uint(UInt64(v)))
             // An integer's nearest double is what reading its text as a double gives.
             case .float64: builder.append(.double(Double(v)))
-            case .timestamp: return appendEpochSeconds(Double(v), to: &builder)
-            default: return false
+            case .timestamp: return append(convertEpochSeconds(Double(v)), to: &builder)
+            default: return append(convertInteger(v, to: shape.type), to: &builder)
             }
         case SIFT_JSON_UINT64:
             let v = UInt64(bitPattern: f.integer)
             switch shape.type {
             case .float64: builder.append(.double(Double(v)))
-            case .timestamp: return appendEpochSeconds(Double(v), to: &builder)
+            case .timestamp: return append(convertEpochSeconds(Double(v)), to: &builder)
             default: return false
             }
         case SIFT_JSON_DOUBLE:
             switch shape.type {
             case .float64: builder.append(.double(f.real))
-            case .timestamp: return appendEpochSeconds(f.real, to: &builder)
+            case .timestamp: return append(convertEpochSeconds(f.real), to: &builder)
             default: return false
             }
         case SIFT_JSON_STRING:
             let text = UnsafeBufferPointer(start: f.text, count: Int(f.length))
-            switch shape.type {
             // simdjson has validated the UTF-8 of the whole line and of every unescaped string.
-            case .string: builder.appendBytes(text[...])
-            case .timestamp:
-                guard let v = TextForms.parseTimestamp(buffer: text) else { return false }
-                builder.append(.int(v))
-            case .ipv4:
-                guard let v = TextForms.parseIPv4(text) else { return false }
-                builder.append(.uint(UInt64(v)))
-            case .ipv6:
-                guard let v = TextForms.parseIP(text) else { return false }
-                builder.append(.ip(v))
-            case .binary:
-                guard let v = TextForms.decodeBase64(text) else { return false }
-                builder.append(.bytes(v))
-            default: return false
-            }
+            if shape.type == .string { builder.appendBytes(text[...]) } else { return append(convertText(text, to: shape.type), to: &builder) }
         default:
             return false
         }
         return true
     }
 
-    /// Zeek's epoch seconds as microseconds, under the same bounds as the exact path.
+    /// Appends `value` if there is one.
     @inline(__always)
-    private static func appendEpochSeconds(_ seconds: Double, to builder: inout ColumnBuilder) -> Bool {
-        guard seconds.isFinite, abs(seconds) < 9.2e12 else { return false }
-        builder.append(.int(Int64((seconds * 1_000_000).rounded())))
+    private static func append(_ value: ParsedValue?, to builder: inout ColumnBuilder) -> Bool {
+        guard let value else { return false }
+        builder.append(value)
         return true
     }
 }

@@ -211,13 +211,8 @@ public struct NDJSONBatchBuilder {
         case (.bool, .bool(let v)): return .bool(v)
         case (.int64, .number(let r, true)), (.int32, .number(let r, true)), (.uint16, .number(let r, true)), (.uint32, .number(let r, true)):
             guard let v = NumberParsing.int64(b, r) else { throw fail("integer out of range for \(field.type)") }
-            switch field.type {
-            case .int32: guard Int64(Int32.min)...Int64(Int32.max) ~= v else { throw fail("\(v) is out of range for int32") }
-            case .uint16: guard 0...Int64(UInt16.max) ~= v else { throw fail("\(v) is out of range for uint16") }; return .uint(UInt64(v))
-            case .uint32: guard 0...Int64(UInt32.max) ~= v else { throw fail("\(v) is out of range for uint32") }; return .uint(UInt64(v))
-            default: break
-            }
-            return .int(v)
+            guard let converted = convertInteger(v, to: field.type) else { throw fail("\(v) is out of range for \(field.type)") }
+            return converted
         case (.float64, .number(let r, _)): return .double(NumberParsing.double(b, r))
         case (.float64, .string(let r, let e)):
             let t = String(decoding: try text(r, e), as: UTF8.self)
@@ -227,28 +222,57 @@ public struct NDJSONBatchBuilder {
             case "-Infinity": return .double(-.infinity)
             default: throw fail("expected a number, got the string \"\(t)\"")
             }
-        case (.timestamp, .string(let r, let e)):
-            let parsed = e ? TextForms.parseTimestamp(try text(r, e)) : TextForms.parseTimestamp(b[r])
-            guard let v = parsed else { throw fail("not an ISO-8601 timestamp") }
-            return .int(v)
         case (.timestamp, .number(let r, _)):
             // Epoch seconds, as Zeek writes them.
-            let seconds = NumberParsing.double(b, r)
-            guard seconds.isFinite, abs(seconds) < 9.2e12 else { throw fail("epoch seconds out of range") }
-            return .int(Int64((seconds * 1_000_000).rounded()))
-        case (.binary, .string(let r, let e)):
-            guard let v = TextForms.decodeBase64(try text(r, e)) else { throw fail("binary values must be base64 strings") }
-            return .bytes(v)
-        case (.ipv4, .string(let r, let e)):
-            let parsed = e ? TextForms.parseIPv4(try text(r, e)) : TextForms.parseIPv4(b[r])
-            guard let v = parsed else { throw fail("not an IPv4 address") }
-            return .uint(UInt64(v))
-        case (.ipv6, .string(let r, let e)):
-            let parsed = e ? TextForms.parseIP(try text(r, e)) : TextForms.parseIP(b[r])
-            guard let v = parsed else { throw fail("not an IP address") }
-            return .ip(v)
+            guard let v = convertEpochSeconds(NumberParsing.double(b, r)) else { throw fail("epoch seconds out of range") }
+            return v
+        case (.timestamp, .string(let r, let e)), (.binary, .string(let r, let e)), (.ipv4, .string(let r, let e)), (.ipv6, .string(let r, let e)):
+            let parsed = e ? try text(r, e).withUnsafeBufferPointer { convertText($0, to: field.type) } : convertText(UnsafeBufferPointer(rebasing: b[r]), to: field.type)
+            guard let v = parsed else { throw fail(textMismatch[field.type]!) }
+            return v
         default:
             throw fail("expected \(field.type), got \(Self.kindName(value))")
+        }
+    }
+
+    /// Why a string did not convert to a column of each type `convertText` handles.
+    private static let textMismatch: [ColumnType: String] = [
+        .timestamp: "not an ISO-8601 timestamp", .binary: "binary values must be base64 strings",
+        .ipv4: "not an IPv4 address", .ipv6: "not an IP address",
+    ]
+
+    // The conversions below are shared by the exact path and the simdjson path, so both take
+    // and refuse the same values.
+
+    /// An integer as a value of an integer column of type `type`; nil when out of its range.
+    @inline(__always)
+    static func convertInteger(_ v: Int64, to type: ColumnType) -> ParsedValue? {
+        switch type {
+        case .int64: return .int(v)
+        case .int32: return Int64(Int32.min)...Int64(Int32.max) ~= v ? .int(v) : nil
+        case .uint16: return 0...Int64(UInt16.max) ~= v ? .uint(UInt64(v)) : nil
+        case .uint32: return 0...Int64(UInt32.max) ~= v ? .uint(UInt64(v)) : nil
+        default: return nil
+        }
+    }
+
+    /// Zeek's epoch seconds as a timestamp (microseconds); nil when not finite or out of range.
+    @inline(__always)
+    static func convertEpochSeconds(_ seconds: Double) -> ParsedValue? {
+        guard seconds.isFinite, abs(seconds) < 9.2e12 else { return nil }
+        return .int(Int64((seconds * 1_000_000).rounded()))
+    }
+
+    /// A string's (unescaped) text as a timestamp, ipv4, ipv6 or binary (base64) value; nil when
+    /// it is not one, or for other types.
+    @inline(__always)
+    static func convertText(_ t: UnsafeBufferPointer<UInt8>, to type: ColumnType) -> ParsedValue? {
+        switch type {
+        case .timestamp: TextForms.parseTimestamp(buffer: t).map { .int($0) }
+        case .ipv4: TextForms.parseIPv4(t).map { .uint(UInt64($0)) }
+        case .ipv6: TextForms.parseIP(t).map { .ip($0) }
+        case .binary: TextForms.decodeBase64(t).map { .bytes($0) }
+        default: nil
         }
     }
 

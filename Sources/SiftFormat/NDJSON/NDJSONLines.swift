@@ -48,7 +48,7 @@ public enum NDJSONLines {
 /// every 1024th one is, and the boundaries are then found from those notes.
 func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int, minPieceBytes: Int = 16 << 20, pieces: Int? = nil) -> [Int] {
     let pieceCount = min(pieces ?? ProcessInfo.processInfo.activeProcessorCount, bytes.count / max(1, minPieceBytes))
-    guard pieceCount > 1 else { return lineChunkStarts(bytes, 0..<bytes.count, every: linesPerChunk) }
+    guard pieceCount > 1 else { return newlines(bytes, 0..<bytes.count, every: linesPerChunk).marks }
     // Pieces end just after a newline (or at the end), so every line lies in one piece.
     var bounds = [0]
     for k in 1..<pieceCount {
@@ -60,14 +60,7 @@ func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int, mi
     let shared = ReadOnlyBytes(buffer: bytes)
     let notes = ParallelResults<(lines: Int, marks: [Int])>(count: pieceCount)
     DispatchQueue.concurrentPerform(iterations: pieceCount) { k in
-        let marks = lineChunkStarts(shared.buffer, pieceBounds[k]..<pieceBounds[k + 1], every: newlineMarkSpacing)
-        var lines = marks.count * newlineMarkSpacing
-        var i = marks.last ?? pieceBounds[k]
-        while let newline = NDJSONLines.memchrNewline(shared.buffer, from: i), newline < pieceBounds[k + 1] {
-            lines += 1
-            i = newline + 1
-        }
-        notes[k] = (lines, marks)
+        notes[k] = newlines(shared.buffer, pieceBounds[k]..<pieceBounds[k + 1], every: newlineMarkSpacing)
     }
     var starts: [Int] = []
     var linesBefore = 0
@@ -91,18 +84,20 @@ func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int, mi
 /// Newlines between the notes `lineChunkStarts` keeps of a piece.
 private let newlineMarkSpacing = 1024
 
-/// The offsets just after every `every`-th newline within `range`.
-private func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, every: Int) -> [Int] {
-    var starts: [Int] = []
+/// The newlines within `range`: how many, and the offsets just after every `every`-th one.
+private func newlines(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, every: Int) -> (lines: Int, marks: [Int]) {
+    var marks: [Int] = []
     var lines = 0
+    var sinceMark = 0
     var i = range.lowerBound
     while let newline = NDJSONLines.memchrNewline(bytes, from: i), newline < range.upperBound {
         lines += 1
-        if lines == every {
-            starts.append(newline + 1)
-            lines = 0
+        sinceMark += 1
+        if sinceMark == every {
+            marks.append(newline + 1)
+            sinceMark = 0
         }
         i = newline + 1
     }
-    return starts
+    return (lines, marks)
 }

@@ -53,7 +53,7 @@ public struct SchemaInference {
 
     /// `fastPath: false` observes every line with the exact parser alone (tests compare the two).
     init(fastPath: Bool) {
-        fast = fastPath ? FastObjectParser(openKeys: ()) : nil
+        fast = fastPath ? FastObjectParser.forAnyKeys() : nil
     }
 
     /// Records one object's keys and value kinds. Throws `JSONSyntaxError` for bad JSON.
@@ -68,7 +68,7 @@ public struct SchemaInference {
     private mutating func observeFast(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         // The parser numbers keys as it meets them, so a copy must not share it.
         if fast != nil, !isKnownUniquelyReferenced(&fast!) {
-            fast = FastObjectParser(openKeys: ())
+            fast = FastObjectParser.forAnyKeys()
             columnOfKey = []
         }
         guard let fields = fast?.parse(bytes, range) else { return false }
