@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test
 
 all: build
 
@@ -39,6 +39,25 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --skip-build
 	$(MAKE) example
+	$(MAKE) python-test
+
+# The Python package (python/): libSiftC built in release mode, installed with pyarrow and the
+# test peers into the repo's .venv (pip's cache keeps later runs quick).
+VENV     := .venv
+PY       := $(VENV)/bin/python
+PY_PKGS  := pyarrow duckdb polars pandas pytest
+python: deps
+	$(RELEASE) --product SiftC
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	@$(PY) -c "import pyarrow, duckdb, polars, pandas, pytest" 2>/dev/null || $(PY) -m pip install -q $(PY_PKGS)
+	@rm -rf python/sift/_lib python/build
+	$(PY) -m pip install -q --no-deps ./python
+	@$(PY) -c "import sift; print('python: ' + sift.version())"
+
+# The pytest suite against the installed package; it builds tables with the debug `sift`.
+python-test: python
+	$(SWIFT) build --product sift
+	SIFT_BIN=.build/debug/sift $(PY) -m pytest -q python/tests
 
 example:
 	cd Examples/QuickStart && $(SWIFT) build && $(SWIFT) run -q quickstart

@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "SiftScan", targets: ["SiftScan"]),
         .library(name: "SiftTable", targets: ["SiftTable"]),
         .library(name: "SiftPipeline", targets: ["SiftPipeline"]),
+        .library(name: "SiftArrow", targets: ["SiftArrow"]),
+        // libSiftC: the C API of `sift.h` (Arrow C streams in and out), loaded by the Python package.
+        .library(name: "SiftC", type: .dynamic, targets: ["SiftC"]),
         .executable(name: "sift", targets: ["SiftCommand"]),
         .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
     ],
@@ -70,12 +73,26 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable"],
             swiftSettings: swiftSettings
         ),
+        // The Arrow C data and stream interface structs, and the header of Sift's C API.
+        .target(name: "CSiftABI"),
+        // Sift schemas and batches to and from Arrow's C data interface (zero-copy out).
+        .target(
+            name: "SiftArrow",
+            dependencies: ["SiftFormat", "CSiftABI"],
+            swiftSettings: swiftSettings
+        ),
+        // The C API (`Sources/CSiftABI/include/sift.h`) over tables and scans, for other languages.
+        .target(
+            name: "SiftC",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftArrow", "CSiftABI"],
+            swiftSettings: swiftSettings
+        ),
         // glibc allocator settings for the command (libraries leave the allocator alone).
         .target(name: "CAllocatorTuning"),
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "CAllocatorTuning",
+                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "SiftArrow", "CAllocatorTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -107,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "SiftScanTests",
             dependencies: ["SiftFormat", "SiftScan", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftArrowTests",
+            dependencies: ["SiftFormat", "SiftScan", "SiftArrow", "CSiftABI", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,6 +20,7 @@ struct Cat: ParsableCommand {
           sift cat conn.sift --columns ts,src_ip,dst_ip --limit 10 --format table
           sift cat conn.sift --where "dst_ip = 203.0.113.7" --explain
           sift cat conn.sift --where "domain ends_with '.evil.example' and ts >= '2026-08-01'" --explain --json
+          sift cat conn.sift --where "dst_port = 22" --format arrow | python -c "import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all())"
         """
     )
 
@@ -32,7 +33,7 @@ struct Cat: ParsableCommand {
     @Option(name: .long, help: "Print at most this many rows.")
     var limit: Int?
 
-    @Option(name: .long, help: "ndjson, csv or table.")
+    @Option(name: .long, help: ArgumentHelp(OutputFormat.help))
     var format: String = "ndjson"
 
     @Option(name: .long, help: "Only rows for which this predicate is true, e.g. \"src_ip = 10.1.2.3 and dst_port in (22, 3389)\".")
@@ -56,9 +57,7 @@ struct Cat: ParsableCommand {
     var timingRuns = 0
 
     func run() throws {
-        guard let format = RowFormatter.Format(rawValue: format) else {
-            throw ValidationError("--format must be ndjson, csv or table")
-        }
+        let format = try OutputFormat(option: format)
         let reader = try SiftReader(path: file)
         var indices = Array(reader.schema.fields.indices)
         if let columns {
@@ -86,7 +85,7 @@ struct Cat: ParsableCommand {
             if let threads { s.workers = threads }
             return s
         }
-        var printer = count ? nil : RowPrinter(format: format, fields: fields, limit: limit)
+        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit)
         var report = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
         printer?.finish()
         for _ in 0..<timingRuns {
@@ -96,7 +95,11 @@ struct Cat: ParsableCommand {
         }
         var out = StandardOutput()
         if count { out.write("\(report.rowsMatched)\n") }
-        if explain { out.write(json ? report.json + "\n" : report.text) }
+        if explain {
+            // An Arrow stream owns standard output; the report goes to standard error then.
+            let text = json ? report.json + "\n" : report.text
+            if printer?.format == .arrow { printError(String(text.dropLast())) } else { out.write(text) }
+        }
         out.flush()
     }
 }

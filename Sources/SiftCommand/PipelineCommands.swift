@@ -116,13 +116,13 @@ struct Hunt: ParsableCommand {
     @Option(name: .long, help: "Only events at or after this date or time (ISO-8601).") var since: String?
     @Option(name: .long, help: "Comma-separated refined tables: conn, dns, http, ssl, alert.") var table: String?
     @Option(name: .long, help: "Comma-separated columns (default: time, event_type, src/dst ip and port, proto, domain).") var columns: String?
-    @Option(name: .long, help: "ndjson, csv or table.") var format: String = "ndjson"
+    @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
     @Flag(name: .long, help: "After the rows, what was read and skipped.") var explain = false
     @Flag(name: .long, help: "With --explain: one JSON object (the last line).") var json = false
 
     func run() throws {
-        guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
+        let outputFormat = try OutputFormat(option: format)
         let predicate: SiftIndex.Predicate
         do { predicate = try SiftIndex.Predicate.parse(`where`) } catch { throw ValidationError("--where \(error)") }
         let kinds = try table.map { try $0.split(separator: ",").map { name in
@@ -134,8 +134,29 @@ struct Hunt: ParsableCommand {
         var out = StandardOutput()
         var tableRows: [[String]] = []
         let header = ["table"] + wanted
+        // Arrow output has one schema: the table's name, then each column as the refined
+        // tables' common schemas type it (null where a table lacks it).
+        var arrow: RowPrinter?
+        var arrowSchema: Schema?
+        if outputFormat == .arrow {
+            let fields = try wanted.map { name -> Field in
+                guard let field = RefinedKind.allCases.lazy.compactMap({ k in k.schema.index(of: name).map { k.schema.fields[$0] } }).first else {
+                    throw ValidationError("--columns: no refined table has a column '\(name)'")
+                }
+                return Field(field.name, field.type, nullable: true, hint: field.hint)
+            }
+            arrowSchema = try Schema([Field("table", .string, nullable: false)] + fields)
+            arrow = try RowPrinter(format: .arrow, fields: arrowSchema!.fields, limit: limit)
+        }
+        let rowFormat = outputFormat == .arrow ? .ndjson : RowFormatter.Format(rawValue: outputFormat.rawValue)!
         if rowFormat == .csv { out.write(header.joined(separator: ",") + "\n") }
         let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: wanted) { kind, batch in
+            if let schema = arrowSchema {
+                let columns = [ColumnVector.strings(Array(repeating: kind.rawValue, count: batch.rowCount))] + schema.fields.dropFirst().map { field in
+                    batch.schema.index(of: field.name).map { batch.columns[$0] } ?? .nulls(field.type, count: batch.rowCount)
+                }
+                return arrow!.print(try RecordBatch(schema: schema, columns: columns))
+            }
             let rows = 0..<min(batch.rowCount, remaining)
             remaining -= rows.count
             for r in rows {
@@ -156,15 +177,19 @@ struct Hunt: ParsableCommand {
             }
             return remaining > 0
         }
-        if rowFormat == .table { out.write(renderTable(header: header, rows: tableRows)) }
+        if rowFormat == .table, arrow == nil { out.write(renderTable(header: header, rows: tableRows)) }
+        arrow?.finish()
         if explain {
+            var text = ""
             if json {
-                out.write(report.total.json + "\n")
+                text = report.total.json + "\n"
             } else {
-                for (kind, r) in report.perTable { out.write("[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read\n") }
-                for (kind, why) in report.skippedTables { out.write("[\(kind.rawValue)] not searched: \(why)\n") }
-                out.write("total:\n" + report.total.text)
+                for (kind, r) in report.perTable { text += "[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read\n" }
+                for (kind, why) in report.skippedTables { text += "[\(kind.rawValue)] not searched: \(why)\n" }
+                text += "total:\n" + report.total.text
             }
+            // An Arrow stream owns standard output; the report goes to standard error then.
+            if arrow != nil { printError(String(text.dropLast())) } else { out.write(text) }
         }
         out.flush()
     }

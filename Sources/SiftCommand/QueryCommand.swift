@@ -18,13 +18,14 @@ struct Query: ParsableCommand {
           sift query conn --where "src_ip = 10.1.2.3 and dst_ip = 203.0.113.7" --explain
           sift query conn --where "domain ends_with '.evil.example'" --as-of 2026-11-01T00:00:00Z
           sift query conn --where "ts >= '2026-08-01' and dst_port = 4444" --columns ts,src_ip --format table
+          sift query conn --where "dst_ip in 203.0.113.0/24" --format arrow > hits.arrows   # an Arrow IPC stream
         """
     )
     @Argument(help: "The table folder.") var dir: String
     @Option(name: .long, help: "Only rows for which this predicate is true (spec/predicates.md).") var `where`: String?
     @Option(name: .long, help: "Comma-separated columns to print (default: all).") var columns: String?
     @Option(name: .customLong("as-of"), help: "Read the table as of a version number or an ISO-8601 time.") var asOf: String?
-    @Option(name: .long, help: "ndjson, csv or table.") var format: String = "ndjson"
+    @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
@@ -35,7 +36,7 @@ struct Query: ParsableCommand {
         valueName: "N")) var timingRuns = 0
 
     func run() throws {
-        guard let rowFormat = RowFormatter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson, csv or table") }
+        let rowFormat = try OutputFormat(option: format)
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
         var predicate: SiftIndex.Predicate?
@@ -45,7 +46,7 @@ struct Query: ParsableCommand {
         let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
         var printer: RowPrinter?
         var report = try execute(predicate: predicate, projection: projection) { scan in
-            if !count { printer = RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit) }
+            if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit) }
             return { printer?.print($0) ?? true }
         }
         printer?.finish()
@@ -56,7 +57,11 @@ struct Query: ParsableCommand {
         }
         var out = StandardOutput()
         if count { out.write("\(report.rowsMatched)\n") }
-        if explain { out.write(json ? report.json + "\n" : report.text) }
+        if explain {
+            // An Arrow stream owns standard output; the report goes to standard error then.
+            let text = json ? report.json + "\n" : report.text
+            if printer?.format == .arrow { printError(String(text.dropLast())) } else { out.write(text) }
+        }
         out.flush()
     }
 

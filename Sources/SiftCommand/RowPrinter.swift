@@ -1,18 +1,44 @@
+import ArgumentParser
+import SiftArrow
 import SiftFormat
 
-/// Prints batches of rows as NDJSON, CSV or an aligned table, up to a limit (`cat`, `query`).
+/// How `cat`, `query` and `hunt` print rows: text for people and scripts, or an Arrow IPC
+/// stream for pyarrow, DuckDB and Polars (`spec/arrow.md` §6).
+enum OutputFormat: String, CaseIterable {
+    case ndjson, csv, table, arrow
+
+    /// Parses `--format`, naming the choices when it is not one of them.
+    init(option text: String) throws {
+        guard let format = OutputFormat(rawValue: text) else {
+            throw ValidationError("--format must be \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        self = format
+    }
+
+    /// The help text of `--format`.
+    static let help = "ndjson, csv, table, or arrow (an Arrow IPC stream on standard output)."
+}
+
+/// Prints batches of rows as NDJSON, CSV, an aligned table or an Arrow IPC stream, up to a
+/// limit (`cat`, `query`, `hunt`).
 struct RowPrinter {
-    let format: RowFormatter.Format
+    let format: OutputFormat
     let fields: [Field]
     private var remaining: Int
     private var out = StandardOutput()
     private var tableRows: [[String]] = []
+    private var ipc: ArrowIPCStreamWriter?
 
-    init(format: RowFormatter.Format, fields: [Field], limit: Int?) {
+    init(format: OutputFormat, fields: [Field], limit: Int?) throws {
         self.format = format
         self.fields = fields
         remaining = limit ?? Int.max
         if format == .csv { out.write(fields.map { RowFormatter.csvField($0.name) }.joined(separator: ",") + "\n") }
+        if format == .arrow {
+            let writer = ArrowIPCStreamWriter(schema: try Schema(fields))
+            out.write(writer.schemaMessage())
+            ipc = writer
+        }
     }
 
     /// Prints a batch; false once the limit is reached.
@@ -20,6 +46,9 @@ struct RowPrinter {
         let rows = 0..<min(batch.rowCount, remaining)
         remaining -= rows.count
         switch format {
+        case .arrow:
+            let part = rows.count == batch.rowCount ? batch : (try? RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.slice(rows) })) ?? batch
+            for piece in ArrowBatchSplitter.pieces(part) where piece.rowCount > 0 { out.write(ipc!.batchMessage(piece)) }
         case .ndjson:
             var bytes: [UInt8] = []
             RowFormatter.appendNDJSON(batch, rows: rows, to: &bytes)
@@ -36,6 +65,7 @@ struct RowPrinter {
 
     mutating func finish() {
         if format == .table { out.write(renderTable(header: fields.map(\.name), rows: tableRows)) }
+        if format == .arrow { out.write(ArrowIPCStreamWriter.endOfStream) }
         out.flush()
     }
 }

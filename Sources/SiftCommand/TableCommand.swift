@@ -271,10 +271,5 @@ struct TableDescribe: ParsableCommand {
 
 /// `--as-of`: a version number, or an ISO-8601 date or time.
 func parseTimeTravel(_ text: String) throws -> TimeTravel {
-    if let v = Int64(text) { return .version(v) }
-    let full = text.count == 10 ? text + "T00:00:00Z" : text
-    guard let micros = TextForms.parseTimestamp(Array(full.utf8)) else {
-        throw ValidationError("--as-of takes a version number or an ISO-8601 time, not '\(text)'")
-    }
-    return .timestamp(micros / 1000)
+    do { return try TimeTravel(parsing: text) } catch { throw ValidationError("--as-of takes a version number or an ISO-8601 time, not '\(text)'") }
 }

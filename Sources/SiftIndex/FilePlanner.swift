@@ -39,14 +39,17 @@ public struct FilePlanner {
     /// count their bytes; they are called only for row groups still in play, and only for the
     /// columns that can answer: filters for equality, networks and suffixes, page indexes for
     /// the predicate's columns.
-    public func plan(probeBloom: (Int, Int, UInt64) throws -> Bool?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
-        try withoutActuallyEscaping(probeBloom) { probeBloom in try plan(escaping: probeBloom, loadPages: loadPages) }
+    /// `only`, when given, limits planning to those row groups (one unit of a planned scan).
+    public func plan(only: Set<Int>? = nil, probeBloom: (Int, Int, UInt64) throws -> Bool?,
+                     loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
+        try withoutActuallyEscaping(probeBloom) { probeBloom in try plan(only: only, escaping: probeBloom, loadPages: loadPages) }
     }
 
-    private func plan(escaping probeBloom: @escaping (Int, Int, UInt64) throws -> Bool?, loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
+    private func plan(only: Set<Int>?, escaping probeBloom: @escaping (Int, Int, UInt64) throws -> Bool?,
+                      loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
-        for (g, group) in metadata.rowGroups.enumerated() {
+        for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
             let rows = Int(group.rowCount)
             let chunkBounds: (Int) -> ColumnBounds? = { c in ColumnBounds(group.columns[c].statistics, rows: group.rowCount, type: fields[c].type) }
             // 1. Min/max of whole chunks.

@@ -29,6 +29,9 @@ public struct Scanner: Sendable {
     /// Row groups read at once (1: one after another on the calling thread). Batches reach
     /// `scan`'s body in file order either way.
     public var workers = OrderedParallel.defaultWorkers
+    /// Reads only these row groups (one unit of a planned scan, e.g. one engine task); nil
+    /// reads the whole file. The report then counts only these row groups.
+    public var rowGroups: Set<Int>?
 
     public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
         self.reader = reader
@@ -41,38 +44,11 @@ public struct Scanner: Sendable {
     /// up to `workers` threads; `body` runs on the calling thread.
     @discardableResult
     public func scan(_ body: (RecordBatch) throws -> Bool) throws -> ScanReport {
-        let metadata = reader.metadata
-        let fields = metadata.schema.fields
-        var report = ScanReport()
-        report.bytesTotal = reader.source.size
-        report.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
-        report.rowGroupsTotal = metadata.rowGroups.count
-        let needed = Set(columns).union(predicate?.columns ?? [])
-        let outputSchema = try Schema(columns.map { fields[$0] })
-        report.pagesTotal = metadata.rowGroups.reduce(0) { total, g in total + needed.reduce(0) { $0 + Int(g.columns[$1].pageIndex?.pageCount ?? 0) } }
-        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
-
-        let plans: [RowGroupPlan]
-        if let predicate {
-            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(probeBloom: { g, c, hash in
-                guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
-                if report.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { report.bytesRead += UInt64(bytes) }
-                return answer
-            }, loadPages: pages)
-        } else {
-            plans = metadata.rowGroups.enumerated().map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
-        }
-
-        // Row groups ruled out whole are accounted here; the others are read, in parallel
-        // when there are several (results still reach `body` in row group order).
-        var lines: [Int: String] = [:]
-        for plan in plans {
-            guard let index = plan.skippedBy else { continue }
-            let bytes = neededBytes(metadata.rowGroups[plan.index], needed)
-            report.skippedBy[index, default: 0] += bytes
-            report.rowGroupsSkippedBy[index, default: 0] += 1
-            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
-        }
+        let outputSchema = try Schema(columns.map { reader.metadata.schema.fields[$0] })
+        let needed = neededColumns
+        var (plans, report, lines) = try planAndAccount()
+        // The row groups left are read, in parallel when there are several (results still
+        // reach `body` in row group order).
         let toRead = plans.filter { $0.skippedBy == nil }
         let loaded = report.pageIndexesLoaded
         let partials = try OrderedParallel.run(count: toRead.count, workers: min(workers, toRead.count), task: { i, emit in
@@ -90,6 +66,62 @@ public struct Scanner: Sendable {
         }
         report.rowGroupLines = plans.compactMap { lines[$0.index] }
         return report
+    }
+
+    /// Columns the scan touches: the projection and the predicate's.
+    package var neededColumns: Set<Int> { Set(columns).union(predicate?.columns ?? []) }
+
+    /// Decides which row groups (of ``rowGroups``, or all) and which row ranges in them may
+    /// hold matching rows, from the footer, bloom filters and page indexes, without reading a
+    /// data page. The report counts what planning read (trailer, footer, bloom segments, page
+    /// indexes); a row group's plan says what ruled it out, if anything.
+    public func plan() throws -> (plans: [RowGroupPlan], report: ScanReport) {
+        let (plans, report, lines) = try planAndAccount()
+        var out = report
+        out.rowGroupLines = plans.compactMap { lines[$0.index] }
+        return (plans, out)
+    }
+
+    /// Plans, and accounts the row groups ruled out whole (bytes of needed columns by index,
+    /// and one explain line each, by row group).
+    func planAndAccount() throws -> (plans: [RowGroupPlan], report: ScanReport, lines: [Int: String]) {
+        var (plans, report) = try planOnly()
+        var lines: [Int: String] = [:]
+        for plan in plans {
+            guard let index = plan.skippedBy else { continue }
+            let bytes = neededBytes(reader.metadata.rowGroups[plan.index], neededColumns)
+            report.skippedBy[index, default: 0] += bytes
+            report.rowGroupsSkippedBy[index, default: 0] += 1
+            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
+        }
+        plans = plans.sorted { $0.index < $1.index }
+        return (plans, report, lines)
+    }
+
+    private func planOnly() throws -> (plans: [RowGroupPlan], report: ScanReport) {
+        let metadata = reader.metadata
+        var report = ScanReport()
+        report.bytesTotal = reader.source.size
+        report.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
+        let needed = neededColumns
+        let inUnit: (Int) -> Bool = { g in rowGroups?.contains(g) ?? true }
+        report.rowGroupsTotal = metadata.rowGroups.indices.filter(inUnit).count
+        report.pagesTotal = metadata.rowGroups.enumerated().reduce(0) { total, g in
+            inUnit(g.offset) ? total + needed.reduce(0) { $0 + Int(g.element.columns[$1].pageIndex?.pageCount ?? 0) } : total
+        }
+        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
+        let plans: [RowGroupPlan]
+        if let predicate {
+            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(only: rowGroups, probeBloom: { g, c, hash in
+                guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
+                if report.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { report.bytesRead += UInt64(bytes) }
+                return answer
+            }, loadPages: pages)
+        } else {
+            plans = metadata.rowGroups.enumerated().filter { inUnit($0.offset) }
+                .map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
+        }
+        return (plans, report)
     }
 
     /// Reads one row group that pruning left in play: filters its candidate rows and emits a

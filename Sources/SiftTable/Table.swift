@@ -11,6 +11,19 @@ import SiftFormat
 public enum TimeTravel: Sendable, Equatable {
     case version(Int64)
     case timestamp(Int64)
+
+    /// Parses a version number, or an ISO-8601 time (a date alone means midnight UTC).
+    public init(parsing text: String) throws {
+        if let v = Int64(text) {
+            self = .version(v)
+            return
+        }
+        let full = text.count == 10 ? text + "T00:00:00Z" : text
+        guard let micros = TextForms.parseTimestamp(Array(full.utf8)) else {
+            throw TableError(.invalidArgument, "as-of takes a version number or an ISO-8601 time, not '\(text)'")
+        }
+        self = .timestamp(micros / 1000)
+    }
 }
 
 /// A Sift table: immutable data files behind a transaction log (`spec/table.md`).

@@ -13,7 +13,7 @@ import SiftScan
 ///                          predicate: try SiftIndex.Predicate.parse("src_ip = 10.1.2.3"), columns: ["ts", "dst_ip"])
 /// let report = try scan.run { batch in print(batch.rowCount); return true }
 /// ```
-public struct TableScan {
+public struct TableScan: Sendable {
     public let table: Table
     public let snapshot: Snapshot
     public let predicate: SiftIndex.Predicate?
@@ -26,6 +26,9 @@ public struct TableScan {
     public var rowSelector: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])?
     /// Files scanned at once (1: one after another on the calling thread).
     public var workers = OrderedParallel.defaultWorkers
+    /// Scans exactly these units (files and row groups from ``planUnits()``, e.g. one engine
+    /// task's share) instead of planning; nil scans the whole snapshot.
+    public var units: [ScanUnit]?
     let bound: BoundPredicate?
 
     public init(table: Table, snapshot: Snapshot, predicate: SiftIndex.Predicate?, columns: [String]? = nil) throws {
@@ -100,9 +103,14 @@ public struct TableScan {
     public func run(_ body: (RecordBatch) throws -> Bool) throws -> TableScanReport {
         let started = Date()
         var (planned, report) = plan()
+        var unitRowGroups: [Set<Int>?] = Array(repeating: nil, count: planned.count)
+        if let units {
+            (planned, report) = try unitFiles(units)
+            unitRowGroups = units.map { Set($0.rowGroups) }
+        }
         report.planningSeconds = Date().timeIntervalSince(started)
-        let files = planned
         let (table, schema, columns, predicate, rowSelector) = (self.table, snapshot.schema, self.columns, self.predicate, self.rowSelector)
+        let (files, rowGroupsOf) = (planned, unitRowGroups)
         let output = try outputSchema
         // Parallel across files when there are enough of them, else across the row groups of
         // each file: never both, so no more than `workers` threads decode at once.
@@ -110,14 +118,12 @@ public struct TableScan {
         let rowGroupWorkers = fileWorkers == 1 ? workers : 1
         let scans = try OrderedParallel.run(count: files.count, workers: fileWorkers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> ScanReport in
             let reader = try table.openDataFile(files[i].path)
-            var absent: [String: ColumnType] = [:]
-            for f in schema.fields where reader.schema.index(of: f.name) == nil { absent[f.name] = f.type }
-            let filePredicate = try predicate.map { try $0.bind(to: reader.schema, absentColumns: absent) }
+            let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
             // Each projected column's index in this file (nil: the file predates it), found once.
             let inFile = columns.map { reader.schema.index(of: schema.fields[$0].name) }
-            let present = inFile.compactMap { $0 }
             var scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
             scanner.workers = rowGroupWorkers
+            scanner.rowGroups = rowGroupsOf[i]
             if let rowSelector {
                 let names = reader.schema
                 scanner.rowSelector = { columns, count in rowSelector({ name in names.index(of: name).flatMap { columns[$0] } }, count) }

@@ -1,0 +1,101 @@
+import Foundation
+import SiftFormat
+import SiftIndex
+import SiftScan
+
+/// One piece of a planned table scan: a data file and the row groups of it that pruning could
+/// not rule out. An engine makes one task per unit (or splits a unit's row groups further), and
+/// each task scans its unit with ``TableScan/units``.
+public struct ScanUnit: Sendable, Codable, Equatable {
+    /// The data file, relative to the table folder (as the log names it).
+    public var path: String
+    /// Row groups to read, ascending.
+    public var rowGroups: [Int]
+    /// Bytes of the query's columns in those row groups: what a task reads at most.
+    public var bytes: UInt64
+    /// Rows in those row groups: an upper bound of the rows the unit yields.
+    public var rows: Int64
+
+    public init(path: String, rowGroups: [Int], bytes: UInt64, rows: Int64) {
+        self.path = path
+        self.rowGroups = rowGroups
+        self.bytes = bytes
+        self.rows = rows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case rowGroups = "row_groups"
+        case bytes, rows
+    }
+}
+
+extension TableScan {
+    /// Plans the scan down to row groups without reading a data page: partitions and file
+    /// statistics rule out files from the log; each file left is opened for its footer, and its
+    /// row groups are ruled out by statistics, bloom filters and page zone maps. Returns a unit
+    /// per file with row groups left (in path order), and a report of what planning read and
+    /// skipped (`rows_matched` is 0: nothing was scanned).
+    public func planUnits() throws -> (units: [ScanUnit], report: TableScanReport) {
+        let started = Date()
+        var (kept, report) = plan()
+        let (table, schema, columns, predicate, files) = (self.table, snapshot.schema, self.columns, self.predicate, kept)
+        let planned = try OrderedParallel.run(count: files.count, workers: min(workers, max(files.count, 1)), task: { (i: Int, _: (Bool) -> Bool) -> (ScanUnit?, ScanReport) in
+            let reader = try table.openDataFile(files[i].path)
+            let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
+            let scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
+            let (plans, fileReport) = try scanner.plan()
+            let kept = plans.filter { $0.skippedBy == nil }.map(\.index)
+            guard !kept.isEmpty else { return (nil, fileReport) }
+            let needed = scanner.neededColumns
+            let groups = reader.metadata.rowGroups
+            let bytes = kept.reduce(UInt64(0)) { total, g in total + needed.reduce(0) { $0 + groups[g].columns[$1].length } }
+            let rows = kept.reduce(Int64(0)) { $0 + Int64(groups[$1].rowCount) }
+            return (ScanUnit(path: files[i].path, rowGroups: kept, bytes: bytes, rows: rows), fileReport)
+        }, consume: { (_: Bool) in true })
+        var units: [ScanUnit] = []
+        for result in planned {
+            guard let (unit, fileReport) = result else { continue }
+            report.filesRead += 1
+            report.add(fileReport)
+            if let unit { units.append(unit) }
+        }
+        report.planningSeconds = Date().timeIntervalSince(started)
+        return (units, report)
+    }
+
+    /// The snapshot's files that `units` name, in the units' order, and a report whose totals
+    /// cover just those files. A unit naming a file the snapshot does not hold is an error (a
+    /// plan from another version, or a forged path): nothing outside the snapshot is opened.
+    func unitFiles(_ units: [ScanUnit]) throws -> (files: [TableFile], report: TableScanReport) {
+        var report = TableScanReport()
+        let files = try units.map { unit in
+            guard let file = snapshot.files[unit.path] else {
+                throw TableError(.invalidArgument, "scan unit names '\(unit.path)', which is not a live file of version \(snapshot.version)")
+            }
+            return file
+        }
+        report.filesTotal = files.count
+        report.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
+        return (files, report)
+    }
+
+    /// The table predicate bound to one file's schema (columns the file predates read as
+    /// absent), and the projected columns' indices in that file.
+    static func bind(predicate: SiftIndex.Predicate?, columns: [Int], tableSchema: Schema, fileSchema: Schema) throws -> (BoundPredicate?, [Int]) {
+        var absent: [String: ColumnType] = [:]
+        for f in tableSchema.fields where fileSchema.index(of: f.name) == nil { absent[f.name] = f.type }
+        let bound = try predicate.map { try $0.bind(to: fileSchema, absentColumns: absent) }
+        let present = columns.compactMap { fileSchema.index(of: tableSchema.fields[$0].name) }
+        return (bound, present)
+    }
+}
+
+extension TableScan {
+    /// Checks that ``units`` name live files of the snapshot (so a bad plan fails when the scan
+    /// is set up, not when it is first read).
+    public func unitFilesChecked() throws -> [TableFile] {
+        guard let units else { return snapshot.sortedFiles }
+        return try unitFiles(units).files
+    }
+}

@@ -1,0 +1,248 @@
+"""Sift for Python: read and write Sift files and tables as Arrow.
+
+    import sift
+    t = sift.open("conn")                                    # a table folder or a .sift file
+    reader = t.scan(where="dst_ip = 203.0.113.7", columns=["ts", "src_ip", "dst_ip"])
+    duckdb.sql("select src_ip, count(*) from reader group by 1")
+    t.append(pandas_frame, txn="etl:42")
+
+Scans are Arrow C streams straight from Sift's scanner (pruned by partitions, statistics, bloom
+filters and zone maps before any page is read); fixed-width columns reach pyarrow without a copy.
+`spec/arrow.md` in the repository specifies the type mapping and the C API underneath.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import Any, Iterable
+
+import pyarrow as pa
+
+from . import _native
+from ._data import normalized, to_reader
+from ._native import (CommitConflict, CorruptData, InvalidArgument, NotFound, SchemaMismatch, SiftError, SiftIOError)
+from ._types import IPv4Type, IPv6Type, ipv4, ipv4_array, ipv6, ipv6_array
+
+__all__ = [
+    "open", "write", "create_table", "Table", "Scan", "version",
+    "SiftError", "InvalidArgument", "NotFound", "CorruptData", "CommitConflict", "SchemaMismatch", "SiftIOError",
+    "ipv4", "ipv6", "IPv4Type", "IPv6Type", "ipv4_array", "ipv6_array",
+]
+
+
+def version() -> str:
+    """The library's version and the format version it reads and writes."""
+    return _native.version()
+
+
+def _columns(columns: Iterable[str] | None) -> bytes | None:
+    if columns is None:
+        return None
+    if isinstance(columns, str):
+        raise TypeError("columns must be a list of names, not a string")
+    return json.dumps(list(columns)).encode()
+
+
+class Scan:
+    """A scan of a Sift file or table, not started until read. It is an Arrow stream source:
+    `pyarrow.table(scan)`, `polars.from_arrow(scan)`, `duckdb.sql("... from scan")` read it
+    through `__arrow_c_stream__`; `to_reader()` and `to_table()` give pyarrow objects. Each
+    read runs the scan afresh (so a Scan can be read several times)."""
+
+    def __init__(self, table: "Table", where: str | None, columns, units, threads: int | None, extension_types: bool):
+        self._table = table
+        self.where = where
+        self.columns = None if columns is None else list(columns)
+        self.units = units
+        self.threads = threads or 0
+        self.extension_types = extension_types
+
+    def to_reader(self) -> pa.RecordBatchReader:
+        stream = _native.new_stream_struct()
+        units = None if self.units is None else json.dumps(self.units).encode()
+        _native.call("sift_scan", self._table._handle_checked(), _native.encode(self.where), _columns(self.columns), units,
+                     self.threads, int(self.extension_types), _native.address(stream))
+        return pa.RecordBatchReader._import_from_c(_native.address(stream))
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.to_reader().__arrow_c_stream__(requested_schema)
+
+    def to_table(self) -> pa.Table:
+        return self.to_reader().read_all()
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._table._arrow_schema(self.columns, self.extension_types)
+
+    def __iter__(self):
+        return iter(self.to_reader())
+
+
+class Table:
+    """An open Sift table (pinned at one version) or a single Sift file. Use `sift.open`."""
+
+    def __init__(self, path: str, as_of: str | int | None = None):
+        self.path = str(path)
+        self._as_of = None if as_of is None else str(as_of)
+        handle = ctypes.c_void_p()
+        _native.call("sift_open", _native.encode(self.path), _native.encode(self._as_of), ctypes.byref(handle))
+        self._handle = handle
+        self._info = json.loads(self._string("sift_describe"))
+
+    def _handle_checked(self):
+        if self._handle is None or not self._handle.value:
+            raise InvalidArgument(f"{self.path}: the table is closed")
+        return self._handle
+
+    def _string(self, name: str, *args) -> str:
+        out = ctypes.c_void_p()
+        _native.call(name, self._handle_checked(), *args, ctypes.byref(out))
+        return _native.take_string(out) or ""
+
+    def close(self) -> None:
+        """Releases the snapshot (also done when the object is collected)."""
+        if getattr(self, "_handle", None) is not None and self._handle.value:
+            _native.lib.sift_close(self._handle)
+        self._handle = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"sift.Table({self.path!r}, kind={self.kind}, version={self.version}, rows={self.num_rows})"
+
+    @property
+    def kind(self) -> str:
+        """"table" or "file"."""
+        return self._info["kind"]
+
+    @property
+    def version(self) -> int | None:
+        """The table version this object reads (None for a single file)."""
+        return self._info["version"]
+
+    @property
+    def num_rows(self) -> int:
+        return self._info["rows"]
+
+    @property
+    def info(self) -> dict:
+        """What `sift table describe` shows: schema, rows, bytes, files, partitioning, clustering."""
+        return dict(self._info)
+
+    def _arrow_schema(self, columns=None, extension_types: bool = True) -> pa.Schema:
+        struct = _native.new_schema_struct()
+        _native.call("sift_get_schema", self._handle_checked(), _columns(columns), int(extension_types), _native.address(struct))
+        return pa.Schema._import_from_c(_native.address(struct))
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema (IP columns as sift.ipv4 / sift.ipv6 extension types)."""
+        return self._arrow_schema()
+
+    def scan(self, where: str | None = None, columns: Iterable[str] | None = None, *, threads: int | None = None,
+             units: list[dict] | None = None, extension_types: bool = True) -> Scan:
+        """The rows `where` accepts (Sift's predicate language, spec/predicates.md), with
+        `columns` (default all). `units` (from `plan`) restricts the scan to one task's share.
+        `extension_types=False` gives IP columns as plain uint32 / fixed_size_binary(16)."""
+        if where is not None and not isinstance(where, str):
+            raise TypeError("where must be a predicate string such as \"dst_ip = 203.0.113.7\"")
+        return Scan(self, where, columns, units, threads, extension_types)
+
+    def to_table(self, where: str | None = None, columns: Iterable[str] | None = None, **kwargs) -> pa.Table:
+        """`scan(...)` read whole into a pyarrow Table."""
+        return self.scan(where, columns, **kwargs).to_table()
+
+    def explain(self, where: str | None = None, columns: Iterable[str] | None = None, *, threads: int | None = None) -> dict:
+        """Runs the scan without returning rows and reports what it read and what each index
+        skipped (the fields of `sift query --explain --json`)."""
+        return json.loads(self._string("sift_explain", _native.encode(where), _columns(columns), threads or 0))
+
+    def plan(self, where: str | None = None, columns: Iterable[str] | None = None) -> dict:
+        """The units (files and row groups) a scan must read, without reading data pages:
+        {"version", "units": [{"path", "row_groups", "bytes", "rows"}], "report": {...}}."""
+        return json.loads(self._string("sift_plan", _native.encode(where), _columns(columns)))
+
+    def history(self) -> list[dict]:
+        """The table's commits up to this version, oldest first."""
+        return json.loads(self._string("sift_history"))
+
+    def append(self, data, *, txn: str | None = None, **options) -> dict:
+        """Appends `data` (anything `write` takes) in one atomic commit, converted to the
+        table's schema; with `txn="APP:VERSION"` a retried append commits once. This object
+        then reads the new version. Returns {"version", "files", "rows", "bytes", "already_applied"}."""
+        if self.kind != "table":
+            raise InvalidArgument(f"{self.path} is a single file; files are written once (use sift.write)")
+        reader = normalized(to_reader(data), self.schema)
+        if txn is not None:
+            options["txn"] = txn
+        stream = _native.new_stream_struct()
+        reader._export_to_c(_native.address(stream))
+        out = ctypes.c_void_p()
+        _native.call("sift_table_append", _native.encode(self.path), _native.address(stream), json.dumps(options).encode(), ctypes.byref(out))
+        result = json.loads(_native.take_string(out))
+        self._reopen()
+        return result
+
+    def _reopen(self) -> None:
+        self.close()
+        handle = ctypes.c_void_p()
+        _native.call("sift_open", _native.encode(self.path), _native.encode(self._as_of), ctypes.byref(handle))
+        self._handle = handle
+        self._info = json.loads(self._string("sift_describe"))
+
+
+def open(path, as_of: str | int | None = None) -> Table:
+    """Opens a Sift table folder (at its latest version, a version number, or an ISO-8601 time)
+    or a single .sift file."""
+    return Table(path, as_of)
+
+
+def write(path, data, *, types: dict[str, str] | None = None, cluster: str | None = None, bloom: list[str] | str | None = None,
+          compression: str | None = None, zstd_level: int | None = None, row_group_rows: int | None = None,
+          page_rows: int | None = None) -> dict:
+    """Writes `data` (a pyarrow Table/RecordBatch/reader, a pandas or Polars DataFrame, or any
+    `__arrow_c_stream__` source) to a new Sift file. `types` stores columns as Sift types the
+    Arrow type does not imply, e.g. {"src_ip": "ipv4", "query": "string:domain"}; `cluster`
+    orders rows along a curve ("hilbert:src_ip,dst_ip"). Refuses an existing path."""
+    options = {k: v for k, v in dict(types=types, cluster=cluster, bloom=bloom, compression=compression, zstd_level=zstd_level,
+                                      row_group_rows=row_group_rows, page_rows=page_rows).items() if v is not None}
+    reader = normalized(to_reader(data))
+    stream = _native.new_stream_struct()
+    reader._export_to_c(_native.address(stream))
+    out = ctypes.c_void_p()
+    _native.call("sift_write_file", _native.encode(str(path)), _native.address(stream), json.dumps(options).encode(), ctypes.byref(out))
+    return json.loads(_native.take_string(out))
+
+
+def create_table(path, schema_or_data, *, partition_by: list[str] | None = None, cluster_by: str | None = None,
+                 bloom: list[str] | str | None = None, types: dict[str, str] | None = None) -> Table:
+    """Creates a table. Its schema comes from a pyarrow Schema, or from data (which is then
+    appended as the first commit). `partition_by` takes Sift's expressions (["date(ts)"]),
+    `cluster_by` the clustering optimize applies ("hilbert:src_ip,dst_ip")."""
+    data = None
+    if isinstance(schema_or_data, pa.Schema):
+        schema = schema_or_data
+    else:
+        data = normalized(to_reader(schema_or_data))
+        schema = data.schema
+    schema = pa.schema([pa.field(f.name, normalized_type(f.type), f.nullable, f.metadata) for f in schema])
+    options = {k: v for k, v in dict(partition_by=partition_by, cluster_by=cluster_by, bloom=bloom, types=types).items() if v is not None}
+    struct = _native.new_schema_struct()
+    schema._export_to_c(_native.address(struct))
+    _native.call("sift_table_create", _native.encode(str(path)), _native.address(struct), json.dumps(options).encode())
+    table = Table(path)
+    if data is not None:
+        table.append(data)
+    return table
+
+
+def normalized_type(t: pa.DataType) -> pa.DataType:
+    from ._data import _storable
+    return _storable(t)

@@ -1,0 +1,42 @@
+"""`sift cat|query --format arrow` writes an Arrow IPC stream that pyarrow reads back exactly."""
+from __future__ import annotations
+
+import subprocess
+
+import pyarrow as pa
+
+import sift
+from conftest import sift_binary
+from test_write import assert_same, every_type
+
+
+def ipc(*args: str) -> tuple[pa.Table, str]:
+    done = subprocess.run([sift_binary(), *args, "--format", "arrow"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    return pa.ipc.open_stream(pa.BufferReader(done.stdout)).read_all(), done.stderr.decode()
+
+
+def test_every_type_through_an_ipc_stream(tmp_path):
+    data = every_type()
+    sift.write(tmp_path / "all.sift", data, row_group_rows=3)
+    table, _ = ipc("cat", str(tmp_path / "all.sift"))
+    assert_same(data, table)
+    assert table.schema.field("v4").type == sift.ipv4
+
+
+def test_query_stream_equals_the_python_scan_and_explain_goes_to_stderr(conn_table):
+    table, stderr = ipc("query", conn_table, "--where", "dst_port = 22", "--columns", "ts,src_ip,dst_ip,domain", "--explain")
+    expected = sift.open(conn_table).to_table("dst_port = 22", ["ts", "src_ip", "dst_ip", "domain"])
+    assert table.num_rows == expected.num_rows > 0
+    assert table.equals(expected)
+    assert "rows matched" in stderr
+
+
+def test_an_empty_result_is_a_stream_with_a_schema_and_no_rows(conn_table):
+    table, _ = ipc("query", conn_table, "--where", "dst_ip = 203.0.113.7", "--columns", "ts,dst_ip")
+    assert table.num_rows == 0 and table.schema.names == ["ts", "dst_ip"]
+
+
+def test_limit_cuts_the_stream(conn_table):
+    table, _ = ipc("query", conn_table, "--limit", "7")
+    assert table.num_rows == 7
