@@ -7,15 +7,23 @@ import Glibc
 import Darwin
 #endif
 
+/// How IP address columns appear in Arrow (`spec/arrow.md` §2).
+public enum IPForm: Int32, Sendable {
+    /// Plain storage types (uint32, fixed_size_binary(16)) with `sift.type` metadata.
+    case plain = 0
+    /// The `sift.ipv4` / `sift.ipv6` extension types on those storage types.
+    case `extension` = 1
+    /// utf8 text (dotted quads; RFC 5952 for IPv6, IPv4-mapped addresses dotted) with
+    /// `sift.type` metadata: what SQL engines and dataframes display without an extension.
+    case text = 2
+}
+
 /// Choices for exporting Sift data to Arrow.
 public struct ArrowExportOptions: Sendable {
-    /// IP columns as the `sift.ipv4` / `sift.ipv6` extension types (true), or as their plain
-    /// storage types with a `sift.type` metadata entry (false), for consumers that reject
-    /// unknown extension types.
-    public var extensionTypes = true
+    public var ips: IPForm
 
-    public init(extensionTypes: Bool = true) {
-        self.extensionTypes = extensionTypes
+    public init(ips: IPForm = .extension) {
+        self.ips = ips
     }
 }
 
@@ -31,8 +39,8 @@ public enum ArrowExport {
     public static func exportSchema(_ schema: Schema, options: ArrowExportOptions = ArrowExportOptions(), into out: UnsafeMutablePointer<ArrowSchema>) {
         let children = schema.fields.map { field in
             { (child: UnsafeMutablePointer<ArrowSchema>) in
-                fillSchema(child, format: ArrowTypeMapping.format(field.type), name: field.name,
-                           metadata: ArrowTypeMapping.metadata(field, extensionTypes: options.extensionTypes),
+                fillSchema(child, format: ArrowTypeMapping.format(field.type, ips: options.ips), name: field.name,
+                           metadata: ArrowTypeMapping.metadata(field, ips: options.ips),
                            flags: field.nullable ? Int64(ARROW_FLAG_NULLABLE) : 0, children: [])
             }
         }
@@ -41,8 +49,9 @@ public enum ArrowExport {
 
     /// Writes `batch` as a struct array whose children are the columns. String and binary
     /// columns must hold fewer than 2^31 bytes (``ArrowBatchSplitter`` cuts batches to fit).
-    public static func exportBatch(_ batch: RecordBatch, into out: UnsafeMutablePointer<ArrowArray>) {
-        let children = batch.columns.map { column in { (child: UnsafeMutablePointer<ArrowArray>) in exportColumn(column, into: child) } }
+    public static func exportBatch(_ batch: RecordBatch, options: ArrowExportOptions = ArrowExportOptions(), into out: UnsafeMutablePointer<ArrowArray>) {
+        let columns = options.ips == .text ? batch.columns.map(ArrowTypeMapping.ipText) : batch.columns
+        let children = columns.map { column in { (child: UnsafeMutablePointer<ArrowArray>) in exportColumn(column, into: child) } }
         let owner = ArrayOwner(buffers: [nil], keep: [])
         fillArray(out, length: batch.rowCount, nullCount: 0, owner: owner, children: children)
     }

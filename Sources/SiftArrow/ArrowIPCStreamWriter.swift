@@ -17,11 +17,9 @@ import SiftFormat
 /// ```
 public struct ArrowIPCStreamWriter {
     public let schema: Schema
-    public let options: ArrowExportOptions
 
-    public init(schema: Schema, options: ArrowExportOptions = ArrowExportOptions()) {
+    public init(schema: Schema) {
         self.schema = schema
-        self.options = options
     }
 
     /// The stream's first message.
@@ -113,7 +111,7 @@ public struct ArrowIPCStreamWriter {
         let name = b.string(field.name)
         let (typeId, typeRef) = arrowType(field.type, &b)
         let children = b.vector(of: [])
-        let pairs = ArrowTypeMapping.metadata(field, extensionTypes: options.extensionTypes).map { key, value -> FlatBufferBuilder.Ref in
+        let pairs = ArrowTypeMapping.metadata(field, ips: .extension).map { key, value -> FlatBufferBuilder.Ref in
             let k = b.string(key), v = b.string(value)
             b.startTable()
             b.add(0, offset: k)

@@ -90,7 +90,7 @@ private let streamGetNext: @convention(c) (UnsafeMutablePointer<ArrowArrayStream
                                      dictionary: nil, release: nil, private_data: nil)
             return 0
         }
-        ArrowExport.exportBatch(state.pending.removeFirst(), into: out)
+        ArrowExport.exportBatch(state.pending.removeFirst(), options: state.options, into: out)
         return 0
     } catch {
         return state.fail(error)

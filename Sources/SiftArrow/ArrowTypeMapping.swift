@@ -14,7 +14,7 @@ import SiftFormat
 /// | ipv4 | `I` | extension `sift.ipv4` on uint32 (a.b.c.d = a<<24 \| b<<16 \| c<<8 \| d) |
 /// | ipv6 | `w:16` | extension `sift.ipv6` on fixed_size_binary(16), network byte order |
 ///
-/// With plain types (``ArrowExportOptions/extensionTypes`` false) the IP columns carry field
+/// With ``IPForm/plain`` (storage types) or ``IPForm/text`` (utf8) the IP columns carry field
 /// metadata `sift.type` = `ipv4` / `ipv6` instead of the extension name.
 public enum ArrowTypeMapping {
     public static let extensionNameKey = "ARROW:extension:name"
@@ -24,9 +24,10 @@ public enum ArrowTypeMapping {
     public static let ipv4Extension = "sift.ipv4"
     public static let ipv6Extension = "sift.ipv6"
 
-    /// The Arrow format string of a Sift type.
-    public static func format(_ type: ColumnType) -> String {
-        switch type {
+    /// The Arrow format string of a Sift type (IP columns as `ips` asks).
+    public static func format(_ type: ColumnType, ips: IPForm = .extension) -> String {
+        if ips == .text, type == .ipv4 || type == .ipv6 { return "u" }
+        return switch type {
         case .bool: "b"
         case .int32: "i"
         case .int64: "l"
@@ -42,11 +43,11 @@ public enum ArrowTypeMapping {
 
     /// The field metadata that goes with a Sift field: the IP extension (or plain marker) and
     /// the hint.
-    public static func metadata(_ field: Field, extensionTypes: Bool) -> [(String, String)] {
+    public static func metadata(_ field: Field, ips: IPForm = .extension) -> [(String, String)] {
         var pairs: [(String, String)] = []
         if field.type == .ipv4 || field.type == .ipv6 {
             let name = field.type == .ipv4 ? ipv4Extension : ipv6Extension
-            if extensionTypes {
+            if ips == .extension {
                 pairs.append((extensionNameKey, name))
                 pairs.append((extensionMetadataKey, ""))
             } else {
@@ -76,7 +77,9 @@ public enum ArrowTypeMapping {
         case "S": type = .uint16
         case "I": type = ext == ipv4Extension ? .ipv4 : .uint32
         case "g": type = .float64
-        case "u", "U": type = .string
+        case "u", "U":
+            // Text marked as addresses (IPForm.text) goes back to its IP type.
+            type = ext == ipv4Extension ? .ipv4 : ext == ipv6Extension ? .ipv6 : .string
         case "z", "Z": type = .binary
         case "w:16" where ext == ipv6Extension: type = .ipv6
         case let f where f.hasPrefix("ts"): type = .timestamp
@@ -85,6 +88,24 @@ public enum ArrowTypeMapping {
                 + "uint16, uint32, float64, timestamp, utf8, binary, and IP addresses as sift.ipv4/sift.ipv6); cast the column first", column: arrow.name)
         }
         return Field(arrow.name, type, nullable: arrow.nullable, hint: type == .string ? hint : .none)
+    }
+}
+
+extension ArrowTypeMapping {
+    /// An IP column as text (``IPForm/text``); other columns unchanged.
+    static func ipText(_ column: ColumnVector) -> ColumnVector {
+        var text = VarBytes()
+        switch column.values {
+        case .ipv4(let v):
+            text.reserve(values: v.count, bytes: v.count * 13)
+            for (i, a) in v.enumerated() { text.append(column.isNull(i) ? [] : Array(TextForms.formatIPv4(a).utf8)) }
+        case .ipv6(let v):
+            text.reserve(values: v.count, bytes: v.count * 16)
+            for (i, a) in v.enumerated() { text.append(column.isNull(i) ? [] : Array(TextForms.formatIP(a).utf8)) }
+        default:
+            return column
+        }
+        return ColumnVector(.string(text), validity: column.validity)
     }
 }
 

@@ -50,6 +50,11 @@ private func predicate(_ pointer: UnsafePointer<CChar>?) throws -> SiftIndex.Pre
     return try SiftIndex.Predicate.parse(text)
 }
 
+private func ips(_ form: Int32) throws -> IPForm {
+    guard let ips = IPForm(rawValue: form) else { throw CArgumentError("ip_form must be 0 (plain), 1 (extension types) or 2 (text), not \(form)") }
+    return ips
+}
+
 @_cdecl("sift_describe")
 public func siftDescribe(_ handle: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: ErrorOut) -> Int32 {
     guarded(error) { try give(try dataset(handle).describe(), to: json) }
@@ -61,12 +66,12 @@ public func siftHistory(_ handle: OpaquePointer?, _ json: UnsafeMutablePointer<U
 }
 
 @_cdecl("sift_get_schema")
-public func siftGetSchema(_ handle: OpaquePointer?, _ columns: UnsafePointer<CChar>?, _ extensionTypes: Int32,
+public func siftGetSchema(_ handle: OpaquePointer?, _ columns: UnsafePointer<CChar>?, _ ipForm: Int32,
                           _ out: UnsafeMutablePointer<ArrowSchema>?, _ error: ErrorOut) -> Int32 {
     guarded(error) {
         guard let out else { throw CArgumentError("the output schema pointer is NULL") }
         let schema = try dataset(handle).outputSchema(try columnList(columns))
-        ArrowExport.exportSchema(schema, options: ArrowExportOptions(extensionTypes: extensionTypes != 0), into: out)
+        ArrowExport.exportSchema(schema, options: ArrowExportOptions(ips: try ips(ipForm)), into: out)
     }
 }
 
@@ -78,7 +83,7 @@ public func siftPlan(_ handle: OpaquePointer?, _ where_: UnsafePointer<CChar>?, 
 
 @_cdecl("sift_scan")
 public func siftScan(_ handle: OpaquePointer?, _ where_: UnsafePointer<CChar>?, _ columns: UnsafePointer<CChar>?, _ unitsJSON: UnsafePointer<CChar>?,
-                     _ threads: Int32, _ extensionTypes: Int32, _ out: UnsafeMutablePointer<ArrowArrayStream>?, _ error: ErrorOut) -> Int32 {
+                     _ threads: Int32, _ ipForm: Int32, _ out: UnsafeMutablePointer<ArrowArrayStream>?, _ error: ErrorOut) -> Int32 {
     guarded(error) {
         guard let out else { throw CArgumentError("the output stream pointer is NULL") }
         var units: [ScanUnit]?
@@ -88,7 +93,7 @@ public func siftScan(_ handle: OpaquePointer?, _ where_: UnsafePointer<CChar>?, 
             }
         }
         let (schema, puller) = try dataset(handle).scan(predicate: try predicate(where_), columns: try columnList(columns), units: units, threads: Int(threads))
-        ArrowStreamExport.export(schema: schema, options: ArrowExportOptions(extensionTypes: extensionTypes != 0),
+        ArrowStreamExport.export(schema: schema, options: ArrowExportOptions(ips: try ips(ipForm)),
                                  next: { try puller.next() }, close: { puller.close() }, into: out)
     }
 }

@@ -83,7 +83,7 @@ struct ArrowRoundTripTests {
         #expect(fields[3].metadata == ["sift.hint": "domain"])
         #expect(try fields.map { try ArrowTypeMapping.field($0) } == schema.fields)
         var plain = ArrowSchema()
-        ArrowExport.exportSchema(schema, options: ArrowExportOptions(extensionTypes: false), into: &plain)
+        ArrowExport.exportSchema(schema, options: ArrowExportOptions(ips: .plain), into: &plain)
         defer { plain.release(&plain) }
         let plainFields = try ArrowImport.fields(&plain)
         #expect(plainFields[1].metadata == ["sift.type": "ipv4"])

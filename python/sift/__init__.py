@@ -35,6 +35,16 @@ def version() -> str:
     return _native.version()
 
 
+_IP_FORMS = {"plain": 0, "extension": 1, "text": 2}
+
+
+def _ip_form(ips: str) -> int:
+    try:
+        return _IP_FORMS[ips]
+    except KeyError:
+        raise InvalidArgument(f"ips must be one of {', '.join(_IP_FORMS)}, not {ips!r}") from None
+
+
 def _columns(columns: Iterable[str] | None) -> bytes | None:
     if columns is None:
         return None
@@ -49,19 +59,19 @@ class Scan:
     through `__arrow_c_stream__`; `to_reader()` and `to_table()` give pyarrow objects. Each
     read runs the scan afresh (so a Scan can be read several times)."""
 
-    def __init__(self, table: "Table", where: str | None, columns, units, threads: int | None, extension_types: bool):
+    def __init__(self, table: "Table", where: str | None, columns, units, threads: int | None, ips: str):
         self._table = table
         self.where = where
         self.columns = None if columns is None else list(columns)
         self.units = units
         self.threads = threads or 0
-        self.extension_types = extension_types
+        self.ips = ips
 
     def to_reader(self) -> pa.RecordBatchReader:
         stream = _native.new_stream_struct()
         units = None if self.units is None else json.dumps(self.units).encode()
         _native.call("sift_scan", self._table._handle_checked(), _native.encode(self.where), _columns(self.columns), units,
-                     self.threads, int(self.extension_types), _native.address(stream))
+                     self.threads, _ip_form(self.ips), _native.address(stream))
         return pa.RecordBatchReader._import_from_c(_native.address(stream))
 
     def __arrow_c_stream__(self, requested_schema=None):
@@ -72,7 +82,7 @@ class Scan:
 
     @property
     def schema(self) -> pa.Schema:
-        return self._table._arrow_schema(self.columns, self.extension_types)
+        return self._table._arrow_schema(self.columns, self.ips)
 
     def __iter__(self):
         return iter(self.to_reader())
@@ -87,7 +97,14 @@ class Table:
         handle = ctypes.c_void_p()
         _native.call("sift_open", _native.encode(self.path), _native.encode(self._as_of), ctypes.byref(handle))
         self._handle = handle
-        self._info = json.loads(self._string("sift_describe"))
+        self._described = None
+
+    @property
+    def _info(self) -> dict:
+        # Described on first use: a needle query needs none of it (it costs a JSON round trip).
+        if self._described is None:
+            self._described = json.loads(self._string("sift_describe"))
+        return self._described
 
     def _handle_checked(self):
         if self._handle is None or not self._handle.value:
@@ -136,9 +153,9 @@ class Table:
         """What `sift table describe` shows: schema, rows, bytes, files, partitioning, clustering."""
         return dict(self._info)
 
-    def _arrow_schema(self, columns=None, extension_types: bool = True) -> pa.Schema:
+    def _arrow_schema(self, columns=None, ips: str = "extension") -> pa.Schema:
         struct = _native.new_schema_struct()
-        _native.call("sift_get_schema", self._handle_checked(), _columns(columns), int(extension_types), _native.address(struct))
+        _native.call("sift_get_schema", self._handle_checked(), _columns(columns), _ip_form(ips), _native.address(struct))
         return pa.Schema._import_from_c(_native.address(struct))
 
     @property
@@ -147,13 +164,15 @@ class Table:
         return self._arrow_schema()
 
     def scan(self, where: str | None = None, columns: Iterable[str] | None = None, *, threads: int | None = None,
-             units: list[dict] | None = None, extension_types: bool = True) -> Scan:
+             units: list[dict] | None = None, ips: str = "extension") -> Scan:
         """The rows `where` accepts (Sift's predicate language, spec/predicates.md), with
         `columns` (default all). `units` (from `plan`) restricts the scan to one task's share.
-        `extension_types=False` gives IP columns as plain uint32 / fixed_size_binary(16)."""
+        `ips` is how IP columns come out: "extension" (sift.ipv4 / sift.ipv6), "plain"
+        (uint32 / fixed_size_binary(16)) or "text" (strings, for SQL and dataframes)."""
         if where is not None and not isinstance(where, str):
             raise TypeError("where must be a predicate string such as \"dst_ip = 203.0.113.7\"")
-        return Scan(self, where, columns, units, threads, extension_types)
+        _ip_form(ips)
+        return Scan(self, where, columns, units, threads, ips)
 
     def to_table(self, where: str | None = None, columns: Iterable[str] | None = None, **kwargs) -> pa.Table:
         """`scan(...)` read whole into a pyarrow Table."""
@@ -195,7 +214,7 @@ class Table:
         handle = ctypes.c_void_p()
         _native.call("sift_open", _native.encode(self.path), _native.encode(self._as_of), ctypes.byref(handle))
         self._handle = handle
-        self._info = json.loads(self._string("sift_describe"))
+        self._described = None
 
 
 def open(path, as_of: str | int | None = None) -> Table:

@@ -63,9 +63,24 @@ def test_schema_types_and_hints(conn_table):
     assert schema.field("ts").type == pa.timestamp("us", tz="UTC")
     assert isinstance(schema.field("src_ip").type, sift.IPv4Type)
     assert schema.field("domain").metadata == {b"sift.hint": b"domain"}
-    plain = sift.open(conn_table).scan(columns=["src_ip"], extension_types=False).schema
+    plain = sift.open(conn_table).scan(columns=["src_ip"], ips="plain").schema
     assert plain.field("src_ip").type == pa.uint32()
     assert plain.field("src_ip").metadata == {b"sift.type": b"ipv4"}
+
+
+def test_ips_as_text_for_sql(conn_table, tmp_path):
+    t = sift.open(conn_table)
+    where = "src_ip in 10.2.0.0/16 and dst_port = 22"
+    scan = t.scan(where, ["src_ip", "dst_ip"], ips="text")
+    assert scan.schema.field("src_ip").type == pa.string()
+    rows = duckdb.sql("select src_ip, dst_ip from scan order by 1, 2").fetchall()
+    expected = sorted((str(r["src_ip"]), str(r["dst_ip"])) for r in t.to_table(where, ["src_ip", "dst_ip"]).to_pylist())
+    assert rows == expected and rows and rows[0][0].startswith("10.2.")
+    # Text with sift.type comes back as addresses when written to a new file.
+    sift.write(tmp_path / "t.sift", scan)
+    assert sift.open(tmp_path / "t.sift").schema.field("dst_ip").type == sift.ipv6
+    with pytest.raises(sift.InvalidArgument, match="ips must be"):
+        t.scan(ips="hex")
 
 
 def test_duckdb_sql_over_a_pruned_scan(conn_table):

@@ -47,8 +47,13 @@ void sift_close(sift_dataset* dataset);
 int sift_describe(sift_dataset* dataset, char** json, char** error);
 // [{"version","timestamp_ms","operation","parameters":{...},"metrics":{...}}, ...], oldest first.
 int sift_history(sift_dataset* dataset, char** json, char** error);
+// How IP columns appear in Arrow (`ip_form` below).
+#define SIFT_IP_PLAIN 0      // uint32 / fixed_size_binary(16), field metadata sift.type
+#define SIFT_IP_EXTENSION 1  // the sift.ipv4 / sift.ipv6 extension types on those
+#define SIFT_IP_TEXT 2       // utf8 text, field metadata sift.type
+
 // The Arrow schema of a scan of `columns` (a struct schema, one child per column).
-int sift_get_schema(sift_dataset* dataset, const char* columns, int extension_types, struct ArrowSchema* out, char** error);
+int sift_get_schema(sift_dataset* dataset, const char* columns, int ip_form, struct ArrowSchema* out, char** error);
 
 // Plans a scan without reading data pages: {"version","units":[{"path","row_groups":[...],"bytes","rows"}],
 // "report":{explain fields}}. One engine task per unit (or per part of a unit's row groups).
@@ -56,7 +61,7 @@ int sift_plan(sift_dataset* dataset, const char* where, const char* columns, cha
 // Scans into an Arrow C stream of record batches. `units_json`: NULL for the whole dataset, or
 // a JSON array of units from sift_plan (one task's share). `threads` <= 0: the machine's cores.
 int sift_scan(sift_dataset* dataset, const char* where, const char* columns, const char* units_json, int threads,
-              int extension_types, struct ArrowArrayStream* out, char** error);
+              int ip_form, struct ArrowArrayStream* out, char** error);
 // Runs a scan, discarding rows, and returns its explain report as JSON.
 int sift_explain(sift_dataset* dataset, const char* where, const char* columns, int threads, char** json, char** error);
 

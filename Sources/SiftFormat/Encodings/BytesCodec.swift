@@ -77,16 +77,32 @@ enum BytesCodec {
             let entryCount = try DictionaryCodes.entryCount(&r)
             let entries = try decodePlain(&r, count: entryCount, utf8: utf8)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
-            var out = VarBytes()
             var total = 0
-            for c in codes { total += entries[Int(c)].count }
+            for c in codes { total += Int(entries.offsets[Int(c) + 1] - entries.offsets[Int(c)]) }
             // Materialising can expand a small page a lot (a 1 MB entry repeated): bound it.
             guard total <= FormatLimits.maxPageBytes else {
                 throw r.error(.limitExceeded, "dictionary page expands to \(total) bytes, over the \(FormatLimits.maxPageBytes)-byte page limit")
             }
-            out.reserve(values: count, bytes: total)
-            for c in codes { out.append(entries[Int(c)]) }
-            return out
+            // Offsets first, then one copy per value straight between the buffers (codes were
+            // checked against entryCount by DictionaryCodes.decode).
+            var offsets = [UInt32](repeating: 0, count: count + 1)
+            var bytes = [UInt8](repeating: 0, count: total)
+            entries.offsets.withUnsafeBufferPointer { entryOffsets in
+                entries.bytes.withUnsafeBufferPointer { entryBytes in
+                    bytes.withUnsafeMutableBufferPointer { out in
+                        var at = 0
+                        for (i, c) in codes.enumerated() {
+                            // Safety: c < entryCount, so c + 1 is within entryOffsets; the sum of
+                            // lengths is `total`, the size of `out`.
+                            let start = Int(entryOffsets[Int(c)]), length = Int(entryOffsets[Int(c) + 1]) - start
+                            if length > 0 { out.baseAddress!.advanced(by: at).update(from: entryBytes.baseAddress!.advanced(by: start), count: length) }
+                            at += length
+                            offsets[i + 1] = UInt32(at)
+                        }
+                    }
+                }
+            }
+            return VarBytes(offsets: offsets, bytes: bytes)
         case .lengths:
             let minimum = try r.le(UInt32.self, "LENGTHS minimum")
             let width = try IntegerCodec<UInt32>.bitWidth(&r, max: 32)
@@ -115,6 +131,10 @@ enum BytesCodec {
     }
 
     static func validateUTF8(_ bytes: [UInt8], _ offsets: [UInt32], base: UInt64) throws(FormatError) {
+        // Fast path: the whole buffer is valid UTF-8 and every value starts on a character
+        // boundary (not on a continuation byte 10xxxxxx), so each value is whole characters.
+        let whole = bytes.withUnsafeBufferPointer { UTF8Validation.isValid(buffer: $0) }
+        if whole, offsets.allSatisfy({ Int($0) >= bytes.count || bytes[Int($0)] & 0xC0 != 0x80 }) { return }
         for i in 0..<(offsets.count - 1) {
             let value = bytes[Int(offsets[i])..<Int(offsets[i + 1])]
             if !UTF8Validation.isValid(value) {

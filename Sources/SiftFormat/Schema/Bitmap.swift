@@ -40,6 +40,23 @@ public struct Bitmap: Sendable, Equatable {
         if bit { self[count - 1] = true }
     }
 
+    /// Appends every bit of `other`, a word at a time.
+    public mutating func append(contentsOf other: Bitmap) {
+        let shift = count & 63
+        if shift == 0 {
+            words.append(contentsOf: other.words)
+        } else {
+            // Each word of `other` fills the top of the last word and starts the next.
+            for w in other.words {
+                words[words.count - 1] |= w << UInt64(shift)
+                words.append(w >> UInt64(64 - shift))
+            }
+        }
+        count += other.count
+        words.removeLast(words.count - (count + 63) / 64)
+        clearTail()
+    }
+
     /// Removes the last bit.
     public mutating func removeLast() {
         precondition(count > 0)

@@ -173,27 +173,43 @@ public struct ColumnVector: Sendable, Equatable {
     }
 
     /// Appends all rows of `other`, which must have the same type.
+    ///
+    /// - Complexity: O(`other.count`): the payload is moved out of `values` before it grows, so
+    ///   appending page after page never copies what is already there.
     public mutating func append(contentsOf other: ColumnVector) {
         let before = count
-        switch (values, other.values) {
-        case (.bool(var a), .bool(let b)): a += b; values = .bool(a)
-        case (.int32(var a), .int32(let b)): a += b; values = .int32(a)
-        case (.int64(var a), .int64(let b)): a += b; values = .int64(a)
-        case (.uint16(var a), .uint16(let b)): a += b; values = .uint16(a)
-        case (.uint32(var a), .uint32(let b)): a += b; values = .uint32(a)
-        case (.float64(var a), .float64(let b)): a += b; values = .float64(a)
-        case (.timestamp(var a), .timestamp(let b)): a += b; values = .timestamp(a)
-        case (.ipv4(var a), .ipv4(let b)): a += b; values = .ipv4(a)
-        case (.ipv6(var a), .ipv6(let b)): a += b; values = .ipv6(a)
-        case (.string(var a), .string(let b)), (.binary(var a), .binary(let b)):
-            for i in 0..<b.count { a.append(b[i]) }
-            values = type == .string ? .string(a) : .binary(a)
-        default: preconditionFailure("append of a \(other.type) vector to a \(type) vector")
+        precondition(type == other.type, "append of a \(other.type) vector to a \(type) vector")
+        func grow<T>(_ wrap: ([T]) -> Values, _ take: (Values) -> [T]?, _ add: [T]) {
+            var a = take(values)!
+            values = .bool([])  // drop the enum's reference, so `a` is uniquely held
+            a.append(contentsOf: add)
+            values = wrap(a)
+        }
+        switch other.values {
+        case .bool(let b): grow({ .bool($0) }, { if case .bool(let a) = $0 { a } else { nil } }, b)
+        case .int32(let b): grow({ .int32($0) }, { if case .int32(let a) = $0 { a } else { nil } }, b)
+        case .int64(let b): grow({ .int64($0) }, { if case .int64(let a) = $0 { a } else { nil } }, b)
+        case .uint16(let b): grow({ .uint16($0) }, { if case .uint16(let a) = $0 { a } else { nil } }, b)
+        case .uint32(let b): grow({ .uint32($0) }, { if case .uint32(let a) = $0 { a } else { nil } }, b)
+        case .float64(let b): grow({ .float64($0) }, { if case .float64(let a) = $0 { a } else { nil } }, b)
+        case .timestamp(let b): grow({ .timestamp($0) }, { if case .timestamp(let a) = $0 { a } else { nil } }, b)
+        case .ipv4(let b): grow({ .ipv4($0) }, { if case .ipv4(let a) = $0 { a } else { nil } }, b)
+        case .ipv6(let b): grow({ .ipv6($0) }, { if case .ipv6(let a) = $0 { a } else { nil } }, b)
+        case .string(let b), .binary(let b):
+            var a: VarBytes
+            switch values {
+            case .string(let v), .binary(let v): a = v
+            default: preconditionFailure("unreachable: types were checked")
+            }
+            let isString = type == .string
+            values = .bool([])
+            a.append(contentsOf: b)
+            values = isString ? .string(a) : .binary(a)
         }
         if validity != nil || other.validity != nil {
             var merged = validity ?? Bitmap(count: before, value: true)
-            let add = other.validity ?? Bitmap(count: other.count, value: true)
-            for i in 0..<add.count { merged.append(add[i]) }
+            validity = nil
+            merged.append(contentsOf: other.validity ?? Bitmap(count: other.count, value: true))
             validity = merged
         }
     }

@@ -35,6 +35,18 @@ public struct VarBytes: Sendable, Equatable {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// Appends every value of `other` (its offsets rebased, its bytes copied once).
+    public mutating func append(contentsOf other: VarBytes) {
+        let base = UInt32(bytes.count)
+        offsets.reserveCapacity(offsets.count + other.count)
+        if base == 0 {
+            offsets.append(contentsOf: other.offsets.dropFirst())
+        } else {
+            offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
+        }
+        bytes.append(contentsOf: other.bytes)
+    }
+
     /// Removes the last value.
     public mutating func removeLast() {
         precondition(count > 0)
