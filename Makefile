@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python
 
 all: build
 
@@ -41,23 +41,39 @@ test: deps
 	$(MAKE) example
 	$(MAKE) python-test
 
-# The Python package (python/): libSiftC built in release mode, installed with pyarrow and the
-# test peers into the repo's .venv (pip's cache keeps later runs quick).
+# The Python package (python/): libSiftC built in release mode, installed with pyarrow, the
+# test peers and pyspark into the repo's .venv (pip's cache keeps later runs quick: pyspark is
+# built from its sdist once, then reused as a cached wheel), and Debian's Java 17 for Spark.
 VENV     := .venv
 PY       := $(VENV)/bin/python
-PY_PKGS  := pyarrow duckdb polars pandas pytest
+PY_PKGS  := pyarrow duckdb polars pandas pytest pyspark
 python: deps
+	@command -v java >/dev/null || $(MAKE) --no-print-directory deps APT_PKGS="openjdk-17-jre-headless python3-venv"
 	$(RELEASE) --product SiftC
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
-	@$(PY) -c "import pyarrow, duckdb, polars, pandas, pytest" 2>/dev/null || $(PY) -m pip install -q $(PY_PKGS)
+	@$(PY) -c "import pyarrow, duckdb, polars, pandas, pytest, pyspark" 2>/dev/null || $(PY) -m pip install -q $(PY_PKGS)
 	@rm -rf python/sift/_lib python/build
 	$(PY) -m pip install -q --no-deps ./python
 	@$(PY) -c "import sift; print('python: ' + sift.version())"
 
-# The pytest suite against the installed package; it builds tables with the debug `sift`.
+# The pytest suite against the installed package (Spark tests on local[2]); it builds tables
+# with the debug `sift`.
 python-test: python
 	$(SWIFT) build --product sift
 	SIFT_BIN=.build/debug/sift $(PY) -m pytest -q python/tests
+
+# The Spark tests again, on a real standalone cluster (a master and two workers on 127.0.0.1,
+# started and stopped by scripts/spark-cluster.sh).
+spark-test: python
+	$(SWIFT) build --product sift
+	@bash scripts/spark-cluster.sh start
+	@SIFT_SPARK_MASTER=$$(cat .spark/master.url) SIFT_BIN=.build/debug/sift $(PY) -m pytest -q python/tests/test_spark.py; \
+		status=$$?; bash scripts/spark-cluster.sh stop; exit $$status
+
+# Sift through Python against pyarrow and DuckDB on Parquet (BENCHMARKS.md §8).
+PY_BENCH_ROWS ?= 20000000
+bench-python: release python
+	@bash Benchmarks/scripts/compare_python.sh $(SIFT) $(PY_BENCH_ROWS)
 
 example:
 	cd Examples/QuickStart && $(SWIFT) build && $(SWIFT) run -q quickstart

@@ -140,4 +140,36 @@ enum ArrowWrites {
         return try jsonText(["version": result.version.map { $0 as Any } ?? NSNull(), "files": result.files, "rows": result.rows,
                              "bytes": result.bytes, "already_applied": result.alreadyApplied])
     }
+
+    /// Writes a stream as data files of a table without committing them (a task's share of a
+    /// job); the result lists their add actions for ``commitFiles(path:files:options:)``.
+    static func writeFiles(path: String, stream: UnsafeMutablePointer<ArrowArrayStream>, options object: [String: Any]) throws -> String {
+        let input = try ArrowStreamImport(moving: stream)
+        let table = try Table(root: path)
+        let schema = try table.snapshot().schema
+        _ = try ArrowImport.mapping(input.fields, to: schema)
+        let adds = try table.writeFiles(options: try writerOptions(object)) { sink in
+            while let batch = try input.next(as: schema) { try sink(batch) }
+        }
+        let files = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(adds))
+        return try jsonText(["files": files, "rows": adds.reduce(0) { $0 + $1.rows }])
+    }
+
+    /// Commits files from ``writeFiles(path:stream:options:)`` in one commit.
+    static func commitFiles(path: String, files json: String, options object: [String: Any]) throws -> String {
+        let adds: [AddAction]
+        do { adds = try JSONDecoder().decode([AddAction].self, from: Data(json.utf8)) } catch {
+            throw CArgumentError("files must be the JSON array of add actions sift_table_write_files returned: \(error)")
+        }
+        var txn: WriterTransaction?
+        if let text = object["txn"] {
+            guard let text = text as? String else { throw CArgumentError("txn must be a string APP:VERSION") }
+            txn = try WriterTransaction(parsing: text)
+        }
+        let mode = (object["mode"] as? String) ?? "append"
+        guard mode == "append" || mode == "overwrite" else { throw CArgumentError("mode must be append or overwrite, not '\(mode)'") }
+        let result = try Table(root: path).commitFiles(adds, txn: txn, overwrite: mode == "overwrite")
+        return try jsonText(["version": result.version.map { $0 as Any } ?? NSNull(), "files": result.files, "rows": result.rows,
+                             "bytes": result.bytes, "already_applied": result.alreadyApplied])
+    }
 }

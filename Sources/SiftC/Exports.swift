@@ -135,3 +135,21 @@ public func siftTableAppend(_ path: UnsafePointer<CChar>?, _ data: UnsafeMutable
         try give(try ArrowWrites.append(path: try required(path, "path"), stream: data, options: try jsonObject(optionsJSON, "options")), to: result)
     }
 }
+
+@_cdecl("sift_table_write_files")
+public func siftTableWriteFiles(_ path: UnsafePointer<CChar>?, _ data: UnsafeMutablePointer<ArrowArrayStream>?, _ optionsJSON: UnsafePointer<CChar>?,
+                                _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: ErrorOut) -> Int32 {
+    guarded(error) {
+        guard let data else { throw CArgumentError("the input stream pointer is NULL") }
+        try give(try ArrowWrites.writeFiles(path: try required(path, "path"), stream: data, options: try jsonObject(optionsJSON, "options")), to: result)
+    }
+}
+
+@_cdecl("sift_table_commit")
+public func siftTableCommit(_ path: UnsafePointer<CChar>?, _ filesJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+                            _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: ErrorOut) -> Int32 {
+    guarded(error) {
+        try give(try ArrowWrites.commitFiles(path: try required(path, "path"), files: try required(filesJSON, "files"),
+                                             options: try jsonObject(optionsJSON, "options")), to: result)
+    }
+}

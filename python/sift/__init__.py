@@ -24,7 +24,7 @@ from ._native import (CommitConflict, CorruptData, InvalidArgument, NotFound, Sc
 from ._types import IPv4Type, IPv6Type, ipv4, ipv4_array, ipv6, ipv6_array
 
 __all__ = [
-    "open", "write", "create_table", "Table", "Scan", "version",
+    "open", "write", "create_table", "write_files", "commit_files", "Table", "Scan", "version",
     "SiftError", "InvalidArgument", "NotFound", "CorruptData", "CommitConflict", "SchemaMismatch", "SiftIOError",
     "ipv4", "ipv6", "IPv4Type", "IPv6Type", "ipv4_array", "ipv6_array",
 ]
@@ -260,6 +260,30 @@ def create_table(path, schema_or_data, *, partition_by: list[str] | None = None,
     if data is not None:
         table.append(data)
     return table
+
+
+def write_files(path, data, **options) -> dict:
+    """Writes `data` as data files of the table at `path` without committing them (one task's
+    share of a job): {"files": [add actions], "rows"}. Commit them with `commit_files`."""
+    t = Table(path)
+    reader = normalized(to_reader(data), t.schema)
+    t.close()
+    stream = _native.new_stream_struct()
+    reader._export_to_c(_native.address(stream))
+    out = ctypes.c_void_p()
+    _native.call("sift_table_write_files", _native.encode(str(path)), _native.address(stream), json.dumps(options).encode(), ctypes.byref(out))
+    return json.loads(_native.take_string(out))
+
+
+def commit_files(path, files: list[dict], *, txn: str | None = None, mode: str = "append") -> dict:
+    """Commits files from `write_files` (from any number of tasks) in one atomic commit;
+    mode "overwrite" replaces every file live at commit time."""
+    options = {"mode": mode}
+    if txn is not None:
+        options["txn"] = txn
+    out = ctypes.c_void_p()
+    _native.call("sift_table_commit", _native.encode(str(path)), json.dumps(files).encode(), json.dumps(options).encode(), ctypes.byref(out))
+    return json.loads(_native.take_string(out))
 
 
 def normalized_type(t: pa.DataType) -> pa.DataType:

@@ -98,6 +98,8 @@ _SIGNATURES = {
     "sift_write_file": [_c, _p, _c, _pp, _pp],
     "sift_table_create": [_c, _p, _c, _pp],
     "sift_table_append": [_c, _p, _c, _pp, _pp],
+    "sift_table_write_files": [_c, _p, _c, _pp, _pp],
+    "sift_table_commit": [_c, _c, _c, _pp, _pp],
 }
 for _name, _args in _SIGNATURES.items():
     _fn = getattr(lib, _name)

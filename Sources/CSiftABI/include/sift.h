@@ -79,6 +79,16 @@ int sift_table_create(const char* path, struct ArrowSchema* schema, const char* 
 // Result: {"version","files","rows","bytes","already_applied"}.
 int sift_table_append(const char* path, struct ArrowArrayStream* data, const char* options_json, char** result_json, char** error);
 
+// Two-phase writes, for engines whose tasks write and whose driver commits (Spark):
+// sift_table_write_files writes a stream as data files of the table (its schema, partitioning
+// and blooms) and commits nothing; result: {"files":[add actions],"rows"}. The driver passes
+// every task's files (a JSON array of add actions) to sift_table_commit, which checks them
+// (inside the folder, present with their stated size, not live yet) and commits them at once.
+// Options: "txn" ("APP:VERSION"), "mode" ("append" or "overwrite": replace every live file).
+// Result: as sift_table_append's.
+int sift_table_write_files(const char* path, struct ArrowArrayStream* data, const char* options_json, char** result_json, char** error);
+int sift_table_commit(const char* path, const char* files_json, const char* options_json, char** result_json, char** error);
+
 #ifdef __cplusplus
 }
 #endif

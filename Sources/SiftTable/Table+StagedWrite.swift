@@ -1,0 +1,64 @@
+import Foundation
+import SiftFormat
+
+/// Writes in two phases, for engines whose tasks write and whose driver commits (Spark): each
+/// task calls ``Table/writeFiles(options:_:)``, which writes data files of the table but
+/// commits nothing, and hands the files' add actions to the driver; the driver calls
+/// ``Table/commitFiles(_:txn:overwrite:)`` once with every task's files, so the job lands in
+/// one atomic commit or not at all. Files of a job that never commits stay unreferenced until
+/// vacuum removes them (`spec/table.md` §8).
+extension Table {
+    /// Writes the rows `produce` hands to its sink as new data files of the table (its latest
+    /// schema, partitioning and bloom settings), without committing them. Returns their add
+    /// actions, as the log would record them.
+    public func writeFiles(options: WriterOptions = WriterOptions(), _ produce: ((RecordBatch) throws -> Void) throws -> Void) throws -> [AddAction] {
+        let read = try snapshot()
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options))
+        try produce { batch in try writer.write(batch) }
+        return try writer.finish().map { $0.addAction(schema: read.schema) }
+    }
+
+    /// Commits files written by ``writeFiles(options:_:)`` (possibly by other processes) in one
+    /// commit: added to the table, or, with `overwrite`, replacing every file live at commit
+    /// time. Each file is checked first: its path stays inside the table folder (no `..`, no
+    /// absolute path, no symbolic link), it exists with the size its action states, it is not
+    /// live already, and its partition values name the table's partition columns. With `txn`,
+    /// a version that writer already committed commits nothing (`alreadyApplied`).
+    public func commitFiles(_ adds: [AddAction], txn: WriterTransaction? = nil, overwrite: Bool = false) throws -> AppendResult {
+        let read = try snapshot()
+        if let txn, let done = read.txns[txn.appId], done.version >= txn.version {
+            return AppendResult(version: nil, files: 0, rows: 0, bytes: 0, rejected: 0, alreadyApplied: true)
+        }
+        let partitionNames = Set(read.partitioning.columns.map(\.name))
+        var seen = Set<String>()
+        for add in adds {
+            try TablePath.check(add.path, version: read.version + 1)
+            let location = try TablePath.resolve(add.path, root: root, version: nil)
+            guard seen.insert(add.path).inserted else { throw TableError(.invalidArgument, "the commit names '\(add.path)' twice") }
+            guard read.files[add.path] == nil else { throw TableError(.invalidArgument, "'\(add.path)' is already part of the table") }
+            let size = (try? FileManager.default.attributesOfItem(atPath: location)[.size] as? NSNumber)?.int64Value
+            guard let size, size == add.size else {
+                throw TableError(.missingData, size == nil ? "the file to commit does not exist" : "the file has \(size!) bytes; its add action says \(add.size)", path: add.path)
+            }
+            guard Set(add.partitionValues.keys) == partitionNames else {
+                throw TableError(.invalidArgument, "partition values name \(add.partitionValues.keys.sorted()); the table's partition columns are \(partitionNames.sorted())", path: add.path)
+            }
+        }
+        guard !adds.isEmpty || txn != nil || overwrite else {
+            return AppendResult(version: nil, files: 0, rows: 0, bytes: 0, rejected: 0, alreadyApplied: false)
+        }
+        let now = Self.nowMillis()
+        var actions: [Action] = []
+        let removed = overwrite ? read.sortedFiles : []
+        actions += removed.map { .remove(RemoveAction(path: $0.path, deletionTime: now, dataChange: true, size: $0.size)) }
+        actions += adds.map { .add($0) }
+        if let txn { actions.append(.txn(TxnAction(appId: txn.appId, version: txn.version, lastUpdated: now))) }
+        let rows = adds.reduce(0) { $0 + $1.rows }, bytes = adds.reduce(0) { $0 + $1.size }
+        var parameters: [String: String] = ["mode": overwrite ? "overwrite" : "append"]
+        if let txn { parameters["txn"] = "\(txn.appId):\(txn.version)" }
+        let version = try commit(PendingCommit(actions: actions, operation: overwrite ? "overwrite" : "append", parameters: parameters,
+                                               metrics: ["files_added": Int64(adds.count), "rows_added": rows, "bytes_added": bytes,
+                                                         "files_removed": Int64(removed.count)]), read: read)
+        return AppendResult(version: version, files: adds.count, rows: rows, bytes: bytes, rejected: 0, alreadyApplied: false)
+    }
+}

@@ -1,0 +1,146 @@
+"""The `sift` Spark data source on local[2] (make test) or on the project's standalone cluster
+(make spark-test sets SIFT_SPARK_MASTER): pushdown, planning, the stale-plan guard, time
+travel, atomic and idempotent writes."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+
+import sift
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by `make python`")
+from pyspark.sql import SparkSession, functions as F  # noqa: E402
+
+from sift.spark import SiftReader, register  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    master = os.environ.get("SIFT_SPARK_MASTER", "local[2]")
+    # Spark's Python workers must be this interpreter: it has the sift package and pyarrow.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = (SparkSession.builder.master(master).appName("sift-tests")
+               .config("spark.sql.python.filterPushdown.enabled", "true")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    register(session)
+    yield session
+    session.stop()
+
+
+@pytest.fixture()
+def table(conn_table, tmp_path):
+    """A private copy of the session's connection table (tests append to it)."""
+    path = tmp_path / "conn"
+    shutil.copytree(conn_table, path)
+    return str(path)
+
+
+SPARK_NEEDLES = [
+    # (Spark SQL, the same in Sift's language)
+    ("dst_port = 22 and src_ip = '10.2.3.233'", "dst_port = 22 and src_ip = 10.2.3.233"),
+    ("proto = 'udp' and bytes_out > 100000", "proto = 'udp' and bytes_out > 100000"),
+    ("domain like '%.de'", "domain ends_with '.de'"),
+    ("ts >= '2026-08-02' and ts < '2026-08-02 06:00:00' and dst_port in (53, 443)",
+     "ts >= '2026-08-02' and ts < '2026-08-02T06:00:00Z' and dst_port in (53, 443)"),
+    ("dst_ip = '203.0.113.7'", "dst_ip = 203.0.113.7"),
+    ("conn_state is null or dst_port <> 443", "conn_state is null or not (dst_port = 443)"),
+]
+
+
+@pytest.mark.parametrize("spark_sql,sift_where", SPARK_NEEDLES)
+def test_needles_return_sift_querys_rows(spark, conn_table, spark_sql, sift_where):
+    got = spark.read.format("sift").load(conn_table).where(spark_sql).select("uid").collect()
+    expected = sift.open(conn_table).to_table(sift_where, ["uid"])["uid"].to_pylist()
+    assert sorted(r.uid for r in got) == sorted(expected)
+
+
+def test_filters_sift_decides_exactly_are_pushed_and_the_rest_returned(spark, conn_table):
+    from pyspark.sql.datasource import EqualTo, GreaterThan, In, IsNull, Not, StringContains, StringEndsWith
+    reader = SiftReader(conn_table, {}, spark.read.format("sift").load(conn_table).schema)
+    filters = [EqualTo(("dst_port",), 22), EqualTo(("src_ip",), "10.2.3.233"), StringEndsWith(("domain",), ".de"),
+               Not(In(("proto",), ("icmp", "it's"))), IsNull(("service",)),
+               StringContains(("uid",), "x"),            # Sift has no substring test
+               GreaterThan(("duration",), 1.0),          # Spark orders NaN above numbers; Sift does not
+               EqualTo(("dst_ip",), "010.2.3.233"),      # not the text Sift shows: string equality differs
+               EqualTo(("src_port",), 2**70)]            # out of the column's range
+    leftover = list(reader.pushFilters(filters))
+    assert reader.where() == ("dst_port = 22 and src_ip = 10.2.3.233 and domain ends_with '.de' and "
+                              "not (proto in ('icmp', 'it\\'s')) and service is null")
+    assert leftover == filters[5:]
+    # A second query on the same reader starts from no filter.
+    assert list(reader.pushFilters([])) == [] and reader.where() is None
+
+
+def test_tasks_follow_sifts_plan(spark, conn_table):
+    small = 200_000  # bytes per task, so the whole table takes several tasks
+    load = lambda: spark.read.format("sift").option("target_partition_bytes", str(small)).load(conn_table)
+    everything = load().rdd.getNumPartitions()
+    needle = load().where("dst_port = 22 and src_ip = '10.2.3.233'")
+    units = sift.open(conn_table).plan("dst_port = 22 and src_ip = 10.2.3.233")["units"]
+    assert 1 <= needle.rdd.getNumPartitions() <= len(units) < everything
+    absent = load().where("dst_ip = '203.0.113.7'")
+    assert absent.rdd.getNumPartitions() == 1 and absent.count() == 0  # Spark's one placeholder task reads nothing
+    assert load().count() == sift.open(conn_table).num_rows
+
+
+def test_where_and_columns_options(spark, conn_table):
+    df = (spark.read.format("sift").option("where", "src_ip in 10.2.0.0/16 or dst_port = 3389")
+          .option("columns", "ts,src_ip,dst_port").load(conn_table))
+    assert df.columns == ["ts", "src_ip", "dst_port"]
+    assert df.count() == sift.open(conn_table).to_table("src_ip in 10.2.0.0/16 or dst_port = 3389", ["ts"]).num_rows > 0
+
+
+def test_a_reused_dataframe_plans_afresh(spark, table):
+    df = spark.read.format("sift").load(table)
+    needle = df.where("dst_port = 22 and src_ip = '10.2.3.233'")
+    before = len(needle.collect())
+    assert df.where("proto = 'udp'").count() == sift.open(table).to_table("proto = 'udp'").num_rows
+    t = sift.open(table)
+    t.append(t.to_table("dst_port = 22 and src_ip = 10.2.3.233").slice(0, 1))
+    # collect() reuses the partitions Spark planned before the append.
+    assert len(needle.collect()) == before + 1
+    assert needle.count() == before + 1
+
+
+def test_time_travel(spark, table):
+    t = sift.open(table)
+    v = t.version
+    t.append(t.to_table("dst_port = 22").slice(0, 5))
+    old = spark.read.format("sift").option("version", str(v)).load(table).count()
+    new = spark.read.format("sift").load(table).count()
+    assert new == old + 5 == sift.open(table).num_rows
+
+
+def test_append_overwrite_and_an_idempotent_txn(spark, conn_table, tmp_path):
+    target = str(tmp_path / "out")
+    sift.create_table(target, sift.open(conn_table).schema, partition_by=["date(ts)"])
+    rows = spark.read.format("sift").load(conn_table).where("dst_port = 22")
+    n = rows.count()
+    rows.write.format("sift").mode("append").option("txn", "job:1").save(target)
+    rows.write.format("sift").mode("append").option("txn", "job:1").save(target)  # a retried job
+    t = sift.open(target)
+    assert t.num_rows == n and t.version == 1
+    assert t.history()[-1]["parameters"]["txn"] == "job:1"
+    assert sorted(t.to_table(columns=["uid"])["uid"].to_pylist()) == sorted(r.uid for r in rows.select("uid").collect())
+    rows.limit(7).write.format("sift").mode("overwrite").save(target)
+    assert sift.open(target).num_rows == 7
+
+
+def test_a_failed_task_commits_nothing(spark, conn_table, tmp_path):
+    target = str(tmp_path / "out")
+    sift.create_table(target, sift.open(conn_table).schema, partition_by=["date(ts)"])
+    rows = spark.read.format("sift").load(conn_table).where("dst_port = 22").repartition(2)
+    failing = rows.withColumn("dst_port", F.when(F.col("src_port") > 60000, F.raise_error("task dies")).otherwise(F.col("dst_port")))
+    with pytest.raises(Exception, match="task dies"):
+        failing.write.format("sift").mode("append").save(target)
+    t = sift.open(target)
+    assert t.version == 0 and t.num_rows == 0
+    assert not [p for p in (tmp_path / "out").rglob("*.sift")], "an aborted job left data files"
