@@ -114,14 +114,7 @@ public enum ArrowExport {
             blob.withUnsafeBytes { raw.copyMemory(from: $0.baseAddress!, byteCount: blob.count) }
             owner.metadata = raw.assumingMemoryBound(to: CChar.self)
         }
-        if !children.isEmpty {
-            owner.children = .allocate(capacity: children.count)
-            for (i, fill) in children.enumerated() {
-                let child = UnsafeMutablePointer<ArrowSchema>.allocate(capacity: 1)
-                fill(child)
-                owner.children![i] = child
-            }
-        }
+        owner.children = ChildNodes.make(children)
         owner.childCount = children.count
         out.pointee = ArrowSchema(format: owner.format, name: owner.name, metadata: UnsafePointer(owner.metadata), flags: flags,
                                   n_children: Int64(children.count), children: owner.children, dictionary: nil,
@@ -134,14 +127,7 @@ public enum ArrowExport {
                                   children: [(UnsafeMutablePointer<ArrowArray>) -> Void]) {
         owner.bufferList = .allocate(capacity: max(owner.buffers.count, 1))
         for (i, b) in owner.buffers.enumerated() { owner.bufferList![i] = b }
-        if !children.isEmpty {
-            owner.children = .allocate(capacity: children.count)
-            for (i, fill) in children.enumerated() {
-                let child = UnsafeMutablePointer<ArrowArray>.allocate(capacity: 1)
-                fill(child)
-                owner.children![i] = child
-            }
-        }
+        owner.children = ChildNodes.make(children)
         owner.childCount = children.count
         out.pointee = ArrowArray(length: Int64(length), null_count: Int64(nullCount), offset: 0, n_buffers: Int64(owner.buffers.count),
                                  n_children: Int64(children.count), buffers: owner.bufferList, children: owner.children, dictionary: nil,
@@ -168,15 +154,7 @@ private final class SchemaOwner {
         free(format)
         free(name)
         metadata?.deallocate()
-        if let children {
-            for i in 0..<childCount {
-                guard let child = children[i] else { continue }
-                // A consumer that moved the child out has set its release to nil.
-                if let release = child.pointee.release { release(child) }
-                child.deallocate()
-            }
-            children.deallocate()
-        }
+        ChildNodes.free(children, count: childCount)
     }
 }
 
@@ -196,14 +174,46 @@ private final class ArrayOwner {
 
     deinit {
         bufferList?.deallocate()
-        if let children {
-            for i in 0..<childCount {
-                guard let child = children[i] else { continue }
-                if let release = child.pointee.release { release(child) }
-                child.deallocate()
-            }
-            children.deallocate()
+        ChildNodes.free(children, count: childCount)
+    }
+}
+
+/// A schema or array node of the C data interface: both release the same way.
+protocol ArrowNode {
+    /// Calls the node's release callback unless a consumer moved it out (release is NULL).
+    static func releaseIfLive(_ node: UnsafeMutablePointer<Self>)
+}
+
+extension ArrowSchema: ArrowNode {
+    static func releaseIfLive(_ node: UnsafeMutablePointer<ArrowSchema>) { node.pointee.release?(node) }
+}
+
+extension ArrowArray: ArrowNode {
+    static func releaseIfLive(_ node: UnsafeMutablePointer<ArrowArray>) { node.pointee.release?(node) }
+}
+
+/// The children of an exported node: allocated and filled when it is exported, released and
+/// freed with it (a child a consumer moved out is only freed).
+enum ChildNodes {
+    static func make<Node: ArrowNode>(_ fills: [(UnsafeMutablePointer<Node>) -> Void]) -> UnsafeMutablePointer<UnsafeMutablePointer<Node>?>? {
+        guard !fills.isEmpty else { return nil }
+        let children = UnsafeMutablePointer<UnsafeMutablePointer<Node>?>.allocate(capacity: fills.count)
+        for (i, fill) in fills.enumerated() {
+            let child = UnsafeMutablePointer<Node>.allocate(capacity: 1)
+            fill(child)
+            children[i] = child
         }
+        return children
+    }
+
+    static func free<Node: ArrowNode>(_ children: UnsafeMutablePointer<UnsafeMutablePointer<Node>?>?, count: Int) {
+        guard let children else { return }
+        for i in 0..<count {
+            guard let child = children[i] else { continue }
+            Node.releaseIfLive(child)
+            child.deallocate()
+        }
+        children.deallocate()
     }
 }
 

@@ -92,20 +92,50 @@ public enum ArrowTypeMapping {
 }
 
 extension ArrowTypeMapping {
-    /// An IP column as text (``IPForm/text``); other columns unchanged.
+    /// An IP column as text (``IPForm/text``); other columns unchanged. IPv4 addresses (and
+    /// IPv4-mapped ones) are written digit by digit straight into the byte buffer: this runs
+    /// for every row of every scan an engine asks for as text.
     static func ipText(_ column: ColumnVector) -> ColumnVector {
-        var text = VarBytes()
+        let n = column.count
+        var offsets = [UInt32](repeating: 0, count: n + 1)
+        var bytes = [UInt8](repeating: 0, count: n * 15)
+        var at = 0
+        func dotted(_ a: UInt32) {
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int(a >> UInt32(shift) & 0xFF)
+                if octet >= 100 { bytes[at] = UInt8(48 + octet / 100); at += 1 }
+                if octet >= 10 { bytes[at] = UInt8(48 + octet / 10 % 10); at += 1 }
+                bytes[at] = UInt8(48 + octet % 10)
+                at += 1
+                if shift > 0 { bytes[at] = UInt8(ascii: "."); at += 1 }
+            }
+        }
         switch column.values {
         case .ipv4(let v):
-            text.reserve(values: v.count, bytes: v.count * 13)
-            for (i, a) in v.enumerated() { text.append(column.isNull(i) ? [] : Array(TextForms.formatIPv4(a).utf8)) }
+            for i in 0..<n {
+                if !column.isNull(i) { dotted(v[i]) }
+                offsets[i + 1] = UInt32(at)
+            }
         case .ipv6(let v):
-            text.reserve(values: v.count, bytes: v.count * 16)
-            for (i, a) in v.enumerated() { text.append(column.isNull(i) ? [] : Array(TextForms.formatIP(a).utf8)) }
+            for i in 0..<n {
+                if !column.isNull(i) {
+                    if let mapped = v[i].mappedIPv4 {
+                        dotted(mapped)
+                    } else {
+                        let text = Array(TextForms.formatIPv6(v[i]).utf8)
+                        if at + text.count > bytes.count { bytes += [UInt8](repeating: 0, count: max(text.count, bytes.count / 2)) }
+                        for b in text { bytes[at] = b; at += 1 }
+                    }
+                }
+                offsets[i + 1] = UInt32(at)
+                // Keep room for the next address's 15 dotted bytes (IPv6 text is up to 39).
+                if bytes.count - at < 39 { bytes += [UInt8](repeating: 0, count: max(64, bytes.count / 2)) }
+            }
         default:
             return column
         }
-        return ColumnVector(.string(text), validity: column.validity)
+        bytes.removeSubrange(at...)
+        return ColumnVector(.string(VarBytes(offsets: offsets, bytes: bytes)), validity: column.validity)
     }
 }
 

@@ -32,8 +32,14 @@ extension Table {
         let partitionNames = Set(read.partitioning.columns.map(\.name))
         var seen = Set<String>()
         for add in adds {
-            try TablePath.check(add.path, version: read.version + 1)
-            let location = try TablePath.resolve(add.path, root: root, version: nil)
+            let location: String
+            do {
+                try TablePath.check(add.path, version: read.version + 1)
+                location = try TablePath.resolve(add.path, root: root, version: nil)
+            } catch let error as TableError {
+                // A caller's argument, not a damaged log.
+                throw TableError(.invalidArgument, error.message)
+            }
             guard seen.insert(add.path).inserted else { throw TableError(.invalidArgument, "the commit names '\(add.path)' twice") }
             guard read.files[add.path] == nil else { throw TableError(.invalidArgument, "'\(add.path)' is already part of the table") }
             let size = (try? FileManager.default.attributesOfItem(atPath: location)[.size] as? NSNumber)?.int64Value

@@ -30,9 +30,15 @@ class IPArray(pa.ExtensionArray):
         return pa.array([None if v is None else str(v) for v in self.to_pylist()], pa.string())
 
 
-class IPv4Type(pa.ExtensionType):
+class _IPType(pa.ExtensionType):
+    """An address type: a storage type, an extension name, a scalar class; no parameters."""
+
+    _storage: pa.DataType
+    _name: str
+    _scalar: type
+
     def __init__(self):
-        super().__init__(pa.uint32(), "sift.ipv4")
+        super().__init__(self._storage, self._name)
 
     def __arrow_ext_serialize__(self) -> bytes:
         return b""
@@ -42,28 +48,18 @@ class IPv4Type(pa.ExtensionType):
         return cls()
 
     def __arrow_ext_scalar_class__(self):
-        return IPv4Scalar
+        return self._scalar
 
     def __arrow_ext_class__(self):
         return IPArray
 
 
-class IPv6Type(pa.ExtensionType):
-    def __init__(self):
-        super().__init__(pa.binary(16), "sift.ipv6")
+class IPv4Type(_IPType):
+    _storage, _name, _scalar = pa.uint32(), "sift.ipv4", IPv4Scalar
 
-    def __arrow_ext_serialize__(self) -> bytes:
-        return b""
 
-    @classmethod
-    def __arrow_ext_deserialize__(cls, storage_type, serialized):
-        return cls()
-
-    def __arrow_ext_scalar_class__(self):
-        return IPv6Scalar
-
-    def __arrow_ext_class__(self):
-        return IPArray
+class IPv6Type(_IPType):
+    _storage, _name, _scalar = pa.binary(16), "sift.ipv6", IPv6Scalar
 
 
 ipv4 = IPv4Type()

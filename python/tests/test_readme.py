@@ -25,3 +25,17 @@ def test_the_readme_snippet_runs(conn_table, tmp_path):
     t = sift.open(tmp_path / "demo-out" / "conn-table")
     assert t.history()[-1]["operation"] == "append"
     assert t.to_table("src_ip = 10.9.9.9 and dst_port = 4444").num_rows == 1
+
+
+def test_the_scaling_out_snippet_runs_on_local_spark(conn_table, tmp_path):
+    section = (REPO / "README.md").read_text().split("## Scaling out", 1)[1]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    snippet = snippet.replace('open(".spark/master.url").read().strip()', '"local[2]"')
+    assert '"local[2]"' in snippet
+    shutil.copytree(conn_table, tmp_path / "demo-out" / "conn-table")
+    done = subprocess.run([sys.executable, "-c", snippet], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import sift
+    ssh = sift.open(tmp_path / "demo-out" / "ssh-table")
+    assert ssh.num_rows == sift.open(tmp_path / "demo-out" / "conn-table").to_table("dst_port = 22").num_rows > 0
+    assert "'txn': 'etl:1'" in done.stdout

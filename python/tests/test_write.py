@@ -173,3 +173,24 @@ def test_writing_a_scan_back_copies_a_table(tmp_path, conn_table):
     copy = sift.open(tmp_path / "copy.sift")
     assert copy.num_rows == source.to_table("dst_port = 22").num_rows > 0
     assert copy.schema == source.schema
+
+
+def test_staged_files_commit_once_and_forged_ones_are_refused(tmp_path):
+    data = every_type().filter(pa.array([True, False, True, True]))
+    t = sift.create_table(tmp_path / "t", data.schema, partition_by=["date(ts)"])
+    first = sift.write_files(tmp_path / "t", data.slice(0, 2))
+    second = sift.write_files(tmp_path / "t", data.slice(2))
+    assert sift.open(tmp_path / "t").num_rows == 0, "writing files commits nothing"
+    files = first["files"] + second["files"]
+    for forged, why in [(dict(files[0], path="../escape.sift"), "'..'"), (dict(files[0], path="/etc/passwd"), "absolute"),
+                        (dict(files[0], size=files[0]["size"] + 1), "bytes"), (dict(files[0], path="date=2026-08-01/none.sift"), "does not exist")]:
+        with pytest.raises((sift.InvalidArgument, sift.NotFound), match=why):
+            sift.commit_files(tmp_path / "t", [forged])
+    with pytest.raises(sift.InvalidArgument, match="twice"):
+        sift.commit_files(tmp_path / "t", [files[0], files[0]])
+    result = sift.commit_files(tmp_path / "t", files, txn="job:3")
+    assert result["version"] == 1 and result["rows"] == 3
+    with pytest.raises(sift.InvalidArgument, match="already part of the table"):
+        sift.commit_files(tmp_path / "t", files)
+    assert sift.commit_files(tmp_path / "t", [], txn="job:3")["already_applied"]
+    assert_same(data.sort_by("i64"), sift.open(tmp_path / "t").to_table().sort_by("i64"))
