@@ -118,6 +118,26 @@ extension Predicate {
         return schema.index(of: name) == nil && absentColumns[name] != nil ? name : nil
     }
 
+    /// An epoch number as microseconds, its unit told by its magnitude (`spec/predicates.md`,
+    /// Typing): seconds below 1e11 (up to the year 5138), milliseconds below 1e14, microseconds
+    /// below 1e17, nanoseconds below 1e20, so a time in any of the four units telemetry uses is
+    /// read as that time. Nil for anything else (not finite, too large): never a trap.
+    static func epochMicros(_ text: String) -> Int64? {
+        guard let value = Double(text), value.isFinite else { return nil }
+        let scale: Double
+        switch abs(value) {
+        case ..<1e11: scale = 1_000_000
+        case ..<1e14: scale = 1_000
+        case ..<1e17: scale = 1
+        case ..<1e20: scale = 0.001
+        default: return nil
+        }
+        let micros = (value * scale).rounded()
+        // Every value below 1e17 fits Int64 (about 9.2e18); the check keeps that true by construction.
+        guard micros > -9.2e18, micros < 9.2e18 else { return nil }
+        return Int64(micros)
+    }
+
     /// A literal as a key of the field's order, or an error naming the mismatch.
     static func key(_ literal: Literal, _ field: Field) throws(BindError) -> Key {
         func mismatch(_ what: String) -> BindError {
@@ -137,8 +157,11 @@ extension Predicate {
             guard let micros = TextForms.parseTimestamp(Array(text.utf8)) else { throw mismatch("not an ISO-8601 date or timestamp") }
             return .int(micros)
         case (.timestamp, .number(let t)):
-            guard let seconds = Double(t) else { throw mismatch("not a number") }
-            return .int(Int64((seconds * 1_000_000).rounded()))
+            guard let micros = epochMicros(t) else {
+                throw BindError(message: "column '\(field.name)' is timestamp; \(literal) is not an epoch time it can hold "
+                    + "(seconds below 1e11, milliseconds below 1e14, microseconds below 1e17, nanoseconds below 1e20)")
+            }
+            return .int(micros)
         case (.string, .string(let s)), (.binary, .string(let s)): return .bytes(Array(s.utf8))
         case (.ipv4, .ip(let a, let isV4)):
             guard isV4, let v4 = a.mappedIPv4 else { throw mismatch("an IPv6 address") }

@@ -38,6 +38,8 @@ struct PredicateParser {
     let chars: [Character]
     var position = 0
     private(set) var peek: Token = .end
+    /// Levels of `not` and `(` the parser is inside.
+    var depth = 0
     var tokenStart = 0
 
     init(_ text: String) {
@@ -146,6 +148,16 @@ struct PredicateParser {
     }
 
     mutating func parseNot() throws(PredicateError) -> Predicate {
+        // Each `not` and `(` is one level of recursion here and in every later walk of the
+        // predicate: past the limit the text is refused rather than the stack exhausted.
+        let nests = isKeyword("not") || peek == .symbol("(")
+        if nests {
+            depth += 1
+            guard depth <= Self.maxNesting else {
+                throw error("'not' and '(' nest deeper than \(Self.maxNesting) levels (spec/predicates.md, Limits)")
+            }
+        }
+        defer { if nests { depth -= 1 } }
         if isKeyword("not") { _ = try next(); return .not(try parseNot()) }
         if peek == .symbol("(") {
             _ = try next()
@@ -156,6 +168,9 @@ struct PredicateParser {
         }
         return try parseComparison()
     }
+
+    /// The deepest nesting of `not` and parentheses a predicate may have.
+    static let maxNesting = 256
 
     mutating func parseLiteral() throws(PredicateError) -> Literal {
         switch peek {

@@ -169,3 +169,12 @@ def test_errors_carry_sifts_message(conn_table, tmp_path):
         sift.open(conn_table, as_of=99)
     with pytest.raises(sift.InvalidArgument, match="not a live file"):
         t.to_table(units=[{"path": "../../etc/passwd", "row_groups": [0], "bytes": 0, "rows": 0}])
+
+
+def test_hostile_predicates_raise_instead_of_killing_python(conn_table):
+    t = sift.open(conn_table)
+    for where in ["ts >= 1e300", "ts >= 99999999999999999999", "(" * 17_500 + "dst_port = 1" + ")" * 17_500, "not " * 30_000 + "dst_port = 1"]:
+        with pytest.raises(sift.InvalidArgument):
+            t.to_table(where)
+    # Epoch numbers in ms and us mean the same instant as seconds.
+    assert t.to_table("ts >= 1785628800000", ["ts"]).num_rows == t.to_table("ts >= '2026-08-02'", ["ts"]).num_rows > 0
