@@ -101,11 +101,7 @@ final class Dataset: Sendable {
             let scanner = try fileScanner(reader, predicate: predicate, columns: columns, threads: 0, rowGroups: nil)
             let (plans, planReport) = try scanner.plan()
             let kept = plans.filter { $0.skippedBy == nil }.map(\.index)
-            let groups = reader.metadata.rowGroups
-            let needed = scanner.neededColumns
-            units = kept.isEmpty ? [] : [ScanUnit(path: path, rowGroups: kept,
-                                                  bytes: kept.reduce(0) { t, g in t + needed.reduce(0) { $0 + groups[g].columns[$1].length } },
-                                                  rows: kept.reduce(0) { $0 + Int64(groups[$1].rowCount) })]
+            units = ScanUnit(path: path, kept: kept, metadata: reader.metadata, needed: scanner.neededColumns).map { [$0] } ?? []
             report = planReport.json
         case .table(let table, let snapshot):
             let scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: try projection(columns))

@@ -23,6 +23,16 @@ public struct ScanUnit: Sendable, Codable, Equatable {
         self.rows = rows
     }
 
+    /// The unit of a file whose row groups `kept` planning left (nil when none is left):
+    /// `bytes` counts the `needed` columns' chunks in them.
+    public init?(path: String, kept: [Int], metadata: FileMetadata, needed: Set<Int>) {
+        guard !kept.isEmpty else { return nil }
+        let groups = metadata.rowGroups
+        self.init(path: path, rowGroups: kept,
+                  bytes: kept.reduce(0) { total, g in total + needed.reduce(0) { $0 + groups[g].columns[$1].length } },
+                  rows: kept.reduce(0) { $0 + Int64(groups[$1].rowCount) })
+    }
+
     enum CodingKeys: String, CodingKey {
         case path
         case rowGroups = "row_groups"
@@ -46,12 +56,7 @@ extension TableScan {
             let scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
             let (plans, fileReport) = try scanner.plan()
             let kept = plans.filter { $0.skippedBy == nil }.map(\.index)
-            guard !kept.isEmpty else { return (nil, fileReport) }
-            let needed = scanner.neededColumns
-            let groups = reader.metadata.rowGroups
-            let bytes = kept.reduce(UInt64(0)) { total, g in total + needed.reduce(0) { $0 + groups[g].columns[$1].length } }
-            let rows = kept.reduce(Int64(0)) { $0 + Int64(groups[$1].rowCount) }
-            return (ScanUnit(path: files[i].path, rowGroups: kept, bytes: bytes, rows: rows), fileReport)
+            return (ScanUnit(path: files[i].path, kept: kept, metadata: reader.metadata, needed: scanner.neededColumns), fileReport)
         }, consume: { (_: Bool) in true })
         var units: [ScanUnit] = []
         for result in planned {

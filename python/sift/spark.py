@@ -20,6 +20,7 @@ import ipaddress
 import json
 import math
 import os
+import sys
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -78,8 +79,9 @@ class SiftDataSource(DataSource):
     """`spark.read.format("sift")` / `df.write.format("sift")`. Options: `version` or
     `timestamp` (time travel), `columns` (a projection: Spark pushes none to Python sources),
     `where` (a Sift predicate, for what Spark cannot push: CIDRs, OR), `target_partition_bytes`
-    (bytes of the query's columns per task, default 64 MiB), `threads` (per task); for writes
-    `txn` ("APP:VERSION", an idempotent job)."""
+    (bytes of the query's columns per task, default 64 MiB), `threads` (per task), `explain`
+    ("true": the plan's skip report on the driver's standard error); for writes `txn`
+    ("APP:VERSION", an idempotent job)."""
 
     @classmethod
     def name(cls) -> str:
@@ -194,6 +196,9 @@ class SiftReader(DataSourceReader):
                     size = 0
                 tasks[-1].append(piece)
                 size += piece["bytes"]
+        if self.options.get("explain", "false").lower() == "true":
+            # Planning runs in a Python worker of the driver; its standard error is the driver's.
+            print(_explain_line(self.path, plan, len(tasks), self.where()), file=sys.stderr, flush=True)
         # Spark runs one task even for an empty plan; make it ours, so it can tell a stale plan.
         tasks = tasks or [[]]
         return [SiftPartition(plan["version"], self.where(), units, i, len(tasks)) for i, units in enumerate(tasks)]
@@ -218,6 +223,18 @@ class SiftReader(DataSourceReader):
         target = pa.schema([(c, _TYPES[self.types[c]][1]) for c in self.columns])
         for batch in scan.to_reader():
             yield batch.cast(target) if batch.schema != target else batch
+
+
+def _explain_line(path: str, plan: dict, tasks: int, where: str | None) -> str:
+    """What Sift's planner skipped for a Spark scan, in the words of `sift query --explain`."""
+    r = plan["report"]
+    percent = 100 * r["bytes_read"] / r["bytes_total"] if r["bytes_total"] else 0
+    skipped = r["files_skipped_by"]
+    return (f"sift: {path} version {plan['version']}, where {where or '(none)'}: {r['files_total']} files, "
+            f"{skipped['partition']} skipped by partition, {skipped['file_stats']} by file statistics, {r['files_read']} opened; "
+            f"row groups {sum(len(u['row_groups']) for u in plan['units'])} of {r['row_groups_total']} in opened files left "
+            f"(skipped by min_max {r['row_groups_skipped_by']['min_max']}, bloom {r['row_groups_skipped_by']['bloom']}); "
+            f"planning read {r['bytes_read']} of {r['bytes_total']} bytes ({percent:.3f}%); {len(plan['units'])} units in {tasks} tasks")
 
 
 def _quote(text: str) -> str:

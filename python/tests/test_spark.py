@@ -3,13 +3,16 @@
 travel, atomic and idempotent writes."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
+import time
 
 import pytest
 
 import sift
+from conftest import run_sift
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by `make python`")
 from pyspark.sql import SparkSession, functions as F  # noqa: E402
@@ -22,6 +25,9 @@ def spark():
     master = os.environ.get("SIFT_SPARK_MASTER", "local[2]")
     # Spark's Python workers must be this interpreter: it has the sift package and pyarrow.
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    # PySpark hands timestamps over as naive local times; make local time UTC for the checks.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
     session = (SparkSession.builder.master(master).appName("sift-tests")
                .config("spark.sql.python.filterPushdown.enabled", "true")
                .config("spark.sql.session.timeZone", "UTC")
@@ -57,9 +63,12 @@ SPARK_NEEDLES = [
 
 @pytest.mark.parametrize("spark_sql,sift_where", SPARK_NEEDLES)
 def test_needles_return_sift_querys_rows(spark, conn_table, spark_sql, sift_where):
-    got = spark.read.format("sift").load(conn_table).where(spark_sql).select("uid").collect()
-    expected = sift.open(conn_table).to_table(sift_where, ["uid"])["uid"].to_pylist()
-    assert sorted(r.uid for r in got) == sorted(expected)
+    """Each reference needle through Spark returns exactly the rows `sift query` prints."""
+    got = spark.read.format("sift").load(conn_table).where(spark_sql).select("uid", "src_ip", "dst_ip", "ts").collect()
+    out = run_sift("query", conn_table, "--where", sift_where, "--columns", "uid,src_ip,dst_ip,ts")
+    expected = sorted((r["uid"], r["src_ip"], r["dst_ip"], r["ts"]) for r in map(json.loads, out.splitlines()))
+    as_cli = sorted((r.uid, r.src_ip, r.dst_ip, r.ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) for r in got)
+    assert as_cli == expected
 
 
 def test_filters_sift_decides_exactly_are_pushed_and_the_rest_returned(spark, conn_table):
