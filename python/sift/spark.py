@@ -91,7 +91,8 @@ class SiftDataSource(DataSource):
         path = self.options.get("path")
         if not path:
             raise sift.InvalidArgument("give the table folder: spark.read.format('sift').load(PATH)")
-        return path
+        # Executors run in folders of their own: a relative path is resolved here, on the driver.
+        return os.path.abspath(path)
 
     def schema(self):
         t = sift.open(self._path(), as_of=_as_of(self.options))
