@@ -42,6 +42,9 @@ struct Cat: ParsableCommand {
     @Flag(name: .long, help: "After the rows, report what was read and what each index skipped.")
     var explain = false
 
+    @Flag(name: .long, help: OutputFormat.wideHelp)
+    var wide = false
+
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).")
     var json = false
 
@@ -85,7 +88,7 @@ struct Cat: ParsableCommand {
             if let threads { s.workers = threads }
             return s
         }
-        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit)
+        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit, wide: wide)
         var report = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
         printer?.finish()
         for _ in 0..<timingRuns {

@@ -119,6 +119,7 @@ struct Hunt: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
     @Flag(name: .long, help: "After the rows, what was read and skipped.") var explain = false
+    @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: one JSON object (the last line).") var json = false
 
     func run() throws {
@@ -177,7 +178,7 @@ struct Hunt: ParsableCommand {
             }
             return remaining > 0
         }
-        if rowFormat == .table, arrow == nil { out.write(renderTable(header: header, rows: tableRows)) }
+        if rowFormat == .table, arrow == nil { out.write(renderTable(header: header, rows: tableRows, maxCellWidth: wide ? nil : RowPrinter.defaultCellWidth)) }
         arrow?.finish()
         if explain {
             var text = ""

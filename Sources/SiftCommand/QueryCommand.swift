@@ -28,6 +28,7 @@ struct Query: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
+    @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
     @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).") var count = false
     @Option(name: .long, help: "Threads scanning files or row groups at once (default: the machine's cores).") var threads: Int?
@@ -46,7 +47,7 @@ struct Query: ParsableCommand {
         let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
         var printer: RowPrinter?
         var report = try execute(predicate: predicate, projection: projection) { scan in
-            if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit) }
+            if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit, wide: wide) }
             return { printer?.print($0) ?? true }
         }
         printer?.finish()

@@ -17,6 +17,8 @@ enum OutputFormat: String, CaseIterable {
 
     /// The help text of `--format`.
     static let help = "ndjson, csv, table, or arrow (an Arrow IPC stream on standard output)."
+    /// The help text of `--wide`.
+    static let wideHelp: ArgumentHelp = "With --format table: show whole cells (they are cut at \(RowPrinter.defaultCellWidth) characters with '…' otherwise; control characters are always shown as escapes)."
 }
 
 /// Prints batches of rows as NDJSON, CSV, an aligned table or an Arrow IPC stream, up to a
@@ -29,8 +31,13 @@ struct RowPrinter {
     private var tableRows: [[String]] = []
     private var ipc: ArrowIPCStreamWriter?
 
-    init(format: OutputFormat, fields: [Field], limit: Int?) throws {
+    /// Widest table cell (`--format table`); nil with `--wide`.
+    var maxCellWidth: Int? = RowPrinter.defaultCellWidth
+    static let defaultCellWidth = 64
+
+    init(format: OutputFormat, fields: [Field], limit: Int?, wide: Bool = false) throws {
         self.format = format
+        if wide { maxCellWidth = nil }
         self.fields = fields
         remaining = limit ?? Int.max
         if format == .csv { out.write(fields.map { RowFormatter.csvField($0.name) }.joined(separator: ",") + "\n") }
@@ -64,14 +71,18 @@ struct RowPrinter {
     }
 
     mutating func finish() {
-        if format == .table { out.write(renderTable(header: fields.map(\.name), rows: tableRows)) }
+        if format == .table { out.write(renderTable(header: fields.map(\.name), rows: tableRows, maxCellWidth: maxCellWidth)) }
         if format == .arrow { out.write(ArrowIPCStreamWriter.endOfStream) }
         out.flush()
     }
 }
 
-/// Columns padded to their widest cell, with a rule under the header.
-func renderTable(header: [String], rows: [[String]]) -> String {
+/// Columns padded to their widest cell, with a rule under the header. Every cell and name is
+/// made safe for a terminal first (`RowFormatter.terminalCell`: control characters and
+/// bidirectional overrides as visible escapes) and, with `maxCellWidth`, cut with "…".
+func renderTable(header: [String], rows: [[String]], maxCellWidth: Int? = nil) -> String {
+    let header = header.map { RowFormatter.terminalCell($0, maxWidth: maxCellWidth) }
+    let rows = rows.map { $0.map { RowFormatter.terminalCell($0, maxWidth: maxCellWidth) } }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     func line(_ cells: [String]) -> String {

@@ -30,8 +30,8 @@ public struct ConnectionGraph: Sendable {
     public var dot: String {
         var nodes = Set([subject])
         for e in edges { nodes.insert(e.from); nodes.insert(e.to) }
-        func id(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        var out = "digraph connections {\n  graph [rankdir=LR, fontname=\"Helvetica\", label=\"connections around \(subject)\(omitted > 0 ? " (\(omitted) weaker edges not shown)" : "")\", labelloc=t];\n"
+        let id = Self.dotString
+        var out = "digraph connections {\n  graph [rankdir=LR, fontname=\"Helvetica\", label=\(id("connections around \(subject)\(omitted > 0 ? " (\(omitted) weaker edges not shown)" : "")")), labelloc=t];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n"
         for n in nodes.sorted() {
             let isSubject = n == subject
@@ -56,6 +56,19 @@ public struct ConnectionGraph: Sendable {
             }
         }
         return out + "}\n"
+    }
+
+    /// A DOT quoted string for text from logs (node names are domains and addresses seen in
+    /// traffic): control and bidi characters become visible escapes (`RowFormatter.terminalCell`),
+    /// then backslashes and quotes are escaped for DOT, so a name can neither end the string nor
+    /// use DOT's own escapes (`\l`, `\N`, ...). Graphviz escapes the result for SVG itself.
+    static func dotString(_ text: String) -> String {
+        var out = "\""
+        for u in RowFormatter.terminalCell(text).unicodeScalars {
+            if u == "\\" || u == "\"" { out += "\\" }
+            out.unicodeScalars.append(u)
+        }
+        return out + "\""
     }
 
     static func bytes(_ n: Int64) -> String {

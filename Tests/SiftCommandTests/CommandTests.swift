@@ -165,3 +165,21 @@ struct CommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("no column 'zzz'"))
     }
 }
+
+@Suite("sift command: hostile values")
+struct HostileOutputTests {
+    @Test("--format table never lets a logged value reach the terminal raw; --wide shows whole cells")
+    func table() throws {
+        let dir = TemporaryDirectory()
+        let line = #"{"host":"evil\u001b[2J\u001b]0;title\u0007","ua":"a\r\nforged row","note":"\u202egpj.exe","long":"\#(String(repeating: "x", count: 300))"}"#
+        try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: dir.file("h.ndjson")))
+        #expect(try SiftProcess.run(["write", "--input", dir.file("h.ndjson"), "--output", dir.file("h.sift")]).status == 0)
+        let table = try SiftProcess.run(["cat", dir.file("h.sift"), "--format", "table"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(!table.stdout.contains(0x1B) && !table.stdout.contains(0x07) && !table.stdout.contains(0x0D))
+        #expect(table.stdout.filter { $0 == 0x0A }.count == 3, "header, rule and one row: no forged line")
+        #expect(table.stdoutText.contains("evil\\x1b[2J") && table.stdoutText.contains("\\u{202e}gpj.exe") && table.stdoutText.contains("x…"))
+        let wide = try SiftProcess.run(["cat", dir.file("h.sift"), "--format", "table", "--wide"])
+        #expect(wide.stdoutText.contains(String(repeating: "x", count: 300)))
+    }
+}

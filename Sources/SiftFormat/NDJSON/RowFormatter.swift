@@ -64,17 +64,62 @@ public enum RowFormatter {
         }
     }
 
-    /// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+    /// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote, a CR
+    /// or LF (alone or as CRLF), or starts or ends with a space or tab (which readers trim).
+    /// Checked per Unicode scalar: "\r\n" is one Swift Character, and a quote followed by a
+    /// combining mark is another, so Character tests would miss them.
     public static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let scalars = s.unicodeScalars
+        let special = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        let padded = scalars.first.map { $0 == " " || $0 == "\t" } == true || scalars.last.map { $0 == " " || $0 == "\t" } == true
+        guard special || padded else { return s }
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for c in scalars {
+            out.append(c)
+            if c == "\"" { out.append("\"") }
         }
-        return s
+        out.append("\"")
+        return String(out)
     }
-}
 
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    /// A cell for a terminal (`--format table`, `sift inspect`): logged text is written by
+    /// attackers, so C0 controls, DEL, C1 controls and the bidirectional overrides and isolates
+    /// are shown as escapes (`\x1b`, `\r`, `\n`, `\t`, `\u{202e}`) instead of reaching the
+    /// terminal, a backslash is doubled so escapes stay unambiguous, and with `maxWidth` a
+    /// longer cell is cut to that many characters ending in "…".
+    public static func terminalCell(_ s: String, maxWidth: Int? = nil) -> String {
+        var pieces: [String] = []
+        for c in s {
+            var piece = ""
+            for u in c.unicodeScalars {
+                switch u.value {
+                case 0x0A: piece += "\\n"
+                case 0x0D: piece += "\\r"
+                case 0x09: piece += "\\t"
+                case 0x5C: piece += "\\\\"
+                case 0..<0x20, 0x7F: piece += "\\x" + hex2(u.value)
+                case 0x80...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+                    piece += "\\u{" + String(u.value, radix: 16) + "}"
+                default: piece.unicodeScalars.append(u)
+                }
+            }
+            pieces.append(piece)
+        }
+        let total = pieces.reduce(0) { $0 + $1.count }
+        guard let maxWidth, total > maxWidth else { return pieces.joined() }
+        // Whole pieces only (an escape is never cut in half), then the marker.
+        var out = "", width = 0
+        for piece in pieces {
+            guard width + piece.count <= maxWidth - 1 else { break }
+            out += piece
+            width += piece.count
+        }
+        return out + "…"
+    }
+
+    private static func hex2(_ v: UInt32) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(v >> 4)], digits[Int(v & 15)]])
     }
 }

@@ -291,9 +291,34 @@ public enum TextForms {
     }
 
     /// Appends `bytes` as a JSON string literal (quotes and escapes included).
+    /// Appends `bytes` (UTF-8) as a JSON string. Besides what JSON requires (quote, backslash,
+    /// C0 controls), DEL, the C1 controls (U+0080-U+009F, which some terminals read as escape
+    /// sequences) and the bidirectional marks, overrides and isolates (U+200E-F, U+202A-E,
+    /// U+2066-9) are written as `\uXXXX`: NDJSON on a terminal cannot be made to act or to
+    /// read differently, and every JSON reader still gets the same string back.
     public static func appendJSONString(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        func escape(_ v: UInt32) {
+            out += [0x5C, 0x75, hex[Int(v >> 12 & 15)], hex[Int(v >> 8 & 15)], hex[Int(v >> 4 & 15)], hex[Int(v & 15)]]
+        }
         out.append(0x22)
+        var pending: [UInt8] = []  // the bytes of a multi-byte sequence being looked at
         for c in bytes {
+            if !pending.isEmpty {
+                pending.append(c)
+                let lead = pending[0]
+                let need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                guard pending.count == need else { continue }
+                var scalar: UInt32 = 0
+                if need == 2 { scalar = UInt32(lead & 0x1F) << 6 | UInt32(pending[1] & 0x3F) }
+                if need == 3 { scalar = UInt32(lead & 0x0F) << 12 | UInt32(pending[1] & 0x3F) << 6 | UInt32(pending[2] & 0x3F) }
+                switch scalar {
+                case 0x80...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: escape(scalar)
+                default: out += pending
+                }
+                pending.removeAll(keepingCapacity: true)
+                continue
+            }
             switch c {
             case 0x22: out += [0x5C, 0x22]
             case 0x5C: out += [0x5C, 0x5C]
@@ -302,12 +327,12 @@ public enum TextForms {
             case 0x09: out += [0x5C, 0x74]
             case 0x08: out += [0x5C, 0x62]
             case 0x0C: out += [0x5C, 0x66]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]]
+            case 0..<0x20, 0x7F: escape(UInt32(c))
+            case 0xC2, 0xE2: pending.append(c)  // leads of the C1 and bidi ranges
             default: out.append(c)
             }
         }
+        out += pending  // a cut sequence (not from a validated string column) is passed on as is
         out.append(0x22)
     }
 }
