@@ -39,4 +39,4 @@ def test_the_scaling_out_snippet_runs_on_local_spark(conn_table, tmp_path):
     ssh = sift.open(tmp_path / "demo-out" / "ssh-table")
     assert ssh.num_rows == sift.open(tmp_path / "demo-out" / "conn-table").to_table("dst_port = 22").num_rows > 0
     assert "'txn': 'etl:1'" in done.stdout
-    assert "sift: demo-out/conn-table version" in done.stderr and "row groups" in done.stderr, "the explain option's skip report"
+    assert "/demo-out/conn-table version" in done.stderr and "row groups" in done.stderr, "the explain option's skip report"
