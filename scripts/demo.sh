@@ -16,7 +16,7 @@ ls -l "$OUT/conn.ndjson" | awk '{print $5 " bytes of NDJSON"}'
 
 step "2. write them as a Sift file (schema inferred, zstd)"
 start=$(date +%s.%N)
-"$SIFT" write --input "$OUT/conn.ndjson" --output "$OUT/conn.sift" --emit-schema "$OUT/conn.schema.json"
+"$SIFT" write --input "$OUT/conn.ndjson" --output "$OUT/conn.sift" --emit-schema "$OUT/conn.schema.json" --force
 awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "took %.2f s\n", e - s }'
 
 cat "$OUT/conn.schema.json"

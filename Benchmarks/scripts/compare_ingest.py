@@ -13,7 +13,7 @@ size = os.path.getsize(ndjson)
 
 def run_sift():
     start = time.perf_counter()
-    subprocess.run([sift, "write", "--input", ndjson, "--output", os.path.join(work, "out.sift")], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run([sift, "write", "--input", ndjson, "--output", os.path.join(work, "out.sift"), "--force"], check=True, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 

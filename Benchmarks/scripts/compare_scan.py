@@ -16,7 +16,7 @@ if not os.path.exists(ndjson):
     subprocess.run([sift, "gen", "conn", "--rows", str(rows), "--days", "30", "--seed", "1", "--output", ndjson], check=True)
 sift_file = os.path.join(work, f"conn-{rows}.sift")
 if not os.path.exists(sift_file):
-    subprocess.run([sift, "write", "--input", ndjson, "--output", sift_file], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run([sift, "write", "--input", ndjson, "--output", sift_file, "--force"], check=True, stderr=subprocess.DEVNULL)
 parquet = os.path.join(work, f"conn-{rows}.parquet")
 if not os.path.exists(parquet):
     con = duckdb.connect()

@@ -9,5 +9,5 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d)}
 source "$HERE/scripts/venv.sh"
 "$SIFT" gen conn --rows "$ROWS" --days 30 --seed 1 --output "$WORK/conn.ndjson"
-"$SIFT" write --input "$WORK/conn.ndjson" --output "$WORK/conn.sift" --compression zstd
+"$SIFT" write --input "$WORK/conn.ndjson" --output "$WORK/conn.sift" --compression zstd --force
 "$VENV_PY" "$HERE/scripts/compare_size.py" "$WORK/conn.ndjson" "$WORK/conn.sift"

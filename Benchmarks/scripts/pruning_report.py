@@ -32,7 +32,7 @@ files = {}
 for name, extra in layouts.items():
     path = os.path.join(work, f"conn-{rows}-{name.replace(':', '-').replace(',', '-').replace(' ', '-')}.sift")
     if not os.path.exists(path):
-        subprocess.run([sift, "write", "--input", ndjson, "--output", path, "--bloom", "src_ip,dst_ip,domain,dst_port"] + extra, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([sift, "write", "--input", ndjson, "--output", path, "--force", "--bloom", "src_ip,dst_ip,domain,dst_port"] + extra, check=True, stderr=subprocess.DEVNULL)
     files[name] = path
 
 con = duckdb.connect()

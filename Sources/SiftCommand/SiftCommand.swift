@@ -1,4 +1,12 @@
 import ArgumentParser
+import Dispatch
+import SiftFormat
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `sift` command line: thin wrappers over the library, one file per subcommand.
 @main
@@ -23,6 +31,28 @@ struct Sift: ParsableCommand {
 
     static func main() {
         AllocatorTuning.apply()
+        Interrupts.removeTemporaryFilesOnExit()
         main(nil)
+    }
+}
+
+/// SIGINT and SIGTERM end the command without leaving half-written files: the signals are
+/// taken on a dispatch queue (not in a signal handler, where removing files safely is not
+/// possible in Swift), every temporary file being written is removed, and the process exits
+/// with 128 + the signal's number, as a shell expects.
+enum Interrupts {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func removeTemporaryFilesOnExit() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                TemporaryFiles.removeAll()
+                exit(128 + sig)
+            }
+            source.resume()
+            sources.append(source)
+        }
     }
 }

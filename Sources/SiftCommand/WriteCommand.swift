@@ -14,7 +14,13 @@ struct Write: ParsableCommand {
 
         A line that is not valid JSON or does not fit the schema stops the command with its line
         number and field, and no file is written. With --rejects FILE such lines are written to FILE
-        instead (one JSON object per line: line, field, reason, text) and the rest is kept.
+        instead (one JSON object per line: line, field, reason, text) and the rest is kept; if every
+        line is rejected (or more than --max-reject-ratio of them), no file is written and the
+        command fails with the counts.
+
+        Existing files are not replaced without --force, and an output that is the input file
+        (under any name) is refused. Interrupted (SIGINT, SIGTERM), the command removes the
+        temporary file it was writing.
 
         Example:
           sift write --input conn.ndjson --output conn.sift --compression zstd --rejects bad.ndjson
@@ -60,7 +66,14 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "Write rejected lines here (NDJSON) instead of failing on the first.")
     var rejects: String?
 
+    @Option(name: .customLong("max-reject-ratio"), help: "With --rejects: fail (exit 1, no output file) when more than this share of the lines, 0 to 1, is rejected. Default: fail only when every line is.")
+    var maxRejectRatio: Double?
+
+    @Flag(name: .long, help: "Replace existing output, rejects and schema files (never the input itself).")
+    var force = false
+
     func run() throws {
+        try checkOutputs()
         var reorder: ((RecordBatch) throws -> [Int])?
         guard let codec = Codec(name: compression) else {
             throw ValidationError("--compression must be zstd, lz4 or none, not '\(compression)'")
@@ -113,9 +126,39 @@ struct Write: ParsableCommand {
             let write = { (bytes: UnsafeBufferPointer<UInt8>) throws in try writeRejects(rejected, input: bytes, to: rejects) }
             if let mapped { try mapped.withBytes(write) } else { try stdinBytes.withUnsafeBufferPointer(write) }
         }
+        if rejects != nil, summary.rejected > 0 {
+            let share = Double(summary.rejected) / Double(max(summary.lines, 1))
+            if summary.rowsWritten == 0 || share > (maxRejectRatio ?? 1) {
+                // Nothing (or too little) was kept: no output file, and a failing exit.
+                try? FileManager.default.removeItem(atPath: output)
+                throw CommandFailure("\(inputName): \(summary.rejected) of \(summary.lines) lines rejected"
+                    + (summary.rowsWritten == 0 ? " (every line)" : String(format: " (%.1f%%, over --max-reject-ratio %g)", share * 100, maxRejectRatio ?? 1))
+                    + "; no file written; the reasons are in \(rejects!)")
+            }
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? UInt64) ?? 0
         var summaryText = "wrote \(summary.rowsWritten) rows to \(output) (\(formatBytes(size)), from \(formatBytes(inputSize)) of NDJSON)"
         if let rejects { summaryText += "; \(summary.rejected) lines rejected to \(rejects)" }
         printError(summaryText)
+    }
+
+    /// Refuses an output that is the input (the same file, however named) and, without --force,
+    /// one that exists: a typo must not destroy a log.
+    func checkOutputs() throws {
+        if let ratio = maxRejectRatio, !(0...1).contains(ratio) { throw ValidationError("--max-reject-ratio must be between 0 and 1") }
+        if maxRejectRatio != nil, rejects == nil { throw ValidationError("--max-reject-ratio needs --rejects") }
+        var inputInfo = stat()
+        let inputKnown = input != "-" && stat(input, &inputInfo) == 0
+        for (flag, path) in [("--output", output), ("--rejects", rejects), ("--emit-schema", emitSchema)] {
+            guard let path else { continue }
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            if inputKnown, info.st_dev == inputInfo.st_dev, info.st_ino == inputInfo.st_ino {
+                throw ValidationError("\(flag) \(path) is the input file; writing it would destroy the input")
+            }
+            if !force {
+                throw ValidationError("\(flag) \(path) exists; pass --force to replace it")
+            }
+        }
     }
 }

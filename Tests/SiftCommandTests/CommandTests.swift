@@ -183,3 +183,72 @@ struct HostileOutputTests {
         #expect(wide.stdoutText.contains(String(repeating: "x", count: 300)))
     }
 }
+
+@Suite("sift write: inputs and outputs a user cannot lose")
+struct WriteSafetyTests {
+    @Test("an output that is the input, or exists, is refused; --force replaces an existing output only")
+    func outputs() throws {
+        let dir = TemporaryDirectory()
+        let log = "{\"a\":1}\n{\"a\":2}\n"
+        try log.write(toFile: dir.file("in.ndjson"), atomically: true, encoding: .utf8)
+        _ = link(dir.file("in.ndjson"), dir.file("alias.ndjson"))
+        for output in [dir.file("in.ndjson"), dir.file("alias.ndjson")] {
+            let r = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", output, "--force"])
+            #expect(r.status != 0 && r.stderr.contains("is the input file"), "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: dir.file("in.ndjson"), encoding: .utf8) == log)
+        try "keep".write(toFile: dir.file("o.sift"), atomically: true, encoding: .utf8)
+        let refused = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("o.sift")])
+        #expect(refused.status != 0 && refused.stderr.contains("exists; pass --force"))
+        #expect(try String(contentsOfFile: dir.file("o.sift"), encoding: .utf8) == "keep")
+        let forced = try SiftProcess.run(["write", "--input", dir.file("in.ndjson"), "--output", dir.file("o.sift"), "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try SiftProcess.run(["cat", dir.file("o.sift"), "--count"]).stdoutText == "2\n")
+    }
+
+    @Test("rejecting every line, or more than --max-reject-ratio, fails with the counts and writes no file")
+    func rejects() throws {
+        let dir = TemporaryDirectory()
+        try "{\"a\":1}\nnot json\n{\"a\":\"x\"}\n{\"a\":4}\n".write(toFile: dir.file("half.ndjson"), atomically: true, encoding: .utf8)
+        try "nope\nnot json either\n".write(toFile: dir.file("none.ndjson"), atomically: true, encoding: .utf8)
+        let none = try SiftProcess.run(["write", "--input", dir.file("none.ndjson"), "--output", dir.file("n.sift"), "--rejects", dir.file("n.rej")])
+        #expect(none.status != 0 && none.stderr.contains("2 of 2 lines rejected (every line)"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("n.sift")))
+        #expect(try String(contentsOfFile: dir.file("n.rej"), encoding: .utf8).split(separator: "\n").count == 2)
+        let schema = "{\"columns\":[{\"name\":\"a\",\"type\":\"int64\"}]}"
+        try schema.write(toFile: dir.file("s.json"), atomically: true, encoding: .utf8)
+        let strict = try SiftProcess.run(["write", "--input", dir.file("half.ndjson"), "--output", dir.file("h.sift"), "--schema", dir.file("s.json"),
+                                          "--rejects", dir.file("h.rej"), "--max-reject-ratio", "0.25"])
+        #expect(strict.status != 0 && strict.stderr.contains("2 of 4 lines rejected (50.0%"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("h.sift")))
+        let lenient = try SiftProcess.run(["write", "--input", dir.file("half.ndjson"), "--output", dir.file("h.sift"), "--schema", dir.file("s.json"),
+                                           "--rejects", dir.file("h.rej"), "--force"])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+    }
+
+    @Test("SIGTERM in the middle of a write leaves no temporary file")
+    func interrupted() throws {
+        let dir = TemporaryDirectory()
+        #expect(try SiftProcess.run(["gen", "conn", "--rows", "400000", "--output", dir.file("big.ndjson")]).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SiftProcess.binary)
+        process.arguments = ["write", "--input", dir.file("big.ndjson"), "--output", dir.file("big.sift")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the temporary file exists, then interrupt.
+        var sawTemporary = false
+        for _ in 0..<20_000 where process.isRunning {
+            if (try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains(where: { $0.contains(".tmp-") }) { sawTemporary = true; break }
+            usleep(500)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty, "left behind: \(left)")
+        if sawTemporary && process.terminationStatus != 0 {
+            #expect(process.terminationStatus == 128 + SIGTERM)
+            #expect(!FileManager.default.fileExists(atPath: dir.file("big.sift")))
+        }
+        #expect(sawTemporary, "the write finished before a temporary file was seen; the test did not interrupt it")
+    }
+}

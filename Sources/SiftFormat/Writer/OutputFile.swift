@@ -17,12 +17,14 @@ final class OutputFile {
         temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FormatError(.io, "cannot create: \(String(cString: strerror(errno)))", file: temporaryPath) }
+        TemporaryFiles.register(temporaryPath)
     }
 
     deinit {
         if fd >= 0 {
             close(fd)
             unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
         }
     }
 
@@ -44,6 +46,7 @@ final class OutputFile {
         guard fsync(fd) == 0 else { throw FormatError(.io, "fsync failed: \(String(cString: strerror(errno)))", file: temporaryPath) }
         close(fd)
         fd = -1
+        defer { TemporaryFiles.unregister(temporaryPath) }
         guard rename(temporaryPath, path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporaryPath)
