@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import SiftFormat
+import SiftTable
 
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,7 @@ struct Sift: ParsableCommand {
 
         The file format is specified in spec/format.md.
         """,
+        version: "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion) (file format \(FileLayout.majorVersion).\(FileLayout.minorVersion), table protocol \(ProtocolAction.current.readerVersion))",
         subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self, TableCommand.self, Query.self,
                       Wrap.self, Ingest.self, Parse.self, Reparse.self, Hunt.self, Optimize.self,
                       Detect.self, Alerts.self, Graph.self]

@@ -226,6 +226,18 @@ struct WriteSafetyTests {
         #expect(lenient.status == 0, "\(lenient.stderr)")
     }
 
+    @Test("keys that are not valid UTF-8 are rejected like values, not merged into one repaired name")
+    func invalidKeys() throws {
+        let dir = TemporaryDirectory()
+        let bytes: [UInt8] = Array("{\"ok\":1,\"a".utf8) + [0xFF] + Array("\":1}\n{\"ok\":2,\"a".utf8) + [0xFE] + Array("\":2}\n{\"ok\":3}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("k.ndjson")))
+        let strict = try SiftProcess.run(["write", "--input", dir.file("k.ndjson"), "--output", dir.file("k.sift")])
+        #expect(strict.status != 0 && strict.stderr.contains("line 1") && strict.stderr.contains("key is not valid UTF-8"), "\(strict.stderr)")
+        let kept = try SiftProcess.run(["write", "--input", dir.file("k.ndjson"), "--output", dir.file("k.sift"), "--rejects", dir.file("k.rej")])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(try SiftProcess.run(["cat", dir.file("k.sift")]).stdoutText == "{\"ok\":3}\n")
+    }
+
     @Test("SIGTERM in the middle of a write leaves no temporary file")
     func interrupted() throws {
         let dir = TemporaryDirectory()
@@ -250,5 +262,14 @@ struct WriteSafetyTests {
             #expect(!FileManager.default.fileExists(atPath: dir.file("big.sift")))
         }
         #expect(sawTemporary, "the write finished before a temporary file was seen; the test did not interrupt it")
+    }
+}
+
+@Suite("sift --version")
+struct VersionTests {
+    @Test("prints the command's, the file format's and the table protocol's versions")
+    func version() throws {
+        let r = try SiftProcess.run(["--version"])
+        #expect(r.status == 0 && r.stdoutText.hasPrefix("sift \(FileLayout.majorVersion).") && r.stdoutText.contains("file format"))
     }
 }

@@ -52,6 +52,11 @@ public struct JSONLineParser {
                 c.skipSpace()
                 guard c.p < c.end, bytes[c.p] == 0x22 else { throw c.fail("expected a key", c.p) }
                 let (key, keyEscaped) = try c.parseString()
+                // Keys become column names: invalid UTF-8 is refused as in values, never
+                // repaired (two different bad keys would both become "\u{FFFD}").
+                guard UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[key])) else {
+                    throw c.fail("a key is not valid UTF-8", key.lowerBound - 1)
+                }
                 c.skipSpace()
                 guard c.p < c.end, bytes[c.p] == 0x3A else { throw c.fail("expected ':' after a key", c.p) }
                 c.p += 1
