@@ -80,6 +80,10 @@ class Scan:
     def to_table(self) -> pa.Table:
         return self.to_reader().read_all()
 
+    def read_all(self) -> pa.Table:
+        """As `pyarrow.RecordBatchReader.read_all`: every row, as a pyarrow Table."""
+        return self.to_table()
+
     @property
     def schema(self) -> pa.Schema:
         return self._table._arrow_schema(self.columns, self.ips)

@@ -96,8 +96,10 @@ def test_duckdb_sql_over_a_pruned_scan(conn_table):
 
 def test_polars_and_pyarrow_take_the_capsule(conn_table):
     scan = sift.open(conn_table).scan(where="dst_port = 22", columns=["ts", "dst_port", "proto"])
-    frame = pl.from_arrow(scan.to_reader())
+    frame = pl.DataFrame(scan)
+    assert frame.equals(pl.from_arrow(scan.to_reader()))
     table = pa.table(scan)
+    assert scan.read_all().equals(table)
     assert frame.height == table.num_rows > 0
     assert frame["dst_port"].to_list() == table["dst_port"].to_pylist()
     # A Scan reads afresh each time.
