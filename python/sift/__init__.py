@@ -55,7 +55,7 @@ def _columns(columns: Iterable[str] | None) -> bytes | None:
 
 class Scan:
     """A scan of a Sift file or table, not started until read. It is an Arrow stream source:
-    `pyarrow.table(scan)`, `polars.from_arrow(scan)`, `duckdb.sql("... from scan")` read it
+    `pyarrow.table(scan)`, `polars.DataFrame(scan)`, `duckdb.sql("... from scan")` read it
     through `__arrow_c_stream__`; `to_reader()` and `to_table()` give pyarrow objects. Each
     read runs the scan afresh (so a Scan can be read several times)."""
 
