@@ -16,12 +16,39 @@ import ctypes
 import json
 from typing import Any, Iterable
 
-import pyarrow as pa
-
 from . import _native
-from ._data import normalized, to_reader
 from ._native import (CommitConflict, CorruptData, InvalidArgument, NotFound, SchemaMismatch, SiftError, SiftIOError)
-from ._types import IPv4Type, IPv6Type, ipv4, ipv4_array, ipv6, ipv6_array
+
+# pyarrow (and the extension types registered with it) is imported on first use, not here:
+# opening and planning need none of it, and Spark's planning workers import this package for
+# every query (pyarrow and numpy take ~70 ms to import).
+_ARROW_NAMES = {"IPv4Type", "IPv6Type", "ipv4", "ipv4_array", "ipv6", "ipv6_array"}
+
+
+def __getattr__(name: str):
+    if name in _ARROW_NAMES:
+        from . import _types
+        return getattr(_types, name)
+    raise AttributeError(f"module 'sift' has no attribute {name!r}")
+
+
+def _arrow():
+    """pyarrow, with Sift's extension types registered."""
+    import pyarrow
+
+    from . import _types  # noqa: F401  (registers sift.ipv4 / sift.ipv6)
+    return pyarrow
+
+
+def normalized(reader, target=None):
+    from ._data import normalized as convert
+    return convert(reader, target)
+
+
+def to_reader(data):
+    _arrow()
+    from ._data import to_reader as convert
+    return convert(data)
 
 __all__ = [
     "open", "write", "create_table", "write_files", "commit_files", "Table", "Scan", "version",
@@ -72,7 +99,7 @@ class Scan:
         units = None if self.units is None else json.dumps(self.units).encode()
         _native.call("sift_scan", self._table._handle_checked(), _native.encode(self.where), _columns(self.columns), units,
                      self.threads, _ip_form(self.ips), _native.address(stream))
-        return pa.RecordBatchReader._import_from_c(_native.address(stream))
+        return _arrow().RecordBatchReader._import_from_c(_native.address(stream))
 
     def __arrow_c_stream__(self, requested_schema=None):
         return self.to_reader().__arrow_c_stream__(requested_schema)
@@ -160,7 +187,7 @@ class Table:
     def _arrow_schema(self, columns=None, ips: str = "extension") -> pa.Schema:
         struct = _native.new_schema_struct()
         _native.call("sift_get_schema", self._handle_checked(), _columns(columns), _ip_form(ips), _native.address(struct))
-        return pa.Schema._import_from_c(_native.address(struct))
+        return _arrow().Schema._import_from_c(_native.address(struct))
 
     @property
     def schema(self) -> pa.Schema:
@@ -249,6 +276,7 @@ def create_table(path, schema_or_data, *, partition_by: list[str] | None = None,
     """Creates a table. Its schema comes from a pyarrow Schema, or from data (which is then
     appended as the first commit). `partition_by` takes Sift's expressions (["date(ts)"]),
     `cluster_by` the clustering optimize applies ("hilbert:src_ip,dst_ip")."""
+    pa = _arrow()
     data = None
     if isinstance(schema_or_data, pa.Schema):
         schema = schema_or_data
@@ -290,6 +318,6 @@ def commit_files(path, files: list[dict], *, txn: str | None = None, mode: str =
     return json.loads(_native.take_string(out))
 
 
-def normalized_type(t: pa.DataType) -> pa.DataType:
+def normalized_type(t):
     from ._data import _storable
     return _storable(t)

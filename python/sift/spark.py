@@ -23,7 +23,6 @@ import os
 import sys
 from dataclasses import dataclass
 
-import pyarrow as pa
 from pyspark.sql.datasource import (DataSource, DataSourceArrowWriter, DataSourceReader, EqualNullSafe, EqualTo, GreaterThan,
                                     GreaterThanOrEqual, In, InputPartition, IsNotNull, IsNull, LessThan, LessThanOrEqual, Not,
                                     StringEndsWith, StringStartsWith, WriterCommitMessage)
@@ -32,21 +31,24 @@ from pyspark.sql.types import (BinaryType, BooleanType, DoubleType, IntegerType,
 
 import sift
 
-# Sift type -> (Spark type, the Arrow type Spark takes it as).
+# Sift type -> Spark type. Addresses are their text (dotted quads, RFC 5952): equality pushes
+# down, and they print.
 _TYPES = {
-    "bool": (BooleanType(), pa.bool_()),
-    "int32": (IntegerType(), pa.int32()),
-    "int64": (LongType(), pa.int64()),
-    "uint16": (IntegerType(), pa.int32()),
-    "uint32": (LongType(), pa.int64()),
-    "float64": (DoubleType(), pa.float64()),
-    "timestamp": (TimestampType(), pa.timestamp("us", tz="UTC")),
-    "string": (StringType(), pa.string()),
-    "binary": (BinaryType(), pa.binary()),
-    # Addresses as their text (dotted quads, RFC 5952): equality pushes down, and they print.
-    "ipv4": (StringType(), pa.string()),
-    "ipv6": (StringType(), pa.string()),
+    "bool": BooleanType(), "int32": IntegerType(), "int64": LongType(), "uint16": IntegerType(), "uint32": LongType(),
+    "float64": DoubleType(), "timestamp": TimestampType(), "string": StringType(), "binary": BinaryType(),
+    "ipv4": StringType(), "ipv6": StringType(),
 }
+
+
+def _arrow_type(kind: str):
+    """The Arrow type Spark takes a Sift column of `kind` as (pyarrow is imported only by the
+    tasks that move data; planning needs none of it)."""
+    import pyarrow as pa
+    return {"bool": pa.bool_(), "int32": pa.int32(), "int64": pa.int64(), "uint16": pa.int32(), "uint32": pa.int64(),
+            "float64": pa.float64(), "timestamp": pa.timestamp("us", tz="UTC"), "string": pa.string(), "binary": pa.binary(),
+            "ipv4": pa.string(), "ipv6": pa.string()}[kind]
+
+
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1), "uint16": (0, 65535), "uint32": (0, 2**32 - 1)}
 _COMPARISONS = {GreaterThan: ">", GreaterThanOrEqual: ">=", LessThan: "<", LessThanOrEqual: "<="}
 
@@ -97,7 +99,7 @@ class SiftDataSource(DataSource):
     def schema(self):
         t = sift.open(self._path(), as_of=_as_of(self.options))
         fields = _columns_of(t.info, self.options)
-        return StructType([StructField(f["name"], _TYPES[f["type"]][0], f["nullable"]) for f in fields])
+        return StructType([StructField(f["name"], _TYPES[f["type"]], f["nullable"]) for f in fields])
 
     def reader(self, schema):
         return SiftReader(self._path(), dict(self.options), schema)
@@ -221,7 +223,8 @@ class SiftReader(DataSourceReader):
             return
         threads = int(self.options.get("threads", 1))
         scan = t.scan(where, self.columns, units=units, threads=threads, ips="text")
-        target = pa.schema([(c, _TYPES[self.types[c]][1]) for c in self.columns])
+        import pyarrow as pa
+        target = pa.schema([(c, _arrow_type(self.types[c])) for c in self.columns])
         for batch in scan.to_reader():
             yield batch.cast(target) if batch.schema != target else batch
 
@@ -302,6 +305,7 @@ class SiftWriter(DataSourceArrowWriter):
         sift.open(path).close()  # fail on the driver, before any task, if it is not a table
 
     def write(self, iterator):
+        import pyarrow as pa
         batches = list(iterator)
         if not batches:
             return SiftCommitMessage(files=[])
