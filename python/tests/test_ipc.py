@@ -40,3 +40,24 @@ def test_an_empty_result_is_a_stream_with_a_schema_and_no_rows(conn_table):
 def test_limit_cuts_the_stream(conn_table):
     table, _ = ipc("query", conn_table, "--limit", "7")
     assert table.num_rows == 7
+
+
+def test_hunt_streams_one_schema_across_refined_tables(tmp_path):
+    """`sift hunt --format arrow` over a warehouse of the real Zeek samples: one schema (the
+    table's name, then the common columns), rows equal to the NDJSON hunt's."""
+    from conftest import REPO, run_sift
+    import json
+    real = REPO / "corpus" / "real" / "zeek"
+    events, wh = tmp_path / "events", tmp_path / "wh"
+    events.mkdir()
+    logs = [str(real / name) for name in ("zat-conn.log", "zat-dns.log", "zat-http.log")]
+    run_sift("wrap", "--format", "zeek", *logs, "--output", str(events / "zeek.ndjson"))
+    run_sift("ingest", str(wh), "--follow", str(events), "--once")
+    run_sift("parse", str(wh))
+    where = "src_ip in 192.168.0.0/16"
+    table, _ = ipc("hunt", str(wh), "--where", where, "--columns", "time,src_ip,dst_ip,domain")
+    assert table.schema.names == ["table", "time", "src_ip", "dst_ip", "domain"]
+    text = [json.loads(line) for line in run_sift("hunt", str(wh), "--where", where, "--columns", "time,src_ip,dst_ip,domain").splitlines()]
+    assert table.num_rows == len(text) > 0
+    assert sorted(set(table["table"].to_pylist())) == sorted({r["table"] for r in text})
+    assert sorted(str(a) for a in table["src_ip"].to_pylist()) == sorted(r["src_ip"] for r in text)
