@@ -238,6 +238,17 @@ struct WriteSafetyTests {
         #expect(try SiftProcess.run(["cat", dir.file("k.sift")]).stdoutText == "{\"ok\":3}\n")
     }
 
+    @Test("a number past float64's range is rejected, not stored as an infinity nobody wrote")
+    func floatOverflow() throws {
+        let dir = TemporaryDirectory()
+        try "{\"x\":1.5}\n{\"x\":1e999999}\n{\"x\":-1e400}\n{\"x\":2}\n".write(toFile: dir.file("f.ndjson"), atomically: true, encoding: .utf8)
+        let r = try SiftProcess.run(["write", "--input", dir.file("f.ndjson"), "--output", dir.file("f.sift"), "--rejects", dir.file("f.rej")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rejected = try String(contentsOfFile: dir.file("f.rej"), encoding: .utf8)
+        #expect(rejected.contains("\"line\":2") && rejected.contains("\"line\":3") && rejected.contains("outside the float64 range"))
+        #expect(try SiftProcess.run(["cat", dir.file("f.sift")]).stdoutText == "{\"x\":1.5}\n{\"x\":2.0}\n")
+    }
+
     @Test("SIGTERM in the middle of a write leaves no temporary file")
     func interrupted() throws {
         let dir = TemporaryDirectory()

@@ -213,7 +213,14 @@ public struct NDJSONBatchBuilder {
             guard let v = NumberParsing.int64(b, r) else { throw fail("integer out of range for \(field.type)") }
             guard let converted = convertInteger(v, to: field.type) else { throw fail("\(v) is out of range for \(field.type)") }
             return converted
-        case (.float64, .number(let r, _)): return .double(NumberParsing.double(b, r))
+        case (.float64, .number(let r, _)):
+            // A literal past float64's range would become an infinity nobody wrote (an
+            // infinity is written "Infinity", as the output writes it).
+            let v = NumberParsing.double(b, r)
+            guard v.isFinite else {
+                throw JSONSyntaxError(message: "number \(String(decoding: UnsafeBufferPointer(rebasing: b[r].prefix(40)), as: UTF8.self)) is outside the float64 range", column: 0)
+            }
+            return .double(v)
         case (.float64, .string(let r, let e)):
             let t = String(decoding: try text(r, e), as: UTF8.self)
             switch t {
