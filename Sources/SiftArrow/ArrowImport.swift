@@ -176,10 +176,12 @@ struct ArrowColumnImport {
             throw ArrowInteropError(.invalidData, "offsets \(first)..<\(last) are invalid or span 4 GiB or more; split the batch", column: field.name)
         }
         var offsets = [UInt32](repeating: 0, count: rows + 1)
+        var previous = first
         for i in 1...rows {
             let o = offsetAt(i)
-            guard o >= offsetAt(i - 1), o <= last else { throw ArrowInteropError(.invalidData, "offsets decrease", column: field.name, row: i - 1) }
+            guard o >= previous, o <= last else { throw ArrowInteropError(.invalidData, "offsets decrease", column: field.name, row: i - 1) }
             offsets[i] = UInt32(o - first)
+            previous = o
         }
         let data = last > first ? try buffer(2) : UnsafeRawPointer(zeroBlock)
         // Safety: the producer promises the data buffer holds every byte the offsets name.

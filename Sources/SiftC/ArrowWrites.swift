@@ -36,6 +36,13 @@ enum ArrowWrites {
         return options
     }
 
+    /// The idempotent writer of a "txn" option ("APP:VERSION"), if given.
+    static func transaction(_ object: [String: Any]) throws -> WriterTransaction? {
+        guard let text = object["txn"] else { return nil }
+        guard let text = text as? String else { throw CArgumentError("txn must be a string APP:VERSION") }
+        return try WriterTransaction(parsing: text)
+    }
+
     /// Column types to store instead of the ones the Arrow schema implies ("types").
     static func typeOverrides(_ object: [String: Any]) throws -> [String: (ColumnType, ColumnHint)] {
         guard let raw = object["types"] else { return [:] }
@@ -128,11 +135,7 @@ enum ArrowWrites {
         let table = try Table(root: path)
         let schema = try table.snapshot().schema
         _ = try ArrowImport.mapping(input.fields, to: schema)
-        var txn: WriterTransaction?
-        if let text = object["txn"] {
-            guard let text = text as? String else { throw CArgumentError("txn must be a string APP:VERSION") }
-            txn = try WriterTransaction(parsing: text)
-        }
+        let txn = try transaction(object)
         let result = try table.append(txn: txn, options: try writerOptions(object)) { sink in
             while let batch = try input.next(as: schema) { try sink(batch) }
             return 0
@@ -161,11 +164,7 @@ enum ArrowWrites {
         do { adds = try JSONDecoder().decode([AddAction].self, from: Data(json.utf8)) } catch {
             throw CArgumentError("files must be the JSON array of add actions sift_table_write_files returned: \(error)")
         }
-        var txn: WriterTransaction?
-        if let text = object["txn"] {
-            guard let text = text as? String else { throw CArgumentError("txn must be a string APP:VERSION") }
-            txn = try WriterTransaction(parsing: text)
-        }
+        let txn = try transaction(object)
         let mode = (object["mode"] as? String) ?? "append"
         guard mode == "append" || mode == "overwrite" else { throw CArgumentError("mode must be append or overwrite, not '\(mode)'") }
         let result = try Table(root: path).commitFiles(adds, txn: txn, overwrite: mode == "overwrite")

@@ -85,20 +85,6 @@ public struct Scanner: Sendable {
     /// Plans, and accounts the row groups ruled out whole (bytes of needed columns by index,
     /// and one explain line each, by row group).
     func planAndAccount() throws -> (plans: [RowGroupPlan], report: ScanReport, lines: [Int: String]) {
-        var (plans, report) = try planOnly()
-        var lines: [Int: String] = [:]
-        for plan in plans {
-            guard let index = plan.skippedBy else { continue }
-            let bytes = neededBytes(reader.metadata.rowGroups[plan.index], neededColumns)
-            report.skippedBy[index, default: 0] += bytes
-            report.rowGroupsSkippedBy[index, default: 0] += 1
-            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
-        }
-        plans = plans.sorted { $0.index < $1.index }
-        return (plans, report, lines)
-    }
-
-    private func planOnly() throws -> (plans: [RowGroupPlan], report: ScanReport) {
         let metadata = reader.metadata
         var report = ScanReport()
         report.bytesTotal = reader.source.size
@@ -121,7 +107,16 @@ public struct Scanner: Sendable {
             plans = metadata.rowGroups.enumerated().filter { inUnit($0.offset) }
                 .map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
         }
-        return (plans, report)
+        // Plans come in row group order; those ruled out whole are accounted here.
+        var lines: [Int: String] = [:]
+        for plan in plans {
+            guard let index = plan.skippedBy else { continue }
+            let bytes = neededBytes(metadata.rowGroups[plan.index], needed)
+            report.skippedBy[index, default: 0] += bytes
+            report.rowGroupsSkippedBy[index, default: 0] += 1
+            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
+        }
+        return (plans, report, lines)
     }
 
     /// Reads one row group that pruning left in play: filters its candidate rows and emits a

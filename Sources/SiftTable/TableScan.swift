@@ -102,15 +102,12 @@ public struct TableScan: Sendable {
     @discardableResult
     public func run(_ body: (RecordBatch) throws -> Bool) throws -> TableScanReport {
         let started = Date()
-        var (planned, report) = plan()
-        var unitRowGroups: [Set<Int>?] = Array(repeating: nil, count: planned.count)
-        if let units {
-            (planned, report) = try unitFiles(units)
-            unitRowGroups = units.map { Set($0.rowGroups) }
-        }
+        // Units were planned already (by planUnits, maybe in another process): no log pruning.
+        let (files, planReport) = try units.map(unitFiles) ?? plan()
+        var report = planReport
+        let rowGroupsOf: [Set<Int>?] = units?.map { Set($0.rowGroups) } ?? Array(repeating: nil, count: files.count)
         report.planningSeconds = Date().timeIntervalSince(started)
         let (table, schema, columns, predicate, rowSelector) = (self.table, snapshot.schema, self.columns, self.predicate, self.rowSelector)
-        let (files, rowGroupsOf) = (planned, unitRowGroups)
         let output = try outputSchema
         // Parallel across files when there are enough of them, else across the row groups of
         // each file: never both, so no more than `workers` threads decode at once.
