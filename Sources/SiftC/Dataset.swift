@@ -102,12 +102,12 @@ final class Dataset: Sendable {
             let (plans, planReport) = try scanner.plan()
             let kept = plans.filter { $0.skippedBy == nil }.map(\.index)
             units = ScanUnit(path: path, kept: kept, metadata: reader.metadata, needed: scanner.neededColumns).map { [$0] } ?? []
-            report = planReport.json
+            report = try planReport.jsonText()
         case .table(let table, let snapshot):
             let scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: try projection(columns))
             let (planned, planReport) = try scan.planUnits()
             units = planned
-            report = planReport.json
+            report = try planReport.jsonText()
             version = snapshot.version
         }
         let unitObjects = units.map { ["path": $0.path, "row_groups": $0.rowGroups, "bytes": $0.bytes, "rows": $0.rows] as [String: Any] }
@@ -132,14 +132,14 @@ final class Dataset: Sendable {
                 }
             }
             let scanner = try fileScanner(reader, predicate: predicate, columns: columns, threads: threads, rowGroups: rowGroups)
-            return (output, BatchPuller { sink in try scanner.scan(sink).json })
+            return (output, BatchPuller { sink in try scanner.scan(sink).jsonText() })
         case .table(let table, let snapshot):
             var scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: try projection(columns))
             if threads > 0 { scan.workers = threads }
             scan.units = units
             if units != nil { _ = try scan.unitFilesChecked() }
             let ready = scan
-            return (output, BatchPuller { sink in try ready.run(sink).json })
+            return (output, BatchPuller { sink in try ready.run(sink).jsonText() })
         }
     }
 

@@ -89,20 +89,13 @@ struct Cat: ParsableCommand {
             return s
         }
         var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit, wide: wide)
-        var report = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
+        let ledger = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
         printer?.finish()
-        for _ in 0..<timingRuns {
-            let started = DispatchTime.now().uptimeNanoseconds
-            _ = try scanner(try SiftReader(path: file)).scan { _ in true }
-            report.runSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        }
+        var report = ExplainReport(ledger)
+        report.runSeconds = try timedRuns(timingRuns) { _ = try scanner(try SiftReader(path: file)).scan { _ in true } }
         var out = StandardOutput()
-        if count { out.write("\(report.rowsMatched)\n") }
-        if explain {
-            // An Arrow stream owns standard output; the report goes to standard error then.
-            let text = json ? report.json + "\n" : report.text
-            if printer?.format == .arrow { printError(String(text.dropLast())) } else { out.write(text) }
-        }
+        if count { out.write("\(ledger.rowsMatched)\n") }
+        if explain { try report.emit(json: json, arrow: printer?.format == .arrow, to: &out) }
         out.flush()
     }
 }

@@ -181,16 +181,11 @@ struct Hunt: ParsableCommand {
         if rowFormat == .table, arrow == nil { out.write(renderTable(header: header, rows: tableRows, maxCellWidth: wide ? nil : RowPrinter.defaultCellWidth)) }
         arrow?.finish()
         if explain {
-            var text = ""
-            if json {
-                text = report.total.json + "\n"
-            } else {
-                for (kind, r) in report.perTable { text += "[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read\n" }
-                for (kind, why) in report.skippedTables { text += "[\(kind.rawValue)] not searched: \(why)\n" }
-                text += "total:\n" + report.total.text
-            }
-            // An Arrow stream owns standard output; the report goes to standard error then.
-            if arrow != nil { printError(String(text.dropLast())) } else { out.write(text) }
+            var explained = ExplainReport(report.total)
+            explained.preamble = report.perTable.map { kind, r in
+                "[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read"
+            } + report.skippedTables.map { kind, why in "[\(kind.rawValue)] not searched: \(why)" } + ["total:"]
+            try explained.emit(json: json, arrow: arrow != nil, to: &out)
         }
         out.flush()
     }
@@ -285,8 +280,8 @@ struct Detect: ParsableCommand {
                    (byRule.isEmpty ? "" : " (" + byRule.keys.sorted().map { "\($0) \(byRule[$0]!)" }.joined(separator: ", ") + ")"))
         let j = result.joinReport
         if j.bytesTotal > 0 {
-            printError("indicator joins read \(j.bytesRead) of \(j.bytesTotal) bytes (\(String(format: "%.2f", 100 * Double(j.bytesRead) / Double(j.bytesTotal)))%): skipped by partition \(j.bytesSkippedByPartition), file statistics \(j.bytesSkippedByFileStats), " +
-                       PruneIndex.allCases.map { "\($0.rawValue) \(j.skippedBy[$0] ?? 0)" }.joined(separator: ", "))
+            printError("indicator joins read \(j.bytesRead) of \(j.bytesTotal) bytes (\(String(format: "%.2f", 100 * Double(j.bytesRead) / Double(j.bytesTotal)))%): skipped by " +
+                       IndexKind.allCases.map { "\($0.rawValue) \(j.bytesSkipped(by: $0))" }.joined(separator: ", "))
         }
     }
 }

@@ -10,9 +10,9 @@ struct Query: ParsableCommand {
         discussion: """
         Planning prunes partitions by their values and files by the statistics in the log before
         opening any file; each file left is then pruned by row group statistics, bloom filters
-        and page zone maps. --explain reports every stage; with --json, one JSON object on the
-        last line with the fields of `sift cat --explain --json` plus files_total, files_read,
-        skipped_by.partition and skipped_by.file_stats.
+        and page zone maps. --explain reports every stage; with --json, the skip ledger as one
+        JSON object on the last line (fields in spec/predicates.md), with skipped.partition and
+        skipped.file_stats for the files ruled out from the log.
 
         Examples:
           sift query conn --where "src_ip = 10.1.2.3 and dst_ip = 203.0.113.7" --explain
@@ -46,30 +46,23 @@ struct Query: ParsableCommand {
         }
         let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
         var printer: RowPrinter?
-        var report = try execute(predicate: predicate, projection: projection) { scan in
+        let ledger = try execute(predicate: predicate, projection: projection) { scan in
             if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit, wide: wide) }
             return { printer?.print($0) ?? true }
         }
         printer?.finish()
-        for _ in 0..<timingRuns {
-            let started = DispatchTime.now().uptimeNanoseconds
-            _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } }
-            report.runSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        }
+        var report = ExplainReport(ledger)
+        report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } } }
         var out = StandardOutput()
-        if count { out.write("\(report.rowsMatched)\n") }
-        if explain {
-            // An Arrow stream owns standard output; the report goes to standard error then.
-            let text = json ? report.json + "\n" : report.text
-            if printer?.format == .arrow { printError(String(text.dropLast())) } else { out.write(text) }
-        }
+        if count { out.write("\(ledger.rowsMatched)\n") }
+        if explain { try report.emit(json: json, arrow: printer?.format == .arrow, to: &out) }
         out.flush()
     }
 
     /// Opens the table, plans and scans; `consumer` makes the batch handler once the scan's
     /// output schema is known.
     private func execute(predicate: SiftIndex.Predicate?, projection: [String]?,
-                         consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> TableScanReport {
+                         consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let table = try Table(root: dir)
         let started = Date()
         let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))

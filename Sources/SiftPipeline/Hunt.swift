@@ -6,8 +6,8 @@ import SiftTable
 /// What a hunt searched.
 public struct HuntReport: Sendable {
     /// Totalled over the tables searched.
-    public var total = TableScanReport()
-    public var perTable: [(RefinedKind, TableScanReport)] = []
+    public var total = SkipLedger()
+    public var perTable: [(RefinedKind, SkipLedger)] = []
     /// Tables left out because they lack a column the predicate names.
     public var skippedTables: [(RefinedKind, String)] = []
 }

@@ -11,7 +11,7 @@ import SiftIndex
 ///
 /// ```swift
 /// let predicate = try Predicate.parse("dst_ip in 10.0.0.0/8 and bytes_out > 1000000").bind(to: reader.schema)
-/// let report = try Scanner(reader: reader, predicate: predicate, columns: [0, 4]).scan { batch in
+/// let ledger = try Scanner(reader: reader, predicate: predicate, columns: [0, 4]).scan { batch in
 ///     print(batch.rowCount); return true   // false stops the scan
 /// }
 /// ```
@@ -30,7 +30,7 @@ public struct Scanner: Sendable {
     /// `scan`'s body in file order either way.
     public var workers = OrderedParallel.defaultWorkers
     /// Reads only these row groups (one unit of a planned scan, e.g. one engine task); nil
-    /// reads the whole file. The report then counts only these row groups.
+    /// reads the whole file. The ledger then counts only these row groups.
     public var rowGroups: Set<Int>?
 
     public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
@@ -40,32 +40,32 @@ public struct Scanner: Sendable {
     }
 
     /// Calls `body` with each batch of matching rows (one per candidate row range), in file
-    /// order, until it returns false. Returns what was read and skipped. Row groups are read by
-    /// up to `workers` threads; `body` runs on the calling thread.
+    /// order, until it returns false. Returns what was read and skipped, with a decision per
+    /// row group. Row groups are read by up to `workers` threads; `body` runs on the calling
+    /// thread.
     @discardableResult
-    public func scan(_ body: (RecordBatch) throws -> Bool) throws -> ScanReport {
+    public func scan(_ body: (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let outputSchema = try Schema(columns.map { reader.metadata.schema.fields[$0] })
         let needed = neededColumns
-        var (plans, report, lines) = try planAndAccount()
+        var (plans, account) = try planAndAccount()
         // The row groups left are read, in parallel when there are several (results still
         // reach `body` in row group order).
         let toRead = plans.filter { $0.skippedBy == nil }
-        let loaded = report.pageIndexesLoaded
+        let loaded = account.pageIndexesLoaded
         let partials = try OrderedParallel.run(count: toRead.count, workers: min(workers, toRead.count), task: { i, emit in
-            // Each row group counts into its own report; page indexes planning already loaded
+            // Each row group counts into its own account; page indexes planning already loaded
             // are not counted twice.
-            var partial = ScanReport()
+            var partial = ScanAccount()
             partial.pageIndexesLoaded = loaded
-            try self.scanRowGroup(toRead[i], needed: needed, outputSchema: outputSchema, report: &partial, emit: emit)
+            try self.scanRowGroup(toRead[i], needed: needed, outputSchema: outputSchema, account: &partial, emit: emit)
             return partial
         }, consume: body)
-        for (plan, partial) in zip(toRead, partials) {
+        for partial in partials {
             guard let partial else { continue }
-            report.merge(partial)
-            lines[plan.index] = partial.rowGroupLines.first
+            account.merge(partial)
         }
-        report.rowGroupLines = plans.compactMap { lines[$0.index] }
-        return report
+        account.ledger.rowGroupDecisions.sort { $0.rowGroup < $1.rowGroup }
+        return account.ledger
     }
 
     /// Columns the scan touches: the projection and the predicate's.
@@ -73,59 +73,53 @@ public struct Scanner: Sendable {
 
     /// Decides which row groups (of ``rowGroups``, or all) and which row ranges in them may
     /// hold matching rows, from the footer, bloom filters and page indexes, without reading a
-    /// data page. The report counts what planning read (trailer, footer, bloom segments, page
-    /// indexes); a row group's plan says what ruled it out, if anything.
-    public func plan() throws -> (plans: [RowGroupPlan], report: ScanReport) {
-        let (plans, report, lines) = try planAndAccount()
-        var out = report
-        out.rowGroupLines = plans.compactMap { lines[$0.index] }
-        return (plans, out)
+    /// data page. The ledger counts what planning read (trailer, footer, bloom segments, page
+    /// indexes) and the row groups ruled out whole; a row group's plan says what ruled it out,
+    /// if anything.
+    public func plan() throws -> (plans: [RowGroupPlan], ledger: SkipLedger) {
+        let (plans, account) = try planAndAccount()
+        return (plans, account.ledger)
     }
 
-    /// Plans, and accounts the row groups ruled out whole (bytes of needed columns by index,
-    /// and one explain line each, by row group).
-    func planAndAccount() throws -> (plans: [RowGroupPlan], report: ScanReport, lines: [Int: String]) {
+    /// Plans through the ``Planner``, counting the bytes planning reads.
+    func planAndAccount() throws -> (plans: [RowGroupPlan], account: ScanAccount) {
+        let clock = ContinuousClock(), started = clock.now
         let metadata = reader.metadata
-        var report = ScanReport()
-        report.bytesTotal = reader.source.size
-        report.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
+        var account = ScanAccount()
+        account.ledger.filesTotal = 1
+        account.ledger.filesRead = 1
+        account.ledger.bytesTotal = reader.source.size
+        account.ledger.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
         let needed = neededColumns
         let inUnit: (Int) -> Bool = { g in rowGroups?.contains(g) ?? true }
-        report.rowGroupsTotal = metadata.rowGroups.indices.filter(inUnit).count
-        report.pagesTotal = metadata.rowGroups.enumerated().reduce(0) { total, g in
+        account.ledger.rowGroupsTotal = metadata.rowGroups.indices.filter(inUnit).count
+        account.ledger.pagesTotal = metadata.rowGroups.enumerated().reduce(0) { total, g in
             inUnit(g.offset) ? total + needed.reduce(0) { $0 + Int(g.element.columns[$1].pageIndex?.pageCount ?? 0) } : total
         }
-        func pages(_ g: Int, _ c: Int) throws -> [PageMetadata] { try self.pages(g, c, report: &report) }
-        let plans: [RowGroupPlan]
-        if let predicate {
-            plans = try FilePlanner(metadata: metadata, predicate: predicate).plan(only: rowGroups, probeBloom: { g, c, hash in
-                guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
-                if report.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { report.bytesRead += UInt64(bytes) }
-                return answer
-            }, loadPages: pages)
-        } else {
-            plans = metadata.rowGroups.enumerated().filter { inUnit($0.offset) }
+        guard let predicate else {
+            let plans = metadata.rowGroups.enumerated().filter { inUnit($0.offset) }
                 .map { RowGroupPlan(index: $0.offset, skippedBy: nil, candidateRows: [0..<Int($0.element.rowCount)]) }
+            return (plans, account)
         }
-        // Plans come in row group order; those ruled out whole are accounted here.
-        var lines: [Int: String] = [:]
-        for plan in plans {
-            guard let index = plan.skippedBy else { continue }
-            let bytes = neededBytes(metadata.rowGroups[plan.index], needed)
-            report.skippedBy[index, default: 0] += bytes
-            report.rowGroupsSkippedBy[index, default: 0] += 1
-            lines[plan.index] = "row group \(plan.index): skipped by \(index.rawValue) (\(bytes) bytes of needed columns)"
-        }
-        return (plans, report, lines)
+        var ledger = SkipLedger()
+        let plans = try Planner(predicate: predicate).planRowGroups(metadata, needed: needed, only: rowGroups, probeBloom: { g, c, hash in
+            guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
+            if account.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { account.ledger.bytesRead += UInt64(bytes) }
+            return answer
+        }, loadPages: { g, c in try self.pages(g, c, account: &account) }, ledger: &ledger)
+        account.ledger.merge(ledger)
+        let elapsed = (clock.now - started).components
+        account.ledger.planningSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        return (plans, account)
     }
 
     /// Reads one row group that pruning left in play: filters its candidate rows and emits a
     /// batch of the selected rows per candidate range, until `emit` returns false.
-    func scanRowGroup(_ plan: RowGroupPlan, needed: Set<Int>, outputSchema: Schema, report: inout ScanReport,
+    func scanRowGroup(_ plan: RowGroupPlan, needed: Set<Int>, outputSchema: Schema, account: inout ScanAccount,
                       emit: (RecordBatch) throws -> Bool) throws {
         let group = reader.metadata.rowGroups[plan.index]
         var stopped = false
-        report.rowGroupsRead += 1
+        account.ledger.rowGroupsRead += 1
         var pagesRead: [Int: Set<Int>] = [:]
         var decoded: [Int: [Int: ColumnVector]] = [:]
         var matchedInGroup = 0
@@ -140,7 +134,7 @@ public struct Scanner: Sendable {
             var selected: [Int] = []
             if let rowSelector {
                 for c in filterColumns {
-                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                    slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, account: &account)
                 }
                 selected = rowSelector(slices, range.count)
             } else if let predicate {
@@ -154,10 +148,10 @@ public struct Scanner: Sendable {
                 for part in parts {
                     let t: Selection
                     if EncodedFilter.handles(part), let c = part.columns.first, slices[c] == nil {
-                        t = try encodedSelection(part, group: plan.index, column: c, rows: range, read: &pagesRead, report: &report)
+                        t = try encodedSelection(part, group: plan.index, column: c, rows: range, read: &pagesRead, account: &account)
                     } else {
                         for c in part.columns where slices[c] == nil {
-                            slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report)
+                            slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, account: &account)
                         }
                         t = VectorFilter.evaluate(part, slices, range.count).t
                     }
@@ -174,7 +168,6 @@ public struct Scanner: Sendable {
                     let n = selection.selectedCount
                     guard n > 0 else { continue }
                     matchedInGroup += n
-                    report.rowsMatched += n
                     if try !emit(try RecordBatch(schema: outputSchema, columns: [])) { stopped = true }
                     continue
                 }
@@ -182,65 +175,42 @@ public struct Scanner: Sendable {
             }
             guard !selected.isEmpty else { continue }
             matchedInGroup += selected.count
-            report.rowsMatched += selected.count
             let all = selected.count == range.count
             var output: [ColumnVector] = []
             for c in columns {
                 if let slice = slices[c] {
                     output.append(all ? slice : slice.gather(selected))
                 } else if all {
-                    output.append(try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, report: &report))
+                    output.append(try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, account: &account))
                 } else {
-                    output.append(try gatherRows(group: plan.index, column: c, rows: selected.map { $0 + range.lowerBound }, decoded: &decoded, read: &pagesRead, report: &report))
+                    output.append(try gatherRows(group: plan.index, column: c, rows: selected.map { $0 + range.lowerBound }, decoded: &decoded, read: &pagesRead, account: &account))
                 }
             }
             let batch = try RecordBatch(schema: outputSchema, columns: output)
             if try !emit(batch) { stopped = true }
         }
-        var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
-        let rowCount = Int(group.rowCount), candidateCount = plan.candidateRows.reduce(0) { $0 + $1.count }
-        for c in needed {
-            if pagesRead[c] == nil, !report.pageIndexesLoaded.contains(plan.index << 20 | c) {
-                // A projected column none of whose pages was needed: its page index is not loaded
-                // just to account for it, so its bytes are split between zone maps and late
-                // materialisation by the share of candidate rows.
-                let chunk = group.columns[c].length, pageCount = Int(group.columns[c].pageIndex?.pageCount ?? 0)
-                inPlayBytes += rowCount == 0 ? 0 : chunk * UInt64(candidateCount) / UInt64(rowCount)
-                report.pagesSkippedByZoneMap += rowCount == 0 ? 0 : pageCount - (pageCount * candidateCount + rowCount - 1) / rowCount
-                continue
-            }
-            let columnPages = try pages(plan.index, c, report: &report)
-            for p in pagesRead[c] ?? [] { readBytes += UInt64(columnPages[p].length); readPages += 1 }
-            // Pages overlapping candidate rows were in play; the rest were ruled out by zone maps.
-            var start = 0
-            for page in columnPages {
-                let rows = start..<(start + Int(page.rowCount))
-                start = rows.upperBound
-                if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { report.pagesSkippedByZoneMap += 1 }
-            }
-        }
-        report.skippedBy[.zoneMap, default: 0] += neededBytes(group, needed) - inPlayBytes
-        report.lateMaterializationBytes += inPlayBytes - readBytes
-        let total = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
-        report.rowGroupLines.append("row group \(plan.index): read \(readPages) of \(total) pages (\(readBytes) bytes), candidate rows \(plan.candidateRows.map { "\($0.lowerBound)..<\($0.upperBound)" }.joined(separator: ", ")), \(matchedInGroup) matched")
-    }
-
-    /// Bytes of a row group's chunks of the needed columns.
-    func neededBytes(_ group: RowGroupMetadata, _ needed: Set<Int>) -> UInt64 {
-        needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+        account.ledger.rowsMatched += matchedInGroup
+        var pageLedger = SkipLedger()
+        try Planner.accountRead(plan, group: group, needed: needed, rowsMatched: matchedInGroup, pages: { c in
+            // A column none of whose pages was needed: its page index is not loaded just to
+            // account for it.
+            guard pagesRead[c] != nil || account.pageIndexesLoaded.contains(plan.index << 20 | c) else { return nil }
+            return try pages(plan.index, c, account: &account)
+        }, pagesRead: { pagesRead[$0] ?? [] }, ledger: &pageLedger)
+        account.ledger.merge(pageLedger)
     }
 
     /// A chunk's pages; the first load of each page index is counted as read.
-    func pages(_ g: Int, _ c: Int, report: inout ScanReport) throws -> [PageMetadata] {
-        if report.pageIndexesLoaded.insert(g << 20 | c).inserted { report.bytesRead += UInt64(reader.pageIndexLength(rowGroup: g, column: c)) }
+    func pages(_ g: Int, _ c: Int, account: inout ScanAccount) throws -> [PageMetadata] {
+        if account.pageIndexesLoaded.insert(g << 20 | c).inserted { account.ledger.bytesRead += UInt64(reader.pageIndexLength(rowGroup: g, column: c)) }
         return try reader.pages(rowGroup: g, column: c)
     }
 
     /// The given rows (ascending, within the row group) of a column, decoding only the pages
     /// that hold them.
     func gatherRows(group g: Int, column c: Int, rows: [Int], decoded: inout [Int: [Int: ColumnVector]],
-                    read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
-        let pages = try self.pages(g, c, report: &report)
+                    read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> ColumnVector {
+        let pages = try self.pages(g, c, account: &account)
         var out = ColumnVector.empty(reader.schema.fields[c].type)
         var p = 0, start = 0
         var k = 0
@@ -249,7 +219,7 @@ public struct Scanner: Sendable {
             let end = start + Int(pages[p].rowCount)
             var local: [Int] = []
             while k < rows.count, rows[k] < end { local.append(rows[k] - start); k += 1 }
-            let vector = try page(g, c, p, length: pages[p].length, decoded: &decoded, read: &read, report: &report)
+            let vector = try page(g, c, p, length: pages[p].length, decoded: &decoded, read: &read, account: &account)
             out.append(contentsOf: vector.gather(local))
         }
         return out
@@ -257,26 +227,26 @@ public struct Scanner: Sendable {
 
     /// A decoded page, read once per scan.
     func page(_ g: Int, _ c: Int, _ p: Int, length: UInt32, decoded: inout [Int: [Int: ColumnVector]], read: inout [Int: Set<Int>],
-              report: inout ScanReport) throws -> ColumnVector {
+              account: inout ScanAccount) throws -> ColumnVector {
         if let cached = decoded[c]?[p] { return cached }
         let vector = try reader.readPage(rowGroup: g, column: c, page: p)
         decoded[c, default: [:]][p] = vector
-        countRead(c, p, length: length, read: &read, report: &report)
+        countRead(c, p, length: length, read: &read, account: &account)
         return vector
     }
 
     /// Counts a page's bytes once, however often it is read.
-    func countRead(_ c: Int, _ p: Int, length: UInt32, read: inout [Int: Set<Int>], report: inout ScanReport) {
+    func countRead(_ c: Int, _ p: Int, length: UInt32, read: inout [Int: Set<Int>], account: inout ScanAccount) {
         guard read[c, default: []].insert(p).inserted else { return }
-        report.pagesRead += 1
-        report.bytesRead += UInt64(length)
+        account.ledger.pagesRead += 1
+        account.ledger.bytesRead += UInt64(length)
     }
 
     /// Rows `rows` of the row group where a value leaf on column `c` is true, evaluated on each
     /// overlapping page as stored (`EncodedFilter`), without decoding the column.
     func encodedSelection(_ leaf: BoundPredicate, group g: Int, column c: Int, rows: Range<Int>,
-                          read: inout [Int: Set<Int>], report: inout ScanReport) throws -> Selection {
-        let pages = try self.pages(g, c, report: &report)
+                          read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> Selection {
+        let pages = try self.pages(g, c, account: &account)
         let type = reader.schema.fields[c].type
         var out = Selection(count: rows.count)
         var start = 0
@@ -286,7 +256,7 @@ public struct Scanner: Sendable {
             let overlap = pageRows.clamped(to: rows)
             guard !overlap.isEmpty else { continue }
             let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
-            countRead(c, p, length: meta.length, read: &read, report: &report)
+            countRead(c, p, length: meta.length, read: &read, account: &account)
             let hit = EncodedFilter.select(leaf, column: c, type: type, page: page)
             let shift = start - rows.lowerBound
             if overlap == pageRows, shift % 64 == 0 {
@@ -304,8 +274,8 @@ public struct Scanner: Sendable {
 
     /// Rows `rows` of a column, decoding (once) each page they overlap.
     func columnSlice(group g: Int, column c: Int, rows: Range<Int>, decoded: inout [Int: [Int: ColumnVector]],
-                     read: inout [Int: Set<Int>], report: inout ScanReport) throws -> ColumnVector {
-        let pages = try self.pages(g, c, report: &report)
+                     read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> ColumnVector {
+        let pages = try self.pages(g, c, account: &account)
         var out: ColumnVector?
         var start = 0
         for (p, page) in pages.enumerated() {
@@ -313,7 +283,7 @@ public struct Scanner: Sendable {
             defer { start = pageRows.upperBound }
             let overlap = pageRows.clamped(to: rows)
             guard !overlap.isEmpty else { continue }
-            let vector = try self.page(g, c, p, length: page.length, decoded: &decoded, read: &read, report: &report)
+            let vector = try self.page(g, c, p, length: page.length, decoded: &decoded, read: &read, account: &account)
             let part = overlap == pageRows ? vector : vector.slice((overlap.lowerBound - start)..<(overlap.upperBound - start))
             if out == nil { out = part } else { out!.append(contentsOf: part) }
         }

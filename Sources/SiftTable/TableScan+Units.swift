@@ -44,45 +44,44 @@ extension TableScan {
     /// Plans the scan down to row groups without reading a data page: partitions and file
     /// statistics rule out files from the log; each file left is opened for its footer, and its
     /// row groups are ruled out by statistics, bloom filters and page zone maps. Returns a unit
-    /// per file with row groups left (in path order), and a report of what planning read and
+    /// per file with row groups left (in path order), and a ledger of what planning read and
     /// skipped (`rows_matched` is 0: nothing was scanned).
-    public func planUnits() throws -> (units: [ScanUnit], report: TableScanReport) {
+    public func planUnits() throws -> (units: [ScanUnit], ledger: SkipLedger) {
         let started = Date()
-        var (kept, report) = plan()
+        var (kept, ledger) = plan()
         let (table, schema, columns, predicate, files) = (self.table, snapshot.schema, self.columns, self.predicate, kept)
-        let planned = try OrderedParallel.run(count: files.count, workers: min(workers, max(files.count, 1)), task: { (i: Int, _: (Bool) -> Bool) -> (ScanUnit?, ScanReport) in
+        let planned = try OrderedParallel.run(count: files.count, workers: min(workers, max(files.count, 1)), task: { (i: Int, _: (Bool) -> Bool) -> (ScanUnit?, SkipLedger) in
             let reader = try table.openDataFile(files[i].path)
             let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
             let scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
-            let (plans, fileReport) = try scanner.plan()
+            let (plans, fileLedger) = try scanner.plan()
             let kept = plans.filter { $0.skippedBy == nil }.map(\.index)
-            return (ScanUnit(path: files[i].path, kept: kept, metadata: reader.metadata, needed: scanner.neededColumns), fileReport)
+            return (ScanUnit(path: files[i].path, kept: kept, metadata: reader.metadata, needed: scanner.neededColumns), fileLedger)
         }, consume: { (_: Bool) in true })
         var units: [ScanUnit] = []
         for result in planned {
-            guard let (unit, fileReport) = result else { continue }
-            report.filesRead += 1
-            report.add(fileReport)
+            guard let (unit, fileLedger) = result else { continue }
+            ledger.mergeOpenedFile(fileLedger)
             if let unit { units.append(unit) }
         }
-        report.planningSeconds = Date().timeIntervalSince(started)
-        return (units, report)
+        ledger.planningSeconds = Date().timeIntervalSince(started)
+        return (units, ledger)
     }
 
-    /// The snapshot's files that `units` name, in the units' order, and a report whose totals
+    /// The snapshot's files that `units` name, in the units' order, and a ledger whose totals
     /// cover just those files. A unit naming a file the snapshot does not hold is an error (a
     /// plan from another version, or a forged path): nothing outside the snapshot is opened.
-    func unitFiles(_ units: [ScanUnit]) throws -> (files: [TableFile], report: TableScanReport) {
-        var report = TableScanReport()
+    func unitFiles(_ units: [ScanUnit]) throws -> (files: [TableFile], ledger: SkipLedger) {
+        var ledger = SkipLedger()
         let files = try units.map { unit in
             guard let file = snapshot.files[unit.path] else {
                 throw TableError(.invalidArgument, "scan unit names '\(unit.path)', which is not a live file of version \(snapshot.version)")
             }
             return file
         }
-        report.filesTotal = files.count
-        report.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
-        return (files, report)
+        ledger.filesTotal = files.count
+        ledger.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
+        return (files, ledger)
     }
 
     /// The table predicate bound to one file's schema (columns the file predates read as

@@ -55,7 +55,7 @@ enum TableFixtures {
     }
 
     /// Every row a scan returns, as sortable text lines.
-    static func rows(_ table: Table, where text: String? = nil, asOf: TimeTravel? = nil) throws -> (rows: [String], report: TableScanReport) {
+    static func rows(_ table: Table, where text: String? = nil, asOf: TimeTravel? = nil) throws -> (rows: [String], report: SkipLedger) {
         let snapshot = try table.snapshot(asOf: asOf)
         let scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try SiftIndex.Predicate.parse($0) })
         var lines: [String] = []

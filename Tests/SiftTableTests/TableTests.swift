@@ -37,7 +37,7 @@ struct TableTests {
         let snapshot = try table.snapshot()
         for text in [nil, "bytes > 50000", "domain ends_with '.example' and src_ip in 10.0.0.0/26"] as [String?] {
             var results: [[RecordBatch]] = []
-            var reports: [TableScanReport] = []
+            var reports: [SkipLedger] = []
             for workers in [1, 2, 5] {
                 var scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try SiftIndex.Predicate.parse($0) })
                 scan.workers = workers
@@ -62,14 +62,14 @@ struct TableTests {
         let table = try TableFixtures.create(dir)
         try TableFixtures.append(table, TableFixtures.batch(rows: 3000, seed: 9))
         let (_, byType) = try TableFixtures.rows(table, where: "event_type = 'dns'")
-        #expect(byType.filesSkippedByPartition == 6)
+        #expect(byType.skipped[.partition]!.files == 6)
         #expect(byType.filesRead == 3)
         let (_, byDay) = try TableFixtures.rows(table, where: "ts >= '2026-08-03'")
-        #expect(byDay.filesSkippedByPartition == 6)
+        #expect(byDay.skipped[.partition]!.files == 6)
         // No file holds an address outside 10.0.0.0/24: file statistics rule every file out.
         let (none, byStats) = try TableFixtures.rows(table, where: "src_ip = 10.9.9.9")
         #expect(none.isEmpty)
-        #expect(byStats.filesSkippedByFileStats == 9)
+        #expect(byStats.skipped[.fileStats]!.files == 9)
         #expect(byStats.filesRead == 0)
         #expect(byStats.bytesRead == 0)
     }

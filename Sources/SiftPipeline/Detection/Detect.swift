@@ -8,7 +8,7 @@ public struct DetectResult: Sendable {
     public var alerts: [AlertRecord] = []
     public var eventsExamined: [RefinedKind: Int] = [:]
     /// What the indicator joins read and skipped (totalled).
-    public var joinReport = TableScanReport()
+    public var joinReport = SkipLedger()
     /// Feed lines that were not indicators.
     public var skippedFeedLines: [String] = []
 }
@@ -94,7 +94,7 @@ extension Warehouse {
     /// with `predicate` pruning first), calling `body` per batch.
     func scanRows(_ table: Table, _ snapshot: Snapshot, columns: [String], predicate: SiftIndex.Predicate? = nil,
                   select: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])? = nil,
-                  _ body: (RecordBatch) throws -> Void) throws -> TableScanReport {
+                  _ body: (RecordBatch) throws -> Void) throws -> SkipLedger {
         var scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: columns)
         scan.rowSelector = select
         return try scan.run { try body($0); return true }
@@ -103,7 +103,7 @@ extension Warehouse {
     static let hour: Int64 = 3_600_000_000
 
     func indicatorAlerts(id: String, severity: String, match: RulesFile.IndicatorKind, columns: [String], kind: RefinedKind, table: Table,
-                         snapshot: Snapshot, indicators: IndicatorSet, report: inout TableScanReport) throws -> [AlertRecord] {
+                         snapshot: Snapshot, indicators: IndicatorSet, report: inout SkipLedger) throws -> [AlertRecord] {
         // The join's pruning predicate: every indicator as a leaf, so partitions, file
         // statistics, bloom filters (addresses, network prefixes, domain suffixes) and zone
         // maps rule out what cannot hold one. The rows left are matched by hash lookup.

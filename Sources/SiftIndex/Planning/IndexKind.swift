@@ -1,0 +1,50 @@
+/// An index that can rule blocks out, at the level it decides (`spec/predicates.md`, "Skip
+/// ledger"). The raw values are the keys of `--explain --json`.
+///
+/// Adding an index kind means adding a case here and its rule in ``Planner`` (the file or row
+/// group rules list, and the evidence its caller supplies); the ledger, the JSON and the
+/// explain text pick it up from ``allCases``.
+public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
+    /// Partition values in the table log: whole files, before any is opened.
+    case partition
+    /// Per-file column statistics in the table log: whole files, before any is opened.
+    case fileStats = "file_stats"
+    /// Row group (column chunk) minimum and maximum in a file's footer.
+    case minMax = "min_max"
+    /// Split-block bloom filters of a row group (values, network prefixes, domain suffixes).
+    case bloom
+    /// Page zone maps (per-page statistics in the page index): row ranges inside a row group.
+    case zoneMap = "zone_map"
+
+    /// The level an index decides at.
+    public enum Level: Sendable { case file, rowGroup, page }
+
+    public var level: Level {
+        switch self {
+        case .partition, .fileStats: .file
+        case .minMax, .bloom: .rowGroup
+        case .zoneMap: .page
+        }
+    }
+
+    /// The kinds that decide at `level`, in the order the planner tries them (cheapest first).
+    public static func rules(at level: Level) -> [IndexKind] { allCases.filter { $0.level == level } }
+}
+
+/// What one index knows about a block (a file or a row group): bounds of columns, membership
+/// probes, or both. A rule sees only its own evidence, so the ledger can name the index that
+/// ruled a block out.
+public struct Evidence {
+    /// Bounds of a column (by index) in the block; nil when this index knows nothing of it.
+    public var bounds: (Int) -> ColumnBounds?
+    /// Membership of a key in a column of the block; nil when this index cannot answer.
+    public var membership: ((Int, BloomProbe) -> Bool?)?
+
+    public init(bounds: @escaping (Int) -> ColumnBounds?, membership: ((Int, BloomProbe) -> Bool?)? = nil) {
+        self.bounds = bounds
+        self.membership = membership
+    }
+
+    /// Evidence of bounds only.
+    public static func bounds(_ bounds: @escaping (Int) -> ColumnBounds?) -> Evidence { Evidence(bounds: bounds) }
+}

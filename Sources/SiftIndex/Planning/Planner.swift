@@ -1,0 +1,238 @@
+import SiftFormat
+
+/// What to read of one row group.
+public struct RowGroupPlan: Sendable {
+    public var index: Int
+    /// Why the whole row group is skipped; nil when some rows may match.
+    public var skippedBy: IndexKind?
+    /// Row ranges (within the group) that may hold matching rows, in order, not overlapping.
+    public var candidateRows: [Range<Int>]
+
+    public init(index: Int, skippedBy: IndexKind?, candidateRows: [Range<Int>]) {
+        self.index = index
+        self.skippedBy = skippedBy
+        self.candidateRows = candidateRows
+    }
+}
+
+/// The one place where a predicate rules blocks out, at every level (`spec/predicates.md`):
+/// files from the table log's partition values and statistics, row groups from footers and
+/// bloom filters, row ranges from page zone maps. Every decision is recorded in a
+/// ``SkipLedger`` under the index that made it.
+///
+/// The planner never opens a file: the table and file layers hand it evidence through closures
+/// (bounds, bloom probes, page indexes) that read, and count, what they need. It never rules
+/// out a matching row: every decision is from bounds or memberships that hold for every value.
+///
+/// ```swift
+/// let planner = Planner(predicate: try Predicate.parse("dst_ip = 10.1.2.3").bind(to: schema))
+/// var ledger = SkipLedger()
+/// let files = planner.planFiles(files, bytes: { $0.size }, ledger: &ledger) { file, kind in
+///     kind == .fileStats ? .bounds { c in file.bounds(c) } : nil
+/// }
+/// ```
+public struct Planner: Sendable {
+    public let predicate: BoundPredicate
+
+    public init(predicate: BoundPredicate) {
+        self.predicate = predicate
+    }
+
+    /// The first of `rules` whose evidence rules the block out, or nil when the block may hold
+    /// matching rows. `evidence` is asked for each rule in turn (nil: that index has nothing to
+    /// say about this block), so a later index is not read once an earlier one decided.
+    public func firstRuling(_ rules: [IndexKind], evidence: (IndexKind) throws -> Evidence?) rethrows -> IndexKind? {
+        for kind in rules {
+            guard let e = try evidence(kind) else { continue }
+            if !mayMatch(e) { return kind }
+        }
+        return nil
+    }
+
+    /// Whether a block with this evidence may hold rows the predicate accepts.
+    public func mayMatch(_ e: Evidence) -> Bool {
+        PossibilityEvaluator(bounds: e.bounds, bloom: e.membership).evaluate(predicate).mayBeTrue
+    }
+
+    // MARK: Files
+
+    /// The files (in the order given) that the file-level indexes cannot rule out. Each skipped
+    /// file is recorded in `ledger` with its bytes under the index that ruled it out; totals
+    /// (`filesTotal`, `bytesTotal`) are the caller's. `shared` names evidence many files share
+    /// (all files of one partition): a kind's decision for a key is made once.
+    public func planFiles<File>(_ files: [File], bytes: (File) -> UInt64, ledger: inout SkipLedger,
+                                shared: (File, IndexKind) -> AnyHashable? = { _, _ in nil },
+                                evidence: (File, IndexKind) -> Evidence?) -> [File] {
+        var decided: [IndexKind: [AnyHashable: Bool]] = [:]
+        var kept: [File] = []
+        for file in files {
+            var ruling: IndexKind?
+            for kind in IndexKind.rules(at: .file) {
+                let key = shared(file, kind)
+                if let key, let known = decided[kind]?[key] {
+                    if known { continue }
+                    ruling = kind
+                    break
+                }
+                guard let e = evidence(file, kind) else { continue }
+                let may = mayMatch(e)
+                if let key { decided[kind, default: [:]][key] = may }
+                if !may { ruling = kind; break }
+            }
+            if let ruling {
+                ledger.skip(ruling, files: 1, bytes: bytes(file))
+            } else {
+                kept.append(file)
+            }
+        }
+        return kept
+    }
+
+    // MARK: Row groups
+
+    /// Plans the row groups of one file (of `only`, when given: one unit of a planned scan).
+    /// `probeBloom` answers a bloom filter probe for (row group, column, key hash), reading what
+    /// it needs (nil: no filter); `loadPages` reads a page index. Both count their bytes; they
+    /// are called only for row groups still in play, and only for the columns that can answer:
+    /// filters for equality, networks and suffixes, page indexes for the predicate's columns.
+    ///
+    /// Row groups ruled out whole are recorded in `ledger` (bytes of the `needed` columns) with
+    /// a decision each; the totals are the caller's.
+    public func planRowGroups(_ metadata: FileMetadata, needed: Set<Int>, only: Set<Int>? = nil,
+                              probeBloom: (Int, Int, UInt64) throws -> Bool?,
+                              loadPages: (Int, Int) throws -> [PageMetadata], ledger: inout SkipLedger) throws -> [RowGroupPlan] {
+        let fields = metadata.schema.fields
+        var plans: [RowGroupPlan] = []
+        for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
+            let chunkBounds: (Int) -> ColumnBounds? = { c in ColumnBounds(group.columns[c].statistics, rows: group.rowCount, type: fields[c].type) }
+            var loadError: Error?
+            let ruling = withoutActuallyEscaping(probeBloom) { probeBloom in
+                firstRuling(IndexKind.rules(at: .rowGroup)) { kind -> Evidence? in
+                    switch kind {
+                    case .minMax:
+                        return .bounds(chunkBounds)
+                    case .bloom:
+                        // Probed one 4 KiB segment at a time; bounds too, so a disjunction ruled
+                        // out half by each is still ruled out.
+                        return Evidence(bounds: chunkBounds, membership: { c, key in
+                            guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key),
+                                  let hash = key.hash(type: fields[c].type) else { return nil }
+                            do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
+                        })
+                    default:
+                        return nil
+                    }
+                }
+            }
+            if let loadError { throw loadError }
+            var candidates: [Range<Int>] = []
+            if ruling == nil { candidates = try candidateRows(group, fields: fields, group: g, loadPages: loadPages) }
+            // Zone maps that leave no row rule the whole row group out too.
+            if let ruling = ruling ?? (candidates.isEmpty ? .zoneMap : nil) {
+                let bytes = Self.neededBytes(group, needed)
+                ledger.skip(ruling, rowGroups: 1, bytes: bytes)
+                ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: ruling, neededBytes: bytes))
+            }
+            plans.append(RowGroupPlan(index: g, skippedBy: ruling ?? (candidates.isEmpty ? .zoneMap : nil), candidateRows: candidates))
+        }
+        return plans
+    }
+
+    /// Page zone maps: cuts a row group's rows at every page boundary of the predicate's
+    /// columns and keeps the segments whose pages may match, merged into ranges.
+    func candidateRows(_ group: RowGroupMetadata, fields: [Field], group g: Int,
+                       loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [Range<Int>] {
+        let rows = Int(group.rowCount)
+        let columns = predicate.columns.sorted()
+        var pagesOf: [Int: [PageMetadata]] = [:]
+        for c in columns { pagesOf[c] = try loadPages(g, c) }
+        var cuts = Set([0, rows])
+        for c in columns {
+            var start = 0
+            for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
+        }
+        let boundaries = cuts.sorted()
+        var candidates: [Range<Int>] = []
+        var pageIndex = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+        var pageStart = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+        for k in 0..<(boundaries.count - 1) {
+            let segment = boundaries[k]..<boundaries[k + 1]
+            guard !segment.isEmpty else { continue }
+            var pageBounds: [Int: ColumnBounds] = [:]
+            for c in columns {
+                let pages = pagesOf[c]!
+                // Advance to the page that holds the segment's first row.
+                while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
+                    pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)
+                    pageIndex[c]! += 1
+                }
+                let page = pages[pageIndex[c]!]
+                pageBounds[c] = ColumnBounds(page.statistics, rows: UInt64(page.rowCount), type: fields[c].type)
+            }
+            if firstRuling([.zoneMap], evidence: { _ in .bounds { pageBounds[$0] } }) == nil {
+                if let last = candidates.last, last.upperBound == segment.lowerBound {
+                    candidates[candidates.count - 1] = last.lowerBound..<segment.upperBound
+                } else {
+                    candidates.append(segment)
+                }
+            }
+        }
+        return candidates
+    }
+
+    /// Whether a bloom filter holding `contents` can answer a probe of this kind.
+    static func holds(_ contents: BloomKeys.Contents, _ key: BloomProbe) -> Bool {
+        switch key {
+        case .value: contents.contains(.values)
+        case .network: contents.contains(.networkPrefixes)
+        case .suffix: contents.contains(.domainSuffixes)
+        }
+    }
+
+    /// Bytes of a row group's chunks of the needed columns.
+    public static func neededBytes(_ group: RowGroupMetadata, _ needed: Set<Int>) -> UInt64 {
+        needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+    }
+
+    // MARK: Pages
+
+    /// Accounts a row group that was read: pages of needed columns outside the candidate rows
+    /// were spared by zone maps; pages in play but not read were spared by late
+    /// materialisation. `pages` returns a column's page index when it was loaded (nil: the
+    /// scan never needed it, and it is not loaded just to account for it; its bytes are then
+    /// split by the share of candidate rows, `spec/predicates.md`); `pagesRead` the pages read.
+    /// Returns the row group's decision (its read figures), also appended to the ledger.
+    @discardableResult
+    public static func accountRead(_ plan: RowGroupPlan, group: RowGroupMetadata, needed: Set<Int>, rowsMatched: Int,
+                                   pages: (Int) throws -> [PageMetadata]?, pagesRead: (Int) -> Set<Int>,
+                                   ledger: inout SkipLedger) rethrows -> SkipLedger.RowGroupDecision {
+        var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0, zoneMapPages = 0
+        let rowCount = Int(group.rowCount), candidateCount = plan.candidateRows.reduce(0) { $0 + $1.count }
+        for c in needed {
+            guard let columnPages = try pages(c) else {
+                let chunk = group.columns[c].length, pageCount = Int(group.columns[c].pageIndex?.pageCount ?? 0)
+                inPlayBytes += rowCount == 0 ? 0 : chunk * UInt64(candidateCount) / UInt64(rowCount)
+                zoneMapPages += rowCount == 0 ? 0 : pageCount - (pageCount * candidateCount + rowCount - 1) / rowCount
+                continue
+            }
+            for p in pagesRead(c) { readBytes += UInt64(columnPages[p].length); readPages += 1 }
+            var start = 0
+            for page in columnPages {
+                let rows = start..<(start + Int(page.rowCount))
+                start = rows.upperBound
+                if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { zoneMapPages += 1 }
+            }
+        }
+        let bytes = neededBytes(group, needed)
+        ledger.skip(.zoneMap, pages: zoneMapPages, bytes: bytes - inPlayBytes)
+        ledger.notMaterialized += inPlayBytes - readBytes
+        var decision = SkipLedger.RowGroupDecision(rowGroup: plan.index, skippedBy: nil, neededBytes: bytes)
+        decision.pagesRead = readPages
+        decision.pagesTotal = needed.reduce(0) { $0 + Int(group.columns[$1].pageIndex?.pageCount ?? 0) }
+        decision.bytesRead = readBytes
+        decision.candidateRows = plan.candidateRows.map { [$0.lowerBound, $0.upperBound] }
+        decision.rowsMatched = rowsMatched
+        ledger.rowGroupDecisions.append(decision)
+        return decision
+    }
+}
