@@ -2,9 +2,10 @@
 // Sift: a columnar storage format and indexing library for security telemetry.
 //
 // Modules layer one way, lowest first:
-//   CZstd / CLZ4 / CXXHash (system libraries), CSimdJSON (a C view of Debian's libsimdjson)
-//   -> SiftFormat -> SiftIndex -> SiftScan -> SiftTable
-//   -> SiftPipeline -> the `sift` command.
+//   CZstd / CLZ4 / CXXHash (system libraries) -> SiftFormat -> SiftIndex -> SiftScan
+//   -> SiftTable -> SiftPipeline -> the `sift` command;
+//   CSimdJSON (a C view of Debian's libsimdjson) -> SiftNDJSON (text in and out, schema
+//   inference) beside SiftFormat, used from SiftTable up.
 // No library target carries unsafeFlags, so other packages can depend on Sift.
 import PackageDescription
 
@@ -19,6 +20,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SiftFormat", targets: ["SiftFormat"]),
+        .library(name: "SiftNDJSON", targets: ["SiftNDJSON"]),
         .library(name: "SiftIndex", targets: ["SiftIndex"]),
         .library(name: "SiftScan", targets: ["SiftScan"]),
         .library(name: "SiftTable", targets: ["SiftTable"]),
@@ -44,9 +46,17 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
 
+        // Bytes <-> values: the file format of spec/format.md, and nothing above it (no JSON, no C++).
         .target(
             name: "SiftFormat",
-            dependencies: ["CZstd", "CLZ4", "CXXHash", "CSimdJSON"],
+            dependencies: ["CZstd", "CLZ4", "CXXHash"],
+            swiftSettings: swiftSettings
+        ),
+        // Text in and out: NDJSON import with schema inference (simdjson's fast path), rows as
+        // NDJSON, CSV and table text.
+        .target(
+            name: "SiftNDJSON",
+            dependencies: ["SiftFormat", "CSimdJSON"],
             swiftSettings: swiftSettings
         ),
         // Predicates and the decisions they allow: which row groups and pages cannot match.
@@ -64,13 +74,13 @@ let package = Package(
         // Tables: a transaction log of immutable files, partitions, optimize, vacuum, time travel.
         .target(
             name: "SiftTable",
-            dependencies: ["SiftFormat", "SiftIndex", "SiftScan"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan"],
             swiftSettings: swiftSettings
         ),
         // The reference pipeline: ingest, staging, parsers, refined tables, quarantine, hunt.
         .target(
             name: "SiftPipeline",
-            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable"],
             swiftSettings: swiftSettings
         ),
         // The Arrow C data and stream interface structs, and the header of Sift's C API.
@@ -92,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "SiftArrow", "CAllocatorTuning",
+                "SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "SiftArrow", "CAllocatorTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +111,7 @@ let package = Package(
         // can be regenerated and audited; `make corpus` runs it.
         .executableTarget(
             name: "SiftCorpusGen",
-            dependencies: ["SiftFormat"],
+            dependencies: ["SiftFormat", "SiftNDJSON"],
             swiftSettings: swiftSettings
         ),
 
@@ -114,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "SiftFormatTests",
             dependencies: ["SiftFormat", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftNDJSONTests",
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -133,23 +148,23 @@ let package = Package(
         ),
         .testTarget(
             name: "SiftTableTests",
-            dependencies: ["SiftFormat", "SiftIndex", "SiftScan", "SiftTable", "SiftTestSupport"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SiftPipelineTests",
-            dependencies: ["SiftFormat", "SiftIndex", "SiftTable", "SiftPipeline", "SiftTestSupport"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftTable", "SiftPipeline", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `sift` binary as a user would (write, cat, inspect, verify).
         .testTarget(
             name: "SiftCommandTests",
-            dependencies: ["SiftCommand", "SiftFormat", "SiftTable", "SiftTestSupport"],
+            dependencies: ["SiftCommand", "SiftFormat", "SiftNDJSON", "SiftTable", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["SiftFormat", "SiftTestSupport"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

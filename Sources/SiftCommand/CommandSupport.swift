@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 
 /// A failure the command reports as one clear line and a non-zero exit.
 struct CommandFailure: Error, CustomStringConvertible {

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftIndex
 import SiftPipeline
 import SiftTable

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SiftArrow
 import SiftFormat
+import SiftNDJSON
 
 /// How `cat`, `query` and `hunt` print rows: text for people and scripts, or an Arrow IPC
 /// stream for pyarrow, DuckDB and Polars (`spec/arrow.md` §6).

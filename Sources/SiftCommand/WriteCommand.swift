@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftIndex
 
 struct Write: ParsableCommand {

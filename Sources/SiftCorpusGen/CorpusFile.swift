@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 
 /// One conformance file and what a reader must make of it.
 struct CorpusEntry {

@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 
 /// Wraps the lines of a log as ingest wrappers (`spec/pipeline.md` §3.2), as a log shipper
 /// would: Zeek TSV (with its `#fields` header) or JSON, Suricata EVE JSON, or any NDJSON with a

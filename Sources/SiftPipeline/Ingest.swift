@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftTable
 
 /// What an ingest did. Every line is either staged or quarantined.

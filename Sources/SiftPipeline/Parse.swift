@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftTable
 
 /// What a parse run did. Staged rows read = parsed + quarantined.

@@ -1,4 +1,5 @@
 import SiftFormat
+import SiftNDJSON
 
 /// The fields of a raw event by name: a JSON object flattened (a nested object's keys joined
 /// to its own with `.`, as Zeek already names `id.orig_h`), or a Zeek TSV line split along its

@@ -1,4 +1,5 @@
 import SiftFormat
+import SiftNDJSON
 
 /// One event in the ingest wrapper (`spec/pipeline.md` §3):
 /// `{"ts": "<ISO-8601>", "event_type": "<type>", "source": "<where from>", "raw": <the original event>}`.

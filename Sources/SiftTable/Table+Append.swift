@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 
 /// What an append did.
 public struct AppendResult: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftIndex
 @testable import SiftPipeline
 import SiftTable

@@ -50,7 +50,6 @@ struct FastActionDecoderTests {
     }
 
     @Test("declines what it is not sure of", arguments: [
-        #"{"remove":{"path":"a\"b","deletion_time":1,"data_change":true,"size":2}}"#,  // an escape
         #"{"remove":{"path":"a","deletion_time":1.5,"data_change":true,"size":2}}"#,  // a fraction
         #"{"remove":{"path":"a","deletion_time":1e3,"data_change":true,"size":2}}"#,  // an exponent
         #"{"remove":{"path":"a","path":"b","deletion_time":1,"data_change":true,"size":2}}"#,  // a duplicate key
@@ -65,6 +64,15 @@ struct FastActionDecoderTests {
     ])
     func declines(_ text: String) {
         #expect(FastActionDecoder.decode(ArraySlice(Array(text.utf8))) == nil)
+    }
+
+    @Test("decodes escapes (quotes, unicode, surrogate pairs) as JSONDecoder does", arguments: [
+        #"{"remove":{"path":"a\"b\\c\/d","deletion_time":1,"data_change":true,"size":2}}"#,
+        #"{"remove":{"path":"caf\u00e9 \ud83d\ude00\n","deletion_time":1,"data_change":true,"size":2}}"#,
+    ])
+    func escapes(_ text: String) throws {
+        let fast = try #require(FastActionDecoder.decode(ArraySlice(Array(text.utf8))))
+        #expect(fast == (try JSONDecoder().decode(Action.self, from: Data(text.utf8))))
     }
 
     @Test("accepts unknown keys and spaces, as JSONDecoder does")

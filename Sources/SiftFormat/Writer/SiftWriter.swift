@@ -206,23 +206,3 @@ public struct EncodedRowGroup: Sendable {
     public var bytes: [UInt8]
     public var metadata: RowGroupMetadata
 }
-
-/// Slots written by parallel workers, each to its own index, and read after they all finish.
-final class ParallelResults<T>: @unchecked Sendable {
-    // Safety: concurrentPerform gives each iteration a distinct index, so no slot is written
-    // twice, and results are read only after concurrentPerform has returned. The storage is a
-    // fixed allocation, so writers never touch shared array bookkeeping.
-    private let slots: UnsafeMutableBufferPointer<T?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        if let base = slots.baseAddress { base.deinitialize(count: slots.count) }
-        slots.deallocate()
-    }
-    subscript(i: Int) -> T? {
-        get { slots[i] }
-        set { slots[i] = newValue }
-    }
-}

@@ -1,3 +1,4 @@
+import SiftFormat
 /// Writes rows of a record batch as text: NDJSON, CSV or an aligned table.
 ///
 /// NDJSON output round-trips through `sift write`: IPs as text, timestamps as ISO-8601 UTC with

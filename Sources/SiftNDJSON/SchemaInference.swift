@@ -1,3 +1,4 @@
+import SiftFormat
 import CSimdJSON
 
 /// Infers a flat schema from NDJSON lines (`README`, "Schema inference"):

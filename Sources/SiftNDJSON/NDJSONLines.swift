@@ -1,3 +1,4 @@
+import SiftFormat
 import Dispatch
 import Foundation
 

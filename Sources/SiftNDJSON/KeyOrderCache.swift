@@ -1,3 +1,4 @@
+import SiftFormat
 /// Finds the column of each key of a JSON line without hashing when lines repeat the key order
 /// of the previous line, as log lines do: position `k`'s key is compared with the key seen at
 /// position `k` last time, and only a miss decodes the name and asks `resolve`. Keys live in

@@ -1,4 +1,5 @@
-@testable import SiftFormat
+@testable import SiftNDJSON
+import SiftFormat
 import SiftTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import SiftFormat
 /// Exact conversions of JSON number text.
 enum NumberParsing {
     /// A JSON integer's value, or nil when it does not fit in Int64.

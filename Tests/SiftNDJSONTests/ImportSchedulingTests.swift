@@ -1,4 +1,5 @@
 import Dispatch
+@testable import SiftNDJSON
 @testable import SiftFormat
 import SiftTestSupport
 import Synchronization

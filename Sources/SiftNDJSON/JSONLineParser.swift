@@ -1,3 +1,4 @@
+import SiftFormat
 /// One value of a flat JSON object, as the NDJSON reader sees it. Ranges index the line's bytes.
 public enum JSONFieldValue: Equatable, Sendable {
     case null
@@ -261,6 +262,3 @@ struct JSONCursor {
     }
 }
 
-@inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-@inline(__always) func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
-@inline(__always) func hexValue(_ c: UInt8) -> UInt8 { isDigit(c) ? c - 0x30 : (c | 0x20) - 0x61 + 10 }

@@ -1,3 +1,4 @@
+import SiftFormat
 import CSimdJSON
 
 /// The fast path of NDJSON ingest: simdjson (Debian's libsimdjson, through `CSimdJSON`) parses

@@ -1,3 +1,4 @@
+import SiftFormat
 import CSimdJSON
 
 /// Why one NDJSON line was not accepted: the line's number, the field (when one is to blame),

@@ -1,3 +1,4 @@
+import SiftNDJSON
 import Foundation
 import SiftFormat
 import Testing

@@ -1,3 +1,4 @@
+import SiftFormat
 /// Accumulates one column's values row by row; null rows hold zero / empty. Only the array
 /// that matches the type is used; keeping them as separate stored properties lets appends
 /// mutate in place.

@@ -133,7 +133,7 @@ public enum TextForms {
         return Array(text).withUnsafeBufferPointer { parseTimestamp(buffer: $0) }
     }
 
-    static func parseTimestamp(buffer s: UnsafeBufferPointer<UInt8>) -> Int64? {
+    package static func parseTimestamp(buffer s: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard s.count >= 19 else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0
