@@ -92,7 +92,7 @@ final class Dataset: Sendable {
     }
 
     /// Units of work a scan of `predicate` leaves, and the report of planning.
-    func plan(predicate: SiftIndex.Predicate?, columns: [String]?) throws -> String {
+    func plan(predicate: RowPredicate?, columns: [String]?) throws -> String {
         let units: [ScanUnit]
         let report: String
         var version: Any = NSNull()
@@ -117,7 +117,7 @@ final class Dataset: Sendable {
 
     /// A pull-style scan: its output schema and a puller whose summary is the explain report
     /// (JSON) once the scan has run to its end.
-    func scan(predicate: SiftIndex.Predicate?, columns: [String]?, units: [ScanUnit]?, threads: Int) throws -> (Schema, BatchPuller<RecordBatch, String>) {
+    func scan(predicate: RowPredicate?, columns: [String]?, units: [ScanUnit]?, threads: Int) throws -> (Schema, BatchPuller<RecordBatch, String>) {
         let output = try outputSchema(columns)
         switch source {
         case .file(let path, let reader):
@@ -143,7 +143,7 @@ final class Dataset: Sendable {
         }
     }
 
-    private func fileScanner(_ reader: SiftReader, predicate: SiftIndex.Predicate?, columns: [String]?, threads: Int, rowGroups: Set<Int>?) throws -> SiftScan.Scanner {
+    private func fileScanner(_ reader: SiftReader, predicate: RowPredicate?, columns: [String]?, threads: Int, rowGroups: Set<Int>?) throws -> SiftScan.Scanner {
         let indices = try projection(columns).map { reader.schema.index(of: $0)! }
         var scanner = SiftScan.Scanner(reader: reader, predicate: try predicate.map { try $0.bind(to: reader.schema) }, columns: indices)
         if threads > 0 { scanner.workers = threads }

@@ -45,9 +45,9 @@ private func dataset(_ handle: OpaquePointer?) throws -> Dataset {
     return Unmanaged<Dataset>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
 }
 
-private func predicate(_ pointer: UnsafePointer<CChar>?) throws -> SiftIndex.Predicate? {
+private func predicate(_ pointer: UnsafePointer<CChar>?) throws -> RowPredicate? {
     guard let text = text(pointer), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-    return try SiftIndex.Predicate.parse(text)
+    return try RowPredicate.parse(text)
 }
 
 private func ips(_ form: Int32) throws -> IPForm {

@@ -74,7 +74,7 @@ struct Cat: ParsableCommand {
         let fields = indices.map { reader.schema.fields[$0] }
         var predicate: BoundPredicate?
         if let text = `where` {
-            do { predicate = try Predicate.parse(text).bind(to: reader.schema) } catch let error as PredicateError {
+            do { predicate = try RowPredicate.parse(text).bind(to: reader.schema) } catch let error as PredicateError {
                 throw ValidationError("--where \(error)")
             } catch {
                 throw ValidationError("--where: \(error)")

@@ -40,9 +40,9 @@ struct Query: ParsableCommand {
         let rowFormat = try OutputFormat(option: format)
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
-        var predicate: SiftIndex.Predicate?
+        var predicate: RowPredicate?
         if let text = `where` {
-            do { predicate = try SiftIndex.Predicate.parse(text) } catch { throw ValidationError("--where \(error)") }
+            do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
         }
         let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
         var printer: RowPrinter?
@@ -61,7 +61,7 @@ struct Query: ParsableCommand {
 
     /// Opens the table, plans and scans; `consumer` makes the batch handler once the scan's
     /// output schema is known.
-    private func execute(predicate: SiftIndex.Predicate?, projection: [String]?,
+    private func execute(predicate: RowPredicate?, projection: [String]?,
                          consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let table = try Table(root: dir)
         let started = Date()

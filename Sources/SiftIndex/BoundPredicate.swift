@@ -38,7 +38,7 @@ public struct BindError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-extension Predicate {
+extension RowPredicate {
     /// Types the predicate against `schema`.
     ///
     /// With `absentColumns`, columns of that set missing from `schema` read as all null (a
@@ -108,7 +108,7 @@ extension Predicate {
     }
 
     /// The column a leaf tests when that column is absent from `schema` but listed as absent.
-    static func absentColumn(_ p: Predicate, schema: Schema, absentColumns: [String: ColumnType]) -> String? {
+    static func absentColumn(_ p: RowPredicate, schema: Schema, absentColumns: [String: ColumnType]) -> String? {
         let name: String
         switch p {
         case .compare(let n, _, _), .inList(let n, _), .between(let n, _, _), .inNetwork(let n, _, _, _),

@@ -13,9 +13,9 @@ public struct PredicateError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-extension Predicate {
+extension RowPredicate {
     /// Parses the predicate grammar of `spec/predicates.md`.
-    public static func parse(_ text: String) throws(PredicateError) -> Predicate {
+    public static func parse(_ text: String) throws(PredicateError) -> RowPredicate {
         var parser = PredicateParser(text)
         let p = try parser.parseOr()
         guard parser.peek == .end else { throw parser.error("expected 'and', 'or' or the end of the expression") }
@@ -134,20 +134,20 @@ struct PredicateParser {
         _ = try next()
     }
 
-    mutating func parseOr() throws(PredicateError) -> Predicate {
+    mutating func parseOr() throws(PredicateError) -> RowPredicate {
         if let lexError { throw lexError }
         var terms = [try parseAnd()]
         while isKeyword("or") { _ = try next(); terms.append(try parseAnd()) }
         return terms.count == 1 ? terms[0] : .or(terms)
     }
 
-    mutating func parseAnd() throws(PredicateError) -> Predicate {
+    mutating func parseAnd() throws(PredicateError) -> RowPredicate {
         var terms = [try parseNot()]
         while isKeyword("and") { _ = try next(); terms.append(try parseNot()) }
         return terms.count == 1 ? terms[0] : .and(terms)
     }
 
-    mutating func parseNot() throws(PredicateError) -> Predicate {
+    mutating func parseNot() throws(PredicateError) -> RowPredicate {
         // Each `not` and `(` is one level of recursion here and in every later walk of the
         // predicate: past the limit the text is refused rather than the stack exhausted.
         let nests = isKeyword("not") || peek == .symbol("(")
@@ -183,7 +183,7 @@ struct PredicateParser {
         }
     }
 
-    mutating func parseComparison() throws(PredicateError) -> Predicate {
+    mutating func parseComparison() throws(PredicateError) -> RowPredicate {
         guard case .identifier(let column) = peek, !["and", "or", "not", "in", "is", "between"].contains(column.lowercased()) else {
             throw error("expected a column name, 'not' or '('")
         }

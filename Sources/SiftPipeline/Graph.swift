@@ -118,7 +118,7 @@ extension Warehouse {
     /// looked it up or connected to it, and the addresses it led to), since a time if given.
     public func graph(around subject: String, since: String? = nil, maxEdges: Int = 40, indicators: IndicatorSet = IndicatorSet()) throws -> ConnectionGraph {
         let isIP = TextForms.parseIP(Array(subject.utf8)) != nil
-        let predicate = try SiftIndex.Predicate.parse(isIP ? "src_ip = \(subject) or dst_ip = \(subject)" : "domain = '\(subject)' or domain ends_with '.\(subject)'")
+        let predicate = try RowPredicate.parse(isIP ? "src_ip = \(subject) or dst_ip = \(subject)" : "domain = '\(subject)' or domain ends_with '.\(subject)'")
         struct Pair: Hashable { var from: String; var to: String }
         var edges: [Pair: ConnectionGraph.Edge] = [:]
         func add(_ from: String, _ to: String, bytes: Int64, port: UInt16?) {
@@ -160,7 +160,7 @@ extension Warehouse {
             for e in sorted { for n in [e.from, e.to] where n != subject && !peers.contains(n) && TextForms.parseIP(Array(n.utf8)).map(ConnectionGraph.isPrivate) == true { peers.append(n) } }
             for peer in peers.prefix(3) {
                 var other: [String: ConnectionGraph.Edge] = [:]
-                _ = try hunt(try SiftIndex.Predicate.parse("src_ip = \(peer)"), since: since, tables: [.conn], columns: columns) { _, batch in
+                _ = try hunt(try RowPredicate.parse("src_ip = \(peer)"), since: since, tables: [.conn], columns: columns) { _, batch in
                     let c = { (name: String) in batch.schema.index(of: name).map { batch.columns[$0] } }
                     for r in 0..<batch.rowCount {
                         guard let dst = c("dst_ip")?.ip(r) else { continue }

@@ -19,7 +19,7 @@ extension Warehouse {
     /// Searches the refined tables (all, or `tables`) for events matching `predicate`, since a
     /// date or time if given, calling `body` with each table's matching batches (projected to
     /// `columns` that table has) until it returns false.
-    public func hunt(_ predicate: SiftIndex.Predicate, since: String? = nil, tables: [RefinedKind]? = nil, columns: [String] = Warehouse.huntColumns,
+    public func hunt(_ predicate: RowPredicate, since: String? = nil, tables: [RefinedKind]? = nil, columns: [String] = Warehouse.huntColumns,
                      _ body: (RefinedKind, RecordBatch) throws -> Bool) throws -> HuntReport {
         var full = predicate
         if let since { full = .and([predicate, .compare(column: "time", .greaterOrEqual, .string(since))]) }

@@ -10,7 +10,7 @@ import SiftIndex
 /// materialisation); row groups are read by up to `workers` threads, results in file order.
 ///
 /// ```swift
-/// let predicate = try Predicate.parse("dst_ip in 10.0.0.0/8 and bytes_out > 1000000").bind(to: reader.schema)
+/// let predicate = try RowPredicate.parse("dst_ip in 10.0.0.0/8 and bytes_out > 1000000").bind(to: reader.schema)
 /// let ledger = try Scanner(reader: reader, predicate: predicate, columns: [0, 4]).scan { batch in
 ///     print(batch.rowCount); return true   // false stops the scan
 /// }

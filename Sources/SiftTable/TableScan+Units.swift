@@ -86,7 +86,7 @@ extension TableScan {
 
     /// The table predicate bound to one file's schema (columns the file predates read as
     /// absent), and the projected columns' indices in that file.
-    static func bind(predicate: SiftIndex.Predicate?, columns: [Int], tableSchema: Schema, fileSchema: Schema) throws -> (BoundPredicate?, [Int]) {
+    static func bind(predicate: RowPredicate?, columns: [Int], tableSchema: Schema, fileSchema: Schema) throws -> (BoundPredicate?, [Int]) {
         var absent: [String: ColumnType] = [:]
         for f in tableSchema.fields where fileSchema.index(of: f.name) == nil { absent[f.name] = f.type }
         let bound = try predicate.map { try $0.bind(to: fileSchema, absentColumns: absent) }

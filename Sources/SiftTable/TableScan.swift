@@ -10,13 +10,13 @@ import SiftScan
 ///
 /// ```swift
 /// let scan = try TableScan(table: table, snapshot: try table.snapshot(),
-///                          predicate: try SiftIndex.Predicate.parse("src_ip = 10.1.2.3"), columns: ["ts", "dst_ip"])
+///                          predicate: try RowPredicate.parse("src_ip = 10.1.2.3"), columns: ["ts", "dst_ip"])
 /// let ledger = try scan.run { batch in print(batch.rowCount); return true }
 /// ```
 public struct TableScan: Sendable {
     public let table: Table
     public let snapshot: Snapshot
-    public let predicate: SiftIndex.Predicate?
+    public let predicate: RowPredicate?
     /// Projected table columns, in output order.
     public let columns: [Int]
     /// Selects rows instead of the predicate's row filter (the predicate still prunes): given a
@@ -31,7 +31,7 @@ public struct TableScan: Sendable {
     public var units: [ScanUnit]?
     let bound: BoundPredicate?
 
-    public init(table: Table, snapshot: Snapshot, predicate: SiftIndex.Predicate?, columns: [String]? = nil) throws {
+    public init(table: Table, snapshot: Snapshot, predicate: RowPredicate?, columns: [String]? = nil) throws {
         self.table = table
         self.snapshot = snapshot
         self.predicate = predicate

@@ -75,7 +75,7 @@ struct ClusteringTests {
             #expect(order.sorted() == Array(0..<n), "a permutation")
             let clustered = try write(RecordBatch(schema: schema, columns: batch.columns.map { $0.gather(order) }), "\(curve).sift")
             let text = "src_ip = \(TextForms.formatIPv4(src[777])) and dst_ip = \(TextForms.formatIP(dst[777]))"
-            let p = try Predicate.parse(text).bind(to: schema)
+            let p = try RowPredicate.parse(text).bind(to: schema)
             let a = try Scanner(reader: plain, predicate: p, columns: [0]).scan { _ in true }
             let b = try Scanner(reader: clustered, predicate: p, columns: [0]).scan { _ in true }
             #expect(a.rowsMatched == b.rowsMatched && b.rowsMatched >= 1)

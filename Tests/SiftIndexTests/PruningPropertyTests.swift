@@ -90,7 +90,7 @@ struct PruningPropertyTests {
         var pruned = 0
         for trial in 0..<400 {
             let text = Self.randomPredicate(&rng)
-            let bound = try Predicate.parse(text).bind(to: data.schema)
+            let bound = try RowPredicate.parse(text).bind(to: data.schema)
             let expected = RowFilter.select(bound, columns: columns, count: data.batch.rowCount)
             var got: [String] = []
             let report = try Scanner(reader: reader, predicate: bound, columns: [3]).scan { batch in
@@ -132,7 +132,7 @@ struct PruningPropertyTests {
         let data = try Self.makeFile(&rng, dir: dir, name: "a.sift")
         let reader = try SiftReader(path: data.path)
         func report(_ text: String) throws -> SkipLedger {
-            try Scanner(reader: reader, predicate: try Predicate.parse(text).bind(to: data.schema), columns: [0]).scan { _ in true }
+            try Scanner(reader: reader, predicate: try RowPredicate.parse(text).bind(to: data.schema), columns: [0]).scan { _ in true }
         }
         // Beyond every chunk's maximum: min/max.
         let a = try report("ip = 10.9.9.9")

@@ -32,7 +32,7 @@ enum PipelineFixtures {
 
     /// Rows of a table matching a predicate, as NDJSON lines.
     static func rows(_ table: Table, where text: String? = nil, columns: [String]? = nil) throws -> [String] {
-        let scan = try TableScan(table: table, snapshot: try table.snapshot(), predicate: try text.map { try SiftIndex.Predicate.parse($0) }, columns: columns)
+        let scan = try TableScan(table: table, snapshot: try table.snapshot(), predicate: try text.map { try RowPredicate.parse($0) }, columns: columns)
         var lines: [String] = []
         try scan.run { batch in
             var bytes: [UInt8] = []

@@ -230,7 +230,7 @@ struct PipelineTests {
         for (file, format) in PipelineFixtures.samples.prefix(7) { _ = try PipelineFixtures.ingest(wh, try PipelineFixtures.wrapped(file, format), file: file) }
         _ = try wh.parse()
         var byTable: [RefinedKind: Int] = [:]
-        let report = try wh.hunt(try SiftIndex.Predicate.parse("src_ip = 192.168.33.10")) { kind, batch in
+        let report = try wh.hunt(try RowPredicate.parse("src_ip = 192.168.33.10")) { kind, batch in
             byTable[kind, default: 0] += batch.rowCount
             return true
         }
@@ -241,10 +241,10 @@ struct PipelineTests {
         #expect(report.total.rowsMatched == byTable.values.reduce(0, +))
         #expect(report.total.filesTotal == report.perTable.reduce(0) { $0 + $1.1.filesTotal })
         // A column only the alert table has: the others are left out, and said so.
-        let alerts = try wh.hunt(try SiftIndex.Predicate.parse("signature_id > 0")) { _, _ in true }
+        let alerts = try wh.hunt(try RowPredicate.parse("signature_id > 0")) { _, _ in true }
         #expect(alerts.skippedTables.map(\.0).contains(.conn))
         // --since narrows by time: nothing in these 2013-2019 samples is from 2026.
-        #expect(try wh.hunt(try SiftIndex.Predicate.parse("src_ip = 192.168.33.10"), since: "2026-01-01") { _, _ in true }.total.rowsMatched == 0)
+        #expect(try wh.hunt(try RowPredicate.parse("src_ip = 192.168.33.10"), since: "2026-01-01") { _, _ in true }.total.rowsMatched == 0)
     }
 }
 

@@ -58,7 +58,7 @@ enum TableFixtures {
     /// Every row a scan returns, as sortable text lines.
     static func rows(_ table: Table, where text: String? = nil, asOf: TimeTravel? = nil) throws -> (rows: [String], report: SkipLedger) {
         let snapshot = try table.snapshot(asOf: asOf)
-        let scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try SiftIndex.Predicate.parse($0) })
+        let scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try RowPredicate.parse($0) })
         var lines: [String] = []
         let report = try scan.run { batch in
             var bytes: [UInt8] = []
@@ -75,7 +75,7 @@ enum TableFixtures {
         for batch in batches {
             var selected = Array(0..<batch.rowCount)
             if let text {
-                let bound = try SiftIndex.Predicate.parse(text).bind(to: batch.schema)
+                let bound = try RowPredicate.parse(text).bind(to: batch.schema)
                 selected = RowFilter.select(bound, columns: Dictionary(uniqueKeysWithValues: batch.columns.enumerated().map { ($0.offset, $0.element) }), count: batch.rowCount)
             }
             let picked = try RecordBatch(schema: batch.schema, columns: batch.columns.map { $0.gather(selected) })

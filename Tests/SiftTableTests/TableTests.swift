@@ -39,7 +39,7 @@ struct TableTests {
             var results: [[RecordBatch]] = []
             var reports: [SkipLedger] = []
             for workers in [1, 2, 5] {
-                var scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try SiftIndex.Predicate.parse($0) })
+                var scan = try TableScan(table: table, snapshot: snapshot, predicate: try text.map { try RowPredicate.parse($0) })
                 scan.workers = workers
                 var batches: [RecordBatch] = []
                 reports.append(try scan.run { batches.append($0); return true })

@@ -42,7 +42,7 @@ let benchmarks: @Sendable () -> Void = {
     // Built once and kept between runs (building writes 10,000 files).
     let planRoot = NSTemporaryDirectory() + "sift-bench-plan-10k"
     Benchmark("table: snapshot + plan, 10,000 files / 1,000 commits", configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10))) { benchmark in
-        let predicate = try SiftIndex.Predicate.parse("src_ip = 10.0.3.7 and dst_ip = 192.3.2.1 and ts >= '2026-08-05'")
+        let predicate = try RowPredicate.parse("src_ip = 10.0.3.7 and dst_ip = 192.3.2.1 and ts >= '2026-08-05'")
         for _ in benchmark.scaledIterations {
             // A fresh reader each time: a Table value remembers the snapshots it has built.
             let table = try Table(root: planRoot)

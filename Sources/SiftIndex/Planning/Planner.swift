@@ -25,7 +25,7 @@ public struct RowGroupPlan: Sendable {
 /// out a matching row: every decision is from bounds or memberships that hold for every value.
 ///
 /// ```swift
-/// let planner = Planner(predicate: try Predicate.parse("dst_ip = 10.1.2.3").bind(to: schema))
+/// let planner = Planner(predicate: try RowPredicate.parse("dst_ip = 10.1.2.3").bind(to: schema))
 /// var ledger = SkipLedger()
 /// let files = planner.planFiles(files, bytes: { $0.size }, ledger: &ledger) { file, kind in
 ///     kind == .fileStats ? .bounds { c in file.bounds(c) } : nil

@@ -58,14 +58,14 @@ extension Warehouse {
                 case .distinct(let id, let severity, kind, let groupBy, let count, let threshold, let window, let filter):
                     result.alerts += try distinctAlerts(id: id, severity: severity, kind: kind, table: table, snapshot: fresh,
                                                         groupBy: groupBy, count: count, threshold: threshold, windowMinutes: window,
-                                                        filter: try filter.map { try SiftIndex.Predicate.parse($0) })
+                                                        filter: try filter.map { try RowPredicate.parse($0) })
                 case .rare(let id, let severity, kind, let column, let maxEvents, let filter):
                     result.alerts += try rareAlerts(id: id, severity: severity, kind: kind, table: table, whole: snapshot, fresh: fresh,
-                                                    column: column, maxEvents: maxEvents, filter: try filter.map { try SiftIndex.Predicate.parse($0) })
+                                                    column: column, maxEvents: maxEvents, filter: try filter.map { try RowPredicate.parse($0) })
                 case .beacon(let id, let severity, kind, let groupBy, let minEvents, let maxJitter, let filter):
                     result.alerts += try beaconAlerts(id: id, severity: severity, kind: kind, table: table, snapshot: fresh,
                                                       groupBy: groupBy, minEvents: minEvents, maxJitter: maxJitter,
-                                                      filter: try filter.map { try SiftIndex.Predicate.parse($0) })
+                                                      filter: try filter.map { try RowPredicate.parse($0) })
                 default:
                     continue
                 }
@@ -92,7 +92,7 @@ extension Warehouse {
 
     /// Reads `columns` of every row of `snapshot`'s files (optionally only rows `select` keeps,
     /// with `predicate` pruning first), calling `body` per batch.
-    func scanRows(_ table: Table, _ snapshot: Snapshot, columns: [String], predicate: SiftIndex.Predicate? = nil,
+    func scanRows(_ table: Table, _ snapshot: Snapshot, columns: [String], predicate: RowPredicate? = nil,
                   select: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])? = nil,
                   _ body: (RecordBatch) throws -> Void) throws -> SkipLedger {
         var scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: columns)
@@ -107,7 +107,7 @@ extension Warehouse {
         // The join's pruning predicate: every indicator as a leaf, so partitions, file
         // statistics, bloom filters (addresses, network prefixes, domain suffixes) and zone
         // maps rule out what cannot hold one. The rows left are matched by hash lookup.
-        var leaves: [SiftIndex.Predicate] = []
+        var leaves: [RowPredicate] = []
         for column in columns {
             switch match {
             case .ip:
@@ -187,7 +187,7 @@ extension Warehouse {
     }
 
     func distinctAlerts(id: String, severity: String, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: String, count: String,
-                        threshold: Int, windowMinutes: Int, filter: SiftIndex.Predicate?) throws -> [AlertRecord] {
+                        threshold: Int, windowMinutes: Int, filter: RowPredicate?) throws -> [AlertRecord] {
         let width = Int64(windowMinutes) * 60_000_000
         struct Key: Hashable { var group: ValueKey; var window: Int64 }
         var seen: [Key: Set<ValueKey>] = [:]
@@ -215,7 +215,7 @@ extension Warehouse {
     }
 
     func rareAlerts(id: String, severity: String, kind: RefinedKind, table: Table, whole: Snapshot, fresh: Snapshot, column: String,
-                    maxEvents: Int, filter: SiftIndex.Predicate?) throws -> [AlertRecord] {
+                    maxEvents: Int, filter: RowPredicate?) throws -> [AlertRecord] {
         // How often each value occurs in the whole table: one column read.
         var counts: [ValueKey: Int] = [:]
         _ = try scanRows(table, whole, columns: [column], predicate: filter) { batch in
@@ -240,7 +240,7 @@ extension Warehouse {
     }
 
     func beaconAlerts(id: String, severity: String, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: [String],
-                      minEvents: Int, maxJitter: Double, filter: SiftIndex.Predicate?) throws -> [AlertRecord] {
+                      minEvents: Int, maxJitter: Double, filter: RowPredicate?) throws -> [AlertRecord] {
         // Two passes: count events per pair, then keep the times of pairs with enough of them.
         var counts: [[ValueKey]: Int] = [:]
         let columns = ["time"] + groupBy

@@ -89,7 +89,7 @@ public struct RulesFile: Sendable {
             // An optional filter on the events a statistical rule counts (spec/predicates.md).
             let filter = r["where"] as? String
             if let filter {
-                do { _ = try SiftIndex.Predicate.parse(filter) } catch { throw PipelineError("\(at): \"where\": \(error)") }
+                do { _ = try RowPredicate.parse(filter) } catch { throw PipelineError("\(at): \"where\": \(error)") }
             }
             guard ["low", "medium", "high", "critical"].contains(severity) else { throw PipelineError("\(at): severity must be low, medium, high or critical") }
             switch try string("type") {

@@ -24,11 +24,12 @@ public enum ComparisonOperator: String, Sendable, CaseIterable {
 }
 
 /// A filter over rows, as parsed from text (`spec/predicates.md`), naming columns by name.
+/// (Named so it does not clash with `Foundation.Predicate` in files that import both.)
 ///
 /// ```swift
-/// let p = try Predicate.parse("src_ip = 10.1.2.3 and dst_ip in 198.51.100.0/24 and ts >= '2026-08-01'")
+/// let p = try RowPredicate.parse("src_ip = 10.1.2.3 and dst_ip in 198.51.100.0/24 and ts >= '2026-08-01'")
 /// ```
-public indirect enum Predicate: Sendable, Equatable {
+public indirect enum RowPredicate: Sendable, Equatable {
     case compare(column: String, ComparisonOperator, Literal)
     case inList(column: String, [Literal])
     /// `column in a.b.c.d/len` (or an IPv6 network).
@@ -37,9 +38,9 @@ public indirect enum Predicate: Sendable, Equatable {
     case startsWith(column: String, String)
     case endsWith(column: String, String)
     case isNull(column: String, negated: Bool)
-    case and([Predicate])
-    case or([Predicate])
-    case not(Predicate)
+    case and([RowPredicate])
+    case or([RowPredicate])
+    case not(RowPredicate)
 
     /// Every column the predicate reads.
     public var columns: Set<String> {
