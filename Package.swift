@@ -19,6 +19,8 @@ let package = Package(
     name: "Sift",
     platforms: [.macOS(.v13)],
     products: [
+        // What a dependent imports: `import Sift` re-exports the layers below the pipeline.
+        .library(name: "Sift", targets: ["Sift"]),
         .library(name: "SiftFormat", targets: ["SiftFormat"]),
         .library(name: "SiftNDJSON", targets: ["SiftNDJSON"]),
         .library(name: "SiftIndex", targets: ["SiftIndex"]),
@@ -80,6 +82,12 @@ let package = Package(
         // The reference pipeline: ingest, staging, parsers, refined tables, quarantine, hunt.
         .target(
             name: "SiftPipeline",
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable"],
+            swiftSettings: swiftSettings
+        ),
+        // The umbrella module (re-exports only) and its DocC catalog.
+        .target(
+            name: "Sift",
             dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable"],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
-// A small package that depends on Sift by path, as another project would: it writes a file
-// and reads it back. Built and run by `make test`.
+// A small package that depends on Sift by path, as another project would, with one import:
+// it writes a file, queries it, and builds, appends to and scans a table. Built and run by
+// `make test`.
 import Foundation
 import PackageDescription
 
@@ -11,11 +12,12 @@ let siftPackage = siftPath.lastPathComponent
 
 let package = Package(
     name: "QuickStart",
+    platforms: [.macOS(.v13)],
     dependencies: [.package(path: siftPath.path)],
     targets: [
         .executableTarget(
             name: "quickstart",
-            dependencies: [.product(name: "SiftFormat", package: siftPackage)]
+            dependencies: [.product(name: "Sift", package: siftPackage)]
         ),
     ],
     swiftLanguageModes: [.v6]

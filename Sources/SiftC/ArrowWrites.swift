@@ -84,24 +84,24 @@ enum ArrowWrites {
             clustering = try Clustering(parsing: text)
             options.keyValues.append(("sift.clustering", clustering!.footerDescription))
         }
-        let writer = try SiftWriter(path: path, schema: schema, options: options)
         var rows = 0
-        if let clustering {
-            // A clustered file orders all its rows along the curve, so they are gathered first.
-            var all = try RecordBatch(schema: schema, columns: schema.fields.map { ColumnVector.empty($0.type) })
-            while let batch = try input.next(as: schema) {
-                for c in all.columns.indices { all.columns[c].append(contentsOf: batch.columns[c]) }
-            }
-            let order = try clustering.order(all)
-            try writer.write(try RecordBatch(schema: schema, columns: all.columns.map { $0.gather(order) }))
-            rows = all.rowCount
-        } else {
-            while let batch = try input.next(as: schema) {
-                try writer.write(batch)
-                rows += batch.rowCount
+        try SiftWriter.write(to: path, schema: schema, options: options) { writer in
+            if let clustering {
+                // A clustered file orders all its rows along the curve, so they are gathered first.
+                var all = try RecordBatch(schema: schema, columns: schema.fields.map { ColumnVector.empty($0.type) })
+                while let batch = try input.next(as: schema) {
+                    for c in all.columns.indices { all.columns[c].append(contentsOf: batch.columns[c]) }
+                }
+                let order = try clustering.order(all)
+                try writer.write(try RecordBatch(schema: schema, columns: all.columns.map { $0.gather(order) }))
+                rows = all.rowCount
+            } else {
+                while let batch = try input.next(as: schema) {
+                    try writer.write(batch)
+                    rows += batch.rowCount
+                }
             }
         }
-        try writer.close()
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return try jsonText(["path": path, "rows": rows, "bytes": size])
     }
@@ -118,7 +118,7 @@ enum ArrowWrites {
         if let text = object["cluster_by"] {
             guard let text = text as? String else { throw CArgumentError("cluster_by must be a string like \"hilbert:src_ip,dst_ip\"") }
             let clustering = try Clustering(parsing: text)
-            clusterBy = ClusteringSpec(curve: clustering.curve.rawValue, columns: clustering.columns)
+            clusterBy = ClusteringSpec(curve: clustering.curve, columns: clustering.columns)
         }
         var properties: [String: String] = [:]
         if let bloom = object["bloom"] {

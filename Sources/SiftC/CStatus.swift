@@ -23,7 +23,7 @@ enum CStatus: Int32 {
 
     init(_ error: Error) {
         switch error {
-        case is SiftIndex.PredicateError, is BindError, is CArgumentError: self = .invalidArgument
+        case is SiftIndex.PredicateSyntaxError, is BindError, is CArgumentError: self = .invalidArgument
         case is ArrowInteropError: self = .schema
         case let e as TableError:
             switch e.code {

@@ -71,7 +71,7 @@ final class Dataset: Sendable {
             object["bytes"] = snapshot.byteCount
             object["files"] = snapshot.files.count
             object["partition_by"] = snapshot.metadata.partitionBy
-            object["cluster_by"] = snapshot.metadata.clusterBy.map { "\($0.curve):\($0.columns.joined(separator: ","))" } ?? NSNull()
+            object["cluster_by"] = snapshot.metadata.clusterBy.map(\.description) ?? NSNull()
         }
         return try jsonText(object)
     }

@@ -62,27 +62,22 @@ struct Cat: ParsableCommand {
     func run() throws {
         let format = try OutputFormat(option: format)
         let reader = try SiftReader(path: file)
-        var indices = Array(reader.schema.fields.indices)
-        if let columns {
-            indices = try columns.split(separator: ",").map { name in
-                guard let i = reader.schema.index(of: String(name)) else {
-                    throw ValidationError("no column '\(name)' in \(file); it has: \(reader.schema.fields.map(\.name).joined(separator: ", "))")
-                }
-                return i
-            }
-        }
-        let fields = indices.map { reader.schema.fields[$0] }
-        var predicate: BoundPredicate?
-        if let text = `where` {
-            do { predicate = try RowPredicate.parse(text).bind(to: reader.schema) } catch let error as PredicateError {
-                throw ValidationError("--where \(error)")
-            } catch {
-                throw ValidationError("--where: \(error)")
-            }
-        }
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
-        let projection = count ? [] : indices
+        // The library parses, types and projects; the command only words the errors for flags.
+        let names = columns.map { $0.split(separator: ",").map(String.init) }
+        let base: Scanner
+        do {
+            base = try Scanner(reader: reader, where: `where`, columns: names)
+        } catch let error as PredicateSyntaxError {
+            throw ValidationError("--where \(error)")
+        } catch let error as BindError {
+            throw ValidationError("--where: \(error)")
+        } catch let error as FormatError where error.code == .invalidArgument {
+            throw ValidationError("--columns: \(error.message)")
+        }
+        let fields = base.columns.map { reader.schema.fields[$0] }
+        let (predicate, projection) = (base.predicate, count ? [] : base.columns)
         func scanner(_ reader: SiftReader) -> Scanner {
             var s = Scanner(reader: reader, predicate: predicate, columns: projection)
             if let threads { s.workers = threads }

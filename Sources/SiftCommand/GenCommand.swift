@@ -40,7 +40,7 @@ struct Gen: ParsableCommand {
 
     func run() throws {
         guard ["conn", "dns", "attacks"].contains(kind) else { throw ValidationError("unknown kind '\(kind)'; available: conn, dns, attacks") }
-        guard let startMicros = TextForms.parseTimestamp(Array((start + "T00:00:00Z").utf8)) else {
+        guard let startMicros = TextForms.parseDate(start) else {
             throw ValidationError("--start must be YYYY-MM-DD")
         }
         if kind == "attacks" {

@@ -43,16 +43,6 @@ func openTable(_ dir: String) throws -> Table {
     return try Table(root: dir, store: FileLogStore(root: dir, faults: { p in if p == point { kill(getpid(), SIGKILL) } }))
 }
 
-/// Parses `hilbert:a,b`, `zorder:a,b` or `a,b` (Hilbert).
-func clusteringSpec(_ text: String) throws -> ClusteringSpec {
-    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-    let (curve, columns) = parts.count == 2 ? (parts[0], parts[1]) : ("hilbert", parts[0])
-    guard curve == "hilbert" || curve == "zorder" else { throw ValidationError("clustering curve must be hilbert or zorder, not '\(curve)'") }
-    let names = columns.split(separator: ",").map(String.init)
-    guard (1...4).contains(names.count) else { throw ValidationError("cluster by 1 to 4 columns") }
-    return ClusteringSpec(curve: curve, columns: names)
-}
-
 struct TableCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -86,7 +76,7 @@ struct TableCreate: ParsableCommand {
         }
         let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         let properties = bloom.map { [MetadataAction.bloomColumnsProperty: $0] } ?? [:]
-        let table = try Table.create(at: dir, schema: tableSchema, partitionBy: partitions, clusterBy: try clusterBy.map(clusteringSpec), properties: properties)
+        let table = try Table.create(at: dir, schema: tableSchema, partitionBy: partitions, clusterBy: try clusterBy.map(ClusteringSpec.init(parsing:)), properties: properties)
         printError("created table \(table.root) with \(tableSchema.fields.count) columns" + (partitions.isEmpty ? "" : ", partitioned by \(partitions.joined(separator: ","))"))
     }
 }
@@ -162,8 +152,8 @@ struct TableOptimize: ParsableCommand {
         let table = try openTable(dir)
         var spec: ClusteringSpec?
         switch (zorder, hilbert) {
-        case (let z?, nil): spec = try clusteringSpec("zorder:" + z)
-        case (nil, let h?): spec = try clusteringSpec("hilbert:" + h)
+        case (let z?, nil): spec = try ClusteringSpec(parsing: "zorder:" + z)
+        case (nil, let h?): spec = try ClusteringSpec(parsing: "hilbert:" + h)
         case (nil, nil): spec = nil
         default: throw ValidationError("give at most one of --zorder and --hilbert")
         }
@@ -256,7 +246,7 @@ struct TableDescribe: ParsableCommand {
         out.write("version \(snapshot.version) at \(TextForms.formatTimestamp(snapshot.timestamp * 1000))\n")
         out.write("files: \(snapshot.files.count), rows: \(snapshot.rowCount), bytes: \(snapshot.byteCount) (\(formatBytes(UInt64(snapshot.byteCount))))\n")
         out.write("partition by: \(snapshot.metadata.partitionBy.isEmpty ? "(none)" : snapshot.metadata.partitionBy.joined(separator: ", "))\n")
-        if let c = snapshot.metadata.clusterBy { out.write("cluster by: \(c.curve):\(c.columns.joined(separator: ","))\n") }
+        if let c = snapshot.metadata.clusterBy { out.write("cluster by: \(c.description)\n") }
         out.write("schema:\n" + SchemaFile.render(snapshot.schema))
         let partitions = Dictionary(grouping: snapshot.sortedFiles) { file in snapshot.partitioning.folder(snapshot.partitioning.columns.map { c in file.partitionValues[c.name] ?? nil }) }
         if !snapshot.partitioning.isEmpty {

@@ -152,9 +152,7 @@ extension RowPredicate {
             guard let v = Double(t) else { throw mismatch("not a number") }
             return .double(v)
         case (.timestamp, .string(let s)):
-            // A date alone means midnight UTC.
-            let text = s.count == 10 ? s + "T00:00:00Z" : s
-            guard let micros = TextForms.parseTimestamp(Array(text.utf8)) else { throw mismatch("not an ISO-8601 date or timestamp") }
+            guard let micros = TextForms.parseTime(s) else { throw mismatch("not an ISO-8601 date or timestamp") }
             return .int(micros)
         case (.timestamp, .number(let t)):
             guard let micros = epochMicros(t) else {

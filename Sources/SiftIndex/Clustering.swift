@@ -27,10 +27,10 @@ public struct Clustering: Sendable {
         let name = parts.first ?? ""
         let raw = name.hasSuffix("-raw")
         guard parts.count == 2, let curve = SpaceFillingCurve(rawValue: raw ? String(name.dropLast(4)) : name) else {
-            throw BindError(message: "--cluster takes zorder:COL,COL or hilbert:COL,COL (or zorder-raw:, hilbert-raw:), not '\(text)'")
+            throw BindError(message: "a clustering is zorder:COL,COL or hilbert:COL,COL (or zorder-raw:, hilbert-raw:), not '\(text)'")
         }
         let columns = parts[1].split(separator: ",").map(String.init)
-        guard (1...4).contains(columns.count) else { throw BindError(message: "--cluster takes 1 to 4 columns") }
+        guard (1...4).contains(columns.count) else { throw BindError(message: "a clustering takes 1 to 4 columns") }
         self.init(curve: curve, columns: columns, rankBucketing: !raw)
     }
 

@@ -2,7 +2,7 @@ import SiftFormat
 
 /// A predicate that could not be parsed: what was expected, and where (0-based character
 /// offset into the text).
-public struct PredicateError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct PredicateSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var position: Int
     public var text: String
@@ -15,7 +15,7 @@ public struct PredicateError: Error, Sendable, Equatable, CustomStringConvertibl
 
 extension RowPredicate {
     /// Parses the predicate grammar of `spec/predicates.md`.
-    public static func parse(_ text: String) throws(PredicateError) -> RowPredicate {
+    public static func parse(_ text: String) throws(PredicateSyntaxError) -> RowPredicate {
         var parser = PredicateParser(text)
         let p = try parser.parseOr()
         guard parser.peek == .end else { throw parser.error("expected 'and', 'or' or the end of the expression") }
@@ -50,17 +50,17 @@ struct PredicateParser {
         advanceOrEnd()
     }
 
-    func error(_ message: String, at: Int? = nil) -> PredicateError {
-        PredicateError(message: message, position: at ?? tokenStart, text: text)
+    func error(_ message: String, at: Int? = nil) -> PredicateSyntaxError {
+        PredicateSyntaxError(message: message, position: at ?? tokenStart, text: text)
     }
 
-    private var lexError: PredicateError?
+    private var lexError: PredicateSyntaxError?
 
     private mutating func advanceOrEnd() {
-        do throws(PredicateError) { try advance() } catch { lexError = error; peek = .end }
+        do throws(PredicateSyntaxError) { try advance() } catch { lexError = error; peek = .end }
     }
 
-    mutating func advance() throws(PredicateError) {
+    mutating func advance() throws(PredicateSyntaxError) {
         while position < chars.count, chars[position].isWhitespace { position += 1 }
         tokenStart = position
         guard position < chars.count else { peek = .end; return }
@@ -98,7 +98,7 @@ struct PredicateParser {
         peek = try classify(word)
     }
 
-    func classify(_ word: String) throws(PredicateError) -> Token {
+    func classify(_ word: String) throws(PredicateSyntaxError) -> Token {
         if let slash = word.firstIndex(of: "/") {
             let address = String(word[..<slash])
             guard let ip = TextForms.parseIP(Array(address.utf8)), let length = Int(word[word.index(after: slash)...]) else {
@@ -117,7 +117,7 @@ struct PredicateParser {
         return .identifier(word)
     }
 
-    mutating func next() throws(PredicateError) -> Token {
+    mutating func next() throws(PredicateSyntaxError) -> Token {
         if let lexError { throw lexError }
         let t = peek
         try advance()
@@ -129,25 +129,25 @@ struct PredicateParser {
         return false
     }
 
-    mutating func expectKeyword(_ k: String) throws(PredicateError) {
+    mutating func expectKeyword(_ k: String) throws(PredicateSyntaxError) {
         guard isKeyword(k) else { throw error("expected '\(k)'") }
         _ = try next()
     }
 
-    mutating func parseOr() throws(PredicateError) -> RowPredicate {
+    mutating func parseOr() throws(PredicateSyntaxError) -> RowPredicate {
         if let lexError { throw lexError }
         var terms = [try parseAnd()]
         while isKeyword("or") { _ = try next(); terms.append(try parseAnd()) }
         return terms.count == 1 ? terms[0] : .or(terms)
     }
 
-    mutating func parseAnd() throws(PredicateError) -> RowPredicate {
+    mutating func parseAnd() throws(PredicateSyntaxError) -> RowPredicate {
         var terms = [try parseNot()]
         while isKeyword("and") { _ = try next(); terms.append(try parseNot()) }
         return terms.count == 1 ? terms[0] : .and(terms)
     }
 
-    mutating func parseNot() throws(PredicateError) -> RowPredicate {
+    mutating func parseNot() throws(PredicateSyntaxError) -> RowPredicate {
         // Each `not` and `(` is one level of recursion here and in every later walk of the
         // predicate: past the limit the text is refused rather than the stack exhausted.
         let nests = isKeyword("not") || peek == .symbol("(")
@@ -172,7 +172,7 @@ struct PredicateParser {
     /// The deepest nesting of `not` and parentheses a predicate may have.
     static let maxNesting = 256
 
-    mutating func parseLiteral() throws(PredicateError) -> Literal {
+    mutating func parseLiteral() throws(PredicateSyntaxError) -> Literal {
         switch peek {
         case .number(let n): _ = try next(); return .number(n)
         case .string(let s): _ = try next(); return .string(s)
@@ -183,7 +183,7 @@ struct PredicateParser {
         }
     }
 
-    mutating func parseComparison() throws(PredicateError) -> RowPredicate {
+    mutating func parseComparison() throws(PredicateSyntaxError) -> RowPredicate {
         guard case .identifier(let column) = peek, !["and", "or", "not", "in", "is", "between"].contains(column.lowercased()) else {
             throw error("expected a column name, 'not' or '('")
         }

@@ -5,7 +5,7 @@
 /// high bits outrank every dimension's low bits. (A common implementation interleaves byte by
 /// byte and lets each byte's low nibble outrank the next dimension's high nibble; the tests
 /// check against a bit-by-bit reference.)
-public enum SpaceFillingCurve: String, Sendable, CaseIterable {
+public enum SpaceFillingCurve: String, Sendable, CaseIterable, Codable {
     case morton = "zorder"
     case hilbert
 

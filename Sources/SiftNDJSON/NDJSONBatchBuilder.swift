@@ -4,6 +4,8 @@ import CSimdJSON
 /// Why one NDJSON line was not accepted: the line's number, the field (when one is to blame),
 /// the byte within the line, and what was wrong.
 public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input's path, when the line came from a named file.
+    public var file: String?
     public var line: Int
     public var field: String?
     public var column: Int?
@@ -20,7 +22,7 @@ public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = "line \(line)"
+        var s = (file.map { "\($0): " } ?? "") + "line \(line)"
         if let column { s += ", byte \(column + 1)" }
         if let field { s += ", field \"\(field)\"" }
         return s + ": " + reason

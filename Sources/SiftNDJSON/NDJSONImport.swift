@@ -117,6 +117,7 @@ public struct NDJSONImport {
             }
             state.finish(i, result)
         }
+        if state.failure != nil || state.mismatch { writer.discard() }
         if let error = state.failure { throw error }
         if state.mismatch { return nil }
         try writer.close()

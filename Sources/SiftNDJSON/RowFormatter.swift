@@ -27,20 +27,10 @@ public enum RowFormatter {
         }
     }
 
-    /// Value `row` as plain text (CSV and table cells): strings unquoted, nulls empty.
+    /// Value `row` as plain text (CSV and table cells): the column's text form
+    /// (``ColumnVector/text(at:)``), nulls empty.
     public static func text(_ column: ColumnVector, _ field: Field, _ row: Int) -> String {
-        if column.isNull(row) { return "" }
-        switch column.values {
-        case .string(let v): return v.string(at: row)
-        case .timestamp(let v): return TextForms.formatTimestamp(v[row])
-        case .ipv4(let v): return TextForms.formatIPv4(v[row])
-        case .ipv6(let v): return TextForms.formatIP(v[row])
-        case .float64(let v): return v[row].description
-        default:
-            var out: [UInt8] = []
-            appendJSON(column, field, row, to: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
+        column.text(at: row) ?? ""
     }
 
     /// Appends rows `rows` of `batch` as NDJSON lines.

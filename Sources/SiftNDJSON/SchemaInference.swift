@@ -200,3 +200,29 @@ public struct SchemaInference {
         return try Schema(fields)
     }
 }
+
+extension SchemaInference {
+    /// The schema of an NDJSON file: every line observed (`spec/format.md` §3.5 inference rules).
+    /// - Parameter path: the NDJSON file (memory-mapped, not read into memory).
+    /// - Throws: `FormatError` when the file cannot be read; `LineError` naming the file, line
+    ///   and byte of the first line that is not a JSON object; `FormatError` when no line gives
+    ///   a column any evidence of its type.
+    public static func infer(ndjsonFile path: String) throws -> Schema {
+        var inference = SchemaInference()
+        try MappedFile(path: path).withBytes { buffer in
+            var failure: LineError?
+            NDJSONLines.forEach(buffer) { range, line in
+                guard failure == nil else { return }
+                do { try inference.observe(buffer, range) } catch let error as JSONSyntaxError {
+                    failure = LineError(line: line, field: nil, column: error.column, reason: error.message)
+                    failure?.file = path
+                } catch {
+                    failure = LineError(line: line, field: nil, column: nil, reason: "\(error)")
+                    failure?.file = path
+                }
+            }
+            if let failure { throw failure }
+        }
+        return try inference.schema()
+    }
+}

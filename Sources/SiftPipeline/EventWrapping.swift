@@ -68,10 +68,10 @@ public struct EventWrapping: Sendable {
             }
             if type == nil, format == .zeek {
                 let log = path ?? base.split(whereSeparator: { "-_.".contains($0) }).map(String.init).first(where: Self.zeekLogs.contains)
-                guard let log else { failure = PipelineError("\(file): cannot tell which Zeek log this is; give --event-type"); return }
+                guard let log else { failure = PipelineError("\(file): cannot tell which Zeek log this is; name its event type"); return }
                 type = "zeek." + log
             }
-            guard let type else { failure = PipelineError("\(file): give --event-type"); return }
+            guard let type else { failure = PipelineError("\(file): no event type; name one for this input"); return }
             var out = Array("{".utf8)
             if let ts { out += Array("\"ts\":\"\(TextForms.formatTimestamp(ts))\",".utf8) } else { withoutTime += 1 }
             out += Array("\"event_type\":".utf8)

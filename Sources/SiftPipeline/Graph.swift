@@ -134,15 +134,15 @@ extension Warehouse {
         _ = try hunt(predicate, since: since, columns: columns) { _, batch in
             let c = { (name: String) in batch.schema.index(of: name).map { batch.columns[$0] } }
             for r in 0..<batch.rowCount {
-                guard let src = c("src_ip")?.ip(r), let dst = c("dst_ip")?.ip(r) else { continue }
+                guard let src = c("src_ip")?.ipAddress(at: r), let dst = c("dst_ip")?.ipAddress(at: r) else { continue }
                 let s = TextForms.formatIP(src), d = TextForms.formatIP(dst)
-                let bytes = (c("bytes_out")?.int(r) ?? 0) + (c("bytes_in")?.int(r) ?? 0)
-                let port = c("dst_port")?.int(r).map { UInt16($0) }
+                let bytes = (c("bytes_out")?.integer(at: r) ?? 0) + (c("bytes_in")?.integer(at: r) ?? 0)
+                let port = c("dst_port")?.integer(at: r).map { UInt16($0) }
                 for a in [src, dst] where indicators.match(a) != nil { flagged.insert(TextForms.formatIP(a)) }
                 if isIP {
                     add(s, d, bytes: bytes, port: port)
                 } else {
-                    let name = c("domain")?.text(r) ?? subject
+                    let name = c("domain")?.string(at: r) ?? subject
                     if indicators.match(domain: name) != nil { flagged.insert(name) }
                     // Through the name: who asked for it (or connected by it), and where it led.
                     add(s, name == subject ? subject : name, bytes: bytes, port: port)
@@ -163,13 +163,13 @@ extension Warehouse {
                 _ = try hunt(try RowPredicate.parse("src_ip = \(peer)"), since: since, tables: [.conn], columns: columns) { _, batch in
                     let c = { (name: String) in batch.schema.index(of: name).map { batch.columns[$0] } }
                     for r in 0..<batch.rowCount {
-                        guard let dst = c("dst_ip")?.ip(r) else { continue }
+                        guard let dst = c("dst_ip")?.ipAddress(at: r) else { continue }
                         let d = TextForms.formatIP(dst)
                         guard d != subject else { continue }
                         var e = other[d] ?? ConnectionGraph.Edge(from: peer, to: d, events: 0, bytes: 0, ports: [], kind: .secondHop)
                         e.events += 1
-                        e.bytes += (c("bytes_out")?.int(r) ?? 0) + (c("bytes_in")?.int(r) ?? 0)
-                        if let port = c("dst_port")?.int(r), e.ports.count < 16 { e.ports.insert(UInt16(port)) }
+                        e.bytes += (c("bytes_out")?.integer(at: r) ?? 0) + (c("bytes_in")?.integer(at: r) ?? 0)
+                        if let port = c("dst_port")?.integer(at: r), e.ports.count < 16 { e.ports.insert(UInt16(port)) }
                         if indicators.match(dst) != nil { flagged.insert(d) }
                         other[d] = e
                     }

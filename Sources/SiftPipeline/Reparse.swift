@@ -22,8 +22,8 @@ extension Warehouse {
         guard let parser = registry.parser(for: eventType) else {
             throw PipelineError("no parser for event type '\(eventType)'; known: \(registry.parsers.keys.sorted().joined(separator: ", "))")
         }
-        if let since, since.count != 10 || TextForms.parseTimestamp(Array((since + "T00:00:00Z").utf8)) == nil {
-            throw PipelineError("--since takes a date, YYYY-MM-DD, not '\(since)'")
+        if let since, TextForms.parseDate(since) == nil {
+            throw PipelineError("re-parse since takes a date, YYYY-MM-DD, not '\(since)'")
         }
         let table = try refined(parser.kind)
         var attempts = 0

@@ -22,7 +22,7 @@ public struct Warehouse: Sendable {
     /// event type, clustered by IP (and domain) for optimize.
     public func refined(_ kind: RefinedKind) throws -> Table {
         try Self.openOrCreate(refinedPath(kind), schema: kind.schema, partitionBy: ["date(time)", "event_type"],
-                              clusterBy: ClusteringSpec(curve: "hilbert", columns: kind.clusterColumns))
+                              clusterBy: ClusteringSpec(curve: .hilbert, columns: kind.clusterColumns))
     }
 
     public func refinedPath(_ kind: RefinedKind) -> String { root + "/refined/" + kind.rawValue }

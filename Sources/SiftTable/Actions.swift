@@ -1,4 +1,6 @@
+import Foundation
 import SiftFormat
+import SiftIndex
 
 /// The reader and writer versions a table needs (`spec/table.md` §4.1).
 public struct ProtocolAction: Codable, Sendable, Equatable {
@@ -22,16 +24,35 @@ public struct FieldJSON: Codable, Sendable, Equatable {
     public var hint: String?
 }
 
-/// How a table's files are clustered: a space-filling curve over columns.
+/// How a table's files are clustered: a space-filling curve over columns (`spec/table.md`
+/// §4.2; in the log, `{"curve": "hilbert", "columns": [...]}`).
 public struct ClusteringSpec: Codable, Sendable, Equatable {
-    /// "zorder" or "hilbert".
-    public var curve: String
+    public var curve: SpaceFillingCurve
     public var columns: [String]
 
-    public init(curve: String, columns: [String]) {
+    public init(curve: SpaceFillingCurve, columns: [String]) {
         self.curve = curve
         self.columns = columns
     }
+
+    /// Parses `hilbert:a,b`, `zorder:a,b`, or `a,b` (Hilbert), 1 to 4 columns.
+    /// - Throws: `TableError.invalidArgument` naming what is wrong.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let (name, list) = parts.count == 2 ? (parts[0], parts[1]) : ("hilbert", parts[0])
+        guard let curve = SpaceFillingCurve(rawValue: name) else {
+            throw TableError(.invalidArgument, "clustering curve must be \(SpaceFillingCurve.allCases.map(\.rawValue).joined(separator: " or ")), not '\(name)'")
+        }
+        let columns = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...4).contains(columns.count) else { throw TableError(.invalidArgument, "cluster by 1 to 4 columns, not \(columns.count)") }
+        self.init(curve: curve, columns: columns)
+    }
+
+    /// `curve:col,col`, as `init(parsing:)` reads it.
+    public var description: String { "\(curve.rawValue):\(columns.joined(separator: ","))" }
+
+    /// The clustering that orders rows this way.
+    public var clustering: Clustering { Clustering(curve: curve, columns: columns) }
 }
 
 /// The table's schema, partitioning, clustering and properties (`spec/table.md` §4.2). The

@@ -41,6 +41,11 @@ final class DataFileWriter {
         }
     }
 
+    /// Files not finished (an append that failed part-way) are abandoned: nothing of them stays.
+    deinit {
+        for file in open.values { file.writer.discard() }
+    }
+
     /// Closes every file; returns all files written.
     func finish() throws -> [TableFile] {
         for values in Array(open.keys) { try close(values) }

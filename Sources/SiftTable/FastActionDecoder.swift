@@ -1,3 +1,4 @@
+import SiftIndex
 import SiftNDJSON
 
 /// The fast path for reading log entries: `add`, `remove` and `commit_info` lines, which are
@@ -58,6 +59,7 @@ enum FastActionDecoder {
                 guard case .string(let s) = v else { return nil }
                 names.append(s)
             }
+            guard let curve = SpaceFillingCurve(rawValue: curve) else { return nil }
             clustering = ClusteringSpec(curve: curve, columns: names)
         default: return nil
         }

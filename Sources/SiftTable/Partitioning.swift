@@ -138,7 +138,7 @@ public struct Partitioning: Sendable, Equatable {
         func le(_ v: Int64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
         switch p.transform {
         case .date:
-            guard let start = TextForms.parseTimestamp(Array((text + "T00:00:00Z").utf8)) else { return nil }
+            guard let start = TextForms.parseDate(text) else { return nil }
             // Bounds, not values present: both inexact.
             return Statistics(nullCount: 0, min: le(start), max: le(start + Self.microsPerDay - 1), minExact: false, maxExact: false)
         case .identity:

@@ -27,7 +27,7 @@ public struct WriterTransaction: Sendable, Equatable {
     /// Parses `APP:VERSION`.
     public init(parsing text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let v = Int64(text[text.index(after: colon)...]), v >= 0, colon != text.startIndex else {
-            throw TableError(.invalidArgument, "--txn '\(text)': expected APP:VERSION with a non-negative integer version")
+            throw TableError(.invalidArgument, "writer transaction '\(text)': expected APP:VERSION with a non-negative integer version")
         }
         self.init(appId: String(text[..<colon]), version: v)
     }

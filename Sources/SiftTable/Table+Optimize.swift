@@ -45,7 +45,7 @@ extension Table {
             progress?(i, plans.count)
             var batch = try readRows(plan.files, schema: read.schema)
             if let spec {
-                let clustering = Clustering(curve: SpaceFillingCurve(rawValue: spec.curve)!, columns: spec.columns)
+                let clustering = spec.clustering
                 let order = try clustering.order(batch)
                 batch = try RecordBatch(schema: read.schema, columns: batch.columns.map { $0.gather(order) })
             }
@@ -66,7 +66,7 @@ extension Table {
         }
         progress?(plans.count, plans.count)
         var parameters = ["full": String(full), "target_file_bytes": String(targetFileBytes)]
-        if let spec { parameters["clustering"] = "\(spec.curve):\(spec.columns.joined(separator: ","))" }
+        if let spec { parameters["clustering"] = spec.description }
         result.version = try commit(PendingCommit(actions: actions, operation: "optimize", parameters: parameters,
                                                   metrics: ["files_removed": Int64(result.filesRemoved), "files_added": Int64(result.filesAdded),
                                                             "bytes_removed": result.bytesRemoved, "bytes_added": result.bytesAdded]), read: read)

@@ -18,9 +18,8 @@ public enum TimeTravel: Sendable, Equatable {
             self = .version(v)
             return
         }
-        let full = text.count == 10 ? text + "T00:00:00Z" : text
-        guard let micros = TextForms.parseTimestamp(Array(full.utf8)) else {
-            throw TableError(.invalidArgument, "as-of takes a version number or an ISO-8601 time, not '\(text)'")
+        guard let micros = TextForms.parseTime(text) else {
+            throw TableError(.invalidArgument, "time travel takes a version number or an ISO-8601 time, not '\(text)'")
         }
         self = .timestamp(micros / 1000)
     }
@@ -87,7 +86,6 @@ public struct Table: Sendable {
     static let engine = "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion)"
 
     static func validate(_ spec: ClusteringSpec, schema: Schema) throws {
-        guard spec.curve == "zorder" || spec.curve == "hilbert" else { throw TableError(.invalidArgument, "clustering curve '\(spec.curve)': use zorder or hilbert") }
         guard !spec.columns.isEmpty else { throw TableError(.invalidArgument, "clustering needs at least one column") }
         for c in spec.columns where schema.index(of: c) == nil { throw TableError(.invalidArgument, "clustering column '\(c)' is not in the schema") }
     }

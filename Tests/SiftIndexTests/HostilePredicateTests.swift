@@ -30,7 +30,7 @@ struct HostilePredicateTests {
     @Test("nesting past 256 levels of 'not' or '(' is an error at the 257th")
     func nesting() throws {
         let deep = String(repeating: "(", count: 17_500) + "n = 1" + String(repeating: ")", count: 17_500)
-        #expect(throws: PredicateError.self) { try RowPredicate.parse(deep) }
+        #expect(throws: PredicateSyntaxError.self) { try RowPredicate.parse(deep) }
         do { _ = try RowPredicate.parse(String(repeating: "not ", count: 30_000) + "n = 1") } catch {
             #expect(error.position == 256 * 4 && error.message.contains("256 levels"))
         }

@@ -18,7 +18,7 @@ struct FastActionDecoderTests {
                 stats["col\(c) ü"] = s
             }
             let partitions: [String: String?] = rng.next() % 2 == 0 ? ["date(ts)": "2026-08-0\(k % 9 + 1)", "kind": nil] : [:]
-            let clustering = rng.next() % 2 == 0 ? ClusteringSpec(curve: "hilbert", columns: ["src_ip", "dst_ip"]) : nil
+            let clustering = rng.next() % 2 == 0 ? ClusteringSpec(curve: .hilbert, columns: ["src_ip", "dst_ip"]) : nil
             out.append(.add(AddAction(path: "date=2026-08-01/part-\(k)-é.sift", partitionValues: partitions, size: Int64(rng.next() % 1_000_000),
                                       rows: Int64(rng.next() % 100_000), modificationTime: Int64(rng.next() >> 20), dataChange: k % 2 == 0,
                                       stats: stats, blooms: k % 3 == 0 ? [] : ["src_ip", "domain"], clustering: clustering)))

@@ -39,7 +39,7 @@ enum TableFixtures {
     static func create(_ dir: TemporaryDirectory, name: String = "t", partitionBy: [String] = ["date(ts)", "event_type"],
                        store: (any LogStore)? = nil) throws -> Table {
         try Table.create(at: dir.file(name), schema: schema, partitionBy: partitionBy,
-                         clusterBy: ClusteringSpec(curve: "hilbert", columns: ["src_ip", "dst_ip"]), store: store)
+                         clusterBy: ClusteringSpec(curve: .hilbert, columns: ["src_ip", "dst_ip"]), store: store)
     }
 
     /// Small row groups and pages so pruning inside files has something to do.

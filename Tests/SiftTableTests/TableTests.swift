@@ -116,7 +116,7 @@ struct TableTests {
         #expect(result.filesRemoved == 12)
         #expect(result.partitionsRewritten == 3)
         let snapshot = try table.snapshot()
-        #expect(snapshot.files.values.allSatisfy { $0.clustering == ClusteringSpec(curve: "hilbert", columns: ["src_ip", "dst_ip"]) })
+        #expect(snapshot.files.values.allSatisfy { $0.clustering == ClusteringSpec(curve: .hilbert, columns: ["src_ip", "dst_ip"]) })
         #expect(snapshot.files.values.allSatisfy { !$0.dataChange })
         #expect(try TableFixtures.rows(table).rows == before)
         for p in Self.predicates { #expect(try TableFixtures.rows(table, where: p).rows == (try TableFixtures.expected(batches, where: p))) }

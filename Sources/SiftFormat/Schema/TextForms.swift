@@ -126,6 +126,18 @@ public enum TextForms {
 
     // MARK: Timestamps
 
+    /// Parses a time as people write one: an ISO-8601 timestamp (``parseTimestamp(_:)``) or a
+    /// date alone, `YYYY-MM-DD`, meaning midnight UTC. The one place that rule lives.
+    public static func parseTime(_ text: String) -> Int64? {
+        parseDate(text) ?? parseTimestamp(Array(text.utf8))
+    }
+
+    /// Parses a date alone, `YYYY-MM-DD`, into microseconds since the epoch at midnight UTC.
+    public static func parseDate(_ text: String) -> Int64? {
+        guard text.utf8.count == 10 else { return nil }
+        return parseTimestamp(Array((text + "T00:00:00Z").utf8))
+    }
+
     /// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]` into microseconds
     /// since the epoch, UTC. A missing zone means UTC. Fractions past microseconds must be zero.
     public static func parseTimestamp<C: Collection>(_ text: C) -> Int64? where C.Element == UInt8 {

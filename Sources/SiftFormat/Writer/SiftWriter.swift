@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Writes a Sift file: row groups of pages, then the footer and trailer (`spec/format.md` §2).
 ///
@@ -8,7 +9,10 @@ import Dispatch
 /// try writer.close()           // writes the footer and renames the file into place
 /// ```
 /// Rows are buffered until a row group is full. The file appears under `path` only after
-/// `close()`; a writer dropped without closing leaves nothing behind.
+/// `close()`; a writer dropped without closing leaves nothing behind, and says so on standard
+/// error when it had rows and no error happened (rows lost to a forgotten `close()` are not
+/// lost silently). ``write(to:schema:options:_:)`` closes for you; ``discard()`` abandons a
+/// file on purpose.
 public final class SiftWriter {
     public let schema: Schema
     public let options: WriterOptions
@@ -18,6 +22,9 @@ public final class SiftWriter {
     private var rowGroups: [RowGroupMetadata] = []
     private var totalRows: UInt64 = 0
     private var closed = false
+    /// Set when the caller gave up on the file (``discard()``) or a write failed: a writer
+    /// dropped then is expected to leave nothing, and says nothing.
+    private var abandoned = false
     /// The footer as written, once `close()` has succeeded (the table layer records its
     /// statistics in the log).
     public private(set) var writtenMetadata: FileMetadata?
@@ -34,12 +41,53 @@ public final class SiftWriter {
         try output.write(FileLayout.header())
     }
 
+    /// Writes a file in one call: `body` writes batches, then the file is closed (and moved
+    /// into place). If `body` throws, nothing is left under `path`.
+    /// - Returns: the footer as written.
+    /// - Throws: `body`'s error, or `FormatError` from writing.
+    ///
+    /// ```swift
+    /// let metadata = try SiftWriter.write(to: "conn.sift", schema: schema) { writer in
+    ///     for batch in batches { try writer.write(batch) }
+    /// }
+    /// ```
+    @discardableResult
+    public static func write(to path: String, schema: Schema, options: WriterOptions = WriterOptions(),
+                             _ body: (SiftWriter) throws -> Void) throws -> FileMetadata {
+        let writer = try SiftWriter(path: path, schema: schema, options: options)
+        do {
+            try body(writer)
+        } catch {
+            writer.discard()
+            throw error
+        }
+        try writer.close()
+        return writer.writtenMetadata!
+    }
+
+    deinit {
+        guard !closed, !abandoned, totalRows + UInt64(pendingRows) > 0 else { return }
+        let message = "sift: a SiftWriter for \(output.path) was released without close(): its \(totalRows + UInt64(pendingRows)) rows were not written\n"
+        FileHandle.standardError.write(Data(message.utf8))
+    }
+
+    /// Abandons the file: nothing will appear under `path` (the partial file is removed when
+    /// the writer is released), and no warning is printed.
+    public func discard() { abandoned = true }
+
     /// Buffers a batch, writing row groups as they fill.
     public func write(_ batch: RecordBatch) throws(FormatError) {
         precondition(!closed, "write after close")
         guard batch.schema == schema else {
             throw FormatError(.invalidArgument, "batch schema differs from the writer's schema")
         }
+        do { try writeRows(batch) } catch {
+            abandoned = true
+            throw error
+        }
+    }
+
+    private func writeRows(_ batch: RecordBatch) throws(FormatError) {
         var start = 0
         while start < batch.rowCount {
             let take = min(options.rowGroupRows - pendingRows, batch.rowCount - start)
@@ -56,6 +104,13 @@ public final class SiftWriter {
     /// Writes the last row group, the footer and the trailer, and moves the file into place.
     public func close() throws(FormatError) {
         precondition(!closed, "close twice")
+        do { try finishFile() } catch {
+            abandoned = true
+            throw error
+        }
+    }
+
+    private func finishFile() throws(FormatError) {
         if pendingRows > 0 { try flushRowGroup() }
         closed = true
         let metadata = FileMetadata(schema: schema, rowCount: totalRows, rowGroups: rowGroups,

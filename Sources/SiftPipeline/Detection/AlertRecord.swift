@@ -52,7 +52,7 @@ extension Warehouse {
 
 /// Alerts as a record batch of the alerts table.
 func alertBatch(_ alerts: [AlertRecord], detectedAt: Int64, status: [String], reasons: [String?]) throws -> RecordBatch {
-    let strings = ColumnVector.strings, ips = ColumnVector.ipv6s
+    let strings = ColumnVector.strings, ips: ([IPv6Address?]) -> ColumnVector = ColumnVector.ipv6s
     return try RecordBatch(schema: Warehouse.alertSchema, columns: [
         strings(alerts.map(\.id)), ColumnVector(.timestamp(Array(repeating: detectedAt, count: alerts.count))),
         strings(alerts.map(\.ruleId)), strings(alerts.map(\.severity)), strings(alerts.map(\.title)), strings(alerts.map(\.key)),

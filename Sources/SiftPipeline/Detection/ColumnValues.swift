@@ -23,25 +23,6 @@ extension ColumnVector {
         case .ipv6(let v): return .ip(v[r])
         }
     }
-
-    func ip(_ r: Int) -> IPv6Address? {
-        if isNull(r) { return nil }
-        switch values {
-        case .ipv6(let v): return v[r]
-        case .ipv4(let v): return IPv6Address(mapping: v[r])
-        default: return nil
-        }
-    }
-
-    func text(_ r: Int) -> String? {
-        guard !isNull(r), case .string(let v) = values else { return nil }
-        return String(decoding: v[r], as: UTF8.self)
-    }
-
-    func int(_ r: Int) -> Int64? {
-        guard case .int(let v) = valueKey(r) else { return nil }
-        return v
-    }
 }
 
 extension ValueKey {

@@ -46,15 +46,15 @@ extension Warehouse {
         past.files = read.files.filter { ($0.value.partitionValues["status"] ?? nil) == "delivered" }
         _ = try scanRows(table, past, columns: ["alert_id", "rule_id", "key", "window_start"]) { batch in
             for r in 0..<batch.rowCount {
-                deliveredIDs.insert(batch.columns[0].text(r) ?? "")
-                deliveredWindows[(batch.columns[1].text(r) ?? "") + "|" + (batch.columns[2].text(r) ?? ""), default: []].append(batch.columns[3].int(r) ?? 0)
+                deliveredIDs.insert(batch.columns[0].string(at: r) ?? "")
+                deliveredWindows[(batch.columns[1].string(at: r) ?? "") + "|" + (batch.columns[2].string(at: r) ?? ""), default: []].append(batch.columns[3].integer(at: r) ?? 0)
             }
         }
         var fresh = read
         fresh.files = read.files.filter { ($0.value.partitionValues["status"] ?? nil) == "new" }
         var rows: [RecordBatch] = []
         _ = try scanRows(table, fresh, columns: Self.alertSchema.fields.map(\.name)) { rows.append($0) }
-        let inBatch = Set(rows.flatMap { b in (0..<b.rowCount).map { b.columns[0].text($0) ?? "" } })
+        let inBatch = Set(rows.flatMap { b in (0..<b.rowCount).map { b.columns[0].string(at: $0) ?? "" } })
         checkpoint.delivered = checkpoint.delivered.filter(inBatch.contains)   // ids of an older, finished batch
         var alreadySent = Set(checkpoint.delivered)
 
@@ -64,9 +64,9 @@ extension Warehouse {
             let c = { (name: String) in batch.columns[batch.schema.index(of: name)!] }
             var status: [String] = [], reasons: [String?] = []
             for r in 0..<batch.rowCount {
-                let id = c("alert_id").text(r) ?? "", rule = c("rule_id").text(r) ?? "", key = c("key").text(r) ?? ""
-                let window = c("window_start").int(r) ?? 0
-                if let entry = allowlist.suppresses(rule: rule, src: c("src_ip").ip(r), dst: c("dst_ip").ip(r), domain: c("domain").text(r)) {
+                let id = c("alert_id").string(at: r) ?? "", rule = c("rule_id").string(at: r) ?? "", key = c("key").string(at: r) ?? ""
+                let window = c("window_start").integer(at: r) ?? 0
+                if let entry = allowlist.suppresses(rule: rule, src: c("src_ip").ipAddress(at: r), dst: c("dst_ip").ipAddress(at: r), domain: c("domain").string(at: r)) {
                     status.append("allowlisted"); reasons.append("allowlist entry '\(entry)'"); result.allowlisted += 1
                     continue
                 }

@@ -133,8 +133,8 @@ extension Warehouse {
             for column in columns {
                 guard let v = col(column) else { continue }
                 switch match {
-                case .ip: if let a = v.ip(r), let hit = indicators.match(a) { return hit }
-                case .domain: if let d = v.text(r), let hit = indicators.match(domain: d) { return hit }
+                case .ip: if let a = v.ipAddress(at: r), let hit = indicators.match(a) { return hit }
+                case .domain: if let d = v.string(at: r), let hit = indicators.match(domain: d) { return hit }
                 }
             }
             return nil
@@ -144,20 +144,20 @@ extension Warehouse {
         }) { batch in
             let c = { (name: String) in batch.schema.index(of: name).map { batch.columns[$0] } }
             for r in 0..<batch.rowCount {
-                guard let hit = matchRow(c, r), let time = c("time")?.int(r) else { continue }
-                let src = c("src_ip")?.ip(r)
+                guard let hit = matchRow(c, r), let time = c("time")?.integer(at: r) else { continue }
+                let src = c("src_ip")?.ipAddress(at: r)
                 let window = floorDivide(time, Self.hour) * Self.hour
                 let key = "indicator=\(hit.0) src_ip=\(src.map(TextForms.formatIP) ?? "-")"
                 let groupKey = key + "|\(window)"
                 if groups[groupKey] == nil {
                     order.append(groupKey)
-                    groups[groupKey] = Group(first: time, last: time, count: 0, src: src, dst: c("dst_ip")?.ip(r), domain: c("domain")?.text(r),
-                                             port: c("dst_port")?.int(r).map { UInt16($0) }, uids: [], indicator: hit, eventType: c("event_type")?.text(r) ?? "")
+                    groups[groupKey] = Group(first: time, last: time, count: 0, src: src, dst: c("dst_ip")?.ipAddress(at: r), domain: c("domain")?.string(at: r),
+                                             port: c("dst_port")?.integer(at: r).map { UInt16($0) }, uids: [], indicator: hit, eventType: c("event_type")?.string(at: r) ?? "")
                 }
                 groups[groupKey]!.count += 1
                 groups[groupKey]!.first = min(groups[groupKey]!.first, time)
                 groups[groupKey]!.last = max(groups[groupKey]!.last, time)
-                if groups[groupKey]!.uids.count < 5, let uid = c("uid")?.text(r) { groups[groupKey]!.uids.append(uid) }
+                if groups[groupKey]!.uids.count < 5, let uid = c("uid")?.string(at: r) { groups[groupKey]!.uids.append(uid) }
             }
         }
         report.merge(scanned)
@@ -195,11 +195,11 @@ extension Warehouse {
         _ = try scanRows(table, snapshot, columns: ["time", groupBy, count, "uid"], predicate: filter) { batch in
             let t = batch.columns[0], g = batch.columns[1], v = batch.columns[2], u = batch.columns[3]
             for r in 0..<batch.rowCount {
-                guard let time = t.int(r) else { continue }
+                guard let time = t.integer(at: r) else { continue }
                 let key = Key(group: g.valueKey(r), window: floorDivide(time, width) * width)
                 guard key.group != .null else { continue }
                 if (seen[key]?.count ?? 0) <= threshold { seen[key, default: []].insert(v.valueKey(r)) }
-                let e = events[key] ?? (time, time, 0, u.text(r))
+                let e = events[key] ?? (time, time, 0, u.string(at: r))
                 events[key] = (min(e.0, time), max(e.1, time), e.2 + 1, e.3)
             }
         }
@@ -225,8 +225,8 @@ extension Warehouse {
         _ = try scanRows(table, fresh, columns: ["time", column, "src_ip", "dst_ip", "uid"], predicate: filter) { batch in
             for r in 0..<batch.rowCount {
                 let v = batch.columns[1].valueKey(r)
-                guard v != .null, (counts[v] ?? 0) <= maxEvents, let time = batch.columns[0].int(r) else { continue }
-                let h = hits[v] ?? (time, time, 0, batch.columns[2].ip(r), batch.columns[3].ip(r), batch.columns[4].text(r))
+                guard v != .null, (counts[v] ?? 0) <= maxEvents, let time = batch.columns[0].integer(at: r) else { continue }
+                let h = hits[v] ?? (time, time, 0, batch.columns[2].ipAddress(at: r), batch.columns[3].ipAddress(at: r), batch.columns[4].string(at: r))
                 hits[v] = (min(h.first, time), max(h.last, time), h.n + 1, h.src, h.dst, h.uid)
             }
         }
@@ -253,7 +253,7 @@ extension Warehouse {
         _ = try scanRows(table, snapshot, columns: columns, predicate: filter) { batch in
             for r in 0..<batch.rowCount {
                 let key = (1...groupBy.count).map { batch.columns[$0].valueKey(r) }
-                if candidates.contains(key), let t = batch.columns[0].int(r) { times[key, default: []].append(t) }
+                if candidates.contains(key), let t = batch.columns[0].integer(at: r) { times[key, default: []].append(t) }
             }
         }
         var out: [AlertRecord] = []
