@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults
 
 all: build
 
@@ -40,6 +40,21 @@ test: deps
 	$(SWIFT) test --disable-xctest --skip-build
 	$(MAKE) example
 	$(MAKE) python-test
+
+# File-system faults injected at random calls of appends, optimize, checkpoints, vacuum and
+# the writer, far more of them than `make test` runs (FAULT_ROUNDS rounds, FAULT_SEED).
+FAULT_ROUNDS ?= 20000
+FAULT_SEED   ?= 7
+faults: deps
+	SIFT_FAULT_ROUNDS=$(FAULT_ROUNDS) SIFT_FAULT_SEED=$(FAULT_SEED) $(SWIFT) test --disable-xctest --filter FaultInjectionTests
+
+# The DocC documentation of the modules `import Sift` brings, combined, with the getting-started
+# article (Sources/Sift/Sift.docc), into .build/docs (open .build/docs/index.html through a web server).
+DOC_TARGETS := Sift SiftFormat SiftNDJSON SiftIndex SiftScan SiftTable
+docs: deps
+	$(SWIFT) package --disable-sandbox generate-documentation $(addprefix --target ,$(DOC_TARGETS)) \
+		--enable-experimental-combined-documentation --output-path .build/docs
+	@python3 scripts/doc-coverage.py
 
 # The Python package (python/): libSiftC built in release mode, installed with pyarrow, the
 # test peers and pyspark into the repo's .venv (pip's cache keeps later runs quick: pyspark is

@@ -17,7 +17,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Sift",
-    platforms: [.macOS(.v13)],
+    // macOS 15: `Synchronization.Mutex`, the one lock primitive of the package.
+    platforms: [.macOS(.v15)],
     products: [
         // What a dependent imports: `import Sift` re-exports the layers below the pipeline.
         .library(name: "Sift", targets: ["Sift"]),
@@ -35,6 +36,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `make docs` only: the `generate-documentation` command (a plugin; nothing links it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // Debian's libraries; `make` installs the -dev packages (providers only print a hint).

@@ -12,7 +12,7 @@ let siftPackage = siftPath.lastPathComponent
 
 let package = Package(
     name: "QuickStart",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [.package(path: siftPath.path)],
     targets: [
         .executableTarget(

@@ -34,13 +34,14 @@ struct Progress {
     func done() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 }
 
-/// Opens a table. For the crash tests only: `SIFT_TEST_KILL_AT=<fault point>` (see `FaultPoint`)
-/// makes the process kill itself with SIGKILL at that point of its commit, as a crash would.
+/// Opens a table. For the crash tests only: `SIFT_TEST_KILL_AT=<point>` (see
+/// `CrashTestFileSystem`) makes the process kill itself with SIGKILL at that point of its
+/// commit, as a crash would.
 func openTable(_ dir: String) throws -> Table {
-    guard let name = ProcessInfo.processInfo.environment["SIFT_TEST_KILL_AT"], let point = FaultPoint(rawValue: name) else {
+    guard let name = ProcessInfo.processInfo.environment["SIFT_TEST_KILL_AT"], let point = CrashTestFileSystem.Point(rawValue: name) else {
         return try Table(root: dir)
     }
-    return try Table(root: dir, store: FileLogStore(root: dir, faults: { p in if p == point { kill(getpid(), SIGKILL) } }))
+    return try Table(root: dir, store: FileLogStore(root: dir, fileSystem: CrashTestFileSystem(point: point)))
 }
 
 struct TableCreate: ParsableCommand {

@@ -28,7 +28,7 @@ public enum RowFormatter {
     }
 
     /// Value `row` as plain text (CSV and table cells): the column's text form
-    /// (``ColumnVector/text(at:)``), nulls empty.
+    /// (`ColumnVector.text(at:)`), nulls empty.
     public static func text(_ column: ColumnVector, _ field: Field, _ row: Int) -> String {
         column.text(at: row) ?? ""
     }

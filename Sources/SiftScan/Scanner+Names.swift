@@ -5,6 +5,7 @@ extension Scanner {
     /// A scan of a file by names: the predicate's text is parsed and typed against the file's
     /// schema, and the projection is looked up by column name.
     /// - Parameters:
+    ///   - reader: the open file.
     ///   - predicate: a predicate in the language of `spec/predicates.md`; nil for every row.
     ///   - columns: the columns to return, in order; nil for all.
     /// - Throws: `PredicateSyntaxError` for text that does not parse, `BindError` for a predicate

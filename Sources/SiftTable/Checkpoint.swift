@@ -34,7 +34,7 @@ enum Checkpoint {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func write(_ snapshot: Snapshot, path: String) throws {
+    static func write(_ snapshot: Snapshot, path: String, fileSystem: any FileSystem) throws {
         let files = snapshot.sortedFiles
         let tombstones = snapshot.tombstones.values.sorted { $0.path < $1.path }
         let n = files.count + tombstones.count
@@ -69,7 +69,7 @@ enum Checkpoint {
             (protocolKey, try json(snapshot.protocolVersion)), (metadataKey, try json(snapshot.metadata)),
             (txnsKey, try json(snapshot.txns.values.sorted { $0.appId < $1.appId })),
         ]
-        let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options)
+        let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options, fileSystem: fileSystem)
         try writer.write(try RecordBatch(schema: writer.schema, columns: columns))
         try writer.close()
     }
@@ -82,11 +82,11 @@ enum Checkpoint {
     }
 
     /// Loads checkpoint `version` into a builder ready to replay the commits after it.
-    static func read(path: String, version: Int64) throws -> SnapshotBuilder {
+    static func read(path: String, version: Int64, fileSystem: any FileSystem) throws -> SnapshotBuilder {
         let name = LogLayout.checkpointName(version)
         func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
         let reader: SiftReader
-        do { reader = try SiftReader(path: path) } catch {
+        do { reader = try SiftReader(path: path, fileSystem: fileSystem) } catch {
             if error.code == .io { throw TableError(.missingLog, "checkpoint is missing or unreadable: \(error)", version: version, path: name) }
             throw corrupt("\(error)")
         }

@@ -12,11 +12,14 @@ final class DataFileWriter {
     let options: WriterOptions
     let clustering: ClusteringSpec?
     let maxRowsPerFile: Int
+    let fileSystem: any FileSystem
     private var open: [[String?]: (writer: SiftWriter, path: String, rows: Int)] = [:]
     private(set) var written: [TableFile] = []
 
-    init(root: String, schema: Schema, partitioning: Partitioning, options: WriterOptions, clustering: ClusteringSpec? = nil, maxRowsPerFile: Int = .max) {
+    init(root: String, schema: Schema, partitioning: Partitioning, options: WriterOptions, clustering: ClusteringSpec? = nil,
+         maxRowsPerFile: Int = .max, fileSystem: any FileSystem) {
         self.root = root
+        self.fileSystem = fileSystem
         self.schema = schema
         self.partitioning = partitioning
         self.options = options
@@ -57,20 +60,19 @@ final class DataFileWriter {
         let name = "part-\(UUID().uuidString.lowercased()).sift"
         let path = folder.isEmpty ? name : folder + "/" + name
         if !folder.isEmpty {
-            let absolute = try TablePath.resolve(folder, root: root, version: nil)
-            do { try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true) } catch {
-                throw TableError(.io, "cannot create the partition folder: \(error.localizedDescription)", path: folder)
+            let absolute = try TablePath.resolve(folder, root: root, version: nil, fileSystem: fileSystem)
+            do { try fileSystem.createFolder(absolute) } catch {
+                throw TableError(.io, "cannot create the partition folder: \(error.message)", path: folder)
             }
         }
-        return (try SiftWriter(path: root + "/" + path, schema: schema, options: options), path, 0)
+        return (try SiftWriter(path: root + "/" + path, schema: schema, options: options, fileSystem: fileSystem), path, 0)
     }
 
     private func close(_ values: [String?]) throws {
         guard let file = open.removeValue(forKey: values) else { return }
         try file.writer.close()
         guard let metadata = file.writer.writtenMetadata else { return }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + file.path)
-        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        let size = Int64((try? fileSystem.status(root + "/" + file.path))??.size ?? 0)
         written.append(Self.describe(metadata, path: file.path, size: size, partitionValues: partitioning.valueMap(values), clustering: clustering))
     }
 

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import SiftFormat
 
 /// Names inside a table folder (`spec/table.md` §2).
 public enum LogLayout {
@@ -33,24 +29,15 @@ public enum LogLayout {
     }
 }
 
-/// Places where a test can make a commit fail, as a crash or a full disk would.
-public enum FaultPoint: String, Sendable, CaseIterable {
-    /// The data files are written; the log entry not yet.
-    case afterDataFiles = "after_data_files"
-    /// Half of the log entry is written to its temporary file, then the writer dies.
-    case tornLogEntry = "torn_log_entry"
-    /// The log entry is complete in its temporary file but not yet linked into place.
-    case beforeLogEntry = "before_log_entry"
-    /// The log entry is in place; the writer has not yet returned.
-    case afterLogEntry = "after_log_entry"
-}
 
 /// Where a table's log lives and how an entry is created exclusively. The file store works on
-/// any POSIX file system with `link(2)`; the protocol is the seam for other stores and for
-/// fault injection.
+/// any file system with `link(2)` (``FileSystem``); the protocol is the seam for other stores
+/// (an object store's put-if-absent).
 public protocol LogStore: Sendable {
     /// The table folder.
     var root: String { get }
+    /// The file system the table's files (data, checkpoints, the log) live on.
+    var fileSystem: any FileSystem { get }
     /// Versions of the commit entries and checkpoints present, ascending.
     func listLog() throws -> (commits: [Int64], checkpoints: [Int64])
     /// The bytes of entry `version`, or nil when it does not exist.
@@ -58,28 +45,25 @@ public protocol LogStore: Sendable {
     /// Creates entry `version` holding `bytes` if, and only if, no entry of that version exists;
     /// returns false when one does (another writer won). Never leaves a partial entry visible.
     func createEntry(_ version: Int64, _ bytes: [UInt8]) throws -> Bool
-    /// Called at each `FaultPoint` of a commit; throws (or kills the process) to inject a fault.
-    func fault(_ point: FaultPoint) throws
 }
 
-/// The log in `<table>/_sift_log/` on a local file system.
+/// The log in `<table>/_sift_log/` on a file system (the local one by default).
 public struct FileLogStore: LogStore {
     public let root: String
-    /// Injected faults (tests only): called at every `FaultPoint`.
-    public var faults: (@Sendable (FaultPoint) throws -> Void)?
+    public let fileSystem: any FileSystem
 
-    public init(root: String, faults: (@Sendable (FaultPoint) throws -> Void)? = nil) {
+    /// The log of the table at `root`.
+    public init(root: String, fileSystem: any FileSystem = LocalFileSystem()) {
         self.root = root
-        self.faults = faults
+        self.fileSystem = fileSystem
     }
-
-    public func fault(_ point: FaultPoint) throws { try faults?(point) }
 
     var logPath: String { root + "/" + LogLayout.logFolder }
 
     public func listLog() throws -> (commits: [Int64], checkpoints: [Int64]) {
-        guard let names = directoryEntries(logPath) else {
-            throw TableError(.notATable, "no \(LogLayout.logFolder) folder (\(String(cString: strerror(errno))))", path: root)
+        let names: [String]
+        do { names = try fileSystem.list(logPath) } catch {
+            throw TableError(.notATable, "no \(LogLayout.logFolder) folder (\(error.message))", path: root)
         }
         var commits: [Int64] = [], checkpoints: [Int64] = []
         for name in names {
@@ -90,88 +74,33 @@ public struct FileLogStore: LogStore {
     }
 
     public func readEntry(_ version: Int64) throws -> [UInt8]? {
-        let path = root + "/" + LogLayout.commitName(version)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw TableError(.io, "cannot open: \(String(cString: strerror(errno)))", version: version, path: LogLayout.commitName(version))
+        do { return try fileSystem.readFile(root + "/" + LogLayout.commitName(version)) } catch {
+            throw TableError(.io, "cannot \(error.operation): \(error.message)", version: version, path: LogLayout.commitName(version))
         }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TableError(.io, "read failed: \(String(cString: strerror(errno)))", version: version, path: LogLayout.commitName(version))
-            }
-            if n == 0 { break }
-            out += buffer[0..<n]
-        }
-        return out
     }
 
     public func createEntry(_ version: Int64, _ bytes: [UInt8]) throws -> Bool {
         let name = LogLayout.commitName(version)
-        let temporary = logPath + "/" + LogLayout.temporaryPrefix + "\(getpid())-\(UInt64.random(in: 0...UInt64.max)).json"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TableError(.io, "cannot create \(temporary): \(String(cString: strerror(errno)))", version: version) }
-        var linked = false
-        defer { if !linked { unlink(temporary) } }
+        let temporary = logPath + "/" + LogLayout.temporaryPrefix + "\(processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).json"
         do {
-            defer { close(fd) }
-            if faults != nil {
-                // A torn write: part of the entry reaches the temporary file, then the writer dies.
-                try writeAll(fd, Array(bytes.prefix(bytes.count / 2)), path: temporary)
-                do { try fault(.tornLogEntry) } catch { linked = true; throw error }   // leave the torn file, as a crash would
-                try writeAll(fd, Array(bytes.dropFirst(bytes.count / 2)), path: temporary)
-            } else {
-                try writeAll(fd, bytes, path: temporary)
+            let fd = try fileSystem.createExclusive(temporary)
+            var linked = false
+            defer { if !linked { _ = try? fileSystem.remove(temporary) } }
+            do {
+                defer { fileSystem.close(fd) }
+                try fileSystem.writeAll(fd, bytes, path: temporary)
+                try fileSystem.sync(fd)
             }
-            guard fsync(fd) == 0 else { throw TableError(.io, "fsync failed: \(String(cString: strerror(errno)))", path: temporary) }
-        }
-        try fault(.beforeLogEntry)
-        // link(2) fails with EEXIST instead of replacing: exactly one writer creates each version.
-        if link(temporary, root + "/" + name) != 0 {
-            if errno == EEXIST { return false }
-            throw TableError(.io, "cannot link the entry into place: \(String(cString: strerror(errno)))", version: version, path: name)
-        }
-        unlink(temporary)
-        linked = true
-        syncDirectory(logPath)
-        try fault(.afterLogEntry)
-        return true
-    }
-
-    func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TableError(.io, "write failed: \(String(cString: strerror(errno)))", path: path)
-            }
-            done += n
+            // link(2) fails with EEXIST instead of replacing: exactly one writer creates each version.
+            guard try fileSystem.link(temporary, to: root + "/" + name) else { return false }
+            linked = true
+            try? fileSystem.remove(temporary)
+            // The entry is visible from here on, so the commit happened: a failure to make its
+            // name durable must not make the writer believe otherwise (and retry it twice).
+            try? fileSystem.syncFolder(logPath)
+            return true
+        } catch let error as FileSystemError {
+            throw TableError(.io, "cannot \(error.operation) the log entry: \(error.message)", version: version, path: name)
         }
     }
-}
-
-/// The names in a folder (without `.` and `..`), or nil when it cannot be listed (`errno` says why).
-func directoryEntries(_ path: String) -> [String]? {
-    guard let dir = opendir(path) else { return nil }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-        if name != ".", name != ".." { names.append(name) }
-    }
-    return names
-}
-
-/// Makes a folder's new entries durable (the name, not just the file's bytes).
-func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    fsync(fd)
-    close(fd)
 }

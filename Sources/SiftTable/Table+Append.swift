@@ -43,7 +43,8 @@ extension Table {
         if let txn, let done = read.txns[txn.appId], done.version >= txn.version {
             return AppendResult(version: nil, files: 0, rows: 0, bytes: 0, rejected: 0, alreadyApplied: true)
         }
-        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options))
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
+                                    fileSystem: store.fileSystem)
         let rejected = try produce { batch in try writer.write(batch) }
         let files = try writer.finish()
         let rows = files.reduce(0) { $0 + $1.rows }, bytes = files.reduce(0) { $0 + $1.size }

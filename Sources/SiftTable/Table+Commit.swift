@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import SiftFormat
 
@@ -36,7 +31,6 @@ extension Table {
     /// version; otherwise a `.conflict` error says which version got in the way.
     @discardableResult
     public func commit(_ pending: PendingCommit, read: Snapshot) throws -> Int64 {
-        try store.fault(.afterDataFiles)
         var base = read.version
         var previousTimestamp = read.timestamp
         while true {
@@ -83,16 +77,13 @@ extension Table {
     /// Writes the checkpoint of `version` and points `_last_checkpoint` at it.
     public func writeCheckpoint(_ version: Int64) throws {
         let snapshot = try self.snapshot(asOf: .version(version))
-        try Checkpoint.write(snapshot, path: root + "/" + LogLayout.checkpointName(version))
+        try Checkpoint.write(snapshot, path: root + "/" + LogLayout.checkpointName(version), fileSystem: store.fileSystem)
         let text = "{\"version\":\(version),\"files\":\(snapshot.files.count)}\n"
-        let temporary = root + "/" + LogLayout.logFolder + "/" + LogLayout.temporaryPrefix + "last-\(UUID().uuidString)"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        // Rename replaces atomically. A slow writer may point it back at an older checkpoint;
-        // that costs readers some replay, never correctness: they pick the newest checkpoint
-        // file they list and only check that this one exists.
-        guard rename(temporary, root + "/" + LogLayout.lastCheckpoint) == 0 else {
-            unlink(temporary)
-            throw TableError(.io, "cannot update \(LogLayout.lastCheckpoint)", path: LogLayout.lastCheckpoint)
+        // Replaced atomically (temporary name, rename). A slow writer may point it back at an
+        // older checkpoint; that costs readers some replay, never correctness: they pick the
+        // newest checkpoint file they list and only check that this one exists.
+        do { try store.fileSystem.replaceFile(root + "/" + LogLayout.lastCheckpoint, with: Array(text.utf8)) } catch {
+            throw TableError(.io, "cannot update \(LogLayout.lastCheckpoint): \(error.message)", path: LogLayout.lastCheckpoint)
         }
     }
 }

@@ -52,7 +52,7 @@ extension Table {
             let bytes = plan.files.reduce(0) { $0 + $1.size }
             let rowsPerFile = max(1, Int(Double(batch.rowCount) * Double(targetFileBytes) / Double(max(1, bytes))))
             let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
-                                        clustering: spec, maxRowsPerFile: rowsPerFile)
+                                        clustering: spec, maxRowsPerFile: rowsPerFile, fileSystem: store.fileSystem)
             try writer.write(batch)
             var added = try writer.finish()
             for k in added.indices { added[k].dataChange = false }
@@ -94,8 +94,8 @@ extension Table {
 
     /// Opens a data file the log names, refusing paths that leave the table folder.
     func openDataFile(_ path: String) throws -> SiftReader {
-        let absolute = try TablePath.resolve(path, root: root, version: nil)
-        do { return try SiftReader(path: absolute) } catch {
+        let absolute = try TablePath.resolve(path, root: root, version: nil, fileSystem: store.fileSystem)
+        do { return try SiftReader(path: absolute, fileSystem: store.fileSystem) } catch {
             if error.code == .io { throw TableError(.missingData, "data file is missing or unreadable (vacuumed too early?): \(error)", path: path) }
             throw error
         }

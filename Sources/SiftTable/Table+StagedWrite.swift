@@ -13,7 +13,8 @@ extension Table {
     /// actions, as the log would record them.
     public func writeFiles(options: WriterOptions = WriterOptions(), _ produce: ((RecordBatch) throws -> Void) throws -> Void) throws -> [AddAction] {
         let read = try snapshot()
-        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options))
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
+                                    fileSystem: store.fileSystem)
         try produce { batch in try writer.write(batch) }
         return try writer.finish().map { $0.addAction(schema: read.schema) }
     }
@@ -35,14 +36,14 @@ extension Table {
             let location: String
             do {
                 try TablePath.check(add.path, version: read.version + 1)
-                location = try TablePath.resolve(add.path, root: root, version: nil)
+                location = try TablePath.resolve(add.path, root: root, version: nil, fileSystem: store.fileSystem)
             } catch let error as TableError {
                 // A caller's argument, not a damaged log.
                 throw TableError(.invalidArgument, error.message)
             }
             guard seen.insert(add.path).inserted else { throw TableError(.invalidArgument, "the commit names '\(add.path)' twice") }
             guard read.files[add.path] == nil else { throw TableError(.invalidArgument, "'\(add.path)' is already part of the table") }
-            let size = (try? FileManager.default.attributesOfItem(atPath: location)[.size] as? NSNumber)?.int64Value
+            let size = ((try? store.fileSystem.status(location)) ?? nil).map { Int64($0.size) }
             guard let size, size == add.size else {
                 throw TableError(.missingData, size == nil ? "the file to commit does not exist" : "the file has \(size!) bytes; its add action says \(add.size)", path: add.path)
             }

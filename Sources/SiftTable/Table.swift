@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import SiftFormat
 
@@ -45,8 +40,11 @@ public struct Table: Sendable {
     /// Opens an existing table folder.
     public init(root: String, store: (any LogStore)? = nil) throws {
         self.store = store ?? FileLogStore(root: root)
-        var info = stat()
-        guard stat(root + "/" + LogLayout.logFolder, &info) == 0 else {
+        let log: FileStatus?
+        do { log = try self.store.fileSystem.status(root + "/" + LogLayout.logFolder) } catch {
+            throw TableError(.io, "cannot open the table: \(error.message)", path: root)
+        }
+        guard log?.kind == .folder else {
             throw TableError(.notATable, "not a Sift table (no \(LogLayout.logFolder) folder)", path: root)
         }
     }
@@ -66,10 +64,8 @@ public struct Table: Sendable {
             }
         }
         let logStore = store ?? FileLogStore(root: root)
-        do {
-            try FileManager.default.createDirectory(atPath: root + "/" + LogLayout.logFolder, withIntermediateDirectories: true)
-        } catch {
-            throw TableError(.io, "cannot create the table folder: \(error.localizedDescription)", path: root)
+        do { try logStore.fileSystem.createFolder(root + "/" + LogLayout.logFolder) } catch {
+            throw TableError(.io, "cannot create the table folder: \(error.message)", path: root)
         }
         let table = Table(store: logStore)
         if !(try logStore.listLog().commits.isEmpty) { throw TableError(.alreadyExists, "a table already exists here", path: root) }
@@ -118,7 +114,7 @@ public struct Table: Sendable {
             builder = cached
             start = cached.version + 1
         } else if let cp = checkpoint {
-            builder = try Checkpoint.read(path: root + "/" + LogLayout.checkpointName(cp), version: cp)
+            builder = try Checkpoint.read(path: root + "/" + LogLayout.checkpointName(cp), version: cp, fileSystem: store.fileSystem)
             start = cp + 1
         }
         if start <= target {
@@ -136,7 +132,8 @@ public struct Table: Sendable {
     /// `_last_checkpoint` names the newest checkpoint; if that file is gone, say so rather than
     /// silently replaying from an older state.
     func checkLastCheckpoint(_ checkpoints: [Int64]) throws {
-        guard let data = FileManager.default.contents(atPath: root + "/" + LogLayout.lastCheckpoint) else { return }
+        guard let bytes = try? store.fileSystem.readFile(root + "/" + LogLayout.lastCheckpoint) else { return }
+        let data = Data(bytes)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let v = (object["version"] as? NSNumber)?.int64Value else {
             throw TableError(.corruptLog, "\(LogLayout.lastCheckpoint) is not valid JSON with a version", path: LogLayout.lastCheckpoint)
         }
@@ -177,7 +174,7 @@ public struct Table: Sendable {
 
     /// The absolute path of a data file the log names.
     public func absolutePath(_ file: String) throws -> String {
-        try TablePath.resolve(file, root: root, version: nil)
+        try TablePath.resolve(file, root: root, version: nil, fileSystem: store.fileSystem)
     }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftFormat
 
 /// Keeps every path a log names inside the table folder (`spec/table.md` §4.3): relative,
 /// `/`-separated, no empty, `.` or `..` components, no NUL or backslash; and, on disk, no
@@ -40,12 +36,11 @@ enum TablePath {
 
     /// The absolute path of a checked relative path, refusing symbolic links on the way so a
     /// link planted in the folder cannot lead a reader (or vacuum) outside it.
-    static func resolve(_ path: String, root: String, version: Int64?) throws -> String {
+    static func resolve(_ path: String, root: String, version: Int64?, fileSystem: any FileSystem) throws -> String {
         var current = root
         for component in path.split(separator: "/") {
             current += "/" + component
-            var info = stat()
-            if lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            if (try? fileSystem.status(current))??.kind == .symbolicLink {
                 throw TableError(.unsafePath, "'\(path)' passes through a symbolic link ('\(current.dropFirst(root.count + 1))'); refusing to follow it out of the table folder", version: version)
             }
         }

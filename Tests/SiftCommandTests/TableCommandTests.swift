@@ -71,9 +71,9 @@ struct TableCommandTests {
             process.arguments = ["table", "append", dir.file("t"), inputs[k]]
             process.standardError = FileHandle.nullDevice
             // Half the rounds die at a chosen point of the commit; the others at a random time.
-            let points = FaultPoint.allCases
+            let points = ["after_data_files", "torn_log_entry", "before_log_entry", "after_log_entry"]
             if round % 2 == 0 {
-                process.environment = ProcessInfo.processInfo.environment.merging(["SIFT_TEST_KILL_AT": points[(round / 2) % points.count].rawValue]) { $1 }
+                process.environment = ProcessInfo.processInfo.environment.merging(["SIFT_TEST_KILL_AT": points[(round / 2) % points.count]]) { $1 }
             }
             try process.run()
             if round % 2 == 1 {

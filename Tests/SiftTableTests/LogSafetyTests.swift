@@ -8,7 +8,6 @@ import Testing
 /// a writer that fails at any point leaves the table as it was.
 @Suite("Tables: damaged and hostile logs, injected faults")
 struct LogSafetyTests {
-    struct Injected: Error {}
 
     /// A reader opening the table afresh (a `Table` value remembers the snapshots it built).
     static func reader(_ dir: TemporaryDirectory) throws -> Table { try Table(root: dir.file("t")) }
@@ -112,14 +111,28 @@ struct LogSafetyTests {
         #expect(FileManager.default.fileExists(atPath: outside + "/secret.sift"))
     }
 
-    @Test(arguments: [FaultPoint.afterDataFiles, .tornLogEntry, .beforeLogEntry])
-    func aWriterFailingBeforeItsEntryLeavesTheTableUnchanged(_ point: FaultPoint) throws {
+    /// Where a commit fails, as a file-system fault: creating its log entry, writing it (torn),
+    /// or linking it into place.
+    enum LogFault: String, CaseIterable { case createEntry, tornEntry, linkEntry }
+
+    @Test(arguments: LogFault.allCases)
+    func aWriterFailingBeforeItsEntryLeavesTheTableUnchanged(_ point: LogFault) throws {
         let dir = TemporaryDirectory()
         let clean = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
         try TableFixtures.append(clean, TableFixtures.batch(rows: 100, seed: 1))
         let before = try TableFixtures.rows(clean).rows
-        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), faults: { if $0 == point { throw Injected() } }))
-        #expect(throws: Injected.self) { try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2)) }
+        let fs = FaultyFileSystem { call in
+            guard let path = call.path, path.contains("/" + LogLayout.logFolder + "/") else { return nil }
+            switch (point, call.operation) {
+            case (.createEntry, "create"): return .error(FileSystemError.noSpace)
+            case (.tornEntry, "write"): return .tornWrite
+            case (.linkEntry, "link"): return .error(FileSystemError.ioFailure)
+            default: return nil
+            }
+        }
+        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), fileSystem: fs))
+        #expect(throws: TableError.self) { try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2)) }
+        #expect(fs.injected == 1)
         #expect(try clean.snapshot().version == 1)
         #expect(try TableFixtures.rows(clean).rows == before)
         // The failed writer's data files (and torn temporary entry) are unreferenced; vacuum,
@@ -128,7 +141,7 @@ struct LogSafetyTests {
         let pending = try clean.vacuum(retainHours: -1, dryRun: true).deleted
         #expect(!pending.isEmpty)
         #expect(pending.allSatisfy { !live.contains($0) })
-        #expect(pending.contains { $0.hasPrefix(LogLayout.logFolder) } == (point == .tornLogEntry))
+        #expect(!pending.contains { $0.hasPrefix(LogLayout.logFolder) }, "a failed entry's temporary file is removed")
         _ = try clean.vacuum(retainHours: -1)
         #expect(try clean.vacuum(retainHours: -1, dryRun: true).deleted.isEmpty)
         #expect(try TableFixtures.rows(clean).rows == before)
@@ -140,8 +153,12 @@ struct LogSafetyTests {
     @Test func aWriterFailingAfterItsEntryHasCommitted() throws {
         let dir = TemporaryDirectory()
         _ = try TableFixtures.create(dir, partitionBy: [])
-        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), faults: { if $0 == .afterLogEntry { throw Injected() } }))
-        #expect(throws: Injected.self) { try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2)) }
+        // The entry is linked, then making the folder durable fails: the commit happened, so
+        // the writer reports success (a retry would append twice).
+        let fs = FaultyFileSystem { call in call.operation == "fsync-folder" ? .error(FileSystemError.ioFailure) : nil }
+        let faulty = try Table(root: dir.file("t"), store: FileLogStore(root: dir.file("t"), fileSystem: fs))
+        try TableFixtures.append(faulty, TableFixtures.batch(rows: 100, seed: 2))
+        #expect(fs.injected == 1)
         #expect(try Table(root: dir.file("t")).snapshot().rowCount == 100)
     }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where a reader gets bytes: a local file, memory, or (later) an object store. Readers only
 /// ask for byte ranges, so a remote source needs nothing else.
 public protocol ByteRangeSource: Sendable {
@@ -36,48 +30,37 @@ public struct MemorySource: ByteRangeSource {
     }
 }
 
-/// A local file read with `pread`, so concurrent readers share one descriptor safely.
+/// A file read by ranges (`pread`), so concurrent readers share one descriptor safely.
 public final class FileSource: ByteRangeSource {
+    /// The file's path.
     public let name: String
+    /// The file's size in bytes, when it was opened.
     public let size: UInt64
     private let fd: Int32
+    private let fileSystem: any FileSystem
 
     /// Opens `path` for reading.
-    public init(path: String) throws(FormatError) {
+    /// - Throws: `FormatError` (`io_error`) naming the path when it cannot be opened.
+    public init(path: String, fileSystem: any FileSystem = LocalFileSystem()) throws(FormatError) {
         name = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw FormatError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+        self.fileSystem = fileSystem
+        do { fd = try fileSystem.openForReading(path) } catch { throw error.formatError(file: path) }
+        do { size = try fileSystem.size(fd) } catch {
+            fileSystem.close(fd)
+            throw error.formatError(file: path)
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw FormatError(.io, "cannot stat: \(message)", file: path)
-        }
-        size = UInt64(st.st_size)
     }
 
-    deinit { close(fd) }
+    deinit { fileSystem.close(fd) }
 
     public func read(offset: UInt64, length: Int) throws(FormatError) -> [UInt8] {
         guard length >= 0, offset <= size, UInt64(length) <= size - offset else {
             throw FormatError(.truncatedFile, "read of \(length) bytes at \(offset) passes the end (\(size) bytes)", file: name, offset: offset)
         }
-        var out = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let n = out.withUnsafeMutableBytes { buf in
-                pread(fd, buf.baseAddress! + done, length - done, off_t(offset) + off_t(done))
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FormatError(.io, "read failed: \(String(cString: strerror(errno)))", file: name, offset: offset + UInt64(done))
-            }
-            if n == 0 {
-                throw FormatError(.truncatedFile, "file ended while reading \(length) bytes at \(offset)", file: name, offset: offset + UInt64(done))
-            }
-            done += n
+        let out: [UInt8]
+        do { out = try fileSystem.read(fd, count: length, at: offset) } catch { throw error.formatError(file: name, offset: offset) }
+        guard out.count == length else {
+            throw FormatError(.truncatedFile, "file ended while reading \(length) bytes at \(offset)", file: name, offset: offset + UInt64(out.count))
         }
         return out
     }

@@ -20,8 +20,8 @@ public final class SiftReader: Sendable {
     public var schema: Schema { metadata.schema }
 
     /// Opens a local file.
-    public convenience init(path: String) throws(FormatError) {
-        try self.init(source: FileSource(path: path))
+    public convenience init(path: String, fileSystem: any FileSystem = LocalFileSystem()) throws(FormatError) {
+        try self.init(source: FileSource(path: path, fileSystem: fileSystem))
     }
 
     /// Reads and validates the trailer and footer of `source`.

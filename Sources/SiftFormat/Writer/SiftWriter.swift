@@ -29,14 +29,22 @@ public final class SiftWriter {
     /// statistics in the log).
     public private(set) var writtenMetadata: FileMetadata?
 
-    public init(path: String, schema: Schema, options: WriterOptions = WriterOptions()) throws(FormatError) {
+    /// Starts a file at `path` (written under a temporary name until ``close()``).
+    /// - Parameters:
+    ///   - path: where the file appears once closed; an existing file there is replaced.
+    ///   - schema: the columns every batch must have.
+    ///   - options: row group and page sizes, codecs, encodings, bloom filters.
+    ///   - fileSystem: where the bytes go (the local file system unless a test injects faults).
+    /// - Throws: `FormatError` for invalid options or when the temporary file cannot be created.
+    public init(path: String, schema: Schema, options: WriterOptions = WriterOptions(),
+                fileSystem: any FileSystem = LocalFileSystem()) throws(FormatError) {
         try options.validate()
         for name in Array(options.columnCompression.keys) + Array(options.columnEncoding.keys) + Array(options.bloomFilterColumns ?? []) where schema.index(of: name) == nil {
             throw FormatError(.invalidArgument, "option names column '\(name)', which is not in the schema")
         }
         self.schema = schema
         self.options = options
-        output = try OutputFile(path: path)
+        output = try OutputFile(path: path, fileSystem: fileSystem)
         pending = schema.fields.map { ColumnVector.empty($0.type) }
         try output.write(FileLayout.header())
     }
@@ -53,8 +61,8 @@ public final class SiftWriter {
     /// ```
     @discardableResult
     public static func write(to path: String, schema: Schema, options: WriterOptions = WriterOptions(),
-                             _ body: (SiftWriter) throws -> Void) throws -> FileMetadata {
-        let writer = try SiftWriter(path: path, schema: schema, options: options)
+                             fileSystem: any FileSystem = LocalFileSystem(), _ body: (SiftWriter) throws -> Void) throws -> FileMetadata {
+        let writer = try SiftWriter(path: path, schema: schema, options: options, fileSystem: fileSystem)
         do {
             try body(writer)
         } catch {
@@ -126,7 +134,7 @@ public final class SiftWriter {
         writtenMetadata = metadata
     }
 
-    /// Appends a row group encoded with ``encodeRowGroup(_:schema:options:)``, typically on
+    /// Appends a row group encoded with ``encodeRowGroup(_:options:)``, typically on
     /// another thread. Row groups appear in the file in the order they are appended.
     public func append(_ group: EncodedRowGroup) throws(FormatError) {
         precondition(!closed, "append after close")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The temporary files being written right now (``OutputFile`` registers each until it is
+/// The temporary files being written right now (`OutputFile` registers each until it is
 /// renamed into place or removed), so a program interrupted mid-write can remove them: the
 /// `sift` command does so on SIGINT and SIGTERM. Libraries only register; handling signals is
 /// the program's business.
@@ -26,7 +26,7 @@ public enum TemporaryFiles {
     public static func removeAll() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        let removed = paths.filter { unlink($0) == 0 }.count
+        let removed = paths.filter { (try? LocalFileSystem().remove($0)) == true }.count
         paths.removeAll()
         return removed
     }

@@ -3,7 +3,7 @@
 ///
 /// Adding an index kind means adding a case here and its rule in ``Planner`` (the file or row
 /// group rules list, and the evidence its caller supplies); the ledger, the JSON and the
-/// explain text pick it up from ``allCases``.
+/// explain text pick it up from `allCases`.
 public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
     /// Partition values in the table log: whole files, before any is opened.
     case partition

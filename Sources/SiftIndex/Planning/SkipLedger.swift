@@ -2,7 +2,7 @@ import Foundation
 
 /// What a scan read and what each index spared it: one ledger for a file, a table, a hunt over
 /// several tables, a planned engine task and `--explain --json` alike (`spec/predicates.md`,
-/// "Skip ledger"). Ledgers of parts add up with ``merge(_:)``.
+/// "Skip ledger"). Ledgers of parts add up with ``merge(_:keepingDecisions:)``.
 ///
 /// Skipped bytes count the columns the query needs (predicate and projection) that a scan
 /// without indexes would have read; `bytesRead` counts every byte read: log-free parts of files
