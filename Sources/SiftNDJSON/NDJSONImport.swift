@@ -200,56 +200,60 @@ struct ChunkResult {
 
 /// Appends chunk results to the writer strictly in chunk order, whichever worker finishes
 /// first, and stops every worker at the first failure.
-final class OrderedAppend: @unchecked Sendable {
-    // Safety: every field is read and written under `condition`'s lock.
-    private let condition = NSCondition()
-    private let writer: SiftWriter
-    private var pending: [Int: Result<ChunkResult, Error>] = [:]
-    private var next = 0
+final class OrderedAppend: Sendable {
+    /// The writer is part of the state: workers append to it only under the lock.
+    private struct State {
+        let writer: SiftWriter
+        var pending: [Int: Result<ChunkResult, Error>] = [:]
+        var next = 0
+        var failure: Error?
+        var mismatch = false
+        var lines = 0
+        var rows = 0
+        var rejected: [LineError] = []
+    }
+
+    private let state: Guarded<State>
     private let stopOnFirstError: Bool
     private let optimistic: Bool
-    private(set) var failure: Error?
-    private(set) var mismatch = false
-    private(set) var lines = 0
-    private(set) var rows = 0
-    private(set) var rejected: [LineError] = []
 
     init(writer: SiftWriter, count: Int, stopOnFirstError: Bool, optimistic: Bool) {
-        self.writer = writer
+        state = Guarded(State(writer: writer))
         self.stopOnFirstError = stopOnFirstError
         self.optimistic = optimistic
     }
 
+    var failure: Error? { state.withLock { $0.failure } }
+    var mismatch: Bool { state.withLock { $0.mismatch } }
+    var lines: Int { state.withLock { $0.lines } }
+    var rows: Int { state.withLock { $0.rows } }
+    var rejected: [LineError] { state.withLock { $0.rejected } }
+
     /// Blocks until chunk `i` is within `ahead` of the next chunk to append; false once the
     /// import has failed (the worker should skip its chunk).
     func waitForTurn(_ i: Int, ahead: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while i >= next + ahead && failure == nil && !mismatch { condition.wait() }
-        return failure == nil && !mismatch
+        state.wait(until: { i < $0.next + ahead || $0.failure != nil || $0.mismatch }) { $0.failure == nil && !$0.mismatch }
     }
 
     func finish(_ i: Int, _ result: Result<ChunkResult, Error>) {
-        condition.lock()
-        defer {
-            condition.broadcast()
-            condition.unlock()
-        }
-        pending[i] = result
-        while failure == nil, !mismatch, let ready = pending.removeValue(forKey: next) {
-            do {
-                let chunk = try ready.get()
-                if optimistic, chunk.errors.contains(where: \.schemaMismatch) { mismatch = true; return }
-                if stopOnFirstError, let first = chunk.errors.first { throw first }
-                lines += chunk.lines
-                rejected += chunk.errors
-                if let group = chunk.group {
-                    rows += Int(group.metadata.rowCount)
-                    try writer.append(group)
+        let (optimistic, stopOnFirstError) = (self.optimistic, self.stopOnFirstError)
+        state.withLock(notify: true) { s in
+            s.pending[i] = result
+            while s.failure == nil, !s.mismatch, let ready = s.pending.removeValue(forKey: s.next) {
+                do {
+                    let chunk = try ready.get()
+                    if optimistic, chunk.errors.contains(where: \.schemaMismatch) { s.mismatch = true; return }
+                    if stopOnFirstError, let first = chunk.errors.first { throw first }
+                    s.lines += chunk.lines
+                    s.rejected += chunk.errors
+                    if let group = chunk.group {
+                        s.rows += Int(group.metadata.rowCount)
+                        try s.writer.append(group)
+                    }
+                    s.next += 1
+                } catch {
+                    s.failure = error
                 }
-                next += 1
-            } catch {
-                failure = error
             }
         }
     }

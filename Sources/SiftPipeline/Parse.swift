@@ -35,9 +35,9 @@ struct EventRouter {
     /// Routes the rows of every file on all cores, one file per task, and merges the results
     /// in file order (so quarantine and refined rows keep staging's order).
     static func routeInParallel(_ paths: [String], registry: ParserRegistry, read: @escaping @Sendable (String) throws -> RecordBatch) throws -> EventRouter {
-        let results = RouterResults(count: paths.count)
+        let results = ParallelResults<Result<EventRouter, Error>>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            results.set(i, Result {
+            results[i] = (Result {
                 var router = EventRouter(registry: registry)
                 router.route(try read(paths[i]))
                 return router
@@ -46,7 +46,7 @@ struct EventRouter {
         var merged = EventRouter(registry: registry)
         var batches: [RefinedKind: [RecordBatch]] = [:]
         for i in paths.indices {
-            var part = try results.get(i)
+            var part = try results[i]!.get()
             merged.staged += part.staged
             merged.parsed += part.parsed
             merged.rejected.append(part.rejected)
@@ -188,14 +188,4 @@ extension Warehouse {
         result.quarantined = router.rejected.count
         return result
     }
-}
-
-/// Results of parallel routing, one slot per file.
-final class RouterResults: @unchecked Sendable {
-    // Safety: each slot is written by one worker, and read only after all workers finished.
-    private var slots: [Result<EventRouter, Error>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<EventRouter, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
-    func get(_ i: Int) throws -> EventRouter { lock.lock(); defer { lock.unlock() }; return try slots[i]!.get() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SiftFormat
 
 /// Turns a push-style scan (a producer that hands items to a sink until the sink returns false)
 /// into a pull-style iterator, for consumers that ask for the next item: the Arrow C stream's
@@ -53,77 +54,66 @@ public final class BatchPuller<Item: Sendable, Summary: Sendable>: Sendable {
     public func close() { channel.close() }
 }
 
-/// The bounded queue between a puller's producer thread and its consumer, under one lock.
-private final class Channel<Item: Sendable, Summary: Sendable>: @unchecked Sendable {
-    // Safety (@unchecked): every mutable property is read and written only while holding
-    // `condition`.
-    private let condition = NSCondition()
+/// The bounded queue between a puller's producer thread and its consumer.
+private final class Channel<Item: Sendable, Summary: Sendable>: Sendable {
+    private struct State {
+        var queue: [Item] = []
+        var started = false
+        var finished = false
+        var cancelled = false
+        var failure: Error?
+        var result: Summary?
+    }
+
     private let capacity: Int
-    private var queue: [Item] = []
-    private var started = false
-    private var finished = false
-    private var cancelled = false
-    private var failure: Error?
-    private var result: Summary?
+    private let state = Guarded(State())
 
     init(capacity: Int) { self.capacity = capacity }
 
     /// True for the one caller that must start the producer.
     func claimStart() -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !started, !cancelled else { return false }
-        started = true
-        return true
+        state.withLock { s in
+            guard !s.started, !s.cancelled else { return false }
+            s.started = true
+            return true
+        }
     }
 
     /// The producer's sink: waits while the queue is full; false once the consumer has closed.
     func push(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && queue.count >= capacity { condition.wait() }
-        guard !cancelled else { return false }
-        queue.append(item)
-        condition.broadcast()
-        return true
+        state.wait(until: { $0.cancelled || $0.queue.count < capacity }, notify: true) { s in
+            guard !s.cancelled else { return false }
+            s.queue.append(item)
+            return true
+        }
     }
 
     func finish(_ outcome: Result<Summary, Error>) {
-        condition.lock()
-        switch outcome {
-        case .success(let summary): result = summary
-        case .failure(let error): failure = error
+        state.withLock(notify: true) { s in
+            switch outcome {
+            case .success(let summary): s.result = summary
+            case .failure(let error): s.failure = error
+            }
+            s.finished = true
         }
-        finished = true
-        condition.broadcast()
-        condition.unlock()
     }
 
     func pop() throws -> Item? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty && !finished && started && !cancelled { condition.wait() }
-        if !queue.isEmpty {
-            let item = queue.removeFirst()
-            condition.broadcast()
-            return item
+        try state.wait(until: { !$0.queue.isEmpty || $0.finished || !$0.started || $0.cancelled }, notify: true) { s in
+            if !s.queue.isEmpty { return s.queue.removeFirst() }
+            if let failure = s.failure { throw failure }
+            return nil
         }
-        if let failure { throw failure }
-        return nil
     }
 
-    var summary: Summary? {
-        condition.lock()
-        defer { condition.unlock() }
-        return result
-    }
+    var summary: Summary? { state.withLock { $0.result } }
 
+    /// Stops the producer and waits until it has returned.
     func close() {
-        condition.lock()
-        defer { condition.unlock() }
-        cancelled = true
-        queue.removeAll()
-        condition.broadcast()
-        while started && !finished { condition.wait() }
+        state.withLock(notify: true) { s in
+            s.cancelled = true
+            s.queue.removeAll()
+        }
+        state.wait(until: { !$0.started || $0.finished }) { _ in }
     }
 }

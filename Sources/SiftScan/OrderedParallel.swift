@@ -1,4 +1,5 @@
 import Foundation
+import SiftFormat
 
 /// Runs tasks on a bounded pool of threads and hands what they emit to one consumer in task
 /// order (then in emission order): the parallel scan over files and row groups, with results
@@ -91,89 +92,77 @@ public enum OrderedParallel {
     }
 }
 
-/// The slots tasks fill and the consumer drains, under one lock.
-private final class SharedState<Item: Sendable, Result: Sendable>: @unchecked Sendable {
-    // Safety: every stored property is read and written only while holding `condition`.
-    private let condition = NSCondition()
-    private var buffers: [[Item]]
-    private var done: [Bool]
-    private var errors: [Error?]
-    private var finishedResults: [Result?]
-    private var cancelled = false
+/// The slots tasks fill and the consumer drains.
+private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
+    private struct State {
+        var buffers: [[Item]]
+        var done: [Bool]
+        var errors: [Error?]
+        var finishedResults: [Result?]
+        var cancelled = false
+        var nextTask = 0
+        var firstUnconsumed = 0
+    }
+
+    private let state: Guarded<State>
     private let bufferLimit: Int
     /// Tasks run at most `window` ahead of the first one the consumer has not finished.
     private let window: Int
-    private var nextTask = 0
-    private var firstUnconsumed = 0
 
     enum Next { case item(Item), finished(Error?) }
 
     init(count: Int, bufferLimit: Int, window: Int) {
         self.window = window
-        buffers = Array(repeating: [], count: count)
-        done = Array(repeating: false, count: count)
-        errors = Array(repeating: nil, count: count)
-        finishedResults = Array(repeating: nil, count: count)
         self.bufferLimit = bufferLimit
+        state = Guarded(State(buffers: Array(repeating: [], count: count), done: Array(repeating: false, count: count),
+                              errors: Array(repeating: nil, count: count), finishedResults: Array(repeating: nil, count: count)))
     }
 
     /// The next task to run; waits while it is beyond the window; nil when none is left or
     /// the run is cancelled.
     func claim() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && nextTask < done.count && nextTask >= firstUnconsumed + window { condition.wait() }
-        guard !cancelled, nextTask < done.count else { return nil }
-        nextTask += 1
-        return nextTask - 1
+        let window = self.window
+        return state.wait(until: { $0.cancelled || $0.nextTask >= $0.done.count || $0.nextTask < $0.firstUnconsumed + window }) { s in
+            guard !s.cancelled, s.nextTask < s.done.count else { return nil }
+            s.nextTask += 1
+            return s.nextTask - 1
+        }
     }
 
     /// The consumer has everything of task `slot`.
     func consumed(through slot: Int) {
-        condition.lock()
-        firstUnconsumed = slot + 1
-        condition.broadcast()
-        condition.unlock()
+        state.withLock(notify: true) { $0.firstUnconsumed = slot + 1 }
     }
-    var results: [Result?] { condition.lock(); defer { condition.unlock() }; return finishedResults }
+
+    var results: [Result?] { state.withLock { $0.finishedResults } }
 
     /// A task's item; waits while the slot's buffer is full. False once the run is cancelled.
     func push(_ item: Item, slot: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && buffers[slot].count >= bufferLimit { condition.wait() }
-        guard !cancelled else { return false }
-        buffers[slot].append(item)
-        condition.broadcast()
-        return true
+        let limit = bufferLimit
+        return state.wait(until: { $0.cancelled || $0.buffers[slot].count < limit }, notify: true) { s in
+            guard !s.cancelled else { return false }
+            s.buffers[slot].append(item)
+            return true
+        }
     }
 
     func finish(slot: Int, result: Result?, error: Error?) {
-        condition.lock()
-        done[slot] = true
-        errors[slot] = error
-        finishedResults[slot] = result
-        condition.broadcast()
-        condition.unlock()
+        state.withLock(notify: true) { s in
+            s.done[slot] = true
+            s.errors[slot] = error
+            s.finishedResults[slot] = result
+        }
     }
 
     /// The slot's next item, or that it finished; waits for one or the other.
     func next(slot: Int) -> Next {
-        condition.lock()
-        defer { condition.unlock() }
-        while buffers[slot].isEmpty && !done[slot] { condition.wait() }
-        if !buffers[slot].isEmpty {
-            let item = buffers[slot].removeFirst()
-            condition.broadcast()
-            return .item(item)
+        state.wait(until: { !$0.buffers[slot].isEmpty || $0.done[slot] }, notify: true) { s in
+            if !s.buffers[slot].isEmpty { return .item(s.buffers[slot].removeFirst()) }
+            return .finished(s.errors[slot])
         }
-        return .finished(errors[slot])
     }
 
     func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
+        state.withLock(notify: true) { $0.cancelled = true }
     }
 }

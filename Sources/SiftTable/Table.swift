@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SiftFormat
 
 /// Which snapshot to read: the latest, a version, or the last version committed at or before
@@ -179,13 +180,11 @@ public struct Table: Sendable {
 }
 
 /// The newest snapshot state a `Table` value has built, shared by its copies.
-final class SnapshotCache: @unchecked Sendable {
-    // Safety: `state` is only touched under `lock`.
-    private let lock = NSLock()
-    private var state: SnapshotBuilder?
+final class SnapshotCache: Sendable {
+    private let state = Mutex<SnapshotBuilder?>(nil)
 
     var builder: SnapshotBuilder? {
-        get { lock.lock(); defer { lock.unlock() }; return state }
-        set { lock.lock(); state = newValue; lock.unlock() }
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

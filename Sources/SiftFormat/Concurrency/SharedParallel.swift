@@ -23,12 +23,14 @@ enum SharedParallel {
     }
 }
 
-/// The indices left and the ones being worked on, under one lock.
-private final class SharedWork: @unchecked Sendable {
-    // Safety: every field is read and written under `condition`'s lock.
-    private let condition = NSCondition()
-    private var next = 0
-    private var running = 0
+/// The indices left and the ones being worked on.
+private final class SharedWork: Sendable {
+    private struct State {
+        var next = 0
+        var running = 0
+    }
+
+    private let state = Guarded(State())
     private let count: Int
 
     init(count: Int) { self.count = count }
@@ -37,26 +39,24 @@ private final class SharedWork: @unchecked Sendable {
     func run(_ body: (Int) -> Void) {
         while let i = take() {
             body(i)
-            condition.lock()
-            running -= 1
-            if running == 0 && next >= count { condition.broadcast() }
-            condition.unlock()
+            // The waiter re-checks its condition; a wake-up per index is cheap next to `body`.
+            state.withLock(notify: true) { $0.running -= 1 }
         }
     }
 
     private func take() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        running += 1
-        return next - 1
+        let count = self.count
+        return state.withLock { s in
+            guard s.next < count else { return nil }
+            s.next += 1
+            s.running += 1
+            return s.next - 1
+        }
     }
 
     /// Blocks until every index has been taken and finished.
     func waitUntilDone() {
-        condition.lock()
-        while next < count || running > 0 { condition.wait() }
-        condition.unlock()
+        let count = self.count
+        state.wait(until: { $0.next >= count && $0.running == 0 }) { _ in }
     }
 }

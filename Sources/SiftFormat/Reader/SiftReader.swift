@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Reads a Sift file: the metadata with two range reads (trailer, then footer), then any column
@@ -205,42 +206,22 @@ public final class SiftReader: Sendable {
     }
 }
 
-/// A lock-protected cache of page indexes, so a shared reader loads each at most once.
-final class PageIndexCache: @unchecked Sendable {
-    // Safety: `entries` is only touched while holding `lock`.
-    private let lock = NSLock()
-    private var entries: [Int: [PageMetadata]] = [:]
+/// A cache of page indexes, so a shared reader loads each at most once.
+final class PageIndexCache: Sendable {
+    private let entries = Mutex<[Int: [PageMetadata]]>([:])
 
     private func key(_ g: Int, _ c: Int) -> Int { g << 20 | c }
 
-    func get(_ g: Int, _ c: Int) -> [PageMetadata]? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[key(g, c)]
-    }
+    func get(_ g: Int, _ c: Int) -> [PageMetadata]? { entries.withLock { $0[key(g, c)] } }
 
-    func set(_ g: Int, _ c: Int, _ pages: [PageMetadata]) {
-        lock.lock()
-        defer { lock.unlock() }
-        entries[key(g, c)] = pages
-    }
+    func set(_ g: Int, _ c: Int, _ pages: [PageMetadata]) { entries.withLock { $0[key(g, c)] = pages } }
 }
 
-/// A lock-protected cache of verified byte regions.
-final class ByteCache: @unchecked Sendable {
-    // Safety: `entries` is only touched while holding `lock`.
-    private let lock = NSLock()
-    private var entries: [Int: [UInt8]] = [:]
+/// A cache of verified byte regions.
+final class ByteCache: Sendable {
+    private let entries = Mutex<[Int: [UInt8]]>([:])
 
-    func get(_ key: Int) -> [UInt8]? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[key]
-    }
+    func get(_ key: Int) -> [UInt8]? { entries.withLock { $0[key] } }
 
-    func set(_ key: Int, _ bytes: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        entries[key] = bytes
-    }
+    func set(_ key: Int, _ bytes: [UInt8]) { entries.withLock { $0[key] = bytes } }
 }
