@@ -36,6 +36,7 @@ release: deps
 # Every test: unit, property, conformance (walks corpus/), command-line round trips; then the
 # example package that depends on Sift by path.
 test: deps
+	@python3 scripts/doc-coverage.py --strict
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --skip-build
 	$(MAKE) example

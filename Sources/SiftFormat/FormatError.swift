@@ -40,15 +40,20 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidArgument = "invalid_argument"
     }
 
+    /// What went wrong, as a stable code from the spec.
     public var code: Code
+    /// What went wrong, for a person.
     public var message: String
     /// The file's path or name, when the error came from reading one.
     public var file: String?
     /// Absolute byte offset in the file where the problem was found.
     public var offset: UInt64?
+    /// The row group being read, when known.
     public var rowGroup: Int?
+    /// The column being read, when known.
     public var column: String?
 
+    /// An error with its code, message and whatever location is known.
     public init(
         _ code: Code, _ message: String, file: String? = nil, offset: UInt64? = nil,
         rowGroup: Int? = nil, column: String? = nil

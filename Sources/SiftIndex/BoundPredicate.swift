@@ -34,6 +34,7 @@ public indirect enum BoundPredicate: Sendable, Equatable {
 
 /// A predicate that does not fit its schema: an unknown column or a value of the wrong type.
 public struct BindError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What does not fit the schema, naming the column and the literal.
     public var message: String
     public var description: String { message }
 }

@@ -9,11 +9,14 @@ import SiftFormat
 /// (most addresses in 10.0.0.0/8, most names starting "www.") still spreads over the whole
 /// key instead of sharing its high bits.
 public struct Clustering: Sendable {
+    /// The curve rows are ordered along.
     public var curve: SpaceFillingCurve
+    /// The columns whose values are the curve's dimensions (1 to 4).
     public var columns: [String]
     /// Map through sampled quantile buckets (true) or use the raw order-preserving bits.
     public var rankBucketing = true
 
+    /// A clustering over `columns`; `rankBucketing` maps values to sampled quantile buckets first.
     public init(curve: SpaceFillingCurve, columns: [String], rankBucketing: Bool = true) {
         self.curve = curve
         self.columns = columns

@@ -4,22 +4,33 @@ import SiftFormat
 /// statistics: whether some row may make it true, and whether some row may make it false.
 /// Null rows make a comparison neither (SQL's unknown), so `not` stays exact.
 public struct Possibility: Sendable, Equatable {
+    /// Some row of the block may satisfy the predicate.
     public var mayBeTrue: Bool
+    /// Some row of the block may fail it (or be null).
     public var mayBeFalse: Bool
 
+    /// Nothing is known: either may happen.
     public static let unknown = Possibility(mayBeTrue: true, mayBeFalse: true)
 }
 
 /// The statistics of one column over a block of rows, as keys of the column's order.
 public struct ColumnBounds: Sendable {
+    /// Rows in the block.
     public var rows: UInt64
+    /// Null rows in the block.
     public var nullCount: UInt64
+    /// A lower bound of the values (nil: none known).
     public var min: Key?
+    /// An upper bound of the values (nil: none known).
     public var max: Key?
+    /// Whether `min` is a value present, not just a bound.
     public var minExact: Bool
+    /// Whether `max` is a value present, not just a bound.
     public var maxExact: Bool
+    /// The column's type.
     public var type: ColumnType
 
+    /// The bounds that statistics of a block of `rows` rows give.
     public init(_ s: Statistics, rows: UInt64, type: ColumnType) {
         self.rows = rows
         nullCount = s.nullCount
@@ -43,11 +54,13 @@ public struct PossibilityEvaluator {
     /// (or the caller chose not to use blooms).
     public var bloom: ((Int, BloomProbe) -> Bool?)?
 
+    /// An evaluator over bounds per column and, optionally, bloom filter probes.
     public init(bounds: @escaping (Int) -> ColumnBounds?, bloom: ((Int, BloomProbe) -> Bool?)? = nil) {
         self.bounds = bounds
         self.bloom = bloom
     }
 
+    /// Whether `p` may be true, and may be false, for some row of the block (three-valued).
     public func evaluate(_ p: BoundPredicate) -> Possibility {
         switch p {
         case .constant(let v): return Possibility(mayBeTrue: v, mayBeFalse: !v)

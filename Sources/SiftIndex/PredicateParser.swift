@@ -3,8 +3,11 @@ import SiftFormat
 /// A predicate that could not be parsed: what was expected, and where (0-based character
 /// offset into the text).
 public struct PredicateSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the text.
     public var message: String
+    /// The 0-based character offset of the problem in `text`.
     public var position: Int
+    /// The predicate as given.
     public var text: String
 
     public var description: String {

@@ -19,6 +19,7 @@ public enum Literal: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A comparison, spelled as in the predicate language.
 public enum ComparisonOperator: String, Sendable, CaseIterable {
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 }

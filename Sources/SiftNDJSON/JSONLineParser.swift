@@ -14,12 +14,14 @@ public enum JSONFieldValue: Equatable, Sendable {
 
 /// A problem in one line of NDJSON: what, and at which byte of the line.
 public struct JSONSyntaxError: Error, Sendable, Equatable {
+    /// What is wrong with the JSON.
     public var message: String
     /// 0-based byte offset within the line.
     public var column: Int
     /// True when the JSON is fine but a value does not fit the schema (a wider schema would take it).
     public var schemaMismatch = false
 
+    /// An error at byte `column` of the line.
     public init(message: String, column: Int, schemaMismatch: Bool = false) {
         self.message = message
         self.column = column
@@ -33,6 +35,7 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
 /// not give cheaply: the exact byte range of every value (nested objects are stored verbatim,
 /// errors name the byte), no per-value allocation, and no Foundation bridging.
 public struct JSONLineParser {
+    /// A parser (it holds no state between lines).
     public init() {}
 
     /// Parses `bytes[range]` as one JSON object; calls `field` with each key (range, escaped)

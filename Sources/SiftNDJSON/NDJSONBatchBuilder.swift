@@ -6,13 +6,18 @@ import CSimdJSON
 public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The input's path, when the line came from a named file.
     public var file: String?
+    /// The 1-based line number in the input.
     public var line: Int
+    /// The field whose value did not fit, when the line is valid JSON.
     public var field: String?
+    /// The 0-based byte within the line where the problem is, when known.
     public var column: Int?
+    /// What is wrong, for a person.
     public var reason: String
     /// True when the line is valid JSON but a value does not fit the schema.
     public var schemaMismatch = false
 
+    /// An error on `line`.
     public init(line: Int, field: String?, column: Int?, reason: String, schemaMismatch: Bool = false) {
         self.schemaMismatch = schemaMismatch
         self.line = line
@@ -35,6 +40,7 @@ public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Keys not in the schema are an error (the schema would lose them silently otherwise); keys
 /// absent from a line are null.
 public struct NDJSONBatchBuilder {
+    /// The schema every line is parsed against.
     public let schema: Schema
     private var builders: [ColumnBuilder]
     private var index: [String: Int] = [:]
@@ -47,6 +53,7 @@ public struct NDJSONBatchBuilder {
     /// Lines the fast path took (the rest went to the exact parser).
     private(set) var linesTakenFast = 0
 
+    /// A builder of batches of `schema`.
     public init(schema: Schema) {
         self.init(schema: schema, fastPath: true)
     }
@@ -61,6 +68,7 @@ public struct NDJSONBatchBuilder {
         fast = fastPath ? FastObjectParser(schema: schema) : nil
     }
 
+    /// Rows appended since the last batch was taken.
     public var rowCount: Int { builders.first?.count ?? 0 }
 
     /// Adds the object in `bytes[range]`, which is line `line` of its input. Bytes of `bytes`

@@ -13,6 +13,7 @@ import Dispatch
 /// }
 /// ```
 public struct NDJSONImport {
+    /// How the output file is written.
     public var options: WriterOptions
     /// The schema to use; inferred from the whole input when nil.
     public var schema: Schema?
@@ -23,17 +24,22 @@ public struct NDJSONImport {
     /// memory for all rows.
     public var reorder: ((RecordBatch) throws -> [Int])?
 
+    /// An import with these writer options; with `schema`, lines are parsed against it instead of an inferred one.
     public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
         self.options = options
         self.schema = schema
         parallelChunks = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// What an import did.
     public struct Summary: Sendable {
+        /// The schema written (given, or inferred).
         public var schema: Schema
         /// Lines that held a record (blank lines are not counted).
         public var lines: Int
+        /// Rows in the output.
         public var rowsWritten: Int
+        /// Lines that went to `reject` instead.
         public var rejected: Int
     }
 

@@ -5,6 +5,7 @@ import SiftFormat
 /// microseconds, binary as base64, json-hinted strings as their JSON text. Null values are
 /// left out of NDJSON objects (absent and null mean the same to `sift write`).
 public enum RowFormatter {
+    /// How rows are printed: NDJSON, CSV or an aligned table.
     public enum Format: String, CaseIterable, Sendable {
         case ndjson, csv, table
     }

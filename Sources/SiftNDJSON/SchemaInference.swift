@@ -42,12 +42,14 @@ public struct SchemaInference {
     private var keys = KeyOrderCache()
     /// The line each column was last seen on, to find duplicate keys without a set per line.
     private var seenOnLine: [Int] = []
+    /// Lines observed so far.
     public private(set) var lines = 0
     /// simdjson's fast path (see ``FastObjectParser``); lines it does not take go to the exact parser.
     private var fast: FastObjectParser?
     /// The column of each key number the fast parser gives (-1 until the key is met here).
     private var columnOfKey: [Int] = []
 
+    /// An inference that has seen no line.
     public init() {
         self.init(fastPath: true)
     }

@@ -16,7 +16,9 @@ import SiftIndex
 /// }
 /// ```
 public struct Scanner: Sendable {
+    /// The file scanned.
     public let reader: SiftReader
+    /// The predicate, typed to the file's schema; nil for every row.
     public let predicate: BoundPredicate?
     /// Projected column indices, in output order.
     public let columns: [Int]
@@ -33,6 +35,7 @@ public struct Scanner: Sendable {
     /// reads the whole file. The ledger then counts only these row groups.
     public var rowGroups: Set<Int>?
 
+    /// A scan of `reader` for the rows `predicate` accepts, returning `columns` (indices into the file's schema).
     public init(reader: SiftReader, predicate: BoundPredicate?, columns: [Int]) {
         self.reader = reader
         self.predicate = predicate

@@ -4,7 +4,9 @@ import SiftIndex
 
 /// The reader and writer versions a table needs (`spec/table.md` §4.1).
 public struct ProtocolAction: Codable, Sendable, Equatable {
+    /// The lowest reader version that can read the table.
     public var readerVersion: Int
+    /// The lowest writer version that can write to it.
     public var writerVersion: Int
 
     /// What this library reads and writes.
@@ -18,18 +20,25 @@ public struct ProtocolAction: Codable, Sendable, Equatable {
 
 /// A column of a table's schema as the log stores it (the schema file's form, `spec/format.md` §3.4).
 public struct FieldJSON: Codable, Sendable, Equatable {
+    /// The column's name.
     public var name: String
+    /// The column's type name (`spec/format.md` §3.1).
     public var type: String
+    /// Whether rows may be null.
     public var nullable: Bool
+    /// The column's hint name, if any (`domain`, `json`).
     public var hint: String?
 }
 
 /// How a table's files are clustered: a space-filling curve over columns (`spec/table.md`
 /// §4.2; in the log, `{"curve": "hilbert", "columns": [...]}`).
 public struct ClusteringSpec: Codable, Sendable, Equatable {
+    /// The curve files are ordered along.
     public var curve: SpaceFillingCurve
+    /// The columns that are the curve's dimensions.
     public var columns: [String]
 
+    /// A clustering over `columns`.
     public init(curve: SpaceFillingCurve, columns: [String]) {
         self.curve = curve
         self.columns = columns
@@ -60,10 +69,13 @@ public struct ClusteringSpec: Codable, Sendable, Equatable {
 public struct MetadataAction: Codable, Sendable, Equatable {
     /// A random identifier fixed at creation.
     public var id: String
+    /// The table's columns, in order.
     public var schema: [FieldJSON]
     /// Partition expressions in folder order: a column name or `date(column)`.
     public var partitionBy: [String]
+    /// How `optimize` orders rows in files, if at all.
     public var clusterBy: ClusteringSpec?
+    /// Settings by name, such as the bloom filter columns.
     public var properties: [String: String]
     /// Milliseconds since the epoch.
     public var createdTime: Int64
@@ -108,6 +120,7 @@ public struct MetadataAction: Codable, Sendable, Equatable {
         return options
     }
 
+    /// A schema's fields as the log writes them.
     public static func fields(_ schema: Schema) -> [FieldJSON] {
         schema.fields.map { FieldJSON(name: $0.name, type: $0.type.name, nullable: $0.nullable, hint: $0.hint == .none ? nil : $0.hint.name) }
     }
@@ -116,10 +129,15 @@ public struct MetadataAction: Codable, Sendable, Equatable {
 /// One column's statistics over a whole data file, in the format's statistics form
 /// (`spec/format.md` §7.1) as hex, so they are exact for every type.
 public struct ColumnStatsJSON: Codable, Sendable, Equatable {
+    /// Null values in the file's column.
     public var nulls: UInt64
+    /// The smallest value, hex-encoded physical bytes (nil: unknown or all null).
     public var min: String?
+    /// The largest value, hex-encoded physical bytes (nil: unknown or all null).
     public var max: String?
+    /// Whether `min` is a value present, not only a bound.
     public var minExact: Bool
+    /// Whether `max` is a value present, not only a bound.
     public var maxExact: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -136,6 +154,7 @@ public struct ColumnStatsJSON: Codable, Sendable, Equatable {
         self.maxExact = maxExact
     }
 
+    /// A file column's statistics as the log records them.
     public init(_ s: Statistics) {
         nulls = s.nullCount
         min = s.min.map(Self.hex)
@@ -188,7 +207,9 @@ public struct AddAction: Codable, Sendable, Equatable {
     public var path: String
     /// Partition expression -> value (nil: the row's value was null).
     public var partitionValues: [String: String?]
+    /// The file's size in bytes.
     public var size: Int64
+    /// Rows in the file.
     public var rows: Int64
     /// Milliseconds since the epoch.
     public var modificationTime: Int64
@@ -201,6 +222,7 @@ public struct AddAction: Codable, Sendable, Equatable {
     /// The curve the file's rows are ordered along, when they are.
     public var clustering: ClusteringSpec?
 
+    /// An added file.
     public init(path: String, partitionValues: [String: String?], size: Int64, rows: Int64, modificationTime: Int64,
                 dataChange: Bool, stats: [String: ColumnStatsJSON], blooms: [String], clustering: ClusteringSpec?) {
         self.path = path
@@ -225,12 +247,16 @@ public struct AddAction: Codable, Sendable, Equatable {
 /// A data file that leaves the table in this commit; kept as a tombstone so vacuum knows when
 /// it may delete it (`spec/table.md` §4.4).
 public struct RemoveAction: Codable, Sendable, Equatable {
+    /// The removed file, relative to the table folder.
     public var path: String
     /// Milliseconds since the epoch.
     public var deletionTime: Int64
+    /// False when rows only moved (optimize), so readers of changes can skip it.
     public var dataChange: Bool
+    /// The removed file's size in bytes.
     public var size: Int64
 
+    /// A removed file.
     public init(path: String, deletionTime: Int64, dataChange: Bool, size: Int64) {
         self.path = path
         self.deletionTime = deletionTime
@@ -247,11 +273,14 @@ public struct RemoveAction: Codable, Sendable, Equatable {
 
 /// The last version an idempotent writer committed (`spec/table.md` §4.5).
 public struct TxnAction: Codable, Sendable, Equatable {
+    /// The writer's application id (the part before `:` of `--txn APP:VERSION`).
     public var appId: String
+    /// The last version that writer committed.
     public var version: Int64
     /// Milliseconds since the epoch.
     public var lastUpdated: Int64
 
+    /// A writer's transaction.
     public init(appId: String, version: Int64, lastUpdated: Int64) {
         self.appId = appId
         self.version = version
@@ -271,11 +300,13 @@ public struct CommitInfo: Codable, Sendable, Equatable {
     public var timestamp: Int64
     /// create, append, optimize, vacuum, add_column, ...
     public var operation: String
+    /// The operation's parameters (partition columns, clustering, txn, ...).
     public var parameters: [String: String]
     /// The version the writer read before committing (nil for the first commit).
     public var readVersion: Int64?
     /// Only adds files, so it cannot conflict with other appends.
     public var isBlindAppend: Bool
+    /// The writer (`sift 1.0`).
     public var engine: String
     /// Counts such as files_added, rows_added, bytes_added, files_removed.
     public var metrics: [String: Int64]

@@ -5,6 +5,7 @@ import SiftFormat
 /// `{"checksum":"<16 hex digits>"}` holding the XXH3-64 (seed 0) of every byte before it. The
 /// checksum turns a torn or altered entry into an error instead of a different table.
 public enum LogEntryCodec {
+    /// A log entry's bytes: one JSON object per action and line, then a checksum line (`spec/table.md` §3).
     public static func encode(_ actions: [Action]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -3,13 +3,16 @@ import SiftFormat
 
 /// Names inside a table folder (`spec/table.md` §2).
 public enum LogLayout {
+    /// The log's folder inside the table folder.
     public static let logFolder = "_sift_log"
+    /// The pointer to the newest checkpoint.
     public static let lastCheckpoint = "_sift_log/_last_checkpoint"
     /// Written and linked into place, so they only ever exist briefly or after a crash.
     static let temporaryPrefix = ".tmp-"
 
     /// `_sift_log/00000000000000000042.json`: 20 digits so names sort as versions do.
     public static func commitName(_ version: Int64) -> String { "\(logFolder)/\(digits(version)).json" }
+    /// `_sift_log/00000000000000000040.checkpoint.sift`.
     public static func checkpointName(_ version: Int64) -> String { "\(logFolder)/\(digits(version)).checkpoint.sift" }
 
     static func digits(_ v: Int64) -> String {
@@ -31,7 +34,7 @@ public enum LogLayout {
 
 
 /// Where a table's log lives and how an entry is created exclusively. The file store works on
-/// any file system with `link(2)` (``FileSystem``); the protocol is the seam for other stores
+/// any file system with `link(2)` (`FileSystem`); the protocol is the seam for other stores
 /// (an object store's put-if-absent).
 public protocol LogStore: Sendable {
     /// The table folder.
@@ -49,7 +52,9 @@ public protocol LogStore: Sendable {
 
 /// The log in `<table>/_sift_log/` on a file system (the local one by default).
 public struct FileLogStore: LogStore {
+    /// The table folder.
     public let root: String
+    /// The file system the table lives on.
     public let fileSystem: any FileSystem
 
     /// The log of the table at `root`.
@@ -60,6 +65,7 @@ public struct FileLogStore: LogStore {
 
     var logPath: String { root + "/" + LogLayout.logFolder }
 
+    /// The versions of the entries and checkpoints in `_sift_log/`.
     public func listLog() throws -> (commits: [Int64], checkpoints: [Int64]) {
         let names: [String]
         do { names = try fileSystem.list(logPath) } catch {
@@ -73,12 +79,14 @@ public struct FileLogStore: LogStore {
         return (commits.sorted(), checkpoints.sorted())
     }
 
+    /// Entry `version`'s bytes; nil when there is no such file.
     public func readEntry(_ version: Int64) throws -> [UInt8]? {
         do { return try fileSystem.readFile(root + "/" + LogLayout.commitName(version)) } catch {
             throw TableError(.io, "cannot \(error.operation): \(error.message)", version: version, path: LogLayout.commitName(version))
         }
     }
 
+    /// Writes the entry to a temporary file, fsyncs it, and links it into place (`link(2)` never replaces), then syncs the folder.
     public func createEntry(_ version: Int64, _ bytes: [UInt8]) throws -> Bool {
         let name = LogLayout.commitName(version)
         let temporary = logPath + "/" + LogLayout.temporaryPrefix + "\(processIdentifier)-\(UInt64.random(in: 0...UInt64.max)).json"

@@ -5,7 +5,9 @@ import SiftIndex
 /// How a table splits rows into folders (`spec/table.md` §5): a list of expressions, each a
 /// column (`event_type`) or the UTC date of a timestamp column (`date(ts)`).
 public struct Partitioning: Sendable, Equatable {
+    /// One partition expression: a column, maybe transformed.
     public struct Column: Sendable, Equatable {
+        /// How a value becomes a partition value: itself, or the UTC date of a timestamp.
         public enum Transform: Sendable, Equatable { case identity, date }
         /// As written in the metadata: `event_type`, `date(ts)`.
         public var expression: String
@@ -13,14 +15,18 @@ public struct Partitioning: Sendable, Equatable {
         public var name: String
         /// The source column in the table's schema.
         public var column: Int
+        /// The transform applied to the column's values.
         public var transform: Transform
     }
 
+    /// The partition expressions in folder order.
     public var columns: [Column]
 
     /// Types that identity partitioning accepts: values with an exact short text form.
     static let identityTypes: Set<ColumnType> = [.string, .bool, .int32, .int64, .uint16, .uint32]
 
+    /// Partitioning by expressions (`col` or `date(col)`), checked against `schema`.
+    /// - Throws: `TableError.invalidArgument` for an unknown column or a transform that does not fit its type.
     public init(expressions: [String], schema: Schema) throws {
         var columns: [Column] = []
         for raw in expressions {
@@ -42,6 +48,7 @@ public struct Partitioning: Sendable, Equatable {
         self.columns = columns
     }
 
+    /// Whether the table is unpartitioned.
     public var isEmpty: Bool { columns.isEmpty }
 
     /// Rows of a batch grouped by partition, groups in order of first appearance, rows ascending.

@@ -2,10 +2,15 @@ import SiftFormat
 
 /// The state of a table at one version: what a reader sees (`spec/table.md` §6).
 public struct Snapshot: Sendable {
+    /// The log version this snapshot is the state of.
     public var version: Int64
+    /// The reader and writer versions the table needs.
     public var protocolVersion: ProtocolAction
+    /// Schema, partitioning, clustering and properties as of this version.
     public var metadata: MetadataAction
+    /// The table's schema.
     public var schema: Schema
+    /// How files are partitioned.
     public var partitioning: Partitioning
     /// Live data files by path.
     public var files: [String: TableFile]
@@ -18,7 +23,9 @@ public struct Snapshot: Sendable {
 
     /// Live files in a stable order (by path).
     public var sortedFiles: [TableFile] { files.values.sorted { $0.path < $1.path } }
+    /// Rows in the live files.
     public var rowCount: Int64 { files.values.reduce(0) { $0 + $1.rows } }
+    /// Bytes of the live files.
     public var byteCount: Int64 { files.values.reduce(0) { $0 + $1.size } }
 }
 

@@ -6,9 +6,13 @@ import SiftNDJSON
 public struct AppendResult: Sendable {
     /// The version committed; nil when nothing was committed (no rows, or a duplicate `txn`).
     public var version: Int64?
+    /// Data files written.
     public var files: Int
+    /// Rows appended.
     public var rows: Int64
+    /// Bytes of the files written.
     public var bytes: Int64
+    /// Lines rejected (to the caller's reject handler) instead of appended.
     public var rejected: Int
     /// The idempotent writer's version was already committed: nothing was written.
     public var alreadyApplied: Bool
@@ -16,9 +20,12 @@ public struct AppendResult: Sendable {
 
 /// An idempotent writer's identity and the version of its data (`--txn APP:VERSION`).
 public struct WriterTransaction: Sendable, Equatable {
+    /// The writer's application id.
     public var appId: String
+    /// The writer's version of this change; a version the table already holds for `appId` appends nothing.
     public var version: Int64
 
+    /// A writer transaction.
     public init(appId: String, version: Int64) {
         self.appId = appId
         self.version = version

@@ -4,11 +4,16 @@ import SiftFormat
 /// What a commit changes, so a writer that loses a race knows whether it may retry
 /// (`spec/table.md` §8).
 public struct PendingCommit: Sendable {
+    /// What the commit adds and removes.
     public var actions: [Action]
+    /// The operation's name in the history (`append`, `optimize`, ...).
     public var operation: String
+    /// Parameters recorded in the commit info.
     public var parameters: [String: String] = [:]
+    /// Counts recorded in the commit info (`rows_added`, ...).
     public var metrics: [String: Int64] = [:]
 
+    /// A commit to make.
     public init(actions: [Action], operation: String, parameters: [String: String] = [:], metrics: [String: Int64] = [:]) {
         self.actions = actions
         self.operation = operation

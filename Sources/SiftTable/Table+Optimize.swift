@@ -4,11 +4,17 @@ import SiftIndex
 
 /// What optimize did.
 public struct OptimizeResult: Sendable {
+    /// The version optimize committed; nil when nothing needed rewriting.
     public var version: Int64?
+    /// Partitions whose files were rewritten.
     public var partitionsRewritten: Int
+    /// Files replaced.
     public var filesRemoved: Int
+    /// Files written.
     public var filesAdded: Int
+    /// Bytes of the files replaced.
     public var bytesRemoved: Int64
+    /// Bytes of the files written.
     public var bytesAdded: Int64
 }
 

@@ -5,6 +5,7 @@ import SiftFormat
 public struct VacuumResult: Sendable {
     /// Paths relative to the table folder.
     public var deleted: [String]
+    /// Bytes deleted (or that would be).
     public var bytes: Int64
     /// Symbolic links found in the folder; vacuum never follows or deletes them.
     public var skippedLinks: [String]

@@ -29,7 +29,9 @@ public enum TimeTravel: Sendable, Equatable {
 /// let snapshot = try table.snapshot()                     // or snapshot(asOf: .version(3))
 /// ```
 public struct Table: Sendable {
+    /// Where the table's log lives, and the file system of its files.
     public let store: any LogStore
+    /// The table folder.
     public var root: String { store.root }
     /// A checkpoint is written after every commit whose version is a multiple of this.
     public var checkpointInterval: Int64 = 10

@@ -1,5 +1,6 @@
 /// A table operation that failed, with what is wrong and where (`spec/table.md` §9).
 public struct TableError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, as the stable codes of `spec/table.md` §9.
     public enum Code: String, Sendable {
         /// Not a table folder, or a table that already exists.
         case notATable = "not_a_table"
@@ -22,13 +23,16 @@ public struct TableError: Error, Sendable, Equatable, CustomStringConvertible {
         case io
     }
 
+    /// What went wrong.
     public var code: Code
+    /// What went wrong, for a person.
     public var message: String
     /// The log version the error is about, when there is one.
     public var version: Int64?
     /// The file the error is about, relative to the table folder when inside it.
     public var path: String?
 
+    /// An error with its code, message and whatever location is known.
     public init(_ code: Code, _ message: String, version: Int64? = nil, path: String? = nil) {
         self.code = code
         self.message = message

@@ -2,17 +2,26 @@ import SiftFormat
 
 /// A data file of a snapshot: its add action with statistics decoded, by table column.
 public struct TableFile: Sendable, Equatable {
+    /// Relative to the table folder.
     public var path: String
+    /// Partition expression -> value (nil: null).
     public var partitionValues: [String: String?]
+    /// Bytes.
     public var size: Int64
+    /// Rows.
     public var rows: Int64
+    /// When it was written, in milliseconds since the epoch.
     public var modificationTime: Int64
+    /// False for files optimize wrote (rows that were already in the table).
     public var dataChange: Bool
     /// Statistics by table column index; nil (or past the end) for a column the file lacks.
     public var statistics: [Statistics?]
+    /// Columns with a bloom filter in every row group.
     public var blooms: [String]
+    /// How the file's rows are ordered, if clustered.
     public var clustering: ClusteringSpec?
 
+    /// A live file.
     public init(path: String, partitionValues: [String: String?], size: Int64, rows: Int64, modificationTime: Int64,
                 dataChange: Bool, statistics: [Statistics?], blooms: [String], clustering: ClusteringSpec?) {
         self.path = path

@@ -16,6 +16,7 @@ public struct ScanUnit: Sendable, Codable, Equatable {
     /// Rows in those row groups: an upper bound of the rows the unit yields.
     public var rows: Int64
 
+    /// A unit from its parts (a plan read back from JSON, say).
     public init(path: String, rowGroups: [Int], bytes: UInt64, rows: Int64) {
         self.path = path
         self.rowGroups = rowGroups

@@ -14,8 +14,11 @@ import SiftScan
 /// let ledger = try scan.run { batch in print(batch.rowCount); return true }
 /// ```
 public struct TableScan: Sendable {
+    /// The table scanned.
     public let table: Table
+    /// The version scanned.
     public let snapshot: Snapshot
+    /// The predicate; nil for every row.
     public let predicate: RowPredicate?
     /// Projected table columns, in output order.
     public let columns: [Int]
@@ -31,6 +34,8 @@ public struct TableScan: Sendable {
     public var units: [ScanUnit]?
     let bound: BoundPredicate?
 
+    /// A scan of `snapshot` for the rows `predicate` accepts, returning `columns` (all when nil).
+    /// - Throws: `BindError` when the predicate does not fit the schema; `TableError.invalidArgument` for an unknown column.
     public init(table: Table, snapshot: Snapshot, predicate: RowPredicate?, columns: [String]? = nil) throws {
         self.table = table
         self.snapshot = snapshot
@@ -45,6 +50,7 @@ public struct TableScan: Sendable {
         bound = try predicate.map { try $0.bind(to: schema) }
     }
 
+    /// The columns the scan returns, in order.
     public var outputSchema: Schema { get throws { try Schema(columns.map { snapshot.schema.fields[$0] }) } }
 
     /// The files that partition values and log statistics cannot rule out, in path order,

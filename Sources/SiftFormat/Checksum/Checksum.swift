@@ -11,6 +11,7 @@ public enum Checksum {
         XXH3_64bits(bytes.baseAddress, bytes.count)
     }
 
+    /// XXH3-64 (seed 0) of `bytes`: the checksum of pages and footers (`spec/format.md` §9).
     public static func hash(_ bytes: [UInt8]) -> UInt64 {
         bytes.withUnsafeBytes { hash($0) }
     }

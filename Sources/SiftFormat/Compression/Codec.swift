@@ -14,6 +14,7 @@ public enum Codec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The codec named `name` (`none`, `lz4`, `zstd`), as options and the CLI spell it; nil for another name.
     public init?(name: String) {
         guard let match = Codec.allCases.first(where: { $0.description == name }) else { return nil }
         self = match
@@ -22,16 +23,21 @@ public enum Codec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
 /// A codec with its writer-side settings.
 public struct Compression: Sendable, Equatable {
+    /// The codec pages are compressed with.
     public var codec: Codec
     /// zstd level (1...19); ignored by other codecs.
     public var level: Int32
 
+    /// A codec and its level (zstd: 1 to 22; ignored by the others).
     public init(_ codec: Codec, level: Int32 = 3) {
         self.codec = codec
         self.level = level
     }
 
+    /// Pages stored as encoded.
     public static let none = Compression(.none)
+    /// LZ4 block compression: fast to decode.
     public static let lz4 = Compression(.lz4)
+    /// Zstandard at level 3: smaller pages.
     public static let zstd = Compression(.zstd)
 }

@@ -166,6 +166,7 @@ enum BytesCodec {
 
 /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
 public enum UTF8Validation {
+    /// Whether `bytes` are valid UTF-8 (string columns hold nothing else).
     public static func isValid<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
         if let result = bytes.withContiguousStorageIfAvailable({ isValid(buffer: $0) }) { return result }
         return Array(bytes).withUnsafeBufferPointer { isValid(buffer: $0) }

@@ -25,6 +25,7 @@ public enum Encoding: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The encoding named `name` as options and the CLI spell it; nil for another name.
     public init?(name: String) {
         guard let match = Encoding.allCases.first(where: { $0.description == name }) else { return nil }
         self = match

@@ -48,6 +48,7 @@ public protocol FileSystem: Sendable {
 
 /// What ``FileSystem/status(_:)`` reports.
 public struct FileStatus: Sendable, Equatable {
+    /// What a path names.
     public enum Kind: Sendable, Equatable { case file, folder, symbolicLink, other }
     /// File, folder, symbolic link, or anything else.
     public var kind: Kind
@@ -56,6 +57,7 @@ public struct FileStatus: Sendable, Equatable {
     /// Last modification, in seconds since the epoch.
     public var modified: Double
 
+    /// A status, as a file system reports it.
     public init(kind: Kind, size: UInt64, modified: Double) {
         self.kind = kind
         self.size = size
@@ -74,6 +76,7 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
     /// The OS's text for `code`.
     public var message: String
 
+    /// A failure of `operation` on `path` with `errno` `code`.
     public init(_ operation: String, path: String?, code: Int32, message: String) {
         self.operation = operation
         self.path = path

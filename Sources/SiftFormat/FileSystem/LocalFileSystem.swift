@@ -8,6 +8,7 @@ import Darwin
 /// for files (Linux and macOS). Calls interrupted by a signal (`EINTR`) are retried; every
 /// other failure becomes a ``FileSystemError`` with the call, the path and `errno`.
 public struct LocalFileSystem: FileSystem {
+    /// The local file system (it holds no state).
     public init() {}
 
     private func failure(_ operation: String, _ path: String?) -> FileSystemError {
@@ -15,6 +16,7 @@ public struct LocalFileSystem: FileSystem {
         return FileSystemError(operation, path: path, code: code, message: String(cString: strerror(code)))
     }
 
+    /// `open(2)` read-only, close-on-exec.
     public func openForReading(_ path: String) throws(FileSystemError) -> Int32 {
         while true {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -23,6 +25,7 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `open(2)` with `O_CREAT | O_EXCL`, mode 0644.
     public func createExclusive(_ path: String) throws(FileSystemError) -> Int32 {
         while true {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -31,12 +34,14 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `fstat(2)`'s size.
     public func size(_ fd: Int32) throws(FileSystemError) -> UInt64 {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw failure("stat", nil) }
         return UInt64(st.st_size)
     }
 
+    /// `pread(2)`.
     public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(FileSystemError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
@@ -46,6 +51,7 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `read(2)` at the file's position.
     public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
@@ -59,6 +65,7 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `write(2)`: may write less than asked.
     public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(FileSystemError) -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         while true {
@@ -72,10 +79,12 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `fsync(2)`.
     public func sync(_ fd: Int32) throws(FileSystemError) {
         guard fsync(fd) == 0 else { throw failure("fsync", nil) }
     }
 
+    /// `close(2)`.
     public func close(_ fd: Int32) {
         #if canImport(Glibc)
         _ = Glibc.close(fd)
@@ -84,6 +93,7 @@ public struct LocalFileSystem: FileSystem {
         #endif
     }
 
+    /// `mmap(2)`, read-only and private, advised sequential.
     public func map(_ fd: Int32, count: Int) throws(FileSystemError) -> UnsafeRawPointer? {
         guard count > 0 else { return nil }
         // No MAP_POPULATE: it faults every page in on this thread before any work starts; bulk
@@ -93,16 +103,19 @@ public struct LocalFileSystem: FileSystem {
         return UnsafeRawPointer(p)
     }
 
+    /// `munmap(2)`.
     public func unmap(_ base: UnsafeRawPointer, count: Int) {
         munmap(UnsafeMutableRawPointer(mutating: base), count)
     }
 
+    /// `link(2)`; false on `EEXIST`.
     public func link(_ existing: String, to new: String) throws(FileSystemError) -> Bool {
         if Glibc_link(existing, new) == 0 { return true }
         if errno == EEXIST { return false }
         throw failure("link", new)
     }
 
+    /// `rename(2)`.
     public func rename(_ from: String, to: String) throws(FileSystemError) {
         #if canImport(Glibc)
         let result = Glibc.rename(from, to)
@@ -112,6 +125,7 @@ public struct LocalFileSystem: FileSystem {
         guard result == 0 else { throw failure("rename", to) }
     }
 
+    /// `unlink(2)`, or `rmdir(2)` for a folder; false when nothing was there.
     @discardableResult
     public func remove(_ path: String) throws(FileSystemError) -> Bool {
         if unlink(path) == 0 { return true }
@@ -120,6 +134,7 @@ public struct LocalFileSystem: FileSystem {
         throw failure("remove", path)
     }
 
+    /// `opendir(3)` and `readdir(3)`.
     public func list(_ folder: String) throws(FileSystemError) -> [String] {
         guard let dir = opendir(folder) else { throw failure("list", folder) }
         defer { closedir(dir) }
@@ -131,6 +146,7 @@ public struct LocalFileSystem: FileSystem {
         return names
     }
 
+    /// `lstat(2)`: a symbolic link is reported, not followed.
     public func status(_ path: String) throws(FileSystemError) -> FileStatus? {
         var info = stat()
         guard lstat(path, &info) == 0 else {
@@ -152,6 +168,7 @@ public struct LocalFileSystem: FileSystem {
         return FileStatus(kind: kind, size: UInt64(info.st_size), modified: modified)
     }
 
+    /// `mkdir(2)` for each missing component.
     public func createFolder(_ path: String) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
@@ -161,6 +178,7 @@ public struct LocalFileSystem: FileSystem {
         guard try status(path)?.kind == .folder else { throw FileSystemError("mkdir", path: path, code: ENOTDIR, message: "exists and is not a folder") }
     }
 
+    /// `fsync(2)` of the folder.
     public func syncFolder(_ path: String) throws(FileSystemError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }

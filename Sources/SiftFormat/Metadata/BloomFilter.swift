@@ -17,7 +17,9 @@ public struct BloomFilter: Sendable, Equatable {
     /// Eight words per block.
     public private(set) var words: [UInt32]
 
+    /// Number of 256-bit blocks.
     public var blockCount: Int { words.count / 8 }
+    /// Size of the filter's bit array in bytes.
     public var byteCount: Int { words.count * 4 }
 
     /// An empty filter of `blocks` blocks.
@@ -46,6 +48,7 @@ public struct BloomFilter: Sendable, Equatable {
     @inline(__always)
     func block(_ hash: UInt64) -> Int { Int(((hash >> 32) &* UInt64(blockCount)) >> 32) }
 
+    /// Adds one key's hash.
     public mutating func insert(hash: UInt64) { insert(hashes: CollectionOfOne(hash)) }
 
     /// Inserts many keys; one pass over the words without per-key checks of the array.

@@ -17,10 +17,15 @@ public enum BloomKeys {
 
     /// What a filter holds besides values (footer field `BloomFilter.contents`).
     public struct Contents: OptionSet, Sendable, Hashable {
+        /// The flags as stored in the footer.
         public let rawValue: UInt8
+        /// Flags from their stored byte.
         public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// The filter holds the column's values.
         public static let values = Contents(rawValue: 1)
+        /// The filter holds the network prefixes of IP values (CIDR searches prune).
         public static let networkPrefixes = Contents(rawValue: 2)
+        /// The filter holds the label suffixes of domain values (suffix searches prune).
         public static let domainSuffixes = Contents(rawValue: 4)
     }
 
@@ -35,15 +40,18 @@ public enum BloomKeys {
 
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { Checksum.xxh64(bytes) }
 
+    /// The key hash of a fixed-width value: XXH64 of its little-endian bytes.
     public static func hash<T: FixedWidthInteger>(littleEndian v: T) -> UInt64 {
         withUnsafeBytes(of: v.littleEndian) { hash($0) }
     }
 
+    /// The key hash of a string or binary value: XXH64 of its bytes.
     public static func hash(bytes: some Collection<UInt8>) -> UInt64 {
         if let h = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return h }
         return Array(bytes).withUnsafeBytes { hash($0) }
     }
 
+    /// The key hash of an IPv6 address: XXH64 of its 16 bytes, big-endian.
     public static func hash(ipv6 a: IPv6Address) -> UInt64 {
         withUnsafeBytes(of: (a.high.bigEndian, a.low.bigEndian)) { hash($0) }
     }

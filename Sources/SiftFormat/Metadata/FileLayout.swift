@@ -8,8 +8,11 @@
 /// +----------------------+----------------------+-----------+---------------------------------------------------+
 /// ```
 public enum FileLayout {
+    /// `SIFT`, at both ends of a file.
     public static let magic: [UInt8] = Array("SIFT".utf8)
+    /// Bytes before the first row group: magic and version.
     public static let headerSize = 8
+    /// Bytes after the footer: checksum, length, version and magic.
     public static let trailerSize = 20
     /// The major version this library writes and reads.
     public static let majorVersion: UInt8 = 1

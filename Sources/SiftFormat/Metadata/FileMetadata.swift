@@ -1,10 +1,14 @@
 /// Everything the footer says about a file (`spec/format.md` §10).
 public struct FileMetadata: Sendable, Equatable {
+    /// The file's columns.
     public var schema: Schema
+    /// Rows in the file.
     public var rowCount: UInt64
+    /// The row groups, in file order.
     public var rowGroups: [RowGroupMetadata]
     /// Free-form key/value pairs (e.g. the clustering a writer applied).
     public var keyValues: [(String, String)]
+    /// The writer that made the file (`sift 1.0`).
     public var createdBy: String
     /// The minor version of the format the file was written with.
     public var minorVersion: UInt8
@@ -24,7 +28,9 @@ public struct FileMetadata: Sendable, Equatable {
     }
 }
 
+/// One row group: its rows and a chunk per column (`spec/format.md` §10).
 public struct RowGroupMetadata: Sendable, Equatable {
+    /// Rows in the row group.
     public var rowCount: UInt64
     /// One chunk per schema column, in schema order.
     public var columns: [ColumnChunkMetadata]
@@ -35,12 +41,15 @@ public struct RowGroupMetadata: Sendable, Equatable {
     }
 }
 
+/// One column of one row group: where its pages are, its statistics, bloom filter and page index.
 public struct ColumnChunkMetadata: Sendable, Equatable {
     /// Absolute offset of the chunk's first page header.
     public var offset: UInt64
     /// Bytes from `offset` to the end of the last page.
     public var length: UInt64
+    /// Bounds and null count of the chunk's values.
     public var statistics: Statistics
+    /// The chunk's pages, when the footer lists them inline (files that have a page index list none).
     public var pages: [PageMetadata]
     /// Where the chunk's bloom filter lies, when it has one (`spec/format.md` §7.5).
     public var bloomFilter: BloomFilterLocation?
@@ -68,13 +77,19 @@ public struct ColumnChunkMetadata: Sendable, Equatable {
 /// The footer's copy of a page's header fields plus its zone map (statistics), so a reader can
 /// plan without reading data pages.
 public struct PageMetadata: Sendable, Equatable {
+    /// Byte offset of the page's header in the file.
     public var offset: UInt64
     /// Header plus stored body.
     public var length: UInt32
+    /// Rows in the page.
     public var rowCount: UInt32
+    /// How the page's values are encoded.
     public var encoding: Encoding
+    /// How the page's body is compressed.
     public var codec: Codec
+    /// Size of the page's body before compression.
     public var uncompressedSize: UInt32
+    /// The page's zone map: bounds and null count of its values.
     public var statistics: Statistics
 
     package init(offset: UInt64, length: UInt32, rowCount: UInt32, encoding: Encoding, codec: Codec, uncompressedSize: UInt32, statistics: Statistics) {
@@ -90,6 +105,7 @@ public struct PageMetadata: Sendable, Equatable {
 
 /// The footer's entry for a column chunk's bloom filter: where its bytes are and what it holds.
 public struct BloomFilterLocation: Sendable, Equatable {
+    /// Byte offset of the bloom filter in the file.
     public var offset: UInt64
     /// A multiple of 32 bytes (one block each), at least 32.
     public var length: UInt32
@@ -97,6 +113,7 @@ public struct BloomFilterLocation: Sendable, Equatable {
     public var keyCount: UInt64
     /// The false-positive rate the writer sized the filter for, in parts per million.
     public var targetFPPPerMillion: UInt32
+    /// Which keys the filter holds: values, network prefixes, domain suffixes.
     public var contents: BloomKeys.Contents
     /// XXH3-64 of the filter's bytes.
     public var checksum: UInt64
@@ -112,8 +129,11 @@ public struct BloomFilterLocation: Sendable, Equatable {
 
 /// The footer's entry for a column chunk's page index (`spec/format.md` §10.5).
 public struct PageIndexLocation: Sendable, Equatable {
+    /// Byte offset of the page index in the file.
     public var offset: UInt64
+    /// Length of the page index in bytes.
     public var length: UInt32
+    /// Number of pages the index describes.
     public var pageCount: UInt32
     /// XXH3-64 of the index's bytes.
     public var checksum: UInt64

@@ -7,14 +7,20 @@
 /// its last byte incremented (still an upper bound). Both are nil when no non-null, non-NaN
 /// value exists.
 public struct Statistics: Sendable, Equatable {
+    /// Null values in the block.
     public var nullCount: UInt64
+    /// The smallest value in its physical byte form (nil: unknown or all null).
     public var min: [UInt8]?
+    /// The largest value in its physical byte form (nil: unknown or all null).
     public var max: [UInt8]?
+    /// Whether `min` is a value present (false: only a lower bound, e.g. a truncated string).
     public var minExact: Bool
+    /// Whether `max` is a value present (false: only an upper bound).
     public var maxExact: Bool
     /// An estimate of the number of distinct non-null values, when the writer recorded one.
     public var distinctCount: UInt64?
 
+    /// Statistics from their parts.
     public init(nullCount: UInt64 = 0, min: [UInt8]? = nil, max: [UInt8]? = nil,
                 minExact: Bool = true, maxExact: Bool = true, distinctCount: UInt64? = nil) {
         self.nullCount = nullCount

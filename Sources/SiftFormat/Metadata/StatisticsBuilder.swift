@@ -6,6 +6,7 @@ import Darwin
 
 /// Computes the statistics of a page from its logical values (`spec/format.md` §7).
 public enum StatisticsBuilder {
+    /// The statistics of a column's values, as the writer records them.
     public static func compute(_ column: ColumnVector) -> Statistics {
         let valid = column.validity
         var stats = Statistics(nullCount: UInt64(column.nullCount))

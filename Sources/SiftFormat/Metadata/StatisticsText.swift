@@ -1,5 +1,6 @@
 /// Statistics-form bytes as readable text, for `sift inspect`.
 public enum StatisticsText {
+    /// A statistics bound in the text form of `type` (what `sift inspect` prints).
     public static func format(_ bytes: [UInt8], type: ColumnType) -> String {
         func le() -> UInt64 { bytes.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) } }
         switch type {

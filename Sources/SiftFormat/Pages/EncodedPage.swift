@@ -6,6 +6,7 @@
 /// Everything `SiftReader.readPage` checks is checked here too (checksum, header against the
 /// footer, sizes, validity, dictionary codes in range), so a filter never sees a corrupt page.
 public struct EncodedPage: Sendable {
+    /// The page's values as stored, by encoding.
     public enum Values: Sendable {
         /// Any other encoding, decoded as usual.
         case decoded(ColumnVector)
@@ -24,9 +25,11 @@ public struct EncodedPage: Sendable {
         case bits64([UInt64])
     }
 
+    /// Rows in the page.
     public let rowCount: Int
     /// nil when every row is valid.
     public let validity: Bitmap?
+    /// The values, still encoded.
     public let values: Values
 }
 

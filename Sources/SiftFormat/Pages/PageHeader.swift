@@ -9,6 +9,7 @@
 /// All integers little-endian. `checksum` is XXH3-64 (seed 0) of header bytes 0..<24 followed by
 /// the stored body.
 public struct PageHeader: Sendable, Equatable {
+    /// Bytes of a page header.
     public static let size = 32
 
     package init(encoding: Encoding, codec: Codec, flags: UInt8, rowCount: UInt32, nullCount: UInt32, uncompressedSize: UInt32, storedSize: UInt32, checksum: UInt64) {
@@ -27,13 +28,21 @@ public struct PageHeader: Sendable, Equatable {
     /// Flag bit 1: an ipv6 page whose values are all IPv4-mapped, stored as 32-bit IPv4 values.
     package static let narrowIPv4: UInt8 = 2
 
+    /// How the body's values are encoded.
     public var encoding: Encoding
+    /// How the body is compressed.
     public var codec: Codec
+    /// Page flags as stored (`spec/format.md` §6).
     public var flags: UInt8
+    /// Rows in the page.
     public var rowCount: UInt32
+    /// Null rows in the page.
     public var nullCount: UInt32
+    /// Size of the body before compression.
     public var uncompressedSize: UInt32
+    /// Size of the body as stored.
     public var storedSize: UInt32
+    /// XXH3-64 of the header's first 24 bytes and the stored body (`spec/format.md` §6).
     public var checksum: UInt64
 
     /// The first 24 bytes (everything the checksum covers).

@@ -12,16 +12,21 @@ public protocol ByteRangeSource: Sendable {
 
 /// A byte range source over bytes in memory.
 public struct MemorySource: ByteRangeSource {
+    /// A name for error messages.
     public let name: String
+    /// The whole file's bytes.
     public let bytes: [UInt8]
 
+    /// A source over `bytes`, called `name` in errors.
     public init(_ bytes: [UInt8], name: String = "<memory>") {
         self.bytes = bytes
         self.name = name
     }
 
+    /// The bytes' count.
     public var size: UInt64 { UInt64(bytes.count) }
 
+    /// A copy of the range; `truncated_file` past the end.
     public func read(offset: UInt64, length: Int) throws(FormatError) -> [UInt8] {
         guard length >= 0, offset <= size, UInt64(length) <= size - offset else {
             throw FormatError(.truncatedFile, "read of \(length) bytes at \(offset) passes the end (\(size) bytes)", file: name, offset: offset)
@@ -53,6 +58,7 @@ public final class FileSource: ByteRangeSource {
 
     deinit { fileSystem.close(fd) }
 
+    /// Exactly `length` bytes at `offset`; `truncated_file` when the file ends first, `io_error` when the read fails.
     public func read(offset: UInt64, length: Int) throws(FormatError) -> [UInt8] {
         guard length >= 0, offset <= size, UInt64(length) <= size - offset else {
             throw FormatError(.truncatedFile, "read of \(length) bytes at \(offset) passes the end (\(size) bytes)", file: name, offset: offset)

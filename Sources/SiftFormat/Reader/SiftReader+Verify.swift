@@ -1,8 +1,12 @@
 /// What `verify()` checked.
 public struct VerifyReport: Sendable {
+    /// Row groups checked.
     public var rowGroups = 0
+    /// Pages decoded and checked.
     public var pages = 0
+    /// Rows decoded.
     public var rows: UInt64 = 0
+    /// Bytes read.
     public var bytes: UInt64 = 0
 }
 

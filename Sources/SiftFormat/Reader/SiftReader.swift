@@ -9,7 +9,9 @@ import Foundation
 /// let ports = try reader.readColumn(rowGroup: 0, column: reader.schema.index(of: "dst_port")!)
 /// ```
 public final class SiftReader: Sendable {
+    /// Where the file's bytes come from.
     public let source: any ByteRangeSource
+    /// The footer, decoded and checked when the reader was opened.
     public let metadata: FileMetadata
     /// Bytes of the footer (for accounting what a query reads).
     public let footerLength: Int
@@ -18,6 +20,7 @@ public final class SiftReader: Sendable {
     /// Bloom filter segments already read and verified.
     private let segmentCache = ByteCache()
 
+    /// The file's columns.
     public var schema: Schema { metadata.schema }
 
     /// Opens a local file.

@@ -1,7 +1,9 @@
 /// A fixed-length bitmap in 64-bit words, bit `i` at word `i / 64`, bit `i % 64` (LSB first),
 /// the layout of validity bitmaps in pages (`spec/format.md` §5.2).
 public struct Bitmap: Sendable, Equatable {
+    /// The bits, 64 to a word, bit `i` at `words[i / 64] >> (i % 64)`.
     public private(set) var words: [UInt64]
+    /// Number of bits.
     public private(set) var count: Int
 
     /// A bitmap of `count` bits, all set to `value`.
@@ -12,6 +14,7 @@ public struct Bitmap: Sendable, Equatable {
         if value { clearTail() }
     }
 
+    /// A bitmap of `count` bits from words (bits past `count` are cleared).
     public init(words: [UInt64], count: Int) {
         precondition(words.count == (count + 63) / 64)
         self.words = words
@@ -19,11 +22,13 @@ public struct Bitmap: Sendable, Equatable {
         clearTail()
     }
 
+    /// A bitmap with one bit per element.
     public init(_ bits: [Bool]) {
         self.init(count: bits.count, value: false)
         for (i, bit) in bits.enumerated() where bit { self[i] = true }
     }
 
+    /// Bit `i`.
     public subscript(i: Int) -> Bool {
         get { words[i >> 6] >> UInt64(i & 63) & 1 == 1 }
         set {
@@ -34,6 +39,7 @@ public struct Bitmap: Sendable, Equatable {
     /// Number of set bits.
     public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// Adds a bit at the end.
     public mutating func append(_ bit: Bool) {
         if count & 63 == 0 { words.append(0) }
         count += 1

@@ -76,6 +76,7 @@ public enum ColumnHint: UInt8, Sendable, CaseIterable {
     /// Each value is a domain name or host name.
     case domain = 2
 
+    /// The hint's name in schema files and the CLI (`none`, `json`, `domain`).
     public var name: String {
         switch self {
         case .none: "none"
@@ -84,6 +85,7 @@ public enum ColumnHint: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// The hint named `name`; nil for an unknown name.
     public init?(name: String) {
         guard let match = ColumnHint.allCases.first(where: { $0.name == name }) else { return nil }
         self = match

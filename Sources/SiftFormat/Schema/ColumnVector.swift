@@ -3,6 +3,7 @@
 /// Null rows hold a filler value (zero, or an empty string) in ``values`` and a clear bit in
 /// ``validity``; `validity == nil` means no row is null.
 public struct ColumnVector: Sendable, Equatable {
+    /// The values, one case per physical type.
     public enum Values: Sendable, Equatable {
         case bool([Bool])
         case int32([Int32])
@@ -17,15 +18,19 @@ public struct ColumnVector: Sendable, Equatable {
         case ipv6([IPv6Address])
     }
 
+    /// The values (a filler where a row is null).
     public var values: Values
+    /// Set bits mark non-null rows; nil when no row is null.
     public var validity: Bitmap?
 
+    /// A column of `values`; `validity` (one bit per value) marks the non-null ones.
     public init(_ values: Values, validity: Bitmap? = nil) {
         self.values = values
         self.validity = validity
         precondition(validity == nil || validity!.count == count, "validity length differs from value count")
     }
 
+    /// The column's type.
     public var type: ColumnType {
         switch values {
         case .bool: .bool
@@ -42,6 +47,7 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// Number of rows.
     public var count: Int {
         switch values {
         case .bool(let v): v.count
@@ -55,6 +61,7 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// Whether row `row` is null.
     public func isNull(_ row: Int) -> Bool { validity.map { !$0[row] } ?? false }
 
     /// Logical equality: same type, same nulls, and equal values in every non-null row. The
@@ -81,6 +88,7 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// Number of null rows.
     public var nullCount: Int { validity.map { $0.count - $0.popcount } ?? 0 }
 
     /// An empty vector of the given type.
@@ -217,9 +225,13 @@ public struct ColumnVector: Sendable, Equatable {
 
 /// Rows of several columns that share one schema.
 public struct RecordBatch: Sendable, Equatable {
+    /// The batch's columns.
     public var schema: Schema
+    /// One vector per field of `schema`, all of the same length.
     public var columns: [ColumnVector]
 
+    /// A batch; the columns must match the schema's types and nullability and have one length.
+    /// - Throws: `FormatError.invalidArgument` naming the column that does not fit.
     public init(schema: Schema, columns: [ColumnVector]) throws(FormatError) {
         guard columns.count == schema.fields.count else {
             throw FormatError(.invalidArgument, "batch has \(columns.count) columns; the schema has \(schema.fields.count)")
@@ -240,5 +252,6 @@ public struct RecordBatch: Sendable, Equatable {
         self.columns = columns
     }
 
+    /// Number of rows.
     public var rowCount: Int { columns.first?.count ?? 0 }
 }

@@ -1,9 +1,12 @@
 /// A 128-bit IPv6 address as two big-endian halves, so that comparing `(high, low)` orders
 /// addresses numerically. IPv4 addresses are held IPv4-mapped (`::ffff:a.b.c.d`).
 public struct IPv6Address: Sendable, Hashable, Comparable {
+    /// The address's first 64 bits.
     public var high: UInt64
+    /// The address's last 64 bits.
     public var low: UInt64
 
+    /// The address of these 128 bits.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low

@@ -10,6 +10,8 @@ import Foundation
 /// ```
 /// `nullable` defaults to true and `hint` to none.
 public enum SchemaFile {
+    /// The schema a schema file describes (`spec/format.md` §3.5).
+    /// - Throws: `FormatError.invalidSchema` naming `file` and what is wrong.
     public static func parse(_ data: [UInt8], file: String) throws(FormatError) -> Schema {
         func bad(_ message: String) -> FormatError { FormatError(.invalidSchema, message, file: file) }
         let object: Any

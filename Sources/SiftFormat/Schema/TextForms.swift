@@ -32,6 +32,7 @@ public enum TextForms {
         return value << 8 | octet
     }
 
+    /// An IPv4 address as a dotted quad.
     public static func formatIPv4(_ v: UInt32) -> String {
         "\(v >> 24).\(v >> 16 & 0xFF).\(v >> 8 & 0xFF).\(v & 0xFF)"
     }
@@ -255,6 +256,7 @@ public enum TextForms {
         return v.description
     }
 
+    /// `bytes` in standard base64 with padding (binary values' text form).
     public static func base64(_ bytes: some Collection<UInt8>) -> String {
         let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
@@ -275,6 +277,7 @@ public enum TextForms {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The bytes of standard base64 text; nil when it is not base64.
     public static func decodeBase64(_ text: some Collection<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         var acc: UInt32 = 0

@@ -3,26 +3,32 @@
 public struct VarBytes: Sendable, Equatable {
     /// `offsets[i] ..< offsets[i + 1]` is value `i`'s range in ``bytes``; `offsets[0] == 0`.
     public var offsets: [UInt32]
+    /// Every value's bytes, one after another.
     public var bytes: [UInt8]
 
+    /// No values.
     public init() {
         offsets = [0]
         bytes = []
     }
 
+    /// Values from offsets (`count + 1`, ascending, from 0) into `bytes`.
     public init(offsets: [UInt32], bytes: [UInt8]) {
         precondition(!offsets.isEmpty && offsets[0] == 0, "offsets must start with 0")
         self.offsets = offsets
         self.bytes = bytes
     }
 
+    /// Values from strings, as UTF-8.
     public init<S: Sequence>(_ strings: S) where S.Element == String {
         self.init()
         for s in strings { append(Array(s.utf8)) }
     }
 
+    /// Number of values.
     public var count: Int { offsets.count - 1 }
 
+    /// Value `i`'s bytes.
     public subscript(i: Int) -> ArraySlice<UInt8> {
         bytes[Int(offsets[i])..<Int(offsets[i + 1])]
     }
@@ -30,6 +36,7 @@ public struct VarBytes: Sendable, Equatable {
     /// Value `i` decoded as UTF-8 (invalid sequences are repaired; string columns are validated).
     public func string(at i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
 
+    /// Adds a value at the end.
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
         bytes.append(contentsOf: value)
         offsets.append(UInt32(bytes.count))
@@ -54,6 +61,7 @@ public struct VarBytes: Sendable, Equatable {
         bytes.removeSubrange(Int(offsets[offsets.count - 1])...)
     }
 
+    /// Reserves room for more values and bytes.
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + values)
         bytes.reserveCapacity(bytes.count + byteCount)

@@ -11,10 +11,12 @@ import Foundation
 /// Rows are buffered until a row group is full. The file appears under `path` only after
 /// `close()`; a writer dropped without closing leaves nothing behind, and says so on standard
 /// error when it had rows and no error happened (rows lost to a forgotten `close()` are not
-/// lost silently). ``write(to:schema:options:_:)`` closes for you; ``discard()`` abandons a
+/// lost silently). ``write(to:schema:options:fileSystem:_:)`` closes for you; ``discard()`` abandons a
 /// file on purpose.
 public final class SiftWriter {
+    /// The columns every batch must have.
     public let schema: Schema
+    /// Sizes, codecs, encodings and bloom filters of the file.
     public let options: WriterOptions
     private let output: OutputFile
     private var pending: [ColumnVector]
@@ -266,6 +268,8 @@ public final class SiftWriter {
 
 /// A row group encoded in memory, not yet placed in a file: offsets are relative to `bytes`.
 public struct EncodedRowGroup: Sendable {
+    /// The row group's pages (and bloom filters and page index), as they go into the file.
     public var bytes: [UInt8]
+    /// The row group's footer entry (offsets relative to its start until appended).
     public var metadata: RowGroupMetadata
 }

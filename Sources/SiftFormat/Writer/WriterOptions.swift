@@ -8,6 +8,7 @@ public struct WriterOptions: Sendable {
     public var pageBytes = 1 << 20
     /// Compression of every column without an entry in ``columnCompression``.
     public var compression = Compression(.zstd, level: 3)
+    /// Compression per column name, overriding `compression`.
     public var columnCompression: [String: Compression] = [:]
     /// Forces an encoding for a column, where its type allows it; otherwise the writer picks
     /// the smallest encoding for each page.
@@ -32,8 +33,10 @@ public struct WriterOptions: Sendable {
     public var keyValues: [(String, String)] = []
     /// Record each page's distinct non-null count in the page index (`spec/format.md` §7).
     public var pageDistinctCounts = true
+    /// Recorded in the footer as the file's writer.
     public var createdBy = "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion)"
 
+    /// The defaults: 128k-row groups, pages of 8k rows, zstd, blooms on IP, domain and port columns.
     public init() {}
 
     func validate() throws(FormatError) {

@@ -19,6 +19,7 @@ public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyReprese
     /// The level an index decides at.
     public enum Level: Sendable { case file, rowGroup, page }
 
+    /// The level this index decides at.
     public var level: Level {
         switch self {
         case .partition, .fileStats: .file
@@ -40,6 +41,7 @@ public struct Evidence {
     /// Membership of a key in a column of the block; nil when this index cannot answer.
     public var membership: ((Int, BloomProbe) -> Bool?)?
 
+    /// Evidence of bounds and, optionally, membership probes.
     public init(bounds: @escaping (Int) -> ColumnBounds?, membership: ((Int, BloomProbe) -> Bool?)? = nil) {
         self.bounds = bounds
         self.membership = membership

@@ -2,12 +2,14 @@ import SiftFormat
 
 /// What to read of one row group.
 public struct RowGroupPlan: Sendable {
+    /// The row group's index in the file.
     public var index: Int
     /// Why the whole row group is skipped; nil when some rows may match.
     public var skippedBy: IndexKind?
     /// Row ranges (within the group) that may hold matching rows, in order, not overlapping.
     public var candidateRows: [Range<Int>]
 
+    /// A row group's plan.
     public init(index: Int, skippedBy: IndexKind?, candidateRows: [Range<Int>]) {
         self.index = index
         self.skippedBy = skippedBy
@@ -32,8 +34,10 @@ public struct RowGroupPlan: Sendable {
 /// }
 /// ```
 public struct Planner: Sendable {
+    /// The predicate blocks are tested against, typed to the file's (or table's) schema.
     public let predicate: BoundPredicate
 
+    /// A planner for `predicate`.
     public init(predicate: BoundPredicate) {
         self.predicate = predicate
     }

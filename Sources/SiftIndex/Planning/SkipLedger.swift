@@ -10,11 +10,16 @@ import Foundation
 public struct SkipLedger: Sendable, Equatable {
     /// What one index ruled out.
     public struct Tally: Sendable, Equatable, Codable {
+        /// Whole files ruled out (file-level indexes).
         public var files = 0
+        /// Whole row groups ruled out.
         public var rowGroups = 0
+        /// Pages of needed columns ruled out (zone maps).
         public var pages = 0
+        /// Bytes spared: sizes of files, or needed columns' bytes of row groups and pages.
         public var bytes: UInt64 = 0
 
+        /// Nothing ruled out.
         public init() {}
 
         static func + (a: Tally, b: Tally) -> Tally {
@@ -28,18 +33,24 @@ public struct SkipLedger: Sendable, Equatable {
 
     /// What happened to one row group of one file (the per-row-group lines of `sift cat --explain`).
     public struct RowGroupDecision: Sendable, Equatable, Codable {
+        /// The row group's index in its file.
         public var rowGroup: Int
         /// The index that ruled it out whole; nil when it was read.
         public var skippedBy: IndexKind?
         /// Bytes of needed columns it holds (what a skip spared).
         public var neededBytes: UInt64
+        /// Pages of needed columns read.
         public var pagesRead = 0
+        /// Pages of needed columns in the row group.
         public var pagesTotal = 0
+        /// Bytes of pages read.
         public var bytesRead: UInt64 = 0
         /// Row ranges pruning left in play, as [start, end) pairs.
         public var candidateRows: [[Int]] = []
+        /// Rows of the row group the predicate accepted.
         public var rowsMatched = 0
 
+        /// A decision for `rowGroup`.
         public init(rowGroup: Int, skippedBy: IndexKind?, neededBytes: UInt64) {
             self.rowGroup = rowGroup
             self.skippedBy = skippedBy
@@ -52,17 +63,23 @@ public struct SkipLedger: Sendable, Equatable {
         }
     }
 
+    /// Rows the predicate accepted (returned by the scan).
     public var rowsMatched = 0
     /// Every byte of the files in scope (live files of a table, or the one file).
     public var bytesTotal: UInt64 = 0
+    /// Every byte read from data files: trailers, footers, bloom filter segments, page indexes and data pages.
     public var bytesRead: UInt64 = 0
+    /// Files in scope.
     public var filesTotal = 0
     /// Files opened (their footers read).
     public var filesRead = 0
     /// Row groups and pages (of needed columns) in opened files, and of those the ones read.
     public var rowGroupsTotal = 0
+    /// Row groups read.
     public var rowGroupsRead = 0
+    /// Pages of needed columns in opened files' row groups in scope.
     public var pagesTotal = 0
+    /// Pages of needed columns read.
     public var pagesRead = 0
     /// What each index ruled out. Every kind is present (zero when it spared nothing).
     public var skipped: [IndexKind: Tally] = Dictionary(uniqueKeysWithValues: IndexKind.allCases.map { ($0, Tally()) })
@@ -77,6 +94,7 @@ public struct SkipLedger: Sendable, Equatable {
     /// ledger leaves them out.
     public var rowGroupDecisions: [RowGroupDecision] = []
 
+    /// An empty ledger.
     public init() {}
 
     /// Records blocks an index ruled out.

@@ -57,17 +57,29 @@ public enum CompareKernels {
 
     // Concrete entry points: generic code called across a module boundary is not specialised
     // (it ran ~300x slower), so each width gets its own specialised copy here.
+    /// Rows of `v` equal to `x` (SIMD over 8-bit lanes).
     public static func equal(_ v: UnsafeBufferPointer<UInt8>, _ x: UInt8) -> Selection { equalKernel(v, x) }
+    /// Rows of `v` equal to `x` (SIMD over 16-bit lanes).
     public static func equal(_ v: UnsafeBufferPointer<UInt16>, _ x: UInt16) -> Selection { equalKernel(v, x) }
+    /// Rows of `v` equal to `x` (SIMD over 32-bit lanes).
     public static func equal(_ v: UnsafeBufferPointer<UInt32>, _ x: UInt32) -> Selection { equalKernel(v, x) }
+    /// Rows of `v` equal to `x` (SIMD over 64-bit lanes).
     public static func equal(_ v: UnsafeBufferPointer<UInt64>, _ x: UInt64) -> Selection { equalKernel(v, x) }
+    /// Rows of `v` in `l...h` (one unsigned compare per lane).
     public static func between(_ v: UnsafeBufferPointer<UInt8>, _ l: UInt8, _ h: UInt8) -> Selection { betweenKernel(v, l, h) }
+    /// Rows of `v` in `l...h`.
     public static func between(_ v: UnsafeBufferPointer<UInt16>, _ l: UInt16, _ h: UInt16) -> Selection { betweenKernel(v, l, h) }
+    /// Rows of `v` in `l...h`.
     public static func between(_ v: UnsafeBufferPointer<UInt32>, _ l: UInt32, _ h: UInt32) -> Selection { betweenKernel(v, l, h) }
+    /// Rows of `v` in `l...h`.
     public static func between(_ v: UnsafeBufferPointer<UInt64>, _ l: UInt64, _ h: UInt64) -> Selection { betweenKernel(v, l, h) }
+    /// Rows of `v` equal to any value of `s`.
     public static func inSet(_ v: UnsafeBufferPointer<UInt8>, _ s: [UInt8]) -> Selection { inSetKernel(v, s) }
+    /// Rows of `v` equal to any value of `s`.
     public static func inSet(_ v: UnsafeBufferPointer<UInt16>, _ s: [UInt16]) -> Selection { inSetKernel(v, s) }
+    /// Rows of `v` equal to any value of `s`.
     public static func inSet(_ v: UnsafeBufferPointer<UInt32>, _ s: [UInt32]) -> Selection { inSetKernel(v, s) }
+    /// Rows of `v` equal to any value of `s`.
     public static func inSet(_ v: UnsafeBufferPointer<UInt64>, _ s: [UInt64]) -> Selection { inSetKernel(v, s) }
 
     /// Rows whose address lies in the network `base/length` of 32-bit addresses (IPv4, or the

@@ -3,7 +3,9 @@ import SiftFormat
 /// Which rows of a block pass a filter: one bit per row, 64 rows a word, row `i` at bit
 /// `i % 64` of word `i / 64`. Bits past `count` are always zero.
 public struct Selection: Sendable, Equatable {
+    /// The selected rows as bits, 64 to a word.
     public var words: [UInt64]
+    /// Rows the selection covers.
     public let count: Int
 
     /// No row (or, with `all`, every row) selected.
@@ -13,6 +15,7 @@ public struct Selection: Sendable, Equatable {
         if all { clearTail() }
     }
 
+    /// A selection of `count` rows from words (bits past `count` are cleared).
     public init(words: [UInt64], count: Int) {
         precondition(words.count == (count + 63) / 64)
         self.words = words
@@ -29,6 +32,7 @@ public struct Selection: Sendable, Equatable {
         if count % 64 != 0, !words.isEmpty { words[words.count - 1] &= (1 << UInt64(count % 64)) - 1 }
     }
 
+    /// Whether `row` is selected.
     public subscript(row: Int) -> Bool { words[row >> 6] >> UInt64(row & 63) & 1 == 1 }
 
     /// Rows selected.
@@ -48,11 +52,13 @@ public struct Selection: Sendable, Equatable {
         return out
     }
 
+    /// Rows selected by both.
     public static func & (a: Selection, b: Selection) -> Selection {
         precondition(a.count == b.count)
         return Selection(words: zip(a.words, b.words).map { $0 & $1 }, count: a.count)
     }
 
+    /// Rows selected by either.
     public static func | (a: Selection, b: Selection) -> Selection {
         precondition(a.count == b.count)
         return Selection(words: zip(a.words, b.words).map { $0 | $1 }, count: a.count)
