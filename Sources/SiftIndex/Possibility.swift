@@ -46,20 +46,9 @@ public struct ColumnBounds: Sendable {
     var single: Key? { (minExact && maxExact && min != nil && min == max && type != .float64) ? min : nil }
 }
 
-/// Decides possibilities from bounds and, where given, bloom filters.
-public struct PossibilityEvaluator {
-    /// Bounds of a column over the block, or nil when unknown (then anything is possible).
-    public var bounds: (Int) -> ColumnBounds?
-    /// Probes a column's bloom filter for a key hash: false means absent, nil means no filter
-    /// (or the caller chose not to use blooms).
-    public var bloom: ((Int, BloomProbe) -> Bool?)?
-
-    /// An evaluator over bounds per column and, optionally, bloom filter probes.
-    public init(bounds: @escaping (Int) -> ColumnBounds?, bloom: ((Int, BloomProbe) -> Bool?)? = nil) {
-        self.bounds = bounds
-        self.bloom = bloom
-    }
-
+/// Decides possibilities from what an index knows: bounds and, where given, bloom filter
+/// probes (``Evidence/membership``: false means absent, nil means no filter).
+extension Evidence {
     /// Whether `p` may be true, and may be false, for some row of the block (three-valued).
     public func evaluate(_ p: BoundPredicate) -> Possibility {
         switch p {
@@ -104,7 +93,7 @@ public struct PossibilityEvaluator {
             if op == .equal, result.mayBeTrue, probe(c, .value(v)) == false { result.mayBeTrue = false }
         case .inSet(_, let values):
             var inRange = values.filter { lo <= $0 && $0 <= hi }
-            if !inRange.isEmpty, bloom != nil { inRange = inRange.filter { probe(c, .value($0)) != false } }
+            if !inRange.isEmpty, membership != nil { inRange = inRange.filter { probe(c, .value($0)) != false } }
             result = Possibility(mayBeTrue: !inRange.isEmpty, mayBeFalse: b.single.map { !values.contains($0) } ?? true)
         case .between(_, let low, let high):
             result = Possibility(mayBeTrue: hi >= low && lo <= high && low <= high, mayBeFalse: lo < low || hi > high)
@@ -128,7 +117,7 @@ public struct PossibilityEvaluator {
         return result
     }
 
-    func probe(_ column: Int, _ key: BloomProbe) -> Bool? { bloom?(column, key) }
+    func probe(_ column: Int, _ key: BloomProbe) -> Bool? { membership?(column, key) }
 }
 
 /// What a predicate asks a bloom filter.

@@ -55,7 +55,7 @@ public struct Planner: Sendable {
 
     /// Whether a block with this evidence may hold rows the predicate accepts.
     public func mayMatch(_ e: Evidence) -> Bool {
-        PossibilityEvaluator(bounds: e.bounds, bloom: e.membership).evaluate(predicate).mayBeTrue
+        e.evaluate(predicate).mayBeTrue
     }
 
     // MARK: Files
