@@ -10,7 +10,9 @@ public struct ProtocolAction: Codable, Sendable, Equatable {
     public var writerVersion: Int
 
     /// What this library reads and writes.
-    public static let current = ProtocolAction(readerVersion: 1, writerVersion: 1)
+    /// Version 2 adds `index` actions (`spec/table.md` §4.7): tables created by this library
+    /// use it; version 1 tables are read and written without an index.
+    public static let current = ProtocolAction(readerVersion: 2, writerVersion: 2)
 
     enum CodingKeys: String, CodingKey {
         case readerVersion = "reader_version"
@@ -318,6 +320,26 @@ public struct CommitInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// A table index segment that covers data files (`spec/table.md` §4.7, §11).
+public struct IndexAction: Codable, Sendable, Equatable {
+    /// The segment, relative to the table folder (`_sift_index/<id>.sidx`).
+    public var path: String
+    /// The files it covers, in its order; a file covered by several segments uses the last.
+    public var files: [String]
+    /// The columns whose keys it holds, with what kinds of key (`BloomKeys.Contents` bits).
+    public var columns: [String: UInt8]
+    /// The segment's size in bytes.
+    public var size: Int64
+
+    /// A segment's entry.
+    public init(path: String, files: [String], columns: [String: UInt8], size: Int64) {
+        self.path = path
+        self.files = files
+        self.columns = columns
+        self.size = size
+    }
+}
+
 /// One line of a log entry.
 public enum Action: Sendable, Equatable {
     case `protocol`(ProtocolAction)
@@ -326,11 +348,13 @@ public enum Action: Sendable, Equatable {
     case remove(RemoveAction)
     case txn(TxnAction)
     case commitInfo(CommitInfo)
+    /// A table index segment (reader version 2).
+    case index(IndexAction)
 }
 
 extension Action: Codable {
     enum Kind: String, CodingKey {
-        case `protocol`, metadata, add, remove, txn
+        case `protocol`, metadata, add, remove, txn, index
         case commitInfo = "commit_info"
     }
 
@@ -346,6 +370,7 @@ extension Action: Codable {
         case .remove: self = .remove(try c.decode(RemoveAction.self, forKey: kind))
         case .txn: self = .txn(try c.decode(TxnAction.self, forKey: kind))
         case .commitInfo: self = .commitInfo(try c.decode(CommitInfo.self, forKey: kind))
+        case .index: self = .index(try c.decode(IndexAction.self, forKey: kind))
         }
     }
 
@@ -358,6 +383,7 @@ extension Action: Codable {
         case .remove(let a): try c.encode(a, forKey: .remove)
         case .txn(let a): try c.encode(a, forKey: .txn)
         case .commitInfo(let a): try c.encode(a, forKey: .commitInfo)
+        case .index(let a): try c.encode(a, forKey: .index)
         }
     }
 }

@@ -12,6 +12,8 @@ enum Checkpoint {
     static let protocolKey = "sift.table.protocol"
     static let metadataKey = "sift.table.metadata"
     static let txnsKey = "sift.table.txns"
+    /// The live index segments (reader version 2); absent in older checkpoints.
+    static let indexKey = "sift.table.index"
     /// Columns before the statistics columns.
     static let fixedColumns = 9
 
@@ -68,6 +70,7 @@ enum Checkpoint {
             (versionKey, String(snapshot.version)), (timestampKey, String(snapshot.timestamp)),
             (protocolKey, try json(snapshot.protocolVersion)), (metadataKey, try json(snapshot.metadata)),
             (txnsKey, try json(snapshot.txns.values.sorted { $0.appId < $1.appId })),
+            (indexKey, try json(snapshot.indexSegments.values.sorted { $0.path < $1.path })),
         ]
         let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options, fileSystem: fileSystem)
         try writer.write(try RecordBatch(schema: writer.schema, columns: columns))
@@ -110,6 +113,12 @@ enum Checkpoint {
         let tableSchema = try metadata.tableSchema()
         builder.schema = tableSchema
         for t in try decode([TxnAction].self, txnsKey) { builder.txns[t.appId] = t }
+        if pairs[indexKey] != nil {
+            for segment in try decode([IndexAction].self, indexKey) {
+                try TablePath.check(segment.path, version: version)
+                builder.indexSegments[segment.path] = segment
+            }
+        }
         guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }
 
         let width = tableSchema.fields.count

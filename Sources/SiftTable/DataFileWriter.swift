@@ -14,6 +14,11 @@ final class DataFileWriter {
     let maxRowsPerFile: Int
     let fileSystem: any FileSystem
     private var open: [[String?]: (writer: SiftWriter, path: String, rows: Int)] = [:]
+    /// The columns the table index holds keys of: those with bloom filters.
+    private let indexed: [Int]
+    /// Index fingerprints of each open file's keys, and of each written file's (by path).
+    private var openKeys: [[String?]: Set<UInt32>] = [:]
+    private var writtenKeys: [String: [UInt32]] = [:]
     private(set) var written: [TableFile] = []
 
     init(root: String, schema: Schema, partitioning: Partitioning, options: WriterOptions, clustering: ClusteringSpec? = nil,
@@ -25,6 +30,7 @@ final class DataFileWriter {
         self.options = options
         self.clustering = clustering
         self.maxRowsPerFile = maxRowsPerFile
+        indexed = schema.fields.indices.filter { options.wantsBloomFilter(schema.fields[$0]) }
     }
 
     /// Adds rows (of the table's schema).
@@ -37,6 +43,12 @@ final class DataFileWriter {
                 let take = min(part.rowCount - start, maxRowsPerFile - open[values]!.rows)
                 let slice = take == part.rowCount ? part : try RecordBatch(schema: schema, columns: part.columns.map { $0.slice(start..<(start + take)) })
                 try open[values]!.writer.write(slice)
+                for c in indexed {
+                    let name = schema.fields[c].name
+                    openKeys[values, default: []].formUnion(BloomKeys.keys(of: slice.columns[c], field: schema.fields[c]).map {
+                        IndexSegment.fingerprint(column: name, keyHash: $0)
+                    })
+                }
                 open[values]!.rows += take
                 start += take
                 if open[values]!.rows >= maxRowsPerFile { try close(values) }
@@ -47,6 +59,30 @@ final class DataFileWriter {
     /// Files not finished (an append that failed part-way) are abandoned: nothing of them stays.
     deinit {
         for file in open.values { file.writer.discard() }
+    }
+
+    /// Writes the index segment of every file written (`spec/table.md` §11) into
+    /// `_sift_index/`, for the commit that adds them; nil when nothing is indexed.
+    func writeIndex() throws -> IndexAction? {
+        guard !indexed.isEmpty, !written.isEmpty else { return nil }
+        let files = written.map(\.path)
+        let bytes = IndexSegment.encode(files.map { writtenKeys[$0] ?? [] })
+        let path = IndexSegment.folder + "/" + UUID().uuidString.lowercased() + ".sidx"
+        do {
+            try fileSystem.createFolder(root + "/" + IndexSegment.folder)
+            try fileSystem.replaceFile(root + "/" + path, with: bytes)
+        } catch {
+            throw TableError(.io, "cannot write the index segment: \(error.message)", path: path)
+        }
+        let columns = Dictionary(uniqueKeysWithValues: indexed.map { (schema.fields[$0].name, BloomKeys.contents(for: schema.fields[$0]).rawValue) })
+        return IndexAction(path: path, files: files, columns: columns, size: Int64(bytes.count))
+    }
+
+    /// The `index` action for the files written, when the table's protocol has indexes
+    /// (reader version 2); none for older tables, whose readers would not know the action.
+    func indexActions(_ read: Snapshot) throws -> [Action] {
+        guard read.protocolVersion.readerVersion >= 2, let segment = try writeIndex() else { return [] }
+        return [.index(segment)]
     }
 
     /// Closes every file; returns all files written.
@@ -70,10 +106,12 @@ final class DataFileWriter {
 
     private func close(_ values: [String?]) throws {
         guard let file = open.removeValue(forKey: values) else { return }
+        let keys = openKeys.removeValue(forKey: values) ?? []
         try file.writer.close()
         guard let metadata = file.writer.writtenMetadata else { return }
         let size = Int64((try? fileSystem.status(root + "/" + file.path))??.size ?? 0)
         written.append(Self.describe(metadata, path: file.path, size: size, partitionValues: partitioning.valueMap(values), clustering: clustering))
+        writtenKeys[file.path] = keys.sorted()
     }
 
     /// A file's log entry from its footer: statistics merged over row groups, and the columns

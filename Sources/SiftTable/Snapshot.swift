@@ -20,6 +20,8 @@ public struct Snapshot: Sendable {
     public var txns: [String: TxnAction]
     /// The commit timestamp of `version` (milliseconds since the epoch).
     public var timestamp: Int64
+    /// Index segments that cover at least one live file, by path.
+    public var indexSegments: [String: IndexAction] = [:]
 
     /// Live files in a stable order (by path).
     public var sortedFiles: [TableFile] { files.values.sorted { $0.path < $1.path } }
@@ -39,6 +41,7 @@ struct SnapshotBuilder {
     var tombstones: [String: RemoveAction] = [:]
     var txns: [String: TxnAction] = [:]
     var timestamp: Int64 = 0
+    var indexSegments: [String: IndexAction] = [:]
 
     mutating func apply(_ actions: [Action], version: Int64) throws {
         for action in actions {
@@ -68,6 +71,9 @@ struct SnapshotBuilder {
                 txns[t.appId] = t
             case .commitInfo(let info):
                 timestamp = info.timestamp
+            case .index(let i):
+                try TablePath.check(i.path, version: version)
+                indexSegments[i.path] = i
             }
         }
         self.version = version
@@ -79,6 +85,7 @@ struct SnapshotBuilder {
         }
         return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
                         partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
-                        files: files, tombstones: tombstones, txns: txns, timestamp: timestamp)
+                        files: files, tombstones: tombstones, txns: txns, timestamp: timestamp,
+                        indexSegments: indexSegments.filter { $0.value.files.contains { files[$0] != nil } })
     }
 }

@@ -59,6 +59,7 @@ extension Table {
             return AppendResult(version: nil, files: 0, rows: 0, bytes: 0, rejected: rejected, alreadyApplied: false)
         }
         var actions = files.map { Action.add($0.addAction(schema: read.schema)) }
+        actions += try writer.indexActions(read)
         if let txn { actions.append(.txn(TxnAction(appId: txn.appId, version: txn.version, lastUpdated: Self.nowMillis()))) }
         var parameters: [String: String] = [:]
         if let txn { parameters["txn"] = "\(txn.appId):\(txn.version)" }

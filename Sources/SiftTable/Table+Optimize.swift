@@ -64,6 +64,7 @@ extension Table {
             for k in added.indices { added[k].dataChange = false }
             actions += plan.files.map { .remove(RemoveAction(path: $0.path, deletionTime: now, dataChange: false, size: $0.size)) }
             actions += added.map { .add($0.addAction(schema: read.schema)) }
+            actions += try writer.indexActions(read)
             result.partitionsRewritten += 1
             result.filesRemoved += plan.files.count
             result.filesAdded += added.count

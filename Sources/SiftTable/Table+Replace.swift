@@ -37,6 +37,7 @@ extension Table {
         let now = Self.nowMillis()
         var actions = files.map { Action.remove(RemoveAction(path: $0.path, deletionTime: now, dataChange: true, size: $0.size)) }
         actions += added.map { .add($0.addAction(schema: read.schema)) }
+        actions += try writer.indexActions(read)
         if let txn { actions.append(.txn(TxnAction(appId: txn.appId, version: txn.version, lastUpdated: now))) }
         return try commit(PendingCommit(actions: actions, operation: operation, parameters: parameters,
                                         metrics: ["files_removed": Int64(files.count), "files_added": Int64(added.count),

@@ -47,7 +47,8 @@ extension Table {
                 guard info.kind == .file else { kept += 1; continue }
                 let modified = info.modified
                 let removedRecently = snapshot.tombstones[child].map { Double($0.deletionTime) / 1000 > cutoff } ?? false
-                if snapshot.files[child] != nil || removedRecently || modified > cutoff { kept += 1; continue }
+                let live = snapshot.files[child] != nil || snapshot.indexSegments[child] != nil
+                if live || removedRecently || modified > cutoff { kept += 1; continue }
                 if !dryRun {
                     do { try fs.remove(root + "/" + child) } catch { throw TableError(.io, "cannot delete: \(error.message)", path: child) }
                 }

@@ -62,6 +62,10 @@ public struct TableScan: Sendable {
         ledger.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
         guard let bound else { return (files, ledger) }
         let (fields, partitioning) = (snapshot.schema.fields, snapshot.partitioning)
+        let index = TableIndexProbe(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
+        func statistics(_ file: TableFile) -> (Int) -> ColumnBounds? {
+            { c in ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: fields[c].type) }
+        }
         let kept = Planner(predicate: bound).planFiles(files, bytes: { UInt64($0.size) }, ledger: &ledger,
                                                        shared: { file, kind in kind == .partition ? AnyHashable(file.partitionValues) : nil }) { file, kind in
             switch kind {
@@ -73,13 +77,17 @@ public struct TableScan: Sendable {
                         .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
                 }
             case .fileStats:
-                return .bounds { c in
-                    ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: fields[c].type)
-                }
+                return .bounds(statistics(file))
+            case .tableIndex:
+                // Membership, with the file's statistics so a disjunction ruled out half by
+                // each is still ruled out.
+                guard let membership = index.membership(of: file.path) else { return nil }
+                return Evidence(bounds: statistics(file), membership: membership)
             default:
                 return nil
             }
         }
+        ledger.bytesRead += index.bytesRead
         return (kept, ledger)
     }
 

@@ -122,7 +122,7 @@ struct TableCommandTests {
             #expect(report[key] is NSNumber, "explain has \(key)")
         }
         let skipped = report["skipped_by"] as! [String: Any]
-        #expect(Set(skipped.keys) == ["partition", "file_stats", "min_max", "bloom", "zone_map"])
+        #expect(Set(skipped.keys) == ["partition", "file_stats", "table_index", "min_max", "bloom", "zone_map"])
         #expect((skipped["partition"] as! NSNumber).intValue > 0, "later days are pruned by partition")
         #expect((report["rows_matched"] as! NSNumber).intValue >= 1)
         #expect((report["files_read"] as! NSNumber).intValue < (report["files_total"] as! NSNumber).intValue)
@@ -155,7 +155,8 @@ struct TableCommandTests {
         let bad = try SiftProcess.run(["table", "create", dir.file("bad"), "--infer-from", input, "--bloom", "nope"])
         #expect(bad.status != 0 && bad.stderr.contains("nope"), "\(bad.stderr)")
 
-        // An absent name: the default table skips row groups by bloom, the no-bloom table cannot.
+        // An absent name: the default table skips files by its table index (which holds the
+        // bloom columns' keys), the no-bloom table has neither index nor blooms.
         let absent = "query = 'never-seen.evil.example'"
         for (name, expectBloomSkips) in [("default", true), ("none", false)] {
             let q = try SiftProcess.run(["query", dir.file(name), "--where", absent, "--explain", "--json", "--timing-runs", "3"])
@@ -163,7 +164,8 @@ struct TableCommandTests {
             let report = try JSONSerialization.jsonObject(with: Data(q.stdoutText.split(separator: "\n").last!.utf8)) as! [String: Any]
             #expect((report["run_ms"] as? [NSNumber])?.count == 3)
             let groups = report["row_groups_skipped_by"] as! [String: NSNumber]
-            #expect((groups["bloom"]!.intValue > 0) == expectBloomSkips, "\(name): \(groups)")
+            let files = report["files_skipped_by"] as! [String: NSNumber]
+            #expect((groups["bloom"]!.intValue + files["table_index"]!.intValue > 0) == expectBloomSkips, "\(name): \(groups) \(files)")
         }
         // --count agrees with the rows printed.
         let count = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype = 'AAAA'", "--count"])

@@ -11,8 +11,12 @@ final class OutputFile {
         self.path = path
         self.fileSystem = fileSystem
         temporaryPath = path + ".tmp-\(processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        do { fd = try fileSystem.createExclusive(temporaryPath) } catch { throw error.formatError() }
+        // Registered before it exists, so an interrupt arriving as it is created still removes it.
         TemporaryFiles.register(temporaryPath)
+        do { fd = try fileSystem.createExclusive(temporaryPath) } catch {
+            TemporaryFiles.unregister(temporaryPath)
+            throw error.formatError()
+        }
     }
 
     deinit {

@@ -9,6 +9,9 @@ public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyReprese
     case partition
     /// Per-file column statistics in the table log: whole files, before any is opened.
     case fileStats = "file_stats"
+    /// The table index (`spec/table.md` §11): key membership of every file, probed in one
+    /// read per segment, before any file is opened.
+    case tableIndex = "table_index"
     /// Row group (column chunk) minimum and maximum in a file's footer.
     case minMax = "min_max"
     /// Split-block bloom filters of a row group (values, network prefixes, domain suffixes).
@@ -22,7 +25,7 @@ public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyReprese
     /// The level this index decides at.
     public var level: Level {
         switch self {
-        case .partition, .fileStats: .file
+        case .partition, .fileStats, .tableIndex: .file
         case .minMax, .bloom: .rowGroup
         case .zoneMap: .page
         }

@@ -185,7 +185,7 @@ public struct Planner: Sendable {
     }
 
     /// Whether a bloom filter holding `contents` can answer a probe of this kind.
-    static func holds(_ contents: BloomKeys.Contents, _ key: BloomProbe) -> Bool {
+    package static func holds(_ contents: BloomKeys.Contents, _ key: BloomProbe) -> Bool {
         switch key {
         case .value: contents.contains(.values)
         case .network: contents.contains(.networkPrefixes)

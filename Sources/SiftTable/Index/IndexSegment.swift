@@ -1,0 +1,154 @@
+import SiftFormat
+
+/// A table index segment (`spec/table.md` §11): which of a set of data files may hold a key,
+/// for every file at once, in one read.
+///
+/// Keys are those of the files' bloom filters (values, IP network prefixes, domain suffixes of
+/// the indexed columns), each reduced to a 32-bit fingerprint salted by its column. The
+/// segment is a split-block bloom filter per file, stored transposed: for each of the 256 bits
+/// of each block, one bitmap over the files. A probe computes its block and 8 bits and reads
+/// the block's rows: `256 × ceil(files / 8)` bytes, verified by the block's checksum.
+///
+/// ```
+/// +------------------------------------------------------------------+
+/// | magic "SIDX" | version u16 = 1 | 0 u16 | files u32 | blocks u32     |  header, 16 bytes
+/// +------------------------------------------------------------------+
+/// | block 0: bit 0 -> files bitmap (rowBytes) ... bit 255 -> bitmap    |  blocks × 256 × rowBytes
+/// | block 1 ...                                                        |
+/// +------------------------------------------------------------------+
+/// | XXH3-64 of each block's rows, u64 × blocks                         |
+/// +------------------------------------------------------------------+
+/// | XXH3-64 of the header and the block checksums | "SIDX"            |  trailer, 12 bytes
+/// +------------------------------------------------------------------+
+/// ```
+/// All integers little-endian; `rowBytes = ceil(files / 8)`, file `i` is bit `i % 8` of byte
+/// `i / 8`. Keys themselves are not stored (they would cost more
+/// than the filters): merging segments re-reads the indexed columns of their files.
+public struct IndexSegment: Sendable, Equatable {
+    /// The folder of segments inside the table folder.
+    public static let folder = "_sift_index"
+    static let magic: [UInt8] = Array("SIDX".utf8)
+    static let headerSize = 16
+    static let trailerSize = 12
+    /// Bits per distinct key of the largest file: about 1% false positives.
+    static let bitsPerKey = 10
+    /// Salts of the 8 bit positions in a block (those of Parquet's split-block filter).
+    static let salts: [UInt32] = [0x47b6_137b, 0x4497_4d91, 0x8824_ad5b, 0xa2b7_289d, 0x7054_95c7, 0x2df1_424b, 0x9efc_4947, 0x5c6b_fb31]
+
+    /// Number of files the segment covers.
+    public let fileCount: Int
+    /// Blocks of 256 bits per file.
+    public let blockCount: Int
+    /// Bytes of one bit's bitmap over the files.
+    var rowBytes: Int { (fileCount + 7) / 8 }
+    /// Bytes of one block's rows.
+    var blockBytes: Int { 256 * rowBytes }
+
+    /// The fingerprint of a bloom filter key hash in a column: what segments hold.
+    public static func fingerprint(column: String, keyHash: UInt64) -> UInt32 {
+        let salted = keyHash ^ BloomKeys.hash(bytes: Array(column.utf8))
+        return UInt32(truncatingIfNeeded: (salted &* 0x9E37_79B9_7F4A_7C15) >> 32)
+    }
+
+    /// The block a fingerprint falls in.
+    func block(_ f: UInt32) -> Int { Int((UInt64(f) &* UInt64(blockCount)) >> 32) }
+
+    /// The 8 bits (0..<256) a fingerprint sets in its block: one in each 32-bit word.
+    static func bits(_ f: UInt32) -> [Int] { salts.enumerated().map { i, salt in 32 * i + Int((f &* salt) >> 27) } }
+
+    /// The encoded segment of files with these fingerprint sets (each sorted and distinct).
+    public static func encode(_ fingerprints: [[UInt32]]) -> [UInt8] {
+        let largest = fingerprints.map(\.count).max() ?? 0
+        let blocks = max(1, (largest * bitsPerKey + 255) / 256)
+        let segment = IndexSegment(fileCount: fingerprints.count, blockCount: blocks)
+        var rows = [UInt8](repeating: 0, count: blocks * segment.blockBytes)
+        for (file, keys) in fingerprints.enumerated() {
+            let (byte, mask) = (file / 8, UInt8(1) << UInt8(file % 8))
+            for f in keys {
+                let base = segment.block(f) * segment.blockBytes
+                for bit in bits(f) { rows[base + bit * segment.rowBytes + byte] |= mask }
+            }
+        }
+        var out = magic
+        out.reserveCapacity(headerSize + rows.count + 8 * blocks + trailerSize)
+        put(UInt16(1), &out); put(UInt16(0), &out); put(UInt32(fingerprints.count), &out); put(UInt32(blocks), &out)
+        out += rows
+        var tail: [UInt8] = []
+        for b in 0..<blocks {
+            let region = (b * segment.blockBytes)..<((b + 1) * segment.blockBytes)
+            put(rows.withUnsafeBytes { Checksum.hash(UnsafeRawBufferPointer(rebasing: $0[region])) }, &tail)
+        }
+        out += tail
+        put(Checksum.hash(Array(out[0..<headerSize]) + tail), &out)
+        out += magic
+        return out
+    }
+
+    static func put<T: FixedWidthInteger>(_ v: T, _ out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+
+    static func get<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, _ at: Int) -> T {
+        var v: T = 0
+        withUnsafeMutableBytes(of: &v) { dst in for i in 0..<MemoryLayout<T>.size { dst[i] = bytes[bytes.startIndex + at + i] } }
+        return T(littleEndian: v)
+    }
+
+    /// The segment described by a header; nil when the bytes are not a segment header.
+    init?(header: ArraySlice<UInt8>, size: Int) {
+        guard header.count >= Self.headerSize, Array(header.prefix(4)) == Self.magic, Self.get(header, 4) as UInt16 == 1 else { return nil }
+        let files = Int(Self.get(header, 8) as UInt32), blocks = Int(Self.get(header, 12) as UInt32)
+        guard files > 0, blocks > 0, blocks <= 1 << 24 else { return nil }
+        self.init(fileCount: files, blockCount: blocks)
+        // The blocks, their checksums and the trailer must fit the file.
+        guard Self.headerSize + blocks * blockBytes + 8 * blocks + Self.trailerSize <= size else { return nil }
+    }
+
+    init(fileCount: Int, blockCount: Int) {
+        self.fileCount = fileCount
+        self.blockCount = blockCount
+    }
+
+    /// Byte range of a block's rows, and of its checksum, in the segment.
+    func blockRange(_ b: Int) -> Range<Int> { (Self.headerSize + b * blockBytes)..<(Self.headerSize + (b + 1) * blockBytes) }
+    func checksumOffset(_ b: Int) -> Int { Self.headerSize + blockCount * blockBytes + 8 * b }
+
+    /// Files (by position in the segment) whose filter may hold fingerprint `f`, given its
+    /// block's rows.
+    func candidates(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [Bool] {
+        var hit = [UInt8](repeating: 0xFF, count: rowBytes)
+        for bit in Self.bits(f) {
+            let row = blockRows.startIndex + bit * rowBytes
+            for i in 0..<rowBytes { hit[i] &= blockRows[row + i] }
+        }
+        return (0..<fileCount).map { hit[$0 / 8] & (1 << UInt8($0 % 8)) != 0 }
+    }
+
+    /// Checks a whole segment: its header, every block's checksum and the trailer.
+    /// Throws a description of the first problem.
+    static func check(_ bytes: [UInt8]) throws -> IndexSegment {
+        let all = bytes[...]
+        guard let segment = IndexSegment(header: all, size: bytes.count) else { throw IndexSegmentError("not an index segment") }
+        guard bytes.count == checksumsEnd(segment) + trailerSize, Array(bytes.suffix(4)) == magic else {
+            throw IndexSegmentError("\(bytes.count) bytes, the header implies \(checksumsEnd(segment) + trailerSize)")
+        }
+        for b in 0..<segment.blockCount {
+            let range = segment.blockRange(b)
+            let stored: UInt64 = get(all, segment.checksumOffset(b))
+            guard bytes.withUnsafeBytes({ Checksum.hash(UnsafeRawBufferPointer(rebasing: $0[range])) }) == stored else {
+                throw IndexSegmentError("block \(b) fails its checksum")
+            }
+        }
+        let tail = Array(bytes[segment.checksumOffset(0)..<checksumsEnd(segment)])
+        guard (get(all, checksumsEnd(segment)) as UInt64) == Checksum.hash(Array(bytes[0..<headerSize]) + tail) else {
+            throw IndexSegmentError("the trailer checksum does not match")
+        }
+        return segment
+    }
+
+    static func checksumsEnd(_ s: IndexSegment) -> Int { s.checksumOffset(s.blockCount) }
+}
+
+/// A damaged or unreadable index segment. Readers fall back to opening files; `verify` reports it.
+struct IndexSegmentError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

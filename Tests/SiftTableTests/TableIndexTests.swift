@@ -1,0 +1,110 @@
+import Foundation
+import SiftFormat
+import SiftIndex
+import SiftNDJSON
+import SiftScan
+@testable import SiftTable
+import SiftTestSupport
+import Testing
+
+/// The table index (`spec/table.md` §11): files ruled out before they are opened, never a
+/// matching one; a damaged or missing segment falls back to opening files.
+@Suite("Tables: the table-level index")
+struct TableIndexTests {
+    /// A table of `appends` commits of 300 rows each (10 days), and every batch appended.
+    static func table(_ dir: TemporaryDirectory, appends: Int = 6) throws -> (Table, [RecordBatch]) {
+        var table = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
+        table.checkpointInterval = 4
+        var batches: [RecordBatch] = []
+        for k in 0..<appends {
+            let batch = TableFixtures.batch(rows: 300, days: 10, seed: UInt64(100 + k))
+            try TableFixtures.append(table, batch)
+            batches.append(batch)
+        }
+        return (table, batches)
+    }
+
+    @Test("needles present and absent: the rows brute force finds, and absent keys open almost no file")
+    func needles() throws {
+        let dir = TemporaryDirectory()
+        let (table, batches) = try Self.table(dir)
+        let snapshot = try Table(root: table.root).snapshot()
+        #expect(!snapshot.indexSegments.isEmpty)
+        var opened = 0, absentNeedles = 0
+        var rng = SeededRandom(seed: 42)
+        for trial in 0..<60 {
+            // Inside every file's min/max, so only the index (or the files' blooms) can rule them out.
+            let present = trial % 2 == 0
+            let ip = "203.0.\(113 + Int(rng.next() % 19)).\(Int(rng.next() % 256))"
+            let needles = ["dst_ip = \(ip)", "domain = '\(present ? "x.test" : "m\(trial).absent.example")'", "dst_ip in 203.0.\(113 + trial % 19).\(16 * (trial % 16))/29"]
+            for text in needles {
+                let (rows, ledger) = try TableFixtures.rows(Table(root: table.root), where: text)
+                #expect(rows == (try TableFixtures.expected(batches, where: text)), "\(text)")
+                if rows.isEmpty { opened += ledger.filesRead; absentNeedles += 1 }
+            }
+        }
+        // 1% false positives per file and key: an absent needle opens well under one file on average.
+        #expect(absentNeedles > 50)
+        #expect(Double(opened) / Double(absentNeedles) < 1.0, "\(opened) files opened for \(absentNeedles) absent needles of \(snapshot.files.count) files")
+    }
+
+    @Test("the index survives checkpoints and time travel, and vacuum keeps live segments")
+    func checkpointsAndTimeTravel() throws {
+        let dir = TemporaryDirectory()
+        let (table, batches) = try Self.table(dir, appends: 9)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: table.root + "/_sift_log").contains { $0.hasSuffix(".checkpoint.sift") })
+        _ = try table.vacuum(retainHours: -1)
+        let fresh = try Table(root: table.root)
+        let absent = "domain = 'm.absent.example'"  // inside every file's min/max
+        let (rows, ledger) = try TableFixtures.rows(fresh, where: absent)
+        #expect(rows.isEmpty && ledger.skipped[.tableIndex]!.files > 0, "\(ledger)")
+        let old = try TableFixtures.rows(fresh, where: "domain = 'x.test'", asOf: .version(3))
+        #expect(old.rows == (try TableFixtures.expected(Array(batches.prefix(3)), where: "domain = 'x.test'")))
+        #expect(try fresh.verify().segments == fresh.snapshot().indexSegments.count)
+    }
+
+    @Test("a damaged or missing segment falls back to opening files, and verify names it")
+    func damage() throws {
+        let dir = TemporaryDirectory()
+        let (table, batches) = try Self.table(dir, appends: 3)
+        let snapshot = try table.snapshot()
+        let segment = try #require(snapshot.indexSegments.keys.sorted().first)
+        let path = table.root + "/" + segment
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        bytes[20] ^= 0xFF  // inside the first block's rows
+        try bytes.write(to: URL(fileURLWithPath: path))
+        for text in ["dst_ip = 198.18.7.7", "domain = 'x.test'", "dst_ip in 203.0.113.0/24"] {
+            let (rows, ledger) = try TableFixtures.rows(Table(root: table.root), where: text)
+            #expect(rows == (try TableFixtures.expected(batches, where: text)), "\(text)")
+            _ = ledger
+        }
+        #expect { try Table(root: table.root).verify() } throws: { error in
+            (error as? TableError).map { $0.code == .corruptLog && $0.path == segment } ?? false
+        }
+        try FileManager.default.removeItem(atPath: path)
+        let (rows, ledger) = try TableFixtures.rows(Table(root: table.root), where: "domain = 'x.test'")
+        #expect(rows == (try TableFixtures.expected(batches, where: "domain = 'x.test'")))
+        #expect(ledger.filesRead > 0)
+    }
+
+    @Test("segments hold every key of every file: a bit-level check of encode against probes")
+    func segmentProbes() throws {
+        var rng = SeededRandom(seed: 9)
+        let files = (0..<13).map { f in (0..<(50 + f * 40)).map { _ in UInt32(truncatingIfNeeded: rng.next()) } }.map { Array(Set($0)).sorted() }
+        let bytes = IndexSegment.encode(files)
+        let segment = try IndexSegment.check(bytes)
+        var falsePositives = 0, probes = 0
+        for (slot, keys) in files.enumerated() {
+            for f in keys { #expect(segment.candidates(f, blockRows: bytes[segment.blockRange(segment.block(f))])[slot]) }
+            for _ in 0..<500 {
+                let f = UInt32(truncatingIfNeeded: rng.next())
+                if !keys.contains(f), segment.candidates(f, blockRows: bytes[segment.blockRange(segment.block(f))])[slot] { falsePositives += 1 }
+                probes += 1
+            }
+        }
+        #expect(Double(falsePositives) / Double(probes) < 0.05, "\(falsePositives) of \(probes)")
+        var damaged = bytes
+        damaged[damaged.count - 6] ^= 1
+        #expect(throws: (any Error).self) { try IndexSegment.check(damaged) }
+    }
+}
