@@ -36,6 +36,9 @@ struct Query: ParsableCommand {
         "Then run the query this many more times in this process, each from a fresh table handle (log and footers read again; the OS page cache stays warm), decoding the projected columns but printing nothing; --explain reports each run's wall time (run_ms).",
         valueName: "N")) var timingRuns = 0
 
+    @Flag(name: .customLong("no-table-index"), help: "Plan without the table index (to measure what it saves).")
+    var noTableIndex = false
+
     func run() throws {
         let rowFormat = try OutputFormat(option: format)
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
@@ -71,6 +74,7 @@ struct Query: ParsableCommand {
         do {
             scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: projection)
             if let threads { scan.workers = threads }
+            scan.useTableIndex = !noTableIndex
         } catch let error as BindError {
             throw ValidationError("--where: \(error)")
         }

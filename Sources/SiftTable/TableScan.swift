@@ -29,6 +29,9 @@ public struct TableScan: Sendable {
     public var rowSelector: (@Sendable (_ column: (String) -> ColumnVector?, _ count: Int) -> [Int])?
     /// Files scanned at once (1: one after another on the calling thread).
     public var workers = OrderedParallel.defaultWorkers
+    /// Whether the table index (`spec/table.md` §11) may rule files out; false plans as if the
+    /// table had none (to measure what it saves).
+    public var useTableIndex = true
     /// Scans exactly these units (files and row groups from ``planUnits()``, e.g. one engine
     /// task's share) instead of planning; nil scans the whole snapshot.
     public var units: [ScanUnit]?
@@ -79,6 +82,7 @@ public struct TableScan: Sendable {
             case .fileStats:
                 return .bounds(statistics(file))
             case .tableIndex:
+                guard useTableIndex else { return nil }
                 // Membership, with the file's statistics so a disjunction ruled out half by
                 // each is still ruled out.
                 guard let membership = index.membership(of: file.path) else { return nil }
