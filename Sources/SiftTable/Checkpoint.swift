@@ -70,7 +70,7 @@ enum Checkpoint {
             (versionKey, String(snapshot.version)), (timestampKey, String(snapshot.timestamp)),
             (protocolKey, try json(snapshot.protocolVersion)), (metadataKey, try json(snapshot.metadata)),
             (txnsKey, try json(snapshot.txns.values.sorted { $0.appId < $1.appId })),
-            (indexKey, try json(snapshot.indexSegments.values.sorted { $0.path < $1.path })),
+            (indexKey, try json(snapshot.indexSegments)),
         ]
         let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options, fileSystem: fileSystem)
         try writer.write(try RecordBatch(schema: writer.schema, columns: columns))
@@ -116,7 +116,7 @@ enum Checkpoint {
         if pairs[indexKey] != nil {
             for segment in try decode([IndexAction].self, indexKey) {
                 try TablePath.check(segment.path, version: version)
-                builder.indexSegments[segment.path] = segment
+                builder.addIndex(segment)
             }
         }
         guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }

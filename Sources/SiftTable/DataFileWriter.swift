@@ -61,28 +61,19 @@ final class DataFileWriter {
         for file in open.values { file.writer.discard() }
     }
 
-    /// Writes the index segment of every file written (`spec/table.md` §11) into
-    /// `_sift_index/`, for the commit that adds them; nil when nothing is indexed.
-    func writeIndex() throws -> IndexAction? {
-        guard !indexed.isEmpty, !written.isEmpty else { return nil }
-        let files = written.map(\.path)
-        let bytes = IndexSegment.encode(files.map { writtenKeys[$0] ?? [] })
-        let path = IndexSegment.folder + "/" + UUID().uuidString.lowercased() + ".sidx"
-        do {
-            try fileSystem.createFolder(root + "/" + IndexSegment.folder)
-            try fileSystem.replaceFile(root + "/" + path, with: bytes)
-        } catch {
-            throw TableError(.io, "cannot write the index segment: \(error.message)", path: path)
-        }
+    /// The index keys of every file written, in order, and the indexed columns with their
+    /// key kinds.
+    var indexKeys: (files: [(path: String, keys: [UInt32])], columns: [String: UInt8]) {
         let columns = Dictionary(uniqueKeysWithValues: indexed.map { (schema.fields[$0].name, BloomKeys.contents(for: schema.fields[$0]).rawValue) })
-        return IndexAction(path: path, files: files, columns: columns, size: Int64(bytes.count))
+        return (written.map { ($0.path, writtenKeys[$0.path] ?? []) }, columns)
     }
 
     /// The `index` action for the files written, when the table's protocol has indexes
     /// (reader version 2); none for older tables, whose readers would not know the action.
     func indexActions(_ read: Snapshot) throws -> [Action] {
-        guard read.protocolVersion.readerVersion >= 2, let segment = try writeIndex() else { return [] }
-        return [.index(segment)]
+        let (files, columns) = indexKeys
+        guard read.protocolVersion.readerVersion >= 2, !files.isEmpty, !columns.isEmpty else { return [] }
+        return [.index(try IndexSegment.write(files, columns: columns, root: root, fileSystem: fileSystem))]
     }
 
     /// Closes every file; returns all files written.

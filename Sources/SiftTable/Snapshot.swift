@@ -20,8 +20,9 @@ public struct Snapshot: Sendable {
     public var txns: [String: TxnAction]
     /// The commit timestamp of `version` (milliseconds since the epoch).
     public var timestamp: Int64
-    /// Index segments that cover at least one live file, by path.
-    public var indexSegments: [String: IndexAction] = [:]
+    /// Index segments in log order, each the latest to cover at least one live file
+    /// (`spec/table.md` §4.7): a file's segment is the last one that lists it.
+    public var indexSegments: [IndexAction] = []
 
     /// Live files in a stable order (by path).
     public var sortedFiles: [TableFile] { files.values.sorted { $0.path < $1.path } }
@@ -41,7 +42,16 @@ struct SnapshotBuilder {
     var tombstones: [String: RemoveAction] = [:]
     var txns: [String: TxnAction] = [:]
     var timestamp: Int64 = 0
-    var indexSegments: [String: IndexAction] = [:]
+    /// Every index segment applied, in log order, and each file's latest.
+    var indexSegments: [IndexAction] = []
+    var segmentOfFile: [String: String] = [:]
+
+    /// Records a segment: it becomes the segment of every file it lists.
+    mutating func addIndex(_ segment: IndexAction) {
+        indexSegments.removeAll { $0.path == segment.path }
+        indexSegments.append(segment)
+        for file in segment.files { segmentOfFile[file] = segment.path }
+    }
 
     mutating func apply(_ actions: [Action], version: Int64) throws {
         for action in actions {
@@ -73,7 +83,7 @@ struct SnapshotBuilder {
                 timestamp = info.timestamp
             case .index(let i):
                 try TablePath.check(i.path, version: version)
-                indexSegments[i.path] = i
+                addIndex(i)
             }
         }
         self.version = version
@@ -86,6 +96,12 @@ struct SnapshotBuilder {
         return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
                         partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
                         files: files, tombstones: tombstones, txns: txns, timestamp: timestamp,
-                        indexSegments: indexSegments.filter { $0.value.files.contains { files[$0] != nil } })
+                        indexSegments: currentSegments())
+    }
+
+    /// The segments that are the latest of at least one live file, in log order.
+    func currentSegments() -> [IndexAction] {
+        let current = Set(files.keys.compactMap { segmentOfFile[$0] })
+        return indexSegments.filter { current.contains($0.path) }
     }
 }

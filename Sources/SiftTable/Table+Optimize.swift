@@ -46,6 +46,9 @@ extension Table {
         guard !plans.isEmpty else { return result }
 
         var actions: [Action] = []
+        // One index segment for every file optimize writes, whatever its partition.
+        var indexFiles: [(path: String, keys: [UInt32])] = []
+        var indexColumns: [String: UInt8] = [:]
         let now = Self.nowMillis()
         for (i, plan) in plans.enumerated() {
             progress?(i, plans.count)
@@ -64,7 +67,9 @@ extension Table {
             for k in added.indices { added[k].dataChange = false }
             actions += plan.files.map { .remove(RemoveAction(path: $0.path, deletionTime: now, dataChange: false, size: $0.size)) }
             actions += added.map { .add($0.addAction(schema: read.schema)) }
-            actions += try writer.indexActions(read)
+            let (keys, columns) = writer.indexKeys
+            indexFiles += keys
+            indexColumns.merge(columns) { a, _ in a }
             result.partitionsRewritten += 1
             result.filesRemoved += plan.files.count
             result.filesAdded += added.count
@@ -72,6 +77,9 @@ extension Table {
             result.bytesAdded += added.reduce(0) { $0 + $1.size }
         }
         progress?(plans.count, plans.count)
+        if read.protocolVersion.readerVersion >= 2, !indexFiles.isEmpty, !indexColumns.isEmpty {
+            actions.append(.index(try IndexSegment.write(indexFiles, columns: indexColumns, root: root, fileSystem: store.fileSystem)))
+        }
         var parameters = ["full": String(full), "target_file_bytes": String(targetFileBytes)]
         if let spec { parameters["clustering"] = spec.description }
         result.version = try commit(PendingCommit(actions: actions, operation: "optimize", parameters: parameters,

@@ -23,6 +23,7 @@ extension Table {
         var result = VacuumResult(deleted: [], bytes: 0, skippedLinks: [])
         var emptyFolders: [String] = []
         let fs = store.fileSystem
+        let segments = Set(snapshot.indexSegments.map(\.path))
 
         func walk(_ relative: String) throws {
             let absolute = relative.isEmpty ? root : root + "/" + relative
@@ -47,7 +48,7 @@ extension Table {
                 guard info.kind == .file else { kept += 1; continue }
                 let modified = info.modified
                 let removedRecently = snapshot.tombstones[child].map { Double($0.deletionTime) / 1000 > cutoff } ?? false
-                let live = snapshot.files[child] != nil || snapshot.indexSegments[child] != nil
+                let live = snapshot.files[child] != nil || segments.contains(child)
                 if live || removedRecently || modified > cutoff { kept += 1; continue }
                 if !dryRun {
                     do { try fs.remove(root + "/" + child) } catch { throw TableError(.io, "cannot delete: \(error.message)", path: child) }

@@ -25,7 +25,7 @@ extension Table {
             report.files += 1
             report.rows += result.rows
         }
-        for segment in snapshot.indexSegments.values.sorted(by: { $0.path < $1.path }) {
+        for segment in snapshot.indexSegments {
             let location = try TablePath.resolve(segment.path, root: root, version: nil, fileSystem: store.fileSystem)
             func damaged(_ why: String) -> TableError { TableError(.corruptLog, "index segment: \(why)", path: segment.path) }
             guard let bytes = try? store.fileSystem.readFile(location) else { throw damaged("missing or unreadable") }

@@ -68,7 +68,7 @@ struct TableIndexTests {
         let dir = TemporaryDirectory()
         let (table, batches) = try Self.table(dir, appends: 3)
         let snapshot = try table.snapshot()
-        let segment = try #require(snapshot.indexSegments.keys.sorted().first)
+        let segment = try #require(snapshot.indexSegments.first?.path)
         let path = table.root + "/" + segment
         var bytes = try #require(FileManager.default.contents(atPath: path))
         bytes[20] ^= 0xFF  // inside the first block's rows
@@ -106,5 +106,31 @@ struct TableIndexTests {
         var damaged = bytes
         damaged[damaged.count - 6] ^= 1
         #expect(throws: (any Error).self) { try IndexSegment.check(damaged) }
+    }
+}
+
+extension TableIndexTests {
+    @Test("compactIndex merges the smallest segments: fewer reads, the same rows, nothing lost")
+    func compaction() throws {
+        let dir = TemporaryDirectory()
+        let (table, batches) = try Self.table(dir, appends: 14)
+        let before = try table.snapshot().indexSegments.count
+        #expect(before == 14)
+        let needle = "domain = 'm.absent.example'"
+        let (_, wide) = try TableFixtures.rows(Table(root: table.root), where: needle)
+        let version = try #require(try table.compactIndex(maxSegments: 4))
+        let fresh = try Table(root: table.root)
+        #expect(try fresh.snapshot().version == version && fresh.snapshot().indexSegments.count == 4)
+        for text in [needle, "domain = 'x.test'", "dst_ip in 203.0.113.0/24"] {
+            let (rows, _) = try TableFixtures.rows(fresh, where: text)
+            #expect(rows == (try TableFixtures.expected(batches, where: text)), "\(text)")
+        }
+        let (_, narrow) = try TableFixtures.rows(fresh, where: needle)
+        #expect(narrow.bytesRead < wide.bytesRead, "four segments read less than fourteen (\(narrow.bytesRead) vs \(wide.bytesRead))")
+        #expect(try fresh.verify().segments == 4)
+        // The merged segments' files are gone from the snapshot's index; vacuum removes them.
+        let removed = try fresh.vacuum(retainHours: -1).deleted.filter { $0.hasPrefix(IndexSegment.folder) }
+        #expect(removed.count == 11)
+        #expect(try table.compactIndex(maxSegments: 4) == nil, "nothing left to merge")
     }
 }

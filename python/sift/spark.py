@@ -235,7 +235,8 @@ def _explain_line(path: str, plan: dict, tasks: int, where: str | None) -> str:
     percent = 100 * r["bytes_read"] / r["bytes_total"] if r["bytes_total"] else 0
     skipped = r["files_skipped_by"]
     return (f"sift: {path} version {plan['version']}, where {where or '(none)'}: {r['files_total']} files, "
-            f"{skipped['partition']} skipped by partition, {skipped['file_stats']} by file statistics, {r['files_read']} opened; "
+            f"{skipped['partition']} skipped by partition, {skipped['file_stats']} by file statistics, "
+            f"{skipped.get('table_index', 0)} by the table index, {r['files_read']} opened; "
             f"row groups {sum(len(u['row_groups']) for u in plan['units'])} of {r['row_groups_total']} in opened files left "
             f"(skipped by min_max {r['row_groups_skipped_by']['min_max']}, bloom {r['row_groups_skipped_by']['bloom']}); "
             f"planning read {r['bytes_read']} of {r['bytes_total']} bytes ({percent:.3f}%); {len(plan['units'])} units in {tasks} tasks")

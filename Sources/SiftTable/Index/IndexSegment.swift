@@ -1,3 +1,4 @@
+import Foundation
 import SiftFormat
 
 /// A table index segment (`spec/table.md` §11): which of a set of data files may hold a key,
@@ -145,6 +146,23 @@ public struct IndexSegment: Sendable, Equatable {
     }
 
     static func checksumsEnd(_ s: IndexSegment) -> Int { s.checksumOffset(s.blockCount) }
+}
+
+extension IndexSegment {
+    /// Writes the segment of these files' keys into `_sift_index/` under a new name (temporary
+    /// name, fsync, rename), for the commit that will reference it.
+    static func write(_ files: [(path: String, keys: [UInt32])], columns: [String: UInt8], root: String,
+                      fileSystem: any FileSystem) throws -> IndexAction {
+        let bytes = encode(files.map(\.keys))
+        let path = folder + "/" + UUID().uuidString.lowercased() + ".sidx"
+        do {
+            try fileSystem.createFolder(root + "/" + folder)
+            try fileSystem.replaceFile(root + "/" + path, with: bytes)
+        } catch {
+            throw TableError(.io, "cannot write the index segment: \(error.message)", path: path)
+        }
+        return IndexAction(path: path, files: files.map(\.path), columns: columns, size: Int64(bytes.count))
+    }
 }
 
 /// A damaged or unreadable index segment. Readers fall back to opening files; `verify` reports it.

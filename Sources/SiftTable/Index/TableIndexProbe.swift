@@ -22,8 +22,9 @@ final class TableIndexProbe {
         self.root = root
         self.fileSystem = fileSystem
         schema = snapshot.schema
-        for segment in snapshot.indexSegments.values.sorted(by: { $0.path < $1.path }) {
-            for (slot, file) in segment.files.enumerated() where snapshot.files[file] != nil && slotOf[file] == nil {
+        // In log order: a later segment that lists a file replaces an earlier one.
+        for segment in snapshot.indexSegments {
+            for (slot, file) in segment.files.enumerated() where snapshot.files[file] != nil {
                 slotOf[file] = (segment, slot)
             }
         }
