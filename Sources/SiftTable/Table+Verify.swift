@@ -6,8 +6,9 @@ public struct TableVerifyReport: Sendable {
     public var files = 0
     /// Rows in them.
     public var rows: UInt64 = 0
-    /// Index segments verified, and the live files they cover.
+    /// Index segments verified.
     public var segments = 0
+    /// Live files the verified segments cover.
     public var indexedFiles = 0
 }
 
