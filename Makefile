@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz
 
 all: build
 
@@ -41,6 +41,12 @@ test: deps
 	$(SWIFT) test --disable-xctest --skip-build
 	$(MAKE) example
 	$(MAKE) python-test
+
+# libFuzzer over every decoder and parser (scripts/fuzz.sh; targets in Sources/SiftFuzz):
+# FUZZ_SECONDS per target, corpora in .fuzz/, crashers in .fuzz/findings/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # File-system faults injected at random calls of appends, optimize, checkpoints, vacuum and
 # the writer, far more of them than `make test` runs (FAULT_ROUNDS rounds, FAULT_SEED).

@@ -33,6 +33,8 @@ let package = Package(
         .library(name: "SiftC", type: .dynamic, targets: ["SiftC"]),
         .executable(name: "sift", targets: ["SiftCommand"]),
         .executable(name: "sift-corpus-gen", targets: ["SiftCorpusGen"]),
+        // libFuzzer targets (`make fuzz`); without the fuzzer it replays inputs.
+        .executable(name: "sift-fuzz", targets: ["SiftFuzzMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -126,6 +128,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fuzz targets (a library, so tests replay the fuzz corpus through them too).
+        .target(
+            name: "SiftFuzz",
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SiftFuzzMain",
+            dependencies: ["SiftFuzz"]
+        ),
+
         .target(
             name: "SiftTestSupport",
             dependencies: ["SiftFormat"],
@@ -171,6 +184,11 @@ let package = Package(
         .testTarget(
             name: "SiftCommandTests",
             dependencies: ["SiftCommand", "SiftFormat", "SiftNDJSON", "SiftTable", "SiftTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SiftFuzzTests",
+            dependencies: ["SiftFuzz", "SiftFormat", "SiftTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

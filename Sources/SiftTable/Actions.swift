@@ -82,6 +82,15 @@ public struct MetadataAction: Codable, Sendable, Equatable {
     /// Milliseconds since the epoch.
     public var createdTime: Int64
 
+    package init(id: String, schema: [FieldJSON], partitionBy: [String], clusterBy: ClusteringSpec?, properties: [String: String], createdTime: Int64) {
+        self.id = id
+        self.schema = schema
+        self.partitionBy = partitionBy
+        self.clusterBy = clusterBy
+        self.properties = properties
+        self.createdTime = createdTime
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, schema, properties
         case partitionBy = "partition_by"

@@ -6,8 +6,8 @@ import SiftFormat
 /// (`add`) and per tombstone (`remove`); each table column's file statistics are four columns
 /// (`s<i>.nulls`, `s<i>.min`, `s<i>.max`, `s<i>.exact`); protocol, metadata and the idempotent
 /// writers' versions are JSON in the footer's key-value pairs.
-enum Checkpoint {
-    static let versionKey = "sift.table.version"
+package enum Checkpoint {
+    package static let versionKey = "sift.table.version"
     static let timestampKey = "sift.table.timestamp"
     static let protocolKey = "sift.table.protocol"
     static let metadataKey = "sift.table.metadata"
@@ -93,6 +93,13 @@ enum Checkpoint {
             if error.code == .io { throw TableError(.missingLog, "checkpoint is missing or unreadable: \(error)", version: version, path: name) }
             throw corrupt("\(error)")
         }
+        return try read(reader, version: version)
+    }
+
+    /// The snapshot state an opened checkpoint file holds.
+    package static func read(_ reader: SiftReader, version: Int64) throws -> SnapshotBuilder {
+        let name = LogLayout.checkpointName(version)
+        func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
         var pairs: [String: String] = [:]
         for (k, v) in reader.metadata.keyValues { pairs[k] = v }
         let decoder = JSONDecoder()

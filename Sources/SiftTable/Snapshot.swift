@@ -33,7 +33,7 @@ public struct Snapshot: Sendable {
 }
 
 /// Replays actions in log order into a snapshot.
-struct SnapshotBuilder {
+package struct SnapshotBuilder {
     var version: Int64 = -1
     var protocolVersion: ProtocolAction?
     var metadata: MetadataAction?
@@ -53,7 +53,9 @@ struct SnapshotBuilder {
         for file in segment.files { segmentOfFile[file] = segment.path }
     }
 
-    mutating func apply(_ actions: [Action], version: Int64) throws {
+    package init() {}
+
+    package mutating func apply(_ actions: [Action], version: Int64) throws {
         for action in actions {
             switch action {
             case .protocol(let p):
@@ -89,7 +91,7 @@ struct SnapshotBuilder {
         self.version = version
     }
 
-    func snapshot() throws -> Snapshot {
+    package func snapshot() throws -> Snapshot {
         guard let protocolVersion, let metadata, let schema else {
             throw TableError(.corruptLog, "no protocol or metadata action up to this version", version: version)
         }

@@ -44,7 +44,7 @@ enum PageDecoder {
             throw FormatError(.pageSizeMismatch, "page header declares \(header.storedSize) stored bytes; the footer gives the page \(r.remaining) after its header", offset: headerOffset + 16)
         }
         let bodyRange = try r.slice(Int(header.storedSize), "page body")
-        if verifyChecksum {
+        if verifyChecksum && checksumsEnforced {
             let actual = Checksum.hash(bytes, range.lowerBound..<(range.lowerBound + 24), bytes, bodyRange)
             guard actual == header.checksum else {
                 throw FormatError(.pageChecksumMismatch, "page checksum is \(hex64(actual)), header says \(hex64(header.checksum))", offset: headerOffset)

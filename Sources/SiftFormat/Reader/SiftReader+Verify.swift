@@ -55,7 +55,7 @@ extension SiftReader {
                 if let location = chunk.bloomFilter, let filter = try bloomFilter(rowGroup: g, column: c) {
                     // The segment checksums must match too: probes read segments alone.
                     let sums = try source.read(offset: location.offset + UInt64(location.length), length: 8 * location.segmentCount)
-                    if sums != BloomFilter.segmentChecksums(filter.bytes) {
+                    if sums != BloomFilter.segmentChecksums(filter.bytes) && checksumsEnforced {
                         throw FormatError(.bloomChecksumMismatch, "bloom filter segment checksums do not match its blocks", file: name, offset: location.offset + UInt64(location.length), rowGroup: g, column: field.name)
                     }
                     // Every key of every value must be in the filter, or it would hide rows. The

@@ -169,7 +169,9 @@ public enum TextForms {
                 i += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<6 where digits < 6 { micros *= 10 }
+            // More than six digits (zeros past microseconds) are allowed: `digits..<6` would
+            // then be an invalid range, a trap on input a log can hold (found by `make fuzz`).
+            if digits < 6 { for _ in digits..<6 { micros *= 10 } }
         }
         var offsetSeconds = 0
         if i < s.count {

@@ -39,6 +39,11 @@ public struct RulesFile: Sendable {
     /// Parses a rules file; errors name the file, the rule (by position and id) and the key.
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError("\(path): cannot read the rules file") }
+        try self.init(data: data, path: path)
+    }
+
+    /// Parses a rules file's bytes; `path` names it in errors and anchors relative feed paths.
+    public init(data: Data, path: String) throws {
         let base = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
         let object: Any

@@ -52,7 +52,7 @@ public struct IndexSegment: Sendable, Equatable {
     }
 
     /// The block a fingerprint falls in.
-    func block(_ f: UInt32) -> Int { Int((UInt64(f) &* UInt64(blockCount)) >> 32) }
+    package func block(_ f: UInt32) -> Int { Int((UInt64(f) &* UInt64(blockCount)) >> 32) }
 
     /// The 8 bits (0..<256) a fingerprint sets in its block: one in each 32-bit word.
     static func bits(_ f: UInt32) -> [Int] { salts.enumerated().map { i, salt in 32 * i + Int((f &* salt) >> 27) } }
@@ -109,12 +109,12 @@ public struct IndexSegment: Sendable, Equatable {
     }
 
     /// Byte range of a block's rows, and of its checksum, in the segment.
-    func blockRange(_ b: Int) -> Range<Int> { (Self.headerSize + b * blockBytes)..<(Self.headerSize + (b + 1) * blockBytes) }
+    package func blockRange(_ b: Int) -> Range<Int> { (Self.headerSize + b * blockBytes)..<(Self.headerSize + (b + 1) * blockBytes) }
     func checksumOffset(_ b: Int) -> Int { Self.headerSize + blockCount * blockBytes + 8 * b }
 
     /// Files (by position in the segment) whose filter may hold fingerprint `f`, given its
     /// block's rows.
-    func candidates(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [Bool] {
+    package func candidates(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [Bool] {
         var hit = [UInt8](repeating: 0xFF, count: rowBytes)
         for bit in Self.bits(f) {
             let row = blockRows.startIndex + bit * rowBytes
@@ -125,7 +125,7 @@ public struct IndexSegment: Sendable, Equatable {
 
     /// Checks a whole segment: its header, every block's checksum and the trailer.
     /// Throws a description of the first problem.
-    static func check(_ bytes: [UInt8]) throws -> IndexSegment {
+    package static func check(_ bytes: [UInt8]) throws -> IndexSegment {
         let all = bytes[...]
         guard let segment = IndexSegment(header: all, size: bytes.count) else { throw IndexSegmentError("not an index segment") }
         guard bytes.count == checksumsEnd(segment) + trailerSize, Array(bytes.suffix(4)) == magic else {
