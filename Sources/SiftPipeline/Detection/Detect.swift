@@ -102,7 +102,7 @@ extension Warehouse {
 
     static let hour: Int64 = 3_600_000_000
 
-    func indicatorAlerts(id: String, severity: String, match: RulesFile.IndicatorKind, columns: [String], kind: RefinedKind, table: Table,
+    func indicatorAlerts(id: String, severity: RulesFile.Severity, match: RulesFile.IndicatorKind, columns: [String], kind: RefinedKind, table: Table,
                          snapshot: Snapshot, indicators: IndicatorSet, report: inout SkipLedger) throws -> [AlertRecord] {
         // The join's pruning predicate: every indicator as a leaf, so partitions, file
         // statistics, bloom filters (addresses, network prefixes, domain suffixes) and zone
@@ -164,7 +164,7 @@ extension Warehouse {
         return order.map { k in
             let g = groups[k]!
             let window = floorDivide(g.first, Self.hour) * Self.hour
-            return AlertRecord(ruleId: id, severity: severity, title: "\(kind.rawValue) event with listed \(match.rawValue) \(g.indicator.0) (\(g.indicator.1))",
+            return AlertRecord(ruleId: id, severity: severity.rawValue, title: "\(kind.rawValue) event with listed \(match.rawValue) \(g.indicator.0) (\(g.indicator.1))",
                                key: String(k.split(separator: "|").first!), windowStart: window, windowEnd: window + Self.hour - 1,
                                srcIP: g.src, dstIP: g.dst, domain: g.domain, dstPort: g.port, count: g.count,
                                indicator: g.indicator.0, indicatorFeed: g.indicator.1,
@@ -186,7 +186,7 @@ extension Warehouse {
         return String(decoding: out + Array("]}".utf8), as: UTF8.self)
     }
 
-    func distinctAlerts(id: String, severity: String, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: String, count: String,
+    func distinctAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: String, count: String,
                         threshold: Int, windowMinutes: Int, filter: RowPredicate?) throws -> [AlertRecord] {
         let width = Int64(windowMinutes) * 60_000_000
         struct Key: Hashable { var group: ValueKey; var window: Int64 }
@@ -206,7 +206,7 @@ extension Warehouse {
         return seen.filter { $0.value.count > threshold }.keys.sorted { ($0.window, $0.group.text) < ($1.window, $1.group.text) }.map { key in
             let e = events[key]!
             let ip: IPv6Address? = if case .ip(let a) = key.group { a } else { nil }
-            return AlertRecord(ruleId: id, severity: severity, title: "\(groupBy) \(key.group.text) reached more than \(threshold) distinct \(count) values in \(windowMinutes) minutes",
+            return AlertRecord(ruleId: id, severity: severity.rawValue, title: "\(groupBy) \(key.group.text) reached more than \(threshold) distinct \(count) values in \(windowMinutes) minutes",
                                key: "\(groupBy)=\(key.group.text)", windowStart: key.window, windowEnd: key.window + width - 1,
                                srcIP: groupBy == "src_ip" ? ip : nil, dstIP: groupBy == "dst_ip" ? ip : nil, domain: nil, dstPort: nil,
                                count: e.2, indicator: nil, indicatorFeed: nil,
@@ -214,7 +214,7 @@ extension Warehouse {
         }
     }
 
-    func rareAlerts(id: String, severity: String, kind: RefinedKind, table: Table, whole: Snapshot, fresh: Snapshot, column: String,
+    func rareAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, whole: Snapshot, fresh: Snapshot, column: String,
                     maxEvents: Int, filter: RowPredicate?) throws -> [AlertRecord] {
         // How often each value occurs in the whole table: one column read.
         var counts: [ValueKey: Int] = [:]
@@ -232,14 +232,14 @@ extension Warehouse {
         }
         return hits.keys.sorted { $0.text < $1.text }.map { v in
             let h = hits[v]!
-            return AlertRecord(ruleId: id, severity: severity, title: "rarely seen \(column) \(v.text) (\(counts[v] ?? 0) events in the table)",
+            return AlertRecord(ruleId: id, severity: severity.rawValue, title: "rarely seen \(column) \(v.text) (\(counts[v] ?? 0) events in the table)",
                                key: "\(column)=\(v.text)", windowStart: h.first, windowEnd: h.last, srcIP: h.src, dstIP: h.dst, domain: nil,
                                dstPort: column == "dst_port" ? UInt16(v.text) : nil, count: h.n, indicator: nil, indicatorFeed: nil,
                                evidence: Self.evidence(kind, "", h.uid.map { [$0] } ?? [], first: h.first, last: h.last), owner: nil, criticality: nil)
         }
     }
 
-    func beaconAlerts(id: String, severity: String, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: [String],
+    func beaconAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: [String],
                       minEvents: Int, maxJitter: Double, filter: RowPredicate?) throws -> [AlertRecord] {
         // Two passes: count events per pair, then keep the times of pairs with enough of them.
         var counts: [[ValueKey]: Int] = [:]
@@ -269,7 +269,7 @@ extension Warehouse {
                 return a
             }
             let domain: String? = groupBy.firstIndex(of: "domain").map { key[$0].text }
-            out.append(AlertRecord(ruleId: id, severity: severity,
+            out.append(AlertRecord(ruleId: id, severity: severity.rawValue,
                                    title: "\(ts.count) connections every \(Int(mean.rounded())) s (jitter \(String(format: "%.1f", 100 * sd / mean))%)",
                                    key: zip(groupBy, key).map { "\($0)=\($1.text)" }.joined(separator: " "),
                                    windowStart: ts.first!, windowEnd: ts.last!, srcIP: ip("src_ip"), dstIP: ip("dst_ip"), domain: domain,

@@ -10,17 +10,22 @@ public struct RulesFile: Sendable {
         public var format: Format
     }
 
+    /// How urgent a rule's alerts are; the alerts table stores the raw value.
+    public enum Severity: String, Sendable, CaseIterable {
+        case low, medium, high, critical
+    }
+
     public enum Rule: Sendable {
         /// Events whose `columns` hold a listed IP (or an address in a listed network), or whose
         /// `domain` is a listed domain or a subdomain of one.
-        case indicator(id: String, severity: String, match: IndicatorKind, columns: [String], tables: [RefinedKind])
+        case indicator(id: String, severity: Severity, match: IndicatorKind, columns: [String], tables: [RefinedKind])
         /// More than `threshold` distinct values of `count` per `groupBy` value in a tumbling window.
-        case distinct(id: String, severity: String, table: RefinedKind, groupBy: String, count: String, threshold: Int, windowMinutes: Int, where: String?)
+        case distinct(id: String, severity: Severity, table: RefinedKind, groupBy: String, count: String, threshold: Int, windowMinutes: Int, where: String?)
         /// Events on a value of `column` seen in at most `maxEvents` events of the whole table.
-        case rare(id: String, severity: String, table: RefinedKind, column: String, maxEvents: Int, where: String?)
+        case rare(id: String, severity: Severity, table: RefinedKind, column: String, maxEvents: Int, where: String?)
         /// At least `minEvents` events between the same pair whose intervals vary by at most
         /// `maxJitter` (coefficient of variation).
-        case beacon(id: String, severity: String, table: RefinedKind, groupBy: [String], minEvents: Int, maxJitter: Double, where: String?)
+        case beacon(id: String, severity: Severity, table: RefinedKind, groupBy: [String], minEvents: Int, maxJitter: Double, where: String?)
 
         public var id: String {
             switch self {
@@ -90,13 +95,15 @@ public struct RulesFile: Sendable {
                 guard kind.schema.index(of: name) != nil else { throw PipelineError("\(at): table \(kind.rawValue) has no column '\(name)'") }
                 return name
             }
-            let severity = try string("severity", default: "medium")
+            let severityName = try string("severity", default: "medium")
             // An optional filter on the events a statistical rule counts (spec/predicates.md).
             let filter = r["where"] as? String
             if let filter {
                 do { _ = try RowPredicate.parse(filter) } catch { throw PipelineError("\(at): \"where\": \(error)") }
             }
-            guard ["low", "medium", "high", "critical"].contains(severity) else { throw PipelineError("\(at): severity must be low, medium, high or critical") }
+            guard let severity = Severity(rawValue: severityName) else {
+                throw PipelineError("\(at): severity must be \(Severity.allCases.map(\.rawValue).joined(separator: ", ")), not '\(severityName)'")
+            }
             switch try string("type") {
             case "indicator":
                 guard let match = IndicatorKind(rawValue: try string("match")) else { throw PipelineError("\(at): \"match\" must be ip or domain") }
