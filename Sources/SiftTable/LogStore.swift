@@ -102,12 +102,12 @@ public struct FileLogStore: LogStore {
             // link(2) fails with EEXIST instead of replacing: exactly one writer creates each version.
             guard try fileSystem.link(temporary, to: root + "/" + name) else { return false }
             linked = true
-            try? fileSystem.remove(temporary)
+            _ = try? fileSystem.remove(temporary)
             // The entry is visible from here on, so the commit happened: a failure to make its
             // name durable must not make the writer believe otherwise (and retry it twice).
             try? fileSystem.syncFolder(logPath)
             return true
-        } catch let error as FileSystemError {
+        } catch {
             throw TableError(.io, "cannot \(error.operation) the log entry: \(error.message)", version: version, path: name)
         }
     }
