@@ -1,3 +1,4 @@
+import Foundation
 import SiftFormat
 
 /// A whole JSON document as a tree, read by the same strict cursor as NDJSON lines
@@ -29,6 +30,26 @@ package indirect enum JSONTree: Sendable, Equatable {
         cursor.skipSpace()
         guard cursor.p == cursor.end else { throw cursor.fail("unexpected bytes after the document", cursor.p) }
         return tree
+    }
+}
+
+extension JSONTree {
+    /// The tree as Foundation-style values (`[String: Any]`, `[Any]`, `String`, `Int`,
+    /// `Double`, `Bool`, `NSNull`), for code written against `JSONSerialization`'s output. A
+    /// duplicate key keeps its last value.
+    package var anyValue: Any {
+        switch self {
+        case .null: return NSNull()
+        case .bool(let b): return b
+        case .int(let n): return Int(n)
+        case .number(let d): return d
+        case .string(let s): return s
+        case .array(let items): return items.map(\.anyValue)
+        case .object(let members):
+            var out: [String: Any] = [:]
+            for m in members { out[m.key] = m.value.anyValue }
+            return out
+        }
     }
 }
 

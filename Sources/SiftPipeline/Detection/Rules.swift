@@ -1,5 +1,6 @@
 import Foundation
 import SiftIndex
+import SiftNDJSON
 
 /// A rules file (`spec/pipeline.md` §7): indicator feeds, an asset table, and rules.
 public struct RulesFile: Sendable {
@@ -51,9 +52,10 @@ public struct RulesFile: Sendable {
     public init(data: Data, path: String) throws {
         let base = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
+        // The same strict parser as NDJSON lines and log entries; errors name the byte.
         let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw PipelineError("\(path): not valid JSON (\(error.localizedDescription))")
+        do { object = try Array(data).withUnsafeBufferPointer { try JSONTree.parse($0) }.anyValue } catch let error as JSONSyntaxError {
+            throw PipelineError("\(path): not valid JSON at byte \(error.column + 1): \(error.message)")
         }
         guard let root = object as? [String: Any] else { throw PipelineError("\(path): expected an object with \"rules\"") }
         for key in root.keys where !["indicators", "assets", "rules"].contains(key) {
