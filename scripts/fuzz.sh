@@ -19,7 +19,8 @@ found=0
 printf '%-11s %12s %10s %8s %9s %s\n' target executions exec/s cov corpus findings
 for t in $TARGETS; do
     mkdir -p ".fuzz/$t"
-    seeds="corpus/fuzz/$t"
+    seeds=""
+    [ -d "corpus/fuzz/$t" ] && seeds="corpus/fuzz/$t"
     [ "$t" = reader ] && seeds="$seeds corpus/v1/valid corpus/v1/invalid"
     log=".fuzz/$t.log"
     # SWIFT_BACKTRACE=enable=no: the Swift crash reporter can hang for minutes after a crash.

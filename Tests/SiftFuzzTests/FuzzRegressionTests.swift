@@ -14,7 +14,7 @@ struct FuzzRegressionTests {
         var folders = [RepositoryPaths.root + "/corpus/fuzz/" + target]
         if target == "reader" { folders += [RepositoryPaths.root + "/corpus/v1/valid", RepositoryPaths.root + "/corpus/v1/invalid"] }
         var replayed = 0
-        for folder in folders {
+        for folder in folders where FileManager.default.fileExists(atPath: folder) {
             for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
                 guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
                 fuzzOne(target, Array(data))
