@@ -11,6 +11,7 @@ import CSimdJSON
 /// | only strings that are IPv4 dotted quads         | ipv4                             |
 /// | only IPv4 or IPv6 strings (any RFC 4291 form)    | ipv6 (IPv4 held IPv4-mapped)     |
 /// | only ISO-8601 timestamps                        | timestamp                        |
+/// | numbers in a column named `ts` (Zeek's epoch seconds), all within 1973-2100 | timestamp |
 /// | only other strings                              | string                           |
 /// | objects, arrays, or a mix of kinds              | string with hint json (JSON text)|
 /// | only nulls                                      | string                           |
@@ -35,6 +36,21 @@ public struct SchemaInference {
         var allIPv4 = true
         var allIP = true
         var allTimestamp = true
+        /// The smallest and largest number seen (for epoch seconds in `ts`).
+        var numberMin = Double.infinity
+        var numberMax = -Double.infinity
+
+        mutating func sawNumber(_ v: Double) {
+            numberMin = Swift.min(numberMin, v)
+            numberMax = Swift.max(numberMax, v)
+        }
+
+        /// Zeek's JSON writes `ts` as epoch seconds: a numeric `ts` whose every value is a
+        /// plausible time (1973 to 2100) is a timestamp, so `ts >= '2019-12-03'` works.
+        var isEpochSeconds: Bool {
+            Self.epochNames.contains(name) && numberMin >= 1e8 && numberMax <= 4.1e9
+        }
+        static let epochNames: Set<String> = ["ts"]
     }
 
     private(set) var columns: [Column] = []
@@ -86,10 +102,14 @@ public struct SchemaInference {
             switch Int(f.kind) {
             case SIFT_JSON_NULL: columns[c].kinds.insert(.null)
             case SIFT_JSON_FALSE, SIFT_JSON_TRUE: columns[c].kinds.insert(.bool)
-            case SIFT_JSON_INT64: columns[c].kinds.insert(.integer)
+            case SIFT_JSON_INT64:
+                columns[c].kinds.insert(.integer)
+                columns[c].sawNumber(Double(f.integer))
             // An integer past Int64.max.
             case SIFT_JSON_UINT64: columns[c].kinds.insert(.bigInteger)
-            case SIFT_JSON_DOUBLE: columns[c].kinds.insert(.float)
+            case SIFT_JSON_DOUBLE:
+                columns[c].kinds.insert(.float)
+                columns[c].sawNumber(f.real)
             case SIFT_JSON_STRING:
                 columns[c].kinds.insert(.string)
                 if columns[c].allIPv4 || columns[c].allIP || columns[c].allTimestamp {
@@ -129,6 +149,7 @@ public struct SchemaInference {
             case .number(let r, let integer):
                 if integer { columns[c].kinds.insert(NumberParsing.int64(bytes, r) == nil ? .bigInteger : .integer) }
                 else { columns[c].kinds.insert(.float) }
+                columns[c].sawNumber(Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)) ?? .nan)
             case .nested: columns[c].kinds.insert(.nested)
             case .string(let r, let escaped):
                 columns[c].kinds.insert(.string)
@@ -153,6 +174,8 @@ public struct SchemaInference {
                 columns[i].allIPv4 = columns[i].allIPv4 && column.allIPv4
                 columns[i].allIP = columns[i].allIP && column.allIP
                 columns[i].allTimestamp = columns[i].allTimestamp && column.allTimestamp
+                columns[i].numberMin = Swift.min(columns[i].numberMin, column.numberMin)
+                columns[i].numberMax = Swift.max(columns[i].numberMax, column.numberMax)
             } else {
                 index[column.name] = columns.count
                 columns.append(column)
@@ -188,6 +211,11 @@ public struct SchemaInference {
             switch k {
             case []: type = .string
             case .bool: type = .bool
+            // (A `where` clause binds to the last pattern of a case only, so the epoch rule is
+            // its own case for each numeric kind set.)
+            case .integer where c.isEpochSeconds: type = .timestamp
+            case [.integer, .float] where c.isEpochSeconds: type = .timestamp
+            case .float where c.isEpochSeconds: type = .timestamp
             case .integer: type = .int64
             case [.integer, .float], .float, [.float, .bigInteger], [.integer, .bigInteger], [.integer, .float, .bigInteger], .bigInteger: type = .float64
             case .string:

@@ -211,3 +211,31 @@ struct FastObjectParserTests {
         #expect(try fast.schema().fields.count > 10)
     }
 }
+
+@Suite("NDJSON: Zeek's epoch-second ts")
+struct EpochInferenceTests {
+    static func schema(_ text: String, fastPath: Bool) throws -> Schema {
+        var inference = SchemaInference(fastPath: fastPath)
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var failure: Error?
+            NDJSONLines.forEach(buffer) { range, _ in
+                do { try inference.observe(buffer, range) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+        return try inference.schema()
+    }
+
+    @Test("a numeric ts of plausible epoch seconds is a timestamp; other numbers and other ranges are not", arguments: [true, false])
+    func epochTs(fastPath: Bool) throws {
+        let zeek = #"{"ts":1575331200.123456,"id.resp_p":53,"duration":0.5}"# + "\n" + #"{"ts":1575417600,"id.resp_p":443,"duration":1}"# + "\n"
+        let s = try Self.schema(zeek, fastPath: fastPath)
+        #expect(s.fields.map(\.type) == [.timestamp, .int64, .float64])
+        // Not epoch seconds: too small, or milliseconds.
+        #expect(try Self.schema(#"{"ts":12}"# + "\n", fastPath: fastPath).fields[0].type == .int64)
+        #expect(try Self.schema(#"{"ts":1575331200123}"# + "\n", fastPath: fastPath).fields[0].type == .int64)
+        // Not named ts.
+        #expect(try Self.schema(#"{"when":1575331200.5}"# + "\n", fastPath: fastPath).fields[0].type == .float64)
+    }
+}
