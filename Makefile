@@ -2,7 +2,7 @@
 # install the Debian packages they need first (as root, or with sudo), so a fresh machine works.
 
 SWIFT      ?= swift
-APT_PKGS   := libzstd-dev liblz4-dev libxxhash-dev libsimdjson-dev pkg-config graphviz
+APT_PKGS   := libzstd-dev liblz4-dev libxxhash-dev libsimdjson-dev zlib1g-dev pkg-config graphviz
 # The comparison scripts' peers (DuckDB, pyarrow, delta-rs) live in a Python venv.
 BENCH_PKGS := python3 python3-venv
 # An opt-in faster CPU target for the `sift` binary only (the library carries no unsafeFlags).

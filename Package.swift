@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // gzip input (rotated logs), for NDJSON ingest only.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // simdjson (libsimdjson-dev) is C++; this target gives Swift a small C interface to it.
         .target(
@@ -63,7 +65,7 @@ let package = Package(
         // NDJSON, CSV and table text.
         .target(
             name: "SiftNDJSON",
-            dependencies: ["SiftFormat", "CSimdJSON"],
+            dependencies: ["SiftFormat", "CSimdJSON", "CZlib"],
             swiftSettings: swiftSettings
         ),
         // Predicates and the decisions they allow: which row groups and pages cannot match.

@@ -51,9 +51,7 @@ struct Ingest: ParsableCommand {
         var total = IngestResult()
         for file in files {
             let name = file == "-" ? "<stdin>" : file
-            let result = try file == "-"
-                ? try readInput("-").withUnsafeBufferPointer { try wh.ingest($0, file: name) }
-                : try MappedFile(path: file).withBytes { try wh.ingest($0, file: name) }
+            let result = try InputFile(path: file).withBytes { try wh.ingest($0, file: name) }
             total.lines += result.lines
             total.staged += result.staged
             total.quarantined += result.quarantined
@@ -230,7 +228,7 @@ struct Wrap: ParsableCommand {
                 total += n
                 untimed += missing
             }
-            if file == "-" { try readInput("-").withUnsafeBufferPointer(body) } else { try MappedFile(path: file).withBytes(body) }
+            try InputFile(path: file).withBytes(body)
         }
         out.flush()
         if let output { guard FileManager.default.createFile(atPath: output, contents: Data(collected)) else { throw CommandFailure("\(output): cannot write") } }

@@ -63,8 +63,8 @@ struct TableCreate: ParsableCommand {
         case (let path?, nil): tableSchema = try SchemaFile.parse(try readInput(path), file: path)
         case (nil, let sample?):
             var inference = SchemaInference()
-            let bytes = try readInput(sample)
-            try bytes.withUnsafeBufferPointer { buffer in
+            let input = try InputFile(path: sample)
+            try input.withBytes { buffer in
                 var failure: Error?
                 NDJSONLines.forEach(buffer) { range, line in
                     guard failure == nil else { return }
@@ -117,7 +117,7 @@ struct TableAppend: ParsableCommand {
                     }
                     if let rejects, !rejected.isEmpty { try writeRejects(rejected, input: bytes, source: file, to: rejects, appending: true) }
                 }
-                if file == "-" { try readInput("-").withUnsafeBufferPointer(body) } else { try MappedFile(path: file).withBytes(body) }
+                try InputFile(path: file).withBytes(body)
                 rejectedTotal += rejected.count
             }
             progress.done()

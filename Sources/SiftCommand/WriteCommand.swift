@@ -104,9 +104,9 @@ struct Write: ParsableCommand {
         if let schemaPath = schema {
             importer.schema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
         }
-        // Files are mapped, not copied; standard input is read whole.
-        let mapped: MappedFile? = input == "-" ? nil : try MappedFile(path: input)
-        let stdinBytes: [UInt8] = input == "-" ? try readInput("-") : []
+        // Files are mapped, not copied (gzip and zstd files are decompressed in memory);
+        // standard input is read whole.
+        let inputFile = try InputFile(path: input)
         var rejected: [LineError] = []
         let summary = try { () throws -> NDJSONImport.Summary in
             let body = { (bytes: UnsafeBufferPointer<UInt8>) throws -> NDJSONImport.Summary in
@@ -116,16 +116,15 @@ struct Write: ParsableCommand {
                     throw CommandFailure("\(inputName): \(error)")
                 }
             }
-            if let mapped { return try mapped.withBytes(body) }
-            return try stdinBytes.withUnsafeBufferPointer(body)
+            return try inputFile.withBytes(body)
         }()
         if let emitSchema {
             try SchemaFile.render(summary.schema).write(toFile: emitSchema, atomically: true, encoding: .utf8)
         }
-        let inputSize = UInt64(mapped?.count ?? stdinBytes.count)
+        let inputSize = UInt64(inputFile.withBytes { $0.count })
         if let rejects {
             let write = { (bytes: UnsafeBufferPointer<UInt8>) throws in try writeRejects(rejected, input: bytes, to: rejects) }
-            if let mapped { try mapped.withBytes(write) } else { try stdinBytes.withUnsafeBufferPointer(write) }
+            try inputFile.withBytes(write)
         }
         if rejects != nil, summary.rejected > 0 {
             let share = Double(summary.rejected) / Double(max(summary.lines, 1))

@@ -67,7 +67,7 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Returns a copy with missing location fields filled in from the given context.
-    func located(
+    package func located(
         file: String? = nil, offset: UInt64? = nil, rowGroup: Int? = nil, column: String? = nil
     ) -> FormatError {
         var copy = self

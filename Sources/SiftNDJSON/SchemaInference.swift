@@ -232,14 +232,14 @@ public struct SchemaInference {
 }
 
 extension SchemaInference {
-    /// The schema of an NDJSON file: every line observed (`spec/format.md` §3.5 inference rules).
-    /// - Parameter path: the NDJSON file (memory-mapped, not read into memory).
+    /// The schema of an NDJSON file: every line observed (README, "Schema inference").
+    /// - Parameter path: the NDJSON file (memory-mapped; gzip and zstd are decompressed).
     /// - Throws: `FormatError` when the file cannot be read; `LineError` naming the file, line
     ///   and byte of the first line that is not a JSON object; `FormatError` when no line gives
     ///   a column any evidence of its type.
     public static func infer(ndjsonFile path: String) throws -> Schema {
         var inference = SchemaInference()
-        try MappedFile(path: path).withBytes { buffer in
+        try InputFile(path: path).withBytes { buffer in
             var failure: LineError?
             NDJSONLines.forEach(buffer) { range, line in
                 guard failure == nil else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftNDJSON
 import SiftTable
 
 /// Where `ingest --follow DIR` is: the files of DIR already ingested (`spec/pipeline.md` §3.3).
@@ -24,8 +25,8 @@ extension Warehouse {
         return root + "/_pipeline/follow-\(String(key, radix: 16)).json"
     }
 
-    /// Ingests, in name order, every file of `dir` (names ending in .ndjson, .json or .jsonl)
-    /// not ingested before. Files must appear in `dir` complete (written elsewhere and renamed
+    /// Ingests, in name order, every file of `dir` (names ending in .ndjson, .json or .jsonl,
+    /// possibly followed by .gz or .zst: rotated logs are decompressed) not ingested before. Files must appear in `dir` complete (written elsewhere and renamed
     /// in), as log shippers do. Each file is one idempotent ingest numbered by the checkpoint,
     /// which is saved before (as pending) and after (as done), so a restart at any point
     /// neither loses nor duplicates a file.
@@ -36,7 +37,7 @@ extension Warehouse {
         let appId = "follow:" + path.split(separator: "/").last!.dropLast(5)
         var pass = FollowPass()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-            .filter { $0.hasSuffix(".ndjson") || $0.hasSuffix(".json") || $0.hasSuffix(".jsonl") }
+            .filter { name in [".ndjson", ".json", ".jsonl"].contains { name.hasSuffix($0) || name.hasSuffix($0 + ".gz") || name.hasSuffix($0 + ".zst") } }
             .filter { !$0.hasPrefix(".") }
             .sorted()
         // A file left pending keeps its number, so its ingest is recognised as done if it was.
@@ -47,8 +48,7 @@ extension Warehouse {
             checkpoint.pending = name
             try save(checkpoint, to: path)
             progress?(name)
-            let mapped = try MappedFile(path: dir + "/" + name)
-            let result = try mapped.withBytes { try ingest($0, file: name, txn: WriterTransaction(appId: appId, version: sequence)) }
+            let result = try InputFile(path: dir + "/" + name).withBytes { try ingest($0, file: name, txn: WriterTransaction(appId: appId, version: sequence)) }
             pass.files.append(name)
             pass.result.lines += result.lines
             pass.result.staged += result.staged

@@ -25,7 +25,8 @@ extension Table {
 
     /// Appends an NDJSON file's lines in one commit (all of them, or none).
     /// - Parameters:
-    ///   - path: the NDJSON file (memory-mapped).
+    ///   - path: the NDJSON file (memory-mapped; gzip or zstd compressed files are recognised
+    ///     by content and decompressed).
     ///   - txn: makes the append idempotent: a writer transaction already committed appends nothing.
     ///   - reject: receives each line that does not fit the schema; when nil, such a line fails
     ///     the append before anything is committed.
@@ -35,7 +36,7 @@ extension Table {
     @discardableResult
     public func append(ndjsonFile path: String, txn: WriterTransaction? = nil, reject: ((LineError) -> Void)? = nil) throws -> AppendResult {
         do {
-            return try MappedFile(path: path).withBytes { try append(ndjson: $0, txn: txn, reject: reject) }
+            return try InputFile(path: path).withBytes { try append(ndjson: $0, txn: txn, reject: reject) }
         } catch var error as LineError {
             error.file = path
             throw error

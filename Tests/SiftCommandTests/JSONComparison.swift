@@ -17,6 +17,10 @@ func sameRecord(_ input: [String: Any], _ output: [String: Any]) -> String? {
             if let tx = TextForms.parseTimestamp(Array(x.utf8)), let ty = TextForms.parseTimestamp(Array(y.utf8)), tx == ty { continue }
             if let ix = TextForms.parseIP(Array(x.utf8)), let iy = TextForms.parseIP(Array(y.utf8)), ix == iy { continue }
             return "key \(key): \"\(x)\" vs \"\(y)\""
+        case (let x as NSNumber, let y as String) where key == "ts":
+            // Zeek's epoch seconds come back as the timestamp they mean (microseconds).
+            if let t = TextForms.parseTimestamp(Array(y.utf8)), Int64((Double(x.description)! * 1_000_000).rounded()) == t { continue }
+            return "key \(key): \(x) vs \"\(y)\""
         case (let x as NSNumber, let y as NSNumber):
             // Foundation may hold a parsed number as a decimal: compare the doubles their texts
             // round to, which is what `sift write` stores.

@@ -116,4 +116,30 @@ package enum Compressor {
             }
         }
     }
+
+    /// Decompresses a whole zstd stream of any number of frames (a `.zst` log file), whatever
+    /// their content sizes say, up to `limit` bytes of output.
+    /// - Throws: `FormatError.decompressionFailed` for a damaged stream, `.limitExceeded` past `limit`.
+    package static func decompressZstdStream(_ input: UnsafeBufferPointer<UInt8>, limit: Int) throws(FormatError) -> [UInt8] {
+        guard let stream = ZSTD_createDStream() else { throw FormatError(.decompressionFailed, "zstd: cannot create a stream") }
+        defer { ZSTD_freeDStream(stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        var lastResult = 0
+        repeat {
+            let (result, produced) = chunk.withUnsafeMutableBytes { dst -> (Int, Int) in
+                var outBuffer = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
+                let r = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
+                return (r, outBuffer.pos)
+            }
+            if ZSTD_isError(result) != 0 { throw FormatError(.decompressionFailed, "zstd: \(String(cString: ZSTD_getErrorName(result)))") }
+            out += chunk[0..<produced]
+            guard out.count <= limit else { throw FormatError(.limitExceeded, "zstd input decompresses to more than \(limit) bytes") }
+            lastResult = result
+            if produced == 0 && inBuffer.pos == inBuffer.size { break }
+        } while inBuffer.pos < inBuffer.size || lastResult != 0
+        guard lastResult == 0 else { throw FormatError(.decompressionFailed, "zstd: the stream ends inside a frame (truncated)") }
+        return out
+    }
 }
