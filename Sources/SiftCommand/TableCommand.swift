@@ -62,17 +62,8 @@ struct TableCreate: ParsableCommand {
         switch (schema, inferFrom) {
         case (let path?, nil): tableSchema = try SchemaFile.parse(try readInput(path), file: path)
         case (nil, let sample?):
-            var inference = SchemaInference()
-            let input = try InputFile(path: sample)
-            try input.withBytes { buffer in
-                var failure: Error?
-                NDJSONLines.forEach(buffer) { range, line in
-                    guard failure == nil else { return }
-                    do { try inference.observe(buffer, range) } catch { failure = CommandFailure("\(sample):\(line): \(error)") }
-                }
-                if let failure { throw failure }
-            }
-            tableSchema = try inference.schema()
+            // The library's inference (gzip, zstd, Zeek TSV and JSON arrays included).
+            tableSchema = try SchemaInference.infer(ndjsonFile: sample)
         default: throw ValidationError("give exactly one of --schema FILE and --infer-from SAMPLE.ndjson")
         }
         let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
@@ -117,7 +108,7 @@ struct TableAppend: ParsableCommand {
                     }
                     if let rejects, !rejected.isEmpty { try writeRejects(rejected, input: bytes, source: file, to: rejects, appending: true) }
                 }
-                try InputFile(path: file).withBytes(body)
+                try InputFile(path: file, convertingLogs: true).withBytes(body)
                 rejectedTotal += rejected.count
             }
             progress.done()

@@ -106,7 +106,7 @@ struct Write: ParsableCommand {
         }
         // Files are mapped, not copied (gzip and zstd files are decompressed in memory);
         // standard input is read whole.
-        let inputFile = try InputFile(path: input)
+        let inputFile = try InputFile(path: input, convertingLogs: true)
         var rejected: [LineError] = []
         let summary = try { () throws -> NDJSONImport.Summary in
             let body = { (bytes: UnsafeBufferPointer<UInt8>) throws -> NDJSONImport.Summary in

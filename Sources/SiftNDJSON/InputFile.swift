@@ -11,7 +11,8 @@ import SiftFormat
 /// ```swift
 /// try InputFile(path: "conn.log.gz").withBytes { bytes in try importer.batches(bytes, ...) }
 /// ```
-public final class InputFile: Sendable {
+public final class InputFile: @unchecked Sendable {
+    // Safety (@unchecked): `kind`, `mapped` and `bytes` are set only inside `init`.
     /// Largest decompressed size accepted (64 GiB would not fit this machine's memory anyway).
     public static let maxDecompressedBytes = 16 << 30
 
@@ -22,13 +23,17 @@ public final class InputFile: Sendable {
     public let path: String
     /// How the file was stored.
     public let compression: Compression
-    private let mapped: MappedFile?
-    private let bytes: [UInt8]
+    /// What the file held before any conversion (NDJSON, a Zeek TSV log, a JSON array).
+    public private(set) var kind = LogConversion.Kind.ndjson
+    private var mapped: MappedFile?
+    private var bytes: [UInt8]
 
-    /// Opens `path` ("-" reads standard input), decompressing it when it is gzip or zstd.
+    /// Opens `path` ("-" reads standard input), decompressing it when it is gzip or zstd; with
+    /// `convertingLogs`, a Zeek TSV log or a JSON array of objects is turned into NDJSON lines
+    /// (``LogConversion``).
     /// - Throws: `FormatError` naming the file: unreadable, damaged compressed data, or too
-    ///   large once decompressed.
-    public init(path: String, fileSystem: any FileSystem = LocalFileSystem()) throws {
+    ///   large once decompressed; `LineError` (with the file) for a log that cannot be converted.
+    public init(path: String, convertingLogs: Bool = false, fileSystem: any FileSystem = LocalFileSystem()) throws {
         self.path = path
         let plain: MappedFile?
         var raw: [UInt8] = []
@@ -38,9 +43,9 @@ public final class InputFile: Sendable {
         } else {
             plain = try MappedFile(path: path, fileSystem: fileSystem)
         }
-        let kind = (plain?.withBytes { Self.kind(of: $0) }) ?? raw.withUnsafeBufferPointer { Self.kind(of: $0) }
-        compression = kind
-        switch kind {
+        let stored = (plain?.withBytes { Self.kind(of: $0) }) ?? raw.withUnsafeBufferPointer { Self.kind(of: $0) }
+        compression = stored
+        switch stored {
         case .none:
             mapped = plain
             bytes = raw
@@ -48,13 +53,24 @@ public final class InputFile: Sendable {
             mapped = nil
             let decode = { (input: UnsafeBufferPointer<UInt8>) throws -> [UInt8] in
                 do {
-                    return kind == .gzip ? try Self.gunzip(input, limit: Self.maxDecompressedBytes)
+                    return stored == .gzip ? try Self.gunzip(input, limit: Self.maxDecompressedBytes)
                                          : try Compressor.decompressZstdStream(input, limit: Self.maxDecompressedBytes)
                 } catch let error as FormatError {
                     throw error.located(file: path)
                 }
             }
             if let plain { bytes = try plain.withBytes { try decode($0) } } else { bytes = try raw.withUnsafeBufferPointer { try decode($0) } }
+        }
+        guard convertingLogs else { return }
+        kind = withBytes { LogConversion.kind(of: $0) }
+        do {
+            if let lines = try withBytes({ try LogConversion.ndjson($0) }) {
+                mapped = nil
+                bytes = lines
+            }
+        } catch var error as LineError {
+            error.file = path
+            throw error
         }
     }
 

@@ -239,7 +239,7 @@ extension SchemaInference {
     ///   a column any evidence of its type.
     public static func infer(ndjsonFile path: String) throws -> Schema {
         var inference = SchemaInference()
-        try InputFile(path: path).withBytes { buffer in
+        try InputFile(path: path, convertingLogs: true).withBytes { buffer in
             var failure: LineError?
             NDJSONLines.forEach(buffer) { range, line in
                 guard failure == nil else { return }
@@ -253,6 +253,7 @@ extension SchemaInference {
             }
             if let failure { throw failure }
         }
+        guard inference.lines > 0 else { throw FormatError(.invalidArgument, "no records to infer a schema from", file: path) }
         return try inference.schema()
     }
 }

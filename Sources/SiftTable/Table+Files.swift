@@ -36,7 +36,7 @@ extension Table {
     @discardableResult
     public func append(ndjsonFile path: String, txn: WriterTransaction? = nil, reject: ((LineError) -> Void)? = nil) throws -> AppendResult {
         do {
-            return try InputFile(path: path).withBytes { try append(ndjson: $0, txn: txn, reject: reject) }
+            return try InputFile(path: path, convertingLogs: true).withBytes { try append(ndjson: $0, txn: txn, reject: reject) }
         } catch var error as LineError {
             error.file = path
             throw error
