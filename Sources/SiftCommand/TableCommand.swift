@@ -63,7 +63,12 @@ struct TableCreate: ParsableCommand {
         case (let path?, nil): tableSchema = try SchemaFile.parse(try readInput(path), file: path)
         case (nil, let sample?):
             // The library's inference (gzip, zstd, Zeek TSV and JSON arrays included).
-            tableSchema = try SchemaInference.infer(ndjsonFile: sample)
+            let inference = try SchemaInference.observe(ndjsonFile: sample)
+            guard inference.lines > 0 else { throw CommandFailure("\(sample): no records to infer a schema from") }
+            tableSchema = try inference.schema()
+            for demotion in inference.demotions {
+                printError("warning: \(sample): \(demotion); write a schema file (--schema) to keep it typed")
+            }
         default: throw ValidationError("give exactly one of --schema FILE and --infer-from SAMPLE.ndjson")
         }
         let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []

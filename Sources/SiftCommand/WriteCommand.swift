@@ -34,7 +34,7 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "The Sift file to create.")
     var output: String
 
-    @Option(name: .long, help: "A schema file (see spec/format.md §3.4); inferred from the input when absent.")
+    @Option(name: .long, help: "A schema file (see spec/format.md §3.5); inferred from the input when absent.")
     var schema: String?
 
     @Option(name: .long, help: "Write the schema used (given or inferred) to this file.")
@@ -70,6 +70,12 @@ struct Write: ParsableCommand {
     @Option(name: .customLong("max-reject-ratio"), help: "With --rejects: fail (exit 1, no output file) when more than this share of the lines, 0 to 1, is rejected. Default: fail only when every line is.")
     var maxRejectRatio: Double?
 
+    @Flag(name: .long, help: "Fail (no output file) when a few malformed values demote a typed column (an IP or timestamp column) to string.")
+    var strict = false
+
+    @Flag(name: .customLong("keep-types"), help: "Keep such columns typed: their malformed values' lines go to --rejects (or fail the write).")
+    var keepTypes = false
+
     @Flag(name: .long, help: "Replace existing output, rejects and schema files (never the input itself).")
     var force = false
 
@@ -101,6 +107,7 @@ struct Write: ParsableCommand {
         }
         var importer = NDJSONImport(options: options)
         importer.reorder = reorder
+        importer.keepTypes = keepTypes
         if let schemaPath = schema {
             importer.schema = try SchemaFile.parse(try readInput(schemaPath), file: schemaPath)
         }
@@ -125,6 +132,20 @@ struct Write: ParsableCommand {
         if let rejects {
             let write = { (bytes: UnsafeBufferPointer<UInt8>) throws in try writeRejects(rejected, input: bytes, to: rejects) }
             try inputFile.withBytes(write)
+        }
+        // A column a few bad values demoted: say so (the IP blooms and CIDR queries are gone).
+        for demotion in summary.demotions {
+            if keepTypes {
+                printError("note: \(inputName): field \"\(demotion.field)\" kept as \(demotion.intended.name): \(demotion.bad) of \(demotion.total) values "
+                           + "were not (the first on line \(demotion.firstLine)); their lines were rejected")
+            } else {
+                printError((strict ? "error: " : "warning: ") + "\(inputName): \(demotion)"
+                           + (strict ? "" : "; --keep-types keeps it \(demotion.intended.name) (those lines rejected), --strict fails"))
+            }
+        }
+        if strict, !summary.demotions.isEmpty {
+            try? FileManager.default.removeItem(atPath: output)
+            throw CommandFailure("\(inputName): \(summary.demotions.count) column(s) demoted by malformed values; no file written (--strict)")
         }
         if rejects != nil, summary.rejected > 0 {
             let share = Double(summary.rejected) / Double(max(summary.lines, 1))

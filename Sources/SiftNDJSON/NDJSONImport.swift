@@ -23,6 +23,9 @@ public struct NDJSONImport {
     /// returns (a permutation of the rows), e.g. clustered along a space-filling curve. Costs
     /// memory for all rows.
     public var reorder: ((RecordBatch) throws -> [Int])?
+    /// Give columns demoted by a few malformed values (``SchemaInference/demotions``) the type
+    /// most of their values have, so those lines fail the import or go to `reject`.
+    public var keepTypes = false
 
     /// An import with these writer options; with `schema`, lines are parsed against it instead of an inferred one.
     public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
@@ -41,6 +44,8 @@ public struct NDJSONImport {
         public var rowsWritten: Int
         /// Lines that went to `reject` instead.
         public var rejected: Int
+        /// Columns a few malformed values demoted to string (empty with a given schema).
+        public var demotions: [SchemaInference.Demotion] = []
     }
 
     /// A line boundary: the byte offset where a chunk starts and the 1-based number of its first line.
@@ -64,13 +69,20 @@ public struct NDJSONImport {
         if let given = schema {
             return try convert(shared, chunks, schema: given, output: output, optimistic: false, reject: reject)!
         }
+        let keepTypes = self.keepTypes
+        func chosen(_ inference: SchemaInference) throws -> Schema { keepTypes ? try inference.schemaKeepingTypes() : try inference.schema() }
         let sample = try infer(shared, chunks, linesPerChunk: Self.sampleLines, reject: reject)
-        if sample.everyColumnHasEvidence,
-           let summary = try convert(shared, chunks, schema: try sample.schema(), output: output, optimistic: true, reject: reject) {
+        // A demotion seen in the sample decides types (and rejects) for the whole input: the
+        // full inference, which sees every line, is the one to trust then.
+        if sample.everyColumnHasEvidence, sample.demotions.isEmpty,
+           var summary = try convert(shared, chunks, schema: try chosen(sample), output: output, optimistic: true, reject: reject) {
+            summary.demotions = sample.demotions
             return summary
         }
         let full = try infer(shared, chunks, linesPerChunk: nil, reject: reject)
-        return try convert(shared, chunks, schema: try full.schema(), output: output, optimistic: false, reject: reject)!
+        var summary = try convert(shared, chunks, schema: try chosen(full), output: output, optimistic: false, reject: reject)!
+        summary.demotions = full.demotions
+        return summary
     }
 
     /// Lines sampled from the start of each chunk for the first inference.
@@ -84,6 +96,7 @@ public struct NDJSONImport {
             var errors: [LineError] = []
             let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
             NDJSONLines.forEach(chunk, lines: linesPerChunk) { range, offset in
+                inference.currentLine = chunks[i].firstLine + offset - 1
                 do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
                     errors.append(LineError(line: chunks[i].firstLine + offset - 1, field: nil, column: e.column, reason: e.message))
                 } catch {

@@ -51,7 +51,72 @@ public struct SchemaInference {
             Self.epochNames.contains(name) && numberMin >= 1e8 && numberMax <= 4.1e9
         }
         static let epochNames: Set<String> = ["ts"]
+
+        /// String values seen, and of those the IP addresses and the timestamps, with the
+        /// first line (and value) that was not one: a typed column demoted to string by a few
+        /// bad values is reported (``SchemaInference/demotions``).
+        var strings = 0
+        var ips = 0
+        /// Set once the column is plainly a string column (over 1% of its values neither IPs
+        /// nor timestamps): its values are no longer classified, which keeps inference fast.
+        var settled = false
+        /// An IPv6 (not IPv4) address was among the IP values.
+        var sawIPv6 = false
+        var allIPv4OrMostly: Bool { !sawIPv6 }
+        var timestamps = 0
+        var firstNotIP: (line: Int, value: String)?
+        var firstNotTimestamp: (line: Int, value: String)?
     }
+
+    /// A column inferred as `string` although most of its values were of a narrower type: a
+    /// few malformed values (a typo, an attacker's junk) demoted it, and with it the IP
+    /// blooms and CIDR queries.
+    public struct Demotion: Sendable, Equatable, CustomStringConvertible {
+        /// The field.
+        public var field: String
+        /// The type most values had.
+        public var intended: ColumnType
+        /// Values that were not of that type, of all non-null values.
+        public var bad: Int
+        public var total: Int
+        /// The first line holding such a value, and the value.
+        public var firstLine: Int
+        public var firstValue: String
+
+        public var description: String {
+            "field \"\(field)\": \(bad) of \(total) values are not \(intended == .timestamp ? "timestamps" : "IP addresses") "
+                + "(the first on line \(firstLine): \(String(reflecting: String(firstValue.prefix(60))))), so the column is a string"
+        }
+    }
+
+    /// Columns demoted to `string` by a minority (under 1%) of values that are not of the type
+    /// every other value has.
+    public var demotions: [Demotion] {
+        columns.compactMap { c in
+            guard c.kinds.subtracting(.null) == .string, c.strings > 0 else { return nil }
+            if !c.allIP, let first = c.firstNotIP, c.ips * 100 >= c.strings * 99 {
+                return Demotion(field: c.name, intended: c.allIPv4OrMostly ? .ipv4 : .ipv6, bad: c.strings - c.ips, total: c.strings,
+                                firstLine: first.line, firstValue: first.value)
+            }
+            if !c.allTimestamp, let first = c.firstNotTimestamp, c.timestamps * 100 >= c.strings * 99 {
+                return Demotion(field: c.name, intended: .timestamp, bad: c.strings - c.timestamps, total: c.strings,
+                                firstLine: first.line, firstValue: first.value)
+            }
+            return nil
+        }
+    }
+
+    /// The schema with demoted columns given the type most of their values had (their bad
+    /// values then fail the import, or go to rejects): `--keep-types`.
+    public func schemaKeepingTypes() throws(FormatError) -> Schema {
+        let inferred = try schema()
+        let intended = Dictionary(uniqueKeysWithValues: demotions.map { ($0.field, $0.intended) })
+        return try Schema(inferred.fields.map { f in intended[f.name].map { Field(f.name, $0, nullable: true, hint: .none) } ?? f })
+    }
+
+    /// The line number of the line being observed (1-based); set by callers that know it,
+    /// else counted from 1.
+    public var currentLine: Int?
 
     private(set) var columns: [Column] = []
     private var index: [String: Int] = [:]
@@ -112,7 +177,7 @@ public struct SchemaInference {
                 columns[c].sawNumber(f.real)
             case SIFT_JSON_STRING:
                 columns[c].kinds.insert(.string)
-                if columns[c].allIPv4 || columns[c].allIP || columns[c].allTimestamp {
+                if !columns[c].settled {
                     classify(UnsafeBufferPointer(start: f.text, count: Int(f.length))[...], column: c)
                 }
             default: columns[c].kinds.insert(.nested)
@@ -153,7 +218,7 @@ public struct SchemaInference {
             case .nested: columns[c].kinds.insert(.nested)
             case .string(let r, let escaped):
                 columns[c].kinds.insert(.string)
-                if columns[c].allIPv4 || columns[c].allIP || columns[c].allTimestamp {
+                if !columns[c].settled {
                     if escaped {
                         classify(try JSONLineParser.unescape(bytes, r)[...], column: c)
                     } else {
@@ -174,6 +239,15 @@ public struct SchemaInference {
                 columns[i].allIPv4 = columns[i].allIPv4 && column.allIPv4
                 columns[i].allIP = columns[i].allIP && column.allIP
                 columns[i].allTimestamp = columns[i].allTimestamp && column.allTimestamp
+                columns[i].strings += column.strings
+                columns[i].ips += column.ips
+                columns[i].timestamps += column.timestamps
+                columns[i].settled = columns[i].settled || column.settled
+                columns[i].sawIPv6 = columns[i].sawIPv6 || column.sawIPv6
+                if columns[i].firstNotIP == nil || (column.firstNotIP.map { $0.line < columns[i].firstNotIP!.line } ?? false) { columns[i].firstNotIP = column.firstNotIP ?? columns[i].firstNotIP }
+                if columns[i].firstNotTimestamp == nil || (column.firstNotTimestamp.map { $0.line < columns[i].firstNotTimestamp!.line } ?? false) {
+                    columns[i].firstNotTimestamp = column.firstNotTimestamp ?? columns[i].firstNotTimestamp
+                }
                 columns[i].numberMin = Swift.min(columns[i].numberMin, column.numberMin)
                 columns[i].numberMax = Swift.max(columns[i].numberMax, column.numberMax)
             } else {
@@ -186,13 +260,24 @@ public struct SchemaInference {
 
     /// Narrows what a string column can be from one of its values.
     private mutating func classify<C: Collection>(_ text: C, column c: Int) where C.Element == UInt8 {
-        if columns[c].allIPv4 || columns[c].allIP {
-            if TextForms.parseIPv4(text) == nil {
-                columns[c].allIPv4 = false
-                if TextForms.parseIP(text) == nil { columns[c].allIP = false }
-            }
+        let line = currentLine ?? lines
+        columns[c].strings += 1
+        if TextForms.parseIP(text) != nil {
+            columns[c].ips += 1
+            if columns[c].allIPv4, TextForms.parseIPv4(text) == nil { columns[c].allIPv4 = false; columns[c].sawIPv6 = true }
+        } else {
+            columns[c].allIPv4 = false
+            columns[c].allIP = false
+            if columns[c].firstNotIP == nil { columns[c].firstNotIP = (line, String(decoding: Array(text), as: UTF8.self)) }
         }
-        if columns[c].allTimestamp && TextForms.parseTimestamp(text) == nil { columns[c].allTimestamp = false }
+        if TextForms.parseTimestamp(text) != nil {
+            columns[c].timestamps += 1
+        } else {
+            columns[c].allTimestamp = false
+            if columns[c].firstNotTimestamp == nil { columns[c].firstNotTimestamp = (line, String(decoding: Array(text), as: UTF8.self)) }
+        }
+        let k = columns[c]
+        if k.strings >= 200, (k.strings - k.ips) * 100 > k.strings, (k.strings - k.timestamps) * 100 > k.strings { columns[c].settled = true }
     }
 
     /// Whether every column has at least one non-null value, so its type is decided by evidence
@@ -238,11 +323,20 @@ extension SchemaInference {
     ///   and byte of the first line that is not a JSON object; `FormatError` when no line gives
     ///   a column any evidence of its type.
     public static func infer(ndjsonFile path: String) throws -> Schema {
+        let inference = try observe(ndjsonFile: path)
+        guard inference.lines > 0 else { throw FormatError(.invalidArgument, "no records to infer a schema from", file: path) }
+        return try inference.schema()
+    }
+
+    /// Every line of an NDJSON file observed (see ``infer(ndjsonFile:)``): the schema, and the
+    /// columns a few malformed values demoted (``demotions``).
+    public static func observe(ndjsonFile path: String) throws -> SchemaInference {
         var inference = SchemaInference()
         try InputFile(path: path, convertingLogs: true).withBytes { buffer in
             var failure: LineError?
             NDJSONLines.forEach(buffer) { range, line in
                 guard failure == nil else { return }
+                inference.currentLine = line
                 do { try inference.observe(buffer, range) } catch let error as JSONSyntaxError {
                     failure = LineError(line: line, field: nil, column: error.column, reason: error.message)
                     failure?.file = path
@@ -253,7 +347,6 @@ extension SchemaInference {
             }
             if let failure { throw failure }
         }
-        guard inference.lines > 0 else { throw FormatError(.invalidArgument, "no records to infer a schema from", file: path) }
-        return try inference.schema()
+        return inference
     }
 }

@@ -239,3 +239,34 @@ struct EpochInferenceTests {
         #expect(try Self.schema(#"{"when":1575331200.5}"# + "\n", fastPath: fastPath).fields[0].type == .float64)
     }
 }
+
+@Suite("NDJSON: columns demoted by a few malformed values")
+struct DemotionTests {
+    static func lines(_ n: Int, bad: Set<Int>) -> String {
+        (0..<n).map { i in #"{"ip":"\#(bad.contains(i) ? "10.0.0.300" : "10.0.\(i / 256 % 256).\(i % 256)")","t":"\#(bad.contains(i) ? "yesterday" : "2026-08-01T00:00:00Z")","s":"x\#(i)"}"# }
+            .joined(separator: "\n") + "\n"
+    }
+
+    @Test("one bad IP and one bad time in thousands are reported with their line; plain strings are not", arguments: [true, false])
+    func demotions(fastPath: Bool) throws {
+        var inference = SchemaInference(fastPath: fastPath)
+        let bytes = Array(Self.lines(3000, bad: [1716]).utf8)
+        bytes.withUnsafeBufferPointer { b in
+            NDJSONLines.forEach(b) { r, line in
+                inference.currentLine = line
+                try? inference.observe(b, r)
+            }
+        }
+        let d = inference.demotions
+        #expect(d.map(\.field) == ["ip", "t"])
+        #expect(d.first?.intended == .ipv4 && d.first?.bad == 1 && d.first?.total == 3000 && d.first?.firstLine == 1717 && d.first?.firstValue == "10.0.0.300")
+        #expect(d.last?.intended == .timestamp && d.last?.firstLine == 1717)
+        #expect(try inference.schema().fields.map(\.type) == [.string, .string, .string])
+        #expect(try inference.schemaKeepingTypes().fields.map(\.type) == [.ipv4, .timestamp, .string])
+        // Many bad values (over 1%): a string column, no report.
+        var many = SchemaInference(fastPath: fastPath)
+        let text = Array(Self.lines(1000, bad: Set(0..<50)).utf8)
+        text.withUnsafeBufferPointer { b in NDJSONLines.forEach(b) { r, _ in try? many.observe(b, r) } }
+        #expect(many.demotions.isEmpty)
+    }
+}
