@@ -76,11 +76,13 @@ public struct SchemaInference {
         public var field: String
         /// The type most values had.
         public var intended: ColumnType
-        /// Values that were not of that type, of all non-null values.
+        /// Values that were not of that type.
         public var bad: Int
+        /// Non-null values of the field.
         public var total: Int
-        /// The first line holding such a value, and the value.
+        /// The first line holding such a value.
         public var firstLine: Int
+        /// That value.
         public var firstValue: String
 
         public var description: String {
