@@ -10,6 +10,9 @@ public indirect enum BoundPredicate: Sendable, Equatable {
     case between(column: Int, Key, Key)
     case startsWith(column: Int, [UInt8])
     case endsWith(column: Int, [UInt8])
+    /// A substring or case-insensitive test (`RowPredicate.match`); for the case-insensitive
+    /// kinds the text is lowercased (ASCII) already.
+    case match(column: Int, [UInt8], MatchKind)
     case isNull(column: Int, negated: Bool)
     case and([BoundPredicate])
     case or([BoundPredicate])
@@ -24,7 +27,7 @@ public indirect enum BoundPredicate: Sendable, Equatable {
     public var columns: Set<Int> {
         switch self {
         case .compare(let c, _, _), .inSet(let c, _), .network(let c, _, _, _, _), .between(let c, _, _),
-             .startsWith(let c, _), .endsWith(let c, _), .isNull(let c, _): [c]
+             .startsWith(let c, _), .endsWith(let c, _), .match(let c, _, _), .isNull(let c, _): [c]
         case .and(let ps), .or(let ps): ps.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
         case .not(let p): p.columns
         case .constant, .unknown: []
@@ -93,6 +96,13 @@ extension RowPredicate {
             }
             if case .startsWith = self { return .startsWith(column: c, Array(s.utf8)) }
             return .endsWith(column: c, Array(s.utf8))
+        case .match(let name, let text, let kind):
+            let (c, field) = try column(name)
+            guard field.type == .string else {
+                throw BindError(message: "\(kind.rawValue) needs a string column; '\(name)' is \(field.type)")
+            }
+            let bytes = Array(text.utf8)
+            return .match(column: c, kind == .contains ? bytes : bytes.map(asciiLowercased), kind)
         case .isNull(let name, let negated):
             return .isNull(column: try column(name).0, negated: negated)
         case .and(let ps):
@@ -113,7 +123,7 @@ extension RowPredicate {
         let name: String
         switch p {
         case .compare(let n, _, _), .inList(let n, _), .between(let n, _, _), .inNetwork(let n, _, _, _),
-             .startsWith(let n, _), .endsWith(let n, _), .isNull(let n, _): name = n
+             .startsWith(let n, _), .endsWith(let n, _), .match(let n, _, _), .isNull(let n, _): name = n
         case .and, .or, .not: return nil
         }
         return schema.index(of: name) == nil && absentColumns[name] != nil ? name : nil
@@ -171,6 +181,31 @@ extension RowPredicate {
             return try key(.ip(a, isV4: TextForms.parseIPv4(Array(s.utf8)) != nil), field)
         default:
             throw mismatch("of another kind")
+        }
+    }
+}
+
+/// An ASCII letter in lower case; other bytes unchanged (case-insensitive `match`).
+@inline(__always) package func asciiLowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+extension BoundPredicate {
+    /// Whether `value` passes a `match` test (`needle` as bound: lowercased for the
+    /// case-insensitive kinds).
+    package static func matches(_ value: some Collection<UInt8>, _ needle: [UInt8], _ kind: MatchKind) -> Bool {
+        switch kind {
+        case .equalsIgnoringCase:
+            return value.count == needle.count && zip(value, needle).allSatisfy { asciiLowercased($0) == $1 }
+        case .contains, .containsIgnoringCase:
+            if needle.isEmpty { return true }
+            let bytes = Array(value)
+            guard bytes.count >= needle.count else { return false }
+            let fold = kind == .containsIgnoringCase
+            for start in 0...(bytes.count - needle.count) {
+                var k = 0
+                while k < needle.count, (fold ? asciiLowercased(bytes[start + k]) : bytes[start + k]) == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            return false
         }
     }
 }

@@ -195,6 +195,17 @@ struct PredicateParser {
             _ = try next()
             return .compare(column: column, op, try parseLiteral())
         }
+        // `column not in (...)` / `not in a.b.c.d/n`: the negation of `in`.
+        if isKeyword("not") {
+            _ = try next()
+            guard isKeyword("in") else { throw error("expected 'in' after 'not' (for 'not in')") }
+            return .not(try parseComparisonAfter(column: column))
+        }
+        return try parseComparisonAfter(column: column)
+    }
+
+    /// The operator and operands after a column name.
+    mutating func parseComparisonAfter(column: String) throws(PredicateSyntaxError) -> RowPredicate {
         if isKeyword("in") {
             _ = try next()
             if case .network(let a, let length, let v4) = peek {
@@ -222,6 +233,12 @@ struct PredicateParser {
             try expectKeyword("null")
             return .isNull(column: column, negated: negated)
         }
+        for kind in [MatchKind.contains, .containsIgnoringCase, .equalsIgnoringCase] where isKeyword(kind.rawValue) {
+            _ = try next()
+            guard case .string(let s) = peek else { throw error("expected a 'string' after \(kind.rawValue)") }
+            _ = try next()
+            return .match(column: column, s, kind)
+        }
         if isKeyword("starts_with") || isKeyword("ends_with") {
             let starts = isKeyword("starts_with")
             _ = try next()
@@ -229,6 +246,6 @@ struct PredicateParser {
             _ = try next()
             return starts ? .startsWith(column: column, s) : .endsWith(column: column, s)
         }
-        throw error("expected an operator (=, !=, <, <=, >, >=, in, between, is, starts_with, ends_with) after '\(column)'")
+        throw error("expected an operator (=, !=, <, <=, >, >=, in, not in, between, is, starts_with, ends_with, contains, icontains, ieq) after '\(column)'")
     }
 }

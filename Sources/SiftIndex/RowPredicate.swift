@@ -19,6 +19,16 @@ public enum Literal: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// How `match` compares a string value with its text.
+public enum MatchKind: String, Sendable, Equatable {
+    /// The value holds the text (`contains`).
+    case contains
+    /// The value holds the text, ASCII letters compared without case (`icontains`).
+    case containsIgnoringCase = "icontains"
+    /// The value equals the text, ASCII letters compared without case (`ieq`).
+    case equalsIgnoringCase = "ieq"
+}
+
 /// A comparison, spelled as in the predicate language.
 public enum ComparisonOperator: String, Sendable, CaseIterable {
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
@@ -38,6 +48,9 @@ public indirect enum RowPredicate: Sendable, Equatable {
     case between(column: String, Literal, Literal)
     case startsWith(column: String, String)
     case endsWith(column: String, String)
+    /// `column contains 'text'` (a substring), `icontains` (ASCII case-insensitively), or
+    /// `ieq` (equal, ASCII case-insensitively): tests no index can prune.
+    case match(column: String, String, MatchKind)
     case isNull(column: String, negated: Bool)
     case and([RowPredicate])
     case or([RowPredicate])
@@ -47,7 +60,7 @@ public indirect enum RowPredicate: Sendable, Equatable {
     public var columns: Set<String> {
         switch self {
         case .compare(let c, _, _), .inList(let c, _), .inNetwork(let c, _, _, _), .between(let c, _, _),
-             .startsWith(let c, _), .endsWith(let c, _), .isNull(let c, _): [c]
+             .startsWith(let c, _), .endsWith(let c, _), .match(let c, _, _), .isNull(let c, _): [c]
         case .and(let ps), .or(let ps): ps.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
         case .not(let p): p.columns
         }

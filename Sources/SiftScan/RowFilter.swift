@@ -76,6 +76,8 @@ public enum RowFilter {
             return { if case .bytes(let b) = $0 { b.starts(with: prefix) } else { false } }
         case .endsWith(_, let suffix):
             return { if case .bytes(let b) = $0 { b.count >= suffix.count && b.suffix(suffix.count).elementsEqual(suffix) } else { false } }
+        case .match(_, let needle, let kind):
+            return { if case .bytes(let b) = $0 { BoundPredicate.matches(b, needle, kind) } else { false } }
         default:
             return { _ in false }
         }

@@ -102,6 +102,8 @@ enum VectorFilter {
             return test { value in value.count >= prefix.count && prefix.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: value[0..<$0.count]).elementsEqual($0) } }
         case .endsWith(_, let suffix):
             return test { value in value.count >= suffix.count && suffix.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: value[(value.count - $0.count)...]).elementsEqual($0) } }
+        case .match(_, let needle, let kind):
+            return test { BoundPredicate.matches($0, needle, kind) }
         default:
             return nil
         }
