@@ -48,8 +48,11 @@ struct Cat: ParsableCommand {
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).")
     var json = false
 
-    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).")
+    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column); with --group-by, per value.")
     var count = false
+
+    @Option(name: .customLong("group-by"), help: "With --count: count matching rows per value of this column, most first.")
+    var groupBy: String?
 
     @Option(name: .long, help: "Threads reading row groups at once (default: the machine's cores).")
     var threads: Int?
@@ -77,19 +80,29 @@ struct Cat: ParsableCommand {
             throw ValidationError("--columns: \(error.message)")
         }
         let fields = base.columns.map { reader.schema.fields[$0] }
-        let (predicate, projection) = (base.predicate, count ? [] : base.columns)
+        if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
+        var groups = groupBy.map(GroupCounts.init)
+        var grouped: [Int] = []
+        if let groupBy {
+            guard let c = reader.schema.index(of: groupBy) else { throw ValidationError("--group-by: no column '\(groupBy)' in \(file)") }
+            grouped = [c]
+        }
+        let (predicate, projection) = (base.predicate, count ? grouped : base.columns)
         func scanner(_ reader: SiftReader) -> Scanner {
             var s = Scanner(reader: reader, predicate: predicate, columns: projection)
             if let threads { s.workers = threads }
             return s
         }
         var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit, wide: wide)
-        let ledger = try scanner(reader).scan { batch in printer?.print(batch) ?? true }
+        let ledger = try scanner(reader).scan { batch in
+            groups?.add(batch)
+            return printer?.print(batch) ?? true
+        }
         printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try scanner(try SiftReader(path: file)).scan { _ in true } }
         var out = StandardOutput()
-        if count { out.write("\(ledger.rowsMatched)\n") }
+        if let groups { out.write(groups.lines) } else if count { out.write("\(ledger.rowsMatched)\n") }
         if explain { try report.emit(json: json, arrow: printer?.format == .arrow, to: &out) }
         out.flush()
     }

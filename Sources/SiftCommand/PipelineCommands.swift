@@ -108,6 +108,8 @@ struct Hunt: ParsableCommand {
         Examples:
           sift hunt wh --where "dst_ip = 203.0.113.7" --since 2026-08-01 --explain
           sift hunt wh --where "domain ends_with '.evil.example'" --table dns --format table
+          sift hunt wh --where "dst_ip in 203.0.113.0/24" --count                     # per table and in total
+          sift hunt wh --where "dst_port = 4444" --since 2026-08-01 --count --group-by src_ip
         """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
@@ -120,6 +122,8 @@ struct Hunt: ParsableCommand {
     @Flag(name: .long, help: "After the rows, what was read and skipped.") var explain = false
     @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: one JSON object (the last line).") var json = false
+    @Flag(name: .long, help: "Print only the number of matching events, per table and in total; with --group-by, per value.") var count = false
+    @Option(name: .customLong("group-by"), help: "With --count: count matching events per value of this column, most first.") var groupBy: String?
 
     func run() throws {
         let outputFormat = try OutputFormat(option: format)
@@ -129,6 +133,25 @@ struct Hunt: ParsableCommand {
             guard let k = RefinedKind(rawValue: String(name)) else { throw ValidationError("--table: no refined table '\(name)'; they are conn, dns, http, ssl, alert") }
             return k
         } }
+        if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
+        if count {
+            // Counting reads no projected column (or only the grouped one).
+            var groups = groupBy.map(GroupCounts.init)
+            let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: groupBy.map { [$0] } ?? []) { _, batch in
+                groups?.add(batch)
+                return true
+            }
+            var out = StandardOutput()
+            if let groups {
+                out.write(groups.lines)
+            } else {
+                for (kind, r) in report.perTable { out.write("\(kind.rawValue)\t\(r.rowsMatched)\n") }
+                out.write("total\t\(report.total.rowsMatched)\n")
+            }
+            if explain { try ExplainReport(report.total).emit(json: json, arrow: false, to: &out) }
+            out.flush()
+            return
+        }
         let wanted = columns.map { $0.split(separator: ",").map(String.init) } ?? Warehouse.huntColumns
         var remaining = limit ?? Int.max
         var out = StandardOutput()

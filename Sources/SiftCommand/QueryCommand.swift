@@ -19,6 +19,7 @@ struct Query: ParsableCommand {
           sift query conn --where "domain ends_with '.evil.example'" --as-of 2026-11-01T00:00:00Z
           sift query conn --where "ts >= '2026-08-01' and dst_port = 4444" --columns ts,src_ip --format table
           sift query conn --where "dst_ip in 203.0.113.0/24" --format arrow > hits.arrows   # an Arrow IPC stream
+          sift query conn --where "dst_port = 4444" --count --group-by src_ip          # rows per source, most first
         """
     )
     @Argument(help: "The table folder.") var dir: String
@@ -30,7 +31,8 @@ struct Query: ParsableCommand {
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
     @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
-    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column).") var count = false
+    @Flag(name: .long, help: "Print only the number of matching rows (reads no projected column); with --group-by, per value.") var count = false
+    @Option(name: .customLong("group-by"), help: "With --count: count matching rows per value of this column, most first.") var groupBy: String?
     @Option(name: .long, help: "Threads scanning files or row groups at once (default: the machine's cores).") var threads: Int?
     @Option(name: .customLong("timing-runs"), help: ArgumentHelp(
         "Then run the query this many more times in this process, each from a fresh table handle (log and footers read again; the OS page cache stays warm), decoding the projected columns but printing nothing; --explain reports each run's wall time (run_ms).",
@@ -47,17 +49,22 @@ struct Query: ParsableCommand {
         if let text = `where` {
             do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
         }
-        let projection = count ? [] : columns.map { $0.split(separator: ",").map(String.init) }
+        if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
+        let projection = count ? groupBy.map { [$0] } ?? [] : columns.map { $0.split(separator: ",").map(String.init) }
         var printer: RowPrinter?
+        var groups = groupBy.map(GroupCounts.init)
         let ledger = try execute(predicate: predicate, projection: projection) { scan in
             if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit, wide: wide) }
-            return { printer?.print($0) ?? true }
+            return { batch in
+                groups?.add(batch)
+                return printer?.print(batch) ?? true
+            }
         }
         printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } } }
         var out = StandardOutput()
-        if count { out.write("\(ledger.rowsMatched)\n") }
+        if let groups { out.write(groups.lines) } else if count { out.write("\(ledger.rowsMatched)\n") }
         if explain { try report.emit(json: json, arrow: printer?.format == .arrow, to: &out) }
         out.flush()
     }

@@ -140,7 +140,9 @@ public struct Table: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let v = (object["version"] as? NSNumber)?.int64Value else {
             throw TableError(.corruptLog, "\(LogLayout.lastCheckpoint) is not valid JSON with a version", path: LogLayout.lastCheckpoint)
         }
-        guard checkpoints.contains(v) else {
+        // A writer may have added that checkpoint (and moved the pointer) since the log was
+        // listed: only a checkpoint that does not exist now is missing.
+        guard checkpoints.contains(v) || (try? store.fileSystem.status(root + "/" + LogLayout.checkpointName(v))) != nil else {
             throw TableError(.missingLog, "checkpoint named by \(LogLayout.lastCheckpoint) is missing", version: v, path: LogLayout.checkpointName(v))
         }
     }

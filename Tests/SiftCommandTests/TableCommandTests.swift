@@ -173,6 +173,20 @@ struct TableCommandTests {
         let printed = rows.stdoutText.split(separator: "\n").count
         #expect(printed > 0)
         #expect(count.stdoutText == "\(printed)\n")
+        // --count --group-by: per value, most first, adding up to the count; ieq and not in agree.
+        let grouped = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype = 'AAAA'", "--count", "--group-by", "query"])
+        #expect(grouped.status == 0, "\(grouped.stderr)")
+        let pairs = grouped.stdoutText.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1) }
+        let counts = pairs.map { Int($0[0])! }
+        #expect(counts.reduce(0, +) == printed && counts == counts.sorted(by: >))
+        let folded = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype ieq 'aaaa'", "--count"])
+        #expect(folded.stdoutText == count.stdoutText)
+        let all = try SiftProcess.run(["query", dir.file("default"), "--count"])
+        let others = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype not in ('AAAA')", "--count"])
+        let nulls = try SiftProcess.run(["query", dir.file("default"), "--where", "qtype is null", "--count"])
+        #expect(Int(others.stdoutText.dropLast())! + printed + Int(nulls.stdoutText.dropLast())! == Int(all.stdoutText.dropLast())!)
+        let misuse = try SiftProcess.run(["query", dir.file("default"), "--group-by", "query"])
+        #expect(misuse.status != 0 && misuse.stderr.contains("--count"))
     }
 }
 
