@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Dispatch
 import SiftFormat
 import SiftTable
@@ -34,7 +35,31 @@ struct Sift: ParsableCommand {
     static func main() {
         AllocatorTuning.apply()
         Interrupts.removeTemporaryFilesOnExit()
-        main(nil)
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch let error as ValidationError {
+            // A bad argument found while running: the subcommand's usage, not the top level's.
+            let type = Swift.type(of: command)
+            let path = (["sift"] + Self.path(to: type)).joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(error)\nUsage: \(usageString(for: type))\n  See '\(path) --help' for more information.\n".utf8))
+            Self.exit(withError: ExitCode(64))  // EX_USAGE, as ArgumentParser uses for parse errors
+        } catch {
+            // Everything else (a damaged file, a failed commit): the message alone.
+            exit(withError: error)
+        }
+    }
+
+    /// The subcommand names leading to `type` (`["table", "append"]`).
+    static func path(to type: ParsableCommand.Type, from root: ParsableCommand.Type = Sift.self) -> [String] {
+        for sub in root.configuration.subcommands {
+            let name = sub.configuration.commandName ?? String(describing: sub).lowercased()
+            if sub == type { return [name] }
+            let deeper = path(to: type, from: sub)
+            if !deeper.isEmpty { return [name] + deeper }
+        }
+        return []
     }
 }
 

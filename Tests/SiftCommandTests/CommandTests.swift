@@ -284,3 +284,21 @@ struct VersionTests {
         #expect(r.status == 0 && r.stdoutText.hasPrefix("sift \(FileLayout.majorVersion).") && r.stdoutText.contains("file format"))
     }
 }
+
+@Suite("sift: errors end with the subcommand's usage, or none")
+struct ErrorUsageTests {
+    @Test("a bad argument found while running names the subcommand's usage; a runtime failure adds none")
+    func usage() throws {
+        let dir = TemporaryDirectory()
+        try #"{"n":1}"#.write(toFile: dir.file("a.ndjson"), atomically: true, encoding: .utf8)
+        #expect(try SiftProcess.run(["write", "--input", dir.file("a.ndjson"), "--output", dir.file("a.sift")]).status == 0)
+        let bad = try SiftProcess.run(["cat", dir.file("a.sift"), "--where", "n contains 'x'"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("Usage: sift cat") && bad.stderr.contains("See 'sift cat --help'"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("sift <subcommand>"))
+        let nested = try SiftProcess.run(["table", "optimize", dir.path, "--hilbert", "a,b"])
+        #expect(nested.status != 0 && !nested.stderr.contains("sift <subcommand>"), "\(nested.stderr)")
+        let missing = try SiftProcess.run(["query", dir.file("nope"), "--count"])
+        #expect(missing.status == 1 && !missing.stderr.contains("Usage:"), "\(missing.stderr)")
+    }
+}
