@@ -8,6 +8,10 @@ struct Inspect: ParsableCommand {
         discussion: """
         Reads only the footer (two range reads). With --pages, lists every page with its
         encoding, size and zone map (min, max, nulls). With --json, prints one JSON object.
+
+        Examples:
+          sift inspect conn.sift
+          sift inspect conn.sift --pages
         """
     )
 

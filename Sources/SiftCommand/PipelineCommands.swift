@@ -68,6 +68,9 @@ struct Parse: ParsableCommand {
         become rows of the refined tables (conn, dns, http, ssl, alert; spec/pipeline.md). Events
         no parser takes, or a parser rejects, go to quarantine with the parser's version and the
         reason: staged rows = parsed + quarantined.
+
+        Examples:
+          sift parse wh
         """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
@@ -83,7 +86,13 @@ struct Parse: ParsableCommand {
 struct Reparse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-run the current parser of an event type over staging and replace its refined rows atomically.",
-        discussion: "After a parser fix: `sift reparse wh --event-type zeek.dns --since 2026-08-01`."
+        discussion: """
+        After a parser fix, its event type's refined rows are rebuilt from staging in one commit.
+
+        Examples:
+          sift reparse wh --event-type zeek.dns
+          sift reparse wh --event-type zeek.dns --since 2026-08-01
+        """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
     @Option(name: .customLong("event-type"), help: "The event type, e.g. zeek.conn.") var eventType: String
@@ -261,7 +270,12 @@ struct Wrap: ParsableCommand {
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Optimize every refined table of a warehouse: compact and cluster (by IP, or domain and IP) per partition."
+        abstract: "Optimize every refined table of a warehouse: compact and cluster (by IP, or domain and IP) per partition.",
+        discussion: """
+        Examples:
+          sift optimize wh
+          sift optimize wh --full --target-file-mb 64
+        """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
     @Option(name: .customLong("target-file-mb"), help: "Target size of the files written.") var targetFileMB: Double = 256

@@ -48,7 +48,15 @@ struct TableCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create an empty table with a schema, partitioning and clustering.",
-        discussion: "The schema file format is spec/format.md §3.4 (`sift write --emit-schema` writes one)."
+        discussion: """
+        The schema comes from a schema file (spec/format.md §3.5; `sift write --emit-schema`
+        writes one) or is inferred from a sample (NDJSON, gzip or zstd, a Zeek TSV log or a JSON
+        array; the sample is not appended).
+
+        Examples:
+          sift table create conn --infer-from conn.ndjson --partition-by 'date(ts)' --cluster-by hilbert:src_ip,dst_ip
+          sift table create dns --schema dns.schema.json --partition-by 'date(ts)' --bloom query,answer
+        """
     )
     @Argument(help: "The table folder (created).") var dir: String
     @Option(name: .long, help: "A schema file.") var schema: String?
@@ -87,6 +95,11 @@ struct TableAppend: ParsableCommand {
         --txn APP:VERSION the append is idempotent: if APP already committed VERSION (or a later
         one), nothing is written. Lines that do not fit the schema fail the append, or with
         --rejects go to that file (NDJSON with file, line, byte, field, reason and the text).
+        Files may be gzip or zstd compressed, Zeek TSV logs or JSON arrays.
+
+        Examples:
+          sift table append conn day1.ndjson day2.ndjson.gz
+          sift table append conn conn.log --txn loader:17 --rejects rejects.ndjson
         """
     )
     @Argument(help: "The table folder.") var dir: String
@@ -138,6 +151,10 @@ struct TableOptimize: ParsableCommand {
         Incremental by default: only files that are small or not clustered as asked are rewritten.
         Clustering defaults to the table's --cluster-by. Then the smallest table index segments are
         merged so that at most 8 remain (their files' indexed columns are read again).
+
+        Examples:
+          sift table optimize conn
+          sift table optimize conn --hilbert src_ip,dst_ip --target-file-mb 64 --full
         """
     )
     @Argument(help: "The table folder.") var dir: String
@@ -175,7 +192,12 @@ struct TableOptimize: ParsableCommand {
 struct TableVacuum: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vacuum",
-        abstract: "Delete files no longer in the table (and crashed writers' leftovers) older than the retention period."
+        abstract: "Delete files no longer in the table (and crashed writers' leftovers) older than the retention period.",
+        discussion: """
+        Examples:
+          sift table vacuum conn --dry-run
+          sift table vacuum conn --retain-hours 168
+        """
     )
     @Argument(help: "The table folder.") var dir: String
     @Option(name: .customLong("retain-hours"), help: "Keep anything newer than this; time travel works within it.") var retainHours: Double = 168
@@ -192,7 +214,10 @@ struct TableVacuum: ParsableCommand {
 }
 
 struct TableHistory: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "List the table's commits.")
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List the table's commits.", discussion: """
+        Examples:
+          sift table history conn
+        """)
     @Argument(help: "The table folder.") var dir: String
     @Flag(name: .long, help: "One JSON object per commit.") var json = false
 
@@ -223,7 +248,11 @@ struct TableHistory: ParsableCommand {
 struct TableAddColumn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add-column",
-        abstract: "Add a nullable column; files written before it read it as null."
+        abstract: "Add a nullable column; files written before it read it as null.",
+        discussion: """
+        Examples:
+          sift table add-column conn ja3 string
+        """
     )
     @Argument(help: "The table folder.") var dir: String
     @Argument(help: "Column name.") var name: String
@@ -240,7 +269,11 @@ struct TableAddColumn: ParsableCommand {
 }
 
 struct TableDescribe: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a snapshot: version, schema, partitions, files.")
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a snapshot: version, schema, partitions, files.", discussion: """
+        Examples:
+          sift table describe conn
+          sift table describe conn --as-of 3
+        """)
     @Argument(help: "The table folder.") var dir: String
     @Option(name: .customLong("as-of"), help: "A version number or an ISO-8601 time.") var asOf: String?
 

@@ -302,3 +302,15 @@ struct ErrorUsageTests {
         #expect(missing.status == 1 && !missing.stderr.contains("Usage:"), "\(missing.stderr)")
     }
 }
+
+extension ErrorUsageTests {
+    @Test("every subcommand's help has examples", arguments: [
+        ["write"], ["cat"], ["inspect"], ["verify"], ["gen"], ["query"], ["wrap"], ["ingest"], ["parse"], ["reparse"], ["hunt"],
+        ["optimize"], ["detect"], ["alerts"], ["graph"], ["table", "create"], ["table", "append"], ["table", "optimize"],
+        ["table", "vacuum"], ["table", "history"], ["table", "describe"], ["table", "add-column"],
+    ])
+    func examples(_ command: [String]) throws {
+        let help = try SiftProcess.run(command + ["--help"])
+        #expect(help.stdoutText.contains("Example"), "sift \(command.joined(separator: " ")) --help has no example")
+    }
+}
