@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from pyspark.sql.datasource import (DataSource, DataSourceArrowWriter, DataSourceReader, EqualNullSafe, EqualTo, GreaterThan,
                                     GreaterThanOrEqual, In, InputPartition, IsNotNull, IsNull, LessThan, LessThanOrEqual, Not,
-                                    StringEndsWith, StringStartsWith, WriterCommitMessage)
+                                    StringContains, StringEndsWith, StringStartsWith, WriterCommitMessage)
 from pyspark.sql.types import (BinaryType, BooleanType, DoubleType, IntegerType, LongType, StringType, StructField, StructType,
                                TimestampType)
 
@@ -168,8 +168,8 @@ class SiftReader(DataSourceReader):
         if type(f) in _COMPARISONS:
             value = _literal(kind, f.value, equality=False)
             return None if value is None else f"{column} {_COMPARISONS[type(f)]} {value}"
-        if isinstance(f, (StringStartsWith, StringEndsWith)) and kind == "string":
-            word = "starts_with" if isinstance(f, StringStartsWith) else "ends_with"
+        if isinstance(f, (StringStartsWith, StringEndsWith, StringContains)) and kind == "string":
+            word = {StringStartsWith: "starts_with", StringEndsWith: "ends_with", StringContains: "contains"}[type(f)]
             return f"{column} {word} {_quote(f.value)}"
         return None
 

@@ -76,14 +76,14 @@ def test_filters_sift_decides_exactly_are_pushed_and_the_rest_returned(spark, co
     reader = SiftReader(conn_table, {}, spark.read.format("sift").load(conn_table).schema)
     filters = [EqualTo(("dst_port",), 22), EqualTo(("src_ip",), "10.2.3.233"), StringEndsWith(("domain",), ".de"),
                Not(In(("proto",), ("icmp", "it's"))), IsNull(("service",)),
-               StringContains(("uid",), "x"),            # Sift has no substring test
+               StringContains(("uid",), "x"),            # a substring test on a string column: Sift's contains
                GreaterThan(("duration",), 1.0),          # Spark orders NaN above numbers; Sift does not
                EqualTo(("dst_ip",), "010.2.3.233"),      # not the text Sift shows: string equality differs
                EqualTo(("src_port",), 2**70)]            # out of the column's range
     leftover = list(reader.pushFilters(filters))
     assert reader.where() == ("dst_port = 22 and src_ip = 10.2.3.233 and domain ends_with '.de' and "
-                              "not (proto in ('icmp', 'it\\'s')) and service is null")
-    assert leftover == filters[5:]
+                              "not (proto in ('icmp', 'it\\'s')) and service is null and uid contains 'x'")
+    assert leftover == filters[6:]
     # A second query on the same reader starts from no filter.
     assert list(reader.pushFilters([])) == [] and reader.where() is None
 
@@ -153,3 +153,10 @@ def test_a_failed_task_commits_nothing(spark, conn_table, tmp_path):
     t = sift.open(target)
     assert t.version == 0 and t.num_rows == 0
     assert not [p for p in (tmp_path / "out").rglob("*.sift")], "an aborted job left data files"
+
+
+def test_string_contains_is_pushed_and_agrees(spark, conn_table):
+    from pyspark.sql.functions import col
+    df = spark.read.format("sift").load(conn_table).where(col("domain").contains("cdn"))
+    expected = sift.open(conn_table).to_table("domain contains 'cdn'", ["ts"]).num_rows
+    assert expected > 0 and df.count() == expected
