@@ -57,12 +57,15 @@ public struct SchemaInference {
         /// bad values is reported (``SchemaInference/demotions``).
         var strings = 0
         var ips = 0
-        /// Set once the column is plainly a string column (over 1% of its values neither IPs
-        /// nor timestamps): its values are no longer classified, which keeps inference fast.
-        var settled = false
+        /// Set, for each kind, once over 1% of 200 or more values were not of it: the column
+        /// can neither be of that kind nor be demoted from it, so its values are no longer
+        /// tested for it (an IP column stops being parsed as timestamps, and so on).
+        var ipsDone = false
+        var timestampsDone = false
+        /// Neither kind is possible: a plain string column, whose values are not classified.
+        var settled: Bool { ipsDone && timestampsDone }
         /// An IPv6 (not IPv4) address was among the IP values.
         var sawIPv6 = false
-        var allIPv4OrMostly: Bool { !sawIPv6 }
         var timestamps = 0
         var firstNotIP: (line: Int, value: String)?
         var firstNotTimestamp: (line: Int, value: String)?
@@ -97,7 +100,7 @@ public struct SchemaInference {
         columns.compactMap { c in
             guard c.kinds.subtracting(.null) == .string, c.strings > 0 else { return nil }
             if !c.allIP, let first = c.firstNotIP, c.ips * 100 >= c.strings * 99 {
-                return Demotion(field: c.name, intended: c.allIPv4OrMostly ? .ipv4 : .ipv6, bad: c.strings - c.ips, total: c.strings,
+                return Demotion(field: c.name, intended: c.sawIPv6 ? .ipv6 : .ipv4, bad: c.strings - c.ips, total: c.strings,
                                 firstLine: first.line, firstValue: first.value)
             }
             if !c.allTimestamp, let first = c.firstNotTimestamp, c.timestamps * 100 >= c.strings * 99 {
@@ -244,7 +247,8 @@ public struct SchemaInference {
                 columns[i].strings += column.strings
                 columns[i].ips += column.ips
                 columns[i].timestamps += column.timestamps
-                columns[i].settled = columns[i].settled || column.settled
+                columns[i].ipsDone = columns[i].ipsDone || column.ipsDone
+                columns[i].timestampsDone = columns[i].timestampsDone || column.timestampsDone
                 columns[i].sawIPv6 = columns[i].sawIPv6 || column.sawIPv6
                 if columns[i].firstNotIP == nil || (column.firstNotIP.map { $0.line < columns[i].firstNotIP!.line } ?? false) { columns[i].firstNotIP = column.firstNotIP ?? columns[i].firstNotIP }
                 if columns[i].firstNotTimestamp == nil || (column.firstNotTimestamp.map { $0.line < columns[i].firstNotTimestamp!.line } ?? false) {
@@ -264,22 +268,33 @@ public struct SchemaInference {
     private mutating func classify<C: Collection>(_ text: C, column c: Int) where C.Element == UInt8 {
         let line = currentLine ?? lines
         columns[c].strings += 1
-        if TextForms.parseIP(text) != nil {
-            columns[c].ips += 1
-            if columns[c].allIPv4, TextForms.parseIPv4(text) == nil { columns[c].allIPv4 = false; columns[c].sawIPv6 = true }
-        } else {
-            columns[c].allIPv4 = false
-            columns[c].allIP = false
-            if columns[c].firstNotIP == nil { columns[c].firstNotIP = (line, String(decoding: Array(text), as: UTF8.self)) }
+        if !columns[c].ipsDone {
+            // IPv4 first: most IP columns hold only IPv4, which then takes one parse, not two.
+            if TextForms.parseIPv4(text) != nil {
+                columns[c].ips += 1
+            } else if TextForms.parseIP(text) != nil {
+                columns[c].ips += 1
+                columns[c].allIPv4 = false
+                columns[c].sawIPv6 = true
+            } else {
+                columns[c].allIPv4 = false
+                columns[c].allIP = false
+                if columns[c].firstNotIP == nil { columns[c].firstNotIP = (line, String(decoding: Array(text), as: UTF8.self)) }
+            }
         }
-        if TextForms.parseTimestamp(text) != nil {
-            columns[c].timestamps += 1
-        } else {
-            columns[c].allTimestamp = false
-            if columns[c].firstNotTimestamp == nil { columns[c].firstNotTimestamp = (line, String(decoding: Array(text), as: UTF8.self)) }
+        if !columns[c].timestampsDone {
+            if TextForms.parseTimestamp(text) != nil {
+                columns[c].timestamps += 1
+            } else {
+                columns[c].allTimestamp = false
+                if columns[c].firstNotTimestamp == nil { columns[c].firstNotTimestamp = (line, String(decoding: Array(text), as: UTF8.self)) }
+            }
         }
         let k = columns[c]
-        if k.strings >= 200, (k.strings - k.ips) * 100 > k.strings, (k.strings - k.timestamps) * 100 > k.strings { columns[c].settled = true }
+        if k.strings >= 200 {
+            if (k.strings - k.ips) * 100 > k.strings { columns[c].ipsDone = true }
+            if (k.strings - k.timestamps) * 100 > k.strings { columns[c].timestampsDone = true }
+        }
     }
 
     /// Whether every column has at least one non-null value, so its type is decided by evidence

@@ -16,8 +16,8 @@ final class DataFileWriter {
     private var open: [[String?]: (writer: SiftWriter, path: String, rows: Int)] = [:]
     /// The columns the table index holds keys of: those with bloom filters.
     private let indexed: [Int]
-    /// Index fingerprints of each open file's keys, and of each written file's (by path).
-    private var openKeys: [[String?]: Set<UInt32>] = [:]
+    /// Index fingerprints of each written file's keys (by path), from the keys its writer's
+    /// bloom filters hashed.
     private var writtenKeys: [String: [UInt32]] = [:]
     private(set) var written: [TableFile] = []
 
@@ -43,12 +43,6 @@ final class DataFileWriter {
                 let take = min(part.rowCount - start, maxRowsPerFile - open[values]!.rows)
                 let slice = take == part.rowCount ? part : try RecordBatch(schema: schema, columns: part.columns.map { $0.slice(start..<(start + take)) })
                 try open[values]!.writer.write(slice)
-                for c in indexed {
-                    let name = schema.fields[c].name
-                    openKeys[values, default: []].formUnion(BloomKeys.keys(of: slice.columns[c], field: schema.fields[c]).map {
-                        IndexSegment.fingerprint(column: name, keyHash: $0)
-                    })
-                }
                 open[values]!.rows += take
                 start += take
                 if open[values]!.rows >= maxRowsPerFile { try close(values) }
@@ -92,16 +86,22 @@ final class DataFileWriter {
                 throw TableError(.io, "cannot create the partition folder: \(error.message)", path: folder)
             }
         }
-        return (try SiftWriter(path: root + "/" + path, schema: schema, options: options, fileSystem: fileSystem), path, 0)
+        let writer = try SiftWriter(path: root + "/" + path, schema: schema, options: options, fileSystem: fileSystem)
+        if !indexed.isEmpty { writer.collectBloomKeys() }
+        return (writer, path, 0)
     }
 
     private func close(_ values: [String?]) throws {
         guard let file = open.removeValue(forKey: values) else { return }
-        let keys = openKeys.removeValue(forKey: values) ?? []
         try file.writer.close()
         guard let metadata = file.writer.writtenMetadata else { return }
         let size = Int64((try? fileSystem.status(root + "/" + file.path))??.size ?? 0)
         written.append(Self.describe(metadata, path: file.path, size: size, partitionValues: partitioning.valueMap(values), clustering: clustering))
+        var keys = Set<UInt32>()
+        for (c, hashes) in file.writer.fileBloomKeys ?? [:] where indexed.contains(c) {
+            let salt = IndexSegment.salt(column: schema.fields[c].name)
+            for hash in hashes { keys.insert(IndexSegment.fingerprint(salt: salt, keyHash: hash)) }
+        }
         writtenKeys[file.path] = keys.sorted()
     }
 

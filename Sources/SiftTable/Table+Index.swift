@@ -23,16 +23,7 @@ extension Table {
         for segment in merged { columns.merge(segment.columns) { a, b in a | b } }
         var files: [(path: String, keys: [UInt32])] = []
         for path in merged.flatMap({ live[$0.path] ?? [] }).sorted() {
-            let reader = try openDataFile(path)
-            var keys = Set<UInt32>()
-            for (name, _) in columns {
-                guard let c = reader.schema.index(of: name) else { continue }
-                for g in reader.metadata.rowGroups.indices {
-                    for key in BloomKeys.keys(of: try reader.readColumn(rowGroup: g, column: c), field: reader.schema.fields[c]) {
-                        keys.insert(IndexSegment.fingerprint(column: name, keyHash: key))
-                    }
-                }
-            }
+            let keys = try IndexSegment.fingerprints(of: try openDataFile(path), columns: columns.keys)
             files.append((path, keys.sorted()))
         }
         guard !files.isEmpty else { return nil }

@@ -35,18 +35,9 @@ extension Table {
             do { header = try IndexSegment.check(bytes) } catch { throw damaged("\(error)") }
             guard header.fileCount == segment.files.count else { throw damaged("covers \(header.fileCount) files, the log says \(segment.files.count)") }
             for (slot, path) in segment.files.enumerated() where snapshot.files[path] != nil {
-                let reader = try openDataFile(path)
-                for (name, _) in segment.columns {
-                    guard let c = reader.schema.index(of: name) else { continue }
-                    for g in reader.metadata.rowGroups.indices {
-                        let column = try reader.readColumn(rowGroup: g, column: c)
-                        for key in BloomKeys.keys(of: column, field: reader.schema.fields[c]) {
-                            let f = IndexSegment.fingerprint(column: name, keyHash: key)
-                            guard header.candidates(f, blockRows: bytes[header.blockRange(header.block(f))])[slot] else {
-                                throw damaged("file \(path) lacks one of its own keys in column \(name)")
-                            }
-                        }
-                    }
+                for f in try IndexSegment.fingerprints(of: try openDataFile(path), columns: segment.columns.keys)
+                where !header.mayHold(f, slot: slot, blockRows: bytes[header.blockRange(header.block(f))]) {
+                    throw damaged("file \(path) lacks one of its own keys")
                 }
             }
             report.segments += 1

@@ -27,6 +27,13 @@ public final class SiftWriter {
     /// Set when the caller gave up on the file (``discard()``) or a write failed: a writer
     /// dropped then is expected to leave nothing, and says nothing.
     private var abandoned = false
+    /// The keys of every bloom filter written, by column, when collecting
+    /// (``collectBloomKeys()``): what the table index holds of the file.
+    package private(set) var fileBloomKeys: [Int: Set<UInt64>]?
+
+    /// Collects the keys of the bloom filters of every row group written from now on.
+    package func collectBloomKeys() { if fileBloomKeys == nil { fileBloomKeys = [:] } }
+
     /// The footer as written, once `close()` has succeeded (the table layer records its
     /// statistics in the log).
     public private(set) var writtenMetadata: FileMetadata?
@@ -151,6 +158,9 @@ public final class SiftWriter {
         }
         rowGroups.append(metadata)
         totalRows += metadata.rowCount
+        if fileBloomKeys != nil {
+            for (c, keys) in group.bloomKeys { fileBloomKeys![c, default: []].formUnion(keys) }
+        }
     }
 
     private func flushRowGroup() throws(FormatError) {
@@ -170,7 +180,7 @@ public final class SiftWriter {
     public static func encodeRowGroup(_ batch: RecordBatch, options: WriterOptions) throws(FormatError) -> EncodedRowGroup {
         let fields = batch.schema.fields
         let results = ParallelResults<Result<([UInt8], [PageMetadata], Statistics), FormatError>>(count: fields.count)
-        let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int)>(count: fields.count)
+        let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int, [UInt64])>(count: fields.count)
         SharedParallel.forEach(fields.count) { c in
             results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
             if options.wantsBloomFilter(fields[c]) { blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP) }
@@ -182,7 +192,7 @@ public final class SiftWriter {
             let start = UInt64(bytes.count)
             // Exact with a bloom filter (its distinct values were hashed); otherwise the largest
             // page's count, a lower bound.
-            if let (_, _, distinct) = blooms[c] { stats.distinctCount = UInt64(distinct) }
+            if let (_, _, distinct, _) = blooms[c] { stats.distinctCount = UInt64(distinct) }
             // Pages are not kept in the footer: they go to the chunk's page index below.
             chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(chunkBytes.count), statistics: stats, pages: pages))
             bytes += chunkBytes
@@ -195,20 +205,22 @@ public final class SiftWriter {
             bytes += index
         }
         // Bloom filters follow the row group's column chunks (spec §7.5).
+        var bloomKeys: [Int: [UInt64]] = [:]
         for c in fields.indices {
-            guard let (filter, location, _) = blooms[c] else { continue }
+            guard let (filter, location, _, keys) = blooms[c] else { continue }
+            bloomKeys[c] = keys
             chunks[c].bloomFilter = location
             chunks[c].bloomFilter!.offset = UInt64(bytes.count)
             let filterBytes = filter.bytes
             bytes += filterBytes
             bytes += BloomFilter.segmentChecksums(filterBytes)
         }
-        return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks))
+        return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks), bloomKeys: bloomKeys)
     }
 
-    /// The bloom filter of one column chunk, its footer entry (offset to be set) and the number
-    /// of distinct values.
-    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double) -> (BloomFilter, BloomFilterLocation, Int) {
+    /// The bloom filter of one column chunk, its footer entry (offset to be set), the number of
+    /// distinct values, and the keys inserted.
+    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
         let (keys, distinctValues) = BloomKeys.hashes(column, field: field)
         var filter = BloomFilter(distinct: keys.count, fpp: fpp)
         filter.insert(hashes: keys)
@@ -216,7 +228,7 @@ public final class SiftWriter {
         let location = BloomFilterLocation(offset: 0, length: UInt32(bytes.count), keyCount: UInt64(keys.count),
                                            targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: BloomKeys.contents(for: field),
                                            checksum: Checksum.hash(bytes))
-        return (filter, location, distinctValues)
+        return (filter, location, distinctValues, keys)
     }
 
     /// One column chunk: its bytes, its pages (offsets relative to the chunk) and statistics.
@@ -272,4 +284,6 @@ public struct EncodedRowGroup: Sendable {
     public var bytes: [UInt8]
     /// The row group's footer entry (offsets relative to its start until appended).
     public var metadata: RowGroupMetadata
+    /// The keys each bloom filter holds, by column (for the table index: they are hashed once).
+    package var bloomKeys: [Int: [UInt64]] = [:]
 }

@@ -132,12 +132,13 @@ public struct Planner: Sendable {
             var candidates: [Range<Int>] = []
             if ruling == nil { candidates = try candidateRows(group, fields: fields, group: g, loadPages: loadPages) }
             // Zone maps that leave no row rule the whole row group out too.
-            if let ruling = ruling ?? (candidates.isEmpty ? .zoneMap : nil) {
+            let skippedBy = ruling ?? (candidates.isEmpty ? .zoneMap : nil)
+            if let skippedBy {
                 let bytes = Self.neededBytes(group, needed)
-                ledger.skip(ruling, rowGroups: 1, bytes: bytes)
-                ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: ruling, neededBytes: bytes))
+                ledger.skip(skippedBy, rowGroups: 1, bytes: bytes)
+                ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: skippedBy, neededBytes: bytes))
             }
-            plans.append(RowGroupPlan(index: g, skippedBy: ruling ?? (candidates.isEmpty ? .zoneMap : nil), candidateRows: candidates))
+            plans.append(RowGroupPlan(index: g, skippedBy: skippedBy, candidateRows: candidates))
         }
         return plans
     }

@@ -47,8 +47,17 @@ public struct IndexSegment: Sendable, Equatable {
 
     /// The fingerprint of a bloom filter key hash in a column: what segments hold.
     public static func fingerprint(column: String, keyHash: UInt64) -> UInt32 {
-        let salted = keyHash ^ BloomKeys.hash(bytes: Array(column.utf8))
-        return UInt32(truncatingIfNeeded: (salted &* 0x9E37_79B9_7F4A_7C15) >> 32)
+        fingerprint(salt: salt(column: column), keyHash: keyHash)
+    }
+
+    /// A column's salt (`spec/table.md` §11.1): computed once per column where many keys are
+    /// fingerprinted.
+    static func salt(column: String) -> UInt64 { BloomKeys.hash(bytes: Array(column.utf8)) }
+
+    /// The fingerprint of a key hash with its column's salt.
+    @inline(__always)
+    static func fingerprint(salt: UInt64, keyHash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((keyHash ^ salt) &* 0x9E37_79B9_7F4A_7C15) >> 32)
     }
 
     /// The block a fingerprint falls in.
@@ -112,15 +121,17 @@ public struct IndexSegment: Sendable, Equatable {
     package func blockRange(_ b: Int) -> Range<Int> { (Self.headerSize + b * blockBytes)..<(Self.headerSize + (b + 1) * blockBytes) }
     func checksumOffset(_ b: Int) -> Int { Self.headerSize + blockCount * blockBytes + 8 * b }
 
+    /// Whether file `slot`'s filter may hold fingerprint `f`, given the rows of `f`'s block:
+    /// its bit in all eight rows.
+    package func mayHold(_ f: UInt32, slot: Int, blockRows: ArraySlice<UInt8>) -> Bool {
+        let (byte, mask) = (slot / 8, UInt8(1) << UInt8(slot % 8))
+        return Self.bits(f).allSatisfy { blockRows[blockRows.startIndex + $0 * rowBytes + byte] & mask != 0 }
+    }
+
     /// Files (by position in the segment) whose filter may hold fingerprint `f`, given its
     /// block's rows.
     package func candidates(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [Bool] {
-        var hit = [UInt8](repeating: 0xFF, count: rowBytes)
-        for bit in Self.bits(f) {
-            let row = blockRows.startIndex + bit * rowBytes
-            for i in 0..<rowBytes { hit[i] &= blockRows[row + i] }
-        }
-        return (0..<fileCount).map { hit[$0 / 8] & (1 << UInt8($0 % 8)) != 0 }
+        (0..<fileCount).map { mayHold(f, slot: $0, blockRows: blockRows) }
     }
 
     /// Checks a whole segment: its header, every block's checksum and the trailer.
@@ -149,6 +160,22 @@ public struct IndexSegment: Sendable, Equatable {
 }
 
 extension IndexSegment {
+    /// The fingerprints of the keys a data file's `columns` hold (read from the file): what a
+    /// segment holds of it, for merging segments and for `verify`.
+    static func fingerprints(of reader: SiftReader, columns: some Sequence<String>) throws -> Set<UInt32> {
+        var keys = Set<UInt32>()
+        for name in columns {
+            guard let c = reader.schema.index(of: name) else { continue }
+            let salt = salt(column: name)
+            for g in reader.metadata.rowGroups.indices {
+                for key in BloomKeys.keys(of: try reader.readColumn(rowGroup: g, column: c), field: reader.schema.fields[c]) {
+                    keys.insert(fingerprint(salt: salt, keyHash: key))
+                }
+            }
+        }
+        return keys
+    }
+
     /// Writes the segment of these files' keys into `_sift_index/` under a new name (temporary
     /// name, fsync, rename), for the commit that will reference it.
     static func write(_ files: [(path: String, keys: [UInt32])], columns: [String: UInt8], root: String,

@@ -50,7 +50,7 @@ final class TableIndexProbe {
             guard slot < header.fileCount else { throw IndexSegmentError("slot \(slot) past \(header.fileCount) files") }
             let b = header.block(f)
             let rows = try blockRows(segment, header, b)
-            return header.candidates(f, blockRows: rows)[slot]
+            return header.mayHold(f, slot: slot, blockRows: rows)
         } catch {
             broken.insert(segment.path)
             return nil
