@@ -43,10 +43,11 @@ test: deps
 	$(MAKE) python-test
 
 # libFuzzer over every decoder and parser (scripts/fuzz.sh; targets in Sources/SiftFuzz):
-# FUZZ_SECONDS per target, corpora in .fuzz/, crashers in .fuzz/findings/.
+# FUZZ_SECONDS per target (or FUZZ_RUNS executions each), an optimised ASan build unless
+# FUZZ_CONFIG=debug, corpora in .fuzz/, crashers in .fuzz/findings/.
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_CONFIG=$(FUZZ_CONFIG) bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # File-system faults injected at random calls of appends, optimize, checkpoints, vacuum and
 # the writer, far more of them than `make test` runs (FAULT_ROUNDS rounds, FAULT_SEED).
