@@ -126,7 +126,8 @@ let package = Package(
         // can be regenerated and audited; `make corpus` runs it.
         .executableTarget(
             name: "SiftCorpusGen",
-            dependencies: ["SiftFormat", "SiftNDJSON"],
+            // CZstd: zstd frames the writer never makes (no content size, two frames).
+            dependencies: ["SiftFormat", "SiftNDJSON", "CZstd"],
             swiftSettings: swiftSettings
         ),
 

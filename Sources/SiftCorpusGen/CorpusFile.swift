@@ -14,6 +14,10 @@ struct CorpusEntry {
     var encodings: [String: [String]]?
     /// For invalid files: the error code (spec/format.md §12) a reader must report.
     var error: String?
+    /// For invalid files: the first step of `spec/format.md` §13 that finds the fault: "open"
+    /// (trailer and footer), "read" (a full read: every page index and page, in order) or
+    /// "verify" (only verification: the header, bloom filters, statistics against values).
+    var foundBy: String?
     /// Bloom filter probes: row group, column, key bytes (hex) and whether the filter must
     /// answer "may contain" (inserted keys) or "no" (keys this filter is known to reject).
     var bloomProbes: [(Int, String, String, Bool)] = []
@@ -28,6 +32,7 @@ struct CorpusEntry {
         }
         var parts = ["  \"file\": \(try text(name + ".sift"))", "  \"description\": \(try text(description))", "  \"valid\": \(error == nil)"]
         if let error { parts.append("  \"error\": \(try text(error))") }
+        if let foundBy { parts.append("  \"found_by\": \(try text(foundBy))") }
         if let schema {
             let cols = try schema.fields.map { f -> String in
                 var c: [String: Any] = ["name": f.name, "type": f.type.name, "nullable": f.nullable]

@@ -31,6 +31,8 @@ struct HandPage {
     var declaredUncompressed: UInt32?
     var declaredStored: UInt32?
     var storedBody: [UInt8]?
+    /// The page's zone map (for valid files); by default only its null count.
+    var statistics: Statistics?
 
     func bytes() -> [UInt8] {
         let stored = storedBody ?? body
@@ -62,11 +64,13 @@ func assemble(_ schema: Schema, _ columns: [[HandPage]], footerRowCount: UInt64?
             let bytes = page.bytes()
             metas.append(PageMetadata(offset: UInt64(out.count), length: UInt32(bytes.count), rowCount: page.rows,
                                       encoding: Encoding(rawValue: page.encoding) ?? .plain, codec: Codec(rawValue: page.codec) ?? .none,
-                                      uncompressedSize: page.declaredUncompressed ?? UInt32(page.body.count), statistics: Statistics(nullCount: UInt64(page.nulls))))
+                                      uncompressedSize: page.declaredUncompressed ?? UInt32(page.body.count), statistics: page.statistics ?? Statistics(nullCount: UInt64(page.nulls))))
             out += bytes
             rows += UInt64(page.rows)
         }
-        chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(out.count) - start, statistics: Statistics(), pages: metas))
+        let chunkStatistics = pages.compactMap(\.statistics).isEmpty ? Statistics()
+            : metas.dropFirst().reduce(metas[0].statistics) { $0.merged(with: $1.statistics, type: schema.fields[chunks.count].type) }
+        chunks.append(ColumnChunkMetadata(offset: start, length: UInt64(out.count) - start, statistics: chunkStatistics, pages: metas))
     }
     // Page indexes after the chunks, as the writer lays them out.
     for c in chunks.indices {

@@ -3,8 +3,15 @@ import SiftFormat
 /// Files every reader must reject, each with the error code of `spec/format.md` §12.
 func invalidEntries() throws -> [CorpusEntry] {
     var entries: [CorpusEntry] = []
+    // The step of §13 that finds each fault: opening (trailer and footer) and verification
+    // (header, bloom filters) are named; the rest are found by a full read.
+    let foundOnOpen: Set = ["bad-magic", "bloom-length", "bloom-out-of-bounds", "chunk-out-of-bounds", "footer-checksum", "footer-length-past-file",
+                            "footer-truncated-varint", "future-major-version", "row-count-mismatch", "truncated-tiny", "truncated", "unknown-type"]
+    let foundByVerify: Set = ["bad-magic-header-only", "bloom-checksum", "bloom-segment-checksum"]
     func add(_ name: String, _ code: String, _ description: String, _ bytes: [UInt8]) {
-        entries.append(CorpusEntry(name: name, description: description, bytes: bytes, error: code))
+        var entry = CorpusEntry(name: name, description: description, bytes: bytes, error: code)
+        entry.foundBy = foundOnOpen.contains(name) ? "open" : foundByVerify.contains(name) ? "verify" : "read"
+        entries.append(entry)
     }
     // A small valid base file: one nullable int64 column and one string column, no compression.
     let schema = try Schema([Field("n", .int64), Field("s", .string)])
@@ -19,7 +26,7 @@ func invalidEntries() throws -> [CorpusEntry] {
     add("bad-magic", "bad_magic", "starts and ends with PAR1 instead of SIFT", b)
 
     b = base; b.replaceSubrange(0..<4, with: Array("SIFX".utf8))
-    add("bad-magic-header-only", "bad_magic", "the trailer is sound but the first four bytes are SIFX (found by a full read or verify)", b)
+    add("bad-magic-header-only", "bad_magic", "the trailer is sound but the first four bytes are SIFX (only verification reads the header)", b)
 
     add("truncated", "truncated_file", "the last 37 bytes are missing", Array(base.dropLast(37)))
     add("truncated-tiny", "truncated_file", "only the first 12 bytes", Array(base.prefix(12)))
@@ -140,5 +147,5 @@ func invalidEntries() throws -> [CorpusEntry] {
     b = withBloom; b[indexAt + 3] ^= 0x20
     add("page-index-checksum", "page_index_checksum_mismatch", "one bit flipped inside the page index of column ip", b)
     add("page-index-count", "malformed_footer", "the footer says the page index holds 2 pages; it holds 1", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].pageIndex!.pageCount = 2 })
-    return entries
+    return entries + (try precisionInvalidEntries())
 }

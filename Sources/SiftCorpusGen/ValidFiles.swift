@@ -182,6 +182,7 @@ func validEntries() throws -> [CorpusEntry] {
     }
 
     entries.append(try bloomEntry(&v))
+    entries += try precisionEntries()
     return entries
 }
 

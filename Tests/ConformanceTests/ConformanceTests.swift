@@ -100,18 +100,33 @@ struct ConformanceTests {
         }
     }
 
-    @Test("invalid files fail with the expected error", arguments: cases("invalid"))
+    @Test("invalid files fail with the expected error, at the step the spec gives", arguments: cases("invalid"))
     func invalid(_ c: Case) throws {
         let expected = try Self.expectation(c)
         let code = try #require(expected["error"] as? String)
+        let foundBy = try #require(expected["found_by"] as? String, "the expectation names the step that finds the fault")
+        // The steps of spec/format.md §13 in order: open, a full read, verification.
+        var reader: SiftReader?
+        var failure: (step: String, error: FormatError)?
         do {
-            let reader = try SiftReader(path: Self.siftPath(c))
-            _ = try reader.verify()
-            _ = try reader.readBatches()
+            let opened = try SiftReader(path: Self.siftPath(c))
+            reader = opened
+            do { _ = try opened.readBatches() } catch { failure = ("read", error) }
+            if failure == nil { do { _ = try opened.verify() } catch { failure = ("verify", error) } }
+        } catch { failure = ("open", error) }
+        guard let failure else {
             Issue.record("\(c.testDescription) was accepted; expected \(code)")
-        } catch let error as FormatError {
-            #expect(error.code.rawValue == code, "\(error)")
-            #expect(error.file != nil, "the error names the file: \(error)")
+            return
+        }
+        #expect(failure.error.code.rawValue == code, "\(failure.error)")
+        #expect(failure.step == foundBy, "found by \(failure.step), the expectation says \(foundBy): \(failure.error)")
+        #expect(failure.error.file != nil, "the error names the file: \(failure.error)")
+        // Verification alone (no read before it) reports the same code.
+        if let path = reader.map({ _ in Self.siftPath(c) }) {
+            do {
+                _ = try SiftReader(path: path).verify()
+                Issue.record("verify accepted \(c.testDescription)")
+            } catch { #expect(error.code.rawValue == code, "verify alone: \(error)") }
         }
     }
 }

@@ -97,6 +97,21 @@ package enum Compressor {
                 throw FormatError(.pageSizeMismatch, "LZ4 block decompressed to \(produced) bytes, header declares \(size)")
             }
         case .zstd:
+            // Exactly one zstd frame spanning the stored body (§8): no skippable frame, no second
+            // frame and no trailing bytes, which libzstd would otherwise accept or skip.
+            let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+            guard range.count >= 4, Array(stored[range.lowerBound..<(range.lowerBound + 4)]) == magic else {
+                throw FormatError(.decompressionFailed, "the stored body does not start with a zstd frame (28 B5 2F FD)")
+            }
+            let frameLength = stored.withUnsafeBytes { src in
+                ZSTD_findFrameCompressedSize(src.baseAddress!.advanced(by: range.lowerBound), range.count)
+            }
+            if ZSTD_isError(frameLength) != 0 {
+                throw FormatError(.decompressionFailed, "zstd: \(String(cString: ZSTD_getErrorName(frameLength)))")
+            }
+            guard frameLength == range.count else {
+                throw FormatError(.decompressionFailed, "\(range.count - frameLength) bytes follow the zstd frame in the stored body")
+            }
             let frameSize = stored.withUnsafeBytes { src in
                 ZSTD_getFrameContentSize(src.baseAddress!.advanced(by: range.lowerBound), range.count)
             }

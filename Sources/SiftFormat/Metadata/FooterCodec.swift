@@ -72,7 +72,7 @@ package enum FooterCodec {
 
     /// Decodes a page index read from `base`, checks that its pages tile the chunk and hold
     /// the row group's rows (§10.4), and makes page offsets absolute.
-    static func decodePageIndex(_ bytes: [UInt8], base: UInt64, chunk: ColumnChunkMetadata, rowCount: UInt64) throws(FormatError) -> [PageMetadata] {
+    static func decodePageIndex(_ bytes: [UInt8], base: UInt64, chunk: ColumnChunkMetadata, rowCount: UInt64, type: ColumnType) throws(FormatError) -> [PageMetadata] {
         var r = WireReader(bytes, range: 0..<bytes.count, base: base)
         var pages: [PageMetadata] = []
         while let (n, v) = try r.next() {
@@ -96,6 +96,9 @@ package enum FooterCodec {
             }
             guard page.rowCount >= 1, page.rowCount <= UInt32(FormatLimits.maxPageRows) else {
                 throw FormatError(.limitExceeded, "page of \(page.rowCount) rows is outside 1...\(FormatLimits.maxPageRows)", offset: base)
+            }
+            if let problem = StatisticsForm.problem(page.statistics, type: type, rows: UInt64(page.rowCount)) {
+                throw FormatError(.malformedFooter, "statistics of the page at \(page.offset): \(problem)", offset: base)
             }
             next += UInt64(page.length)
             rows += UInt64(page.rowCount)
@@ -128,7 +131,9 @@ package enum FooterCodec {
         var groups: [(RowGroupMetadata, UInt64)] = []
         var keyValues: [(String, String)] = []
         var createdBy = ""
+        var seen: UInt64 = 0
         while let (number, value) = try r.next() {
+            if number == 2 || number == 5 { try r.once(number, &seen) }
             switch (number, value) {
             case (1, .bytes(let range)): fields.append(try decodeField(r.sub(range)))
             case (2, .varint(let v)): rowCount = v
@@ -136,7 +141,9 @@ package enum FooterCodec {
             case (4, .bytes(let range)):
                 var kv = r.sub(range)
                 var key = "", val = ""
+                var kvSeen: UInt64 = 0
                 while let (n, v) = try kv.next() {
+                    if n == 1 || n == 2 { try kv.once(n, &kvSeen) }
                     switch (n, v) {
                     case (1, .bytes(let rr)): key = try kv.string(rr, "metadata key")
                     case (2, .bytes(let rr)): val = try kv.string(rr, "metadata value")
@@ -187,6 +194,9 @@ package enum FooterCodec {
                         throw FormatError(.chunkOutOfBounds, "bloom filter at \(bloom.offset) of \(bloom.length) bytes lies outside the data region", offset: offset, rowGroup: index, column: name)
                     }
                 }
+                if let problem = StatisticsForm.problem(chunk.statistics, type: fields[c].type, rows: group.rowCount) {
+                    throw FormatError(.malformedFooter, "chunk statistics: \(problem)", offset: offset, rowGroup: index, column: name)
+                }
             }
         }
         guard total == rowCount else {
@@ -202,7 +212,9 @@ package enum FooterCodec {
         var typeID: UInt64?
         var nullable = false
         var hintID: UInt64 = 0
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...4).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .bytes(let r)): name = try m.string(r, "column name")
             case (2, .varint(let x)): typeID = x
@@ -225,7 +237,9 @@ package enum FooterCodec {
         var m = m
         var rowCount: UInt64 = 0
         var chunks: [ColumnChunkMetadata] = []
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if n == 1 { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): rowCount = x
             case (2, .bytes(let r)): chunks.append(try decodeChunk(m.sub(r)))
@@ -238,8 +252,11 @@ package enum FooterCodec {
 
     static func decodeChunk(_ m: WireReader) throws(FormatError) -> ColumnChunkMetadata {
         var m = m
+        let start = m.r.fileOffset
         var chunk = ColumnChunkMetadata(offset: 0, length: 0, statistics: Statistics(), pages: [])
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...3).contains(n) || (5...6).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): chunk.offset = x
             case (2, .varint(let x)): chunk.length = x
@@ -250,6 +267,7 @@ package enum FooterCodec {
             default: continue
             }
         }
+        guard seen & (1 << 3) != 0 else { throw FormatError(.malformedFooter, "column chunk has no statistics", offset: start) }
         return chunk
     }
 
@@ -258,7 +276,9 @@ package enum FooterCodec {
         let start = m.r.fileOffset
         var offset: UInt64 = 0, length: UInt64 = 0, rows: UInt64 = 0, encoding: UInt64 = 0, codec: UInt64 = 0, size: UInt64 = 0
         var stats = Statistics()
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...7).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): offset = x
             case (2, .varint(let x)): length = x
@@ -274,6 +294,7 @@ package enum FooterCodec {
         guard length <= UInt64(UInt32.max), rows <= UInt64(UInt32.max), size <= UInt64(UInt32.max) else {
             throw FormatError(.malformedFooter, "page entry field exceeds 32 bits", offset: start)
         }
+        guard seen & (1 << 7) != 0 else { throw FormatError(.malformedFooter, "page entry has no statistics", offset: start) }
         guard encoding <= 255, let enc = Encoding(rawValue: UInt8(encoding)) else {
             throw FormatError(.unknownEncoding, "unknown encoding id \(encoding) in page entry", offset: start)
         }
@@ -287,17 +308,24 @@ package enum FooterCodec {
         var m = m
         let start = m.r.fileOffset
         var p = PageIndexLocation(offset: 0, length: 0, pageCount: 0, checksum: 0)
+        var length: UInt64 = 0, pageCount: UInt64 = 0
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...4).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): p.offset = x
-            case (2, .varint(let x)), (3, .varint(let x)):
-                guard x <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "page index field \(n) exceeds 32 bits", offset: start) }
-                if n == 2 { p.length = UInt32(x) } else { p.pageCount = UInt32(x) }
+            case (2, .varint(let x)): length = x
+            case (3, .varint(let x)): pageCount = x
             case (4, .varint(let x)): p.checksum = x
             case (1...4, _): throw FormatError(.malformedFooter, "page index location field \(n) has the wrong wire type", offset: start)
             default: continue
             }
         }
+        guard length <= UInt64(UInt32.max), pageCount <= UInt64(UInt32.max) else {
+            throw FormatError(.malformedFooter, "page index length or page count exceeds 32 bits", offset: start)
+        }
+        p.length = UInt32(length)
+        p.pageCount = UInt32(pageCount)
         return p
     }
 
@@ -305,12 +333,13 @@ package enum FooterCodec {
         var m = m
         let start = m.r.fileOffset
         var b = BloomFilterLocation(offset: 0, length: 0, keyCount: 0, targetFPPPerMillion: 0, contents: [], checksum: 0)
+        var length: UInt64 = 0
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...6).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): b.offset = x
-            case (2, .varint(let x)):
-                guard x <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "bloom filter length exceeds 32 bits", offset: start) }
-                b.length = UInt32(x)
+            case (2, .varint(let x)): length = x
             case (3, .varint(let x)): b.keyCount = x
             case (4, .varint(let x)): b.targetFPPPerMillion = UInt32(truncatingIfNeeded: min(x, 1_000_000))
             case (5, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 7))
@@ -319,13 +348,17 @@ package enum FooterCodec {
             default: continue
             }
         }
+        guard length <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "bloom filter length exceeds 32 bits", offset: start) }
+        b.length = UInt32(length)
         return b
     }
 
     static func decodeStatistics(_ m: WireReader) throws(FormatError) -> Statistics {
         var m = m
         var s = Statistics()
+        var seen: UInt64 = 0
         while let (n, v) = try m.next() {
+            if (1...6).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): s.nullCount = x
             case (2, .bytes(let r)): s.min = Array(m.r.bytes[r])

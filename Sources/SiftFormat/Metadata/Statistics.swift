@@ -44,6 +44,9 @@ public struct Statistics: Sendable, Equatable {
             else { (out.min, out.minExact) = (a, minExact && other.minExact) }
         }
         switch (max, other.max) {
+        // No max but flagged inexact: values above every bound (an all-FF cut, §7.3). The
+        // merge has no upper bound either; taking the other block's max would hide them.
+        case (nil, _) where !maxExact, (_, nil) where !other.maxExact: (out.max, out.maxExact) = (nil, false)
         case (nil, _): (out.max, out.maxExact) = (other.max, other.maxExact)
         case (_, nil): (out.max, out.maxExact) = (max, maxExact)
         case (let a?, let b?):

@@ -65,6 +65,15 @@ struct WireReader {
         return nil
     }
 
+    /// Fails when a field that is not repeated appears a second time in its message
+    /// (`spec/format.md` §10.1): protocol buffers would take the last one, or merge two
+    /// messages, and two readers could then disagree about a footer.
+    mutating func once(_ field: Int, _ seen: inout UInt64) throws(FormatError) {
+        let bit: UInt64 = 1 << UInt64(field & 63)
+        guard seen & bit == 0 else { throw r.error(.malformedFooter, "field \(field) appears twice in its message") }
+        seen |= bit
+    }
+
     func sub(_ range: Range<Int>) -> WireReader {
         WireReader(r.bytes, range: range, base: r.base)
     }

@@ -91,7 +91,7 @@ public final class SiftReader: Sendable {
         let bytes = try readVerified(location.offset, Int(location.length), checksum: location.checksum, .pageIndexChecksumMismatch, "page index", rowGroup, field)
         let pages: [PageMetadata]
         do {
-            pages = try FooterCodec.decodePageIndex(bytes, base: location.offset, chunk: chunk, rowCount: metadata.rowGroups[rowGroup].rowCount)
+            pages = try FooterCodec.decodePageIndex(bytes, base: location.offset, chunk: chunk, rowCount: metadata.rowGroups[rowGroup].rowCount, type: field.type)
         } catch { throw error.located(file: source.name, rowGroup: rowGroup, column: field.name) }
         pageCache.set(rowGroup, column, pages)
         return pages
