@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "SiftCorpusGen",
             // CZstd: zstd frames the writer never makes (no content size, two frames).
-            dependencies: ["SiftFormat", "SiftNDJSON", "CZstd"],
+            dependencies: ["SiftFormat", "SiftNDJSON", "SiftTable", "CZstd"],
             swiftSettings: swiftSettings
         ),
 

@@ -26,5 +26,7 @@ func store(_ entries: [CorpusEntry], in folder: String) throws -> (Int, Int) {
 }
 let (w1, c1) = try store(try validEntries(), in: "\(root)/v1/valid")
 let (w2, c2) = try store(try invalidEntries(), in: "\(root)/v1/invalid")
+let (tablesWritten, tablesKept) = try storeTables(in: "\(root)/v1/tables")
+print("tables: \(tablesWritten) written, \(tablesKept) kept as committed")
 let written = w1 + w2, changed = c1 + c2
 print("corpus: \(written) files written or confirmed, \(changed) kept as committed")

@@ -95,7 +95,15 @@ final class DataFileWriter {
         guard let file = open.removeValue(forKey: values) else { return }
         try file.writer.close()
         guard let metadata = file.writer.writtenMetadata else { return }
-        let size = Int64((try? fileSystem.status(root + "/" + file.path))??.size ?? 0)
+        // The add action records the size readers check the file against (§4.3): a failed
+        // status must fail the write, not record 0.
+        let status: FileStatus?
+        do { status = try fileSystem.status(root + "/" + file.path) } catch {
+            throw TableError(.io, "cannot read the size of the file just written: \(error)", path: file.path)
+        }
+        guard let size = status.map({ Int64($0.size) }) else {
+            throw TableError(.io, "the file just written is gone", path: file.path)
+        }
         written.append(Self.describe(metadata, path: file.path, size: size, partitionValues: partitioning.valueMap(values), clustering: clustering))
         var keys = Set<UInt32>()
         for (c, hashes) in file.writer.fileBloomKeys ?? [:] where indexed.contains(c) {

@@ -56,6 +56,15 @@ package struct SnapshotBuilder {
     package init() {}
 
     package mutating func apply(_ actions: [Action], version: Int64) throws {
+        // Every commit holds exactly one commit_info (spec/table.md §4.6), and commit times
+        // increase: time travel by timestamp searches them.
+        let infos = actions.compactMap { if case .commitInfo(let info) = $0 { info } else { nil } }
+        guard infos.count == 1 else {
+            throw TableError(.corruptLog, "a commit holds \(infos.count) commit_info actions; exactly one is required", version: version)
+        }
+        if version > 0, metadata != nil, infos[0].timestamp <= timestamp {
+            throw TableError(.corruptLog, "commit time \(infos[0].timestamp) is not after the previous commit's (\(timestamp))", version: version)
+        }
         for action in actions {
             switch action {
             case .protocol(let p):
@@ -67,6 +76,13 @@ package struct SnapshotBuilder {
                 let newSchema = try m.tableSchema()
                 if let old = schema, Array(newSchema.fields.prefix(old.fields.count)) != old.fields {
                     throw TableError(.corruptLog, "metadata changes existing columns; only adding columns at the end is allowed", version: version)
+                }
+                if let old = schema, let added = newSchema.fields.dropFirst(old.fields.count).first(where: { !$0.nullable }) {
+                    throw TableError(.corruptLog, "metadata adds column '\(added.name)' as not nullable; files written before it read it as null", version: version)
+                }
+                // Fixed at creation (§4.2): old files' partition values are read by partition_by.
+                if let old = metadata, m.id != old.id || m.partitionBy != old.partitionBy || m.createdTime != old.createdTime {
+                    throw TableError(.corruptLog, "metadata changes the table's id, partition_by or created_time, which are fixed at creation", version: version)
                 }
                 metadata = m
                 schema = newSchema

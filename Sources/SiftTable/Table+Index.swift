@@ -23,7 +23,8 @@ extension Table {
         for segment in merged { columns.merge(segment.columns) { a, b in a | b } }
         var files: [(path: String, keys: [UInt32])] = []
         for path in merged.flatMap({ live[$0.path] ?? [] }).sorted() {
-            let keys = try IndexSegment.fingerprints(of: try openDataFile(path), columns: columns.keys)
+            guard let file = read.files[path] else { continue }
+            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys)
             files.append((path, keys.sorted()))
         }
         guard !files.isEmpty else { return nil }

@@ -96,7 +96,7 @@ extension Table {
     func readRows(_ files: [TableFile], schema: Schema) throws -> RecordBatch {
         var columns = schema.fields.map { ColumnVector.empty($0.type) }
         for file in files {
-            let reader = try openDataFile(file.path)
+            let reader = try openDataFile(file, schema: schema)
             for batch in try reader.readBatches() {
                 for (c, field) in schema.fields.enumerated() {
                     if let i = reader.schema.index(of: field.name) { columns[c].append(contentsOf: batch.columns[i]) }
@@ -107,12 +107,31 @@ extension Table {
         return try RecordBatch(schema: schema, columns: columns)
     }
 
-    /// Opens a data file the log names, refusing paths that leave the table folder.
-    func openDataFile(_ path: String) throws -> SiftReader {
-        let absolute = try TablePath.resolve(path, root: root, version: nil, fileSystem: store.fileSystem)
-        do { return try SiftReader(path: absolute, fileSystem: store.fileSystem) } catch {
-            if error.code == .io { throw TableError(.missingData, "data file is missing or unreadable (vacuumed too early?): \(error)", path: path) }
+    /// Opens a live data file of `snapshot`, refusing paths that leave the table folder, and
+    /// checks it is the file its `add` describes (`spec/table.md` §4.3): the same size (unless
+    /// `file.size` is negative: a path whose size the log does not give), and
+    /// columns the table has, of the same types, never nullable where the table's is not.
+    /// A file replaced or damaged behind the log's back is `missing_data`, never rows of the
+    /// wrong type.
+    func openDataFile(_ file: TableFile, schema: Schema) throws -> SiftReader {
+        let absolute = try TablePath.resolve(file.path, root: root, version: nil, fileSystem: store.fileSystem)
+        let reader: SiftReader
+        do { reader = try SiftReader(path: absolute, fileSystem: store.fileSystem) } catch {
+            if error.code == .io { throw TableError(.missingData, "data file is missing or unreadable (vacuumed too early?): \(error)", path: file.path) }
             throw error
         }
+        guard file.size < 0 || reader.source.size == UInt64(file.size) else {
+            throw TableError(.missingData, "the file has \(reader.source.size) bytes; its add action says \(file.size) (replaced or damaged)", path: file.path)
+        }
+        for field in reader.schema.fields {
+            guard let i = schema.index(of: field.name) else {
+                throw TableError(.missingData, "the file has a column '\(field.name)' the table does not have", path: file.path)
+            }
+            let expected = schema.fields[i]
+            guard field.type == expected.type, !field.nullable || expected.nullable else {
+                throw TableError(.missingData, "the file's column '\(field.name)' is \(field.nullable ? "nullable " : "")\(field.type); the table's is \(expected.nullable ? "nullable " : "")\(expected.type)", path: file.path)
+            }
+        }
+        return reader
     }
 }

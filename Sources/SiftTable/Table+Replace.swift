@@ -18,7 +18,11 @@ extension Table {
     /// vacuumed), in the schema of `snapshot`.
     public func readRows(paths: [String], snapshot: Snapshot) throws -> RecordBatch {
         for path in paths { try TablePath.check(path, version: snapshot.version) }
-        let files = paths.map { TableFile(path: $0, partitionValues: [:], size: 0, rows: 0, modificationTime: 0, dataChange: true, statistics: [], blooms: [], clustering: nil) }
+        // The size the log records for each (live, or its tombstone's); -1 when neither says.
+        let files = paths.map { path in
+            snapshot.files[path] ?? TableFile(path: path, partitionValues: [:], size: snapshot.tombstones[path]?.size ?? -1, rows: 0, modificationTime: 0,
+                                              dataChange: true, statistics: [], blooms: [], clustering: nil)
+        }
         return try readRows(files, schema: snapshot.schema)
     }
 

@@ -22,7 +22,7 @@ extension Table {
         let snapshot = try self.snapshot()
         var report = TableVerifyReport()
         for file in snapshot.sortedFiles {
-            let result = try openDataFile(file.path).verify()
+            let result = try openDataFile(file, schema: snapshot.schema).verify()
             report.files += 1
             report.rows += result.rows
         }
@@ -34,8 +34,9 @@ extension Table {
             let header: IndexSegment
             do { header = try IndexSegment.check(bytes) } catch { throw damaged("\(error)") }
             guard header.fileCount == segment.files.count else { throw damaged("covers \(header.fileCount) files, the log says \(segment.files.count)") }
-            for (slot, path) in segment.files.enumerated() where snapshot.files[path] != nil {
-                for f in try IndexSegment.fingerprints(of: try openDataFile(path), columns: segment.columns.keys)
+            for (slot, path) in segment.files.enumerated() {
+                guard let file = snapshot.files[path] else { continue }
+                for f in try IndexSegment.fingerprints(of: try openDataFile(file, schema: snapshot.schema), columns: segment.columns.keys)
                 where !header.mayHold(f, slot: slot, blockRows: bytes[header.blockRange(header.block(f))]) {
                     throw damaged("file \(path) lacks one of its own keys")
                 }

@@ -52,7 +52,7 @@ extension TableScan {
         var (kept, ledger) = plan()
         let (table, schema, columns, predicate, files) = (self.table, snapshot.schema, self.columns, self.predicate, kept)
         let planned = try OrderedParallel.run(count: files.count, workers: min(workers, max(files.count, 1)), task: { (i: Int, _: (Bool) -> Bool) -> (ScanUnit?, SkipLedger) in
-            let reader = try table.openDataFile(files[i].path)
+            let reader = try table.openDataFile(files[i], schema: schema)
             let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
             let scanner = Scanner(reader: reader, predicate: filePredicate, columns: present)
             let (plans, fileLedger) = try scanner.plan()

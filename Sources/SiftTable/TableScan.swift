@@ -117,7 +117,7 @@ public struct TableScan: Sendable {
         let fileWorkers = files.count >= workers ? workers : 1
         let rowGroupWorkers = fileWorkers == 1 ? workers : 1
         let scans = try OrderedParallel.run(count: files.count, workers: fileWorkers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> SkipLedger in
-            let reader = try table.openDataFile(files[i].path)
+            let reader = try table.openDataFile(files[i], schema: schema)
             let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
             // Each projected column's index in this file (nil: the file predates it), found once.
             let inFile = columns.map { reader.schema.index(of: schema.fields[$0].name) }

@@ -79,7 +79,11 @@ struct LogSafetyTests {
     /// Writes entry `version` by hand with one add action for `path`.
     static func plant(_ path: String, in dir: TemporaryDirectory, version: Int64) throws {
         let add = AddAction(path: path, partitionValues: [:], size: 10, rows: 1, modificationTime: 0, dataChange: true, stats: [:], blooms: [], clustering: nil)
-        let bytes = try LogEntryCodec.encode([.add(add)])
+        let when = Int64(Date().timeIntervalSince1970 * 1000) + 1000 * version
+        let info = try JSONDecoder().decode(CommitInfo.self, from: Data("""
+            {"timestamp":\(when),"operation":"append","parameters":{},"is_blind_append":true,"engine":"test","metrics":{}}
+            """.utf8))
+        let bytes = try LogEntryCodec.encode([.add(add), .commitInfo(info)])
         #expect(try FileLogStore(root: dir.file("t")).createEntry(version, bytes))
     }
 
