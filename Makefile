@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills
 
 all: build
 
@@ -55,6 +55,12 @@ FAULT_ROUNDS ?= 20000
 FAULT_SEED   ?= 7
 faults: deps
 	SIFT_FAULT_ROUNDS=$(FAULT_ROUNDS) SIFT_FAULT_SEED=$(FAULT_SEED) $(SWIFT) test --disable-xctest --filter FaultInjectionTests
+
+# Appenders, optimize and vacuum as separate processes, some killed with SIGKILL each round
+# (KILL_ROUNDS rounds of 4 processes; 150 rounds kill about 290).
+KILL_ROUNDS ?= 150
+kills: deps
+	SIFT_KILL_ROUNDS=$(KILL_ROUNDS) $(SWIFT) test --disable-xctest --filter KillLoopTests
 
 # The DocC documentation of the modules `import Sift` brings, combined, with the getting-started
 # article (Sources/Sift/Sift.docc), into .build/docs (open .build/docs/index.html through a web server).
