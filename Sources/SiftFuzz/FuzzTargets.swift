@@ -75,7 +75,7 @@ let predicateSchema = try! Schema([
 
 func fuzzPredicate(_ data: [UInt8]) {
     guard let text = String(validating: data, as: UTF8.self),
-          let parsed = try? RowPredicate.parse(text),
+          let parsed = try? RowPredicate.parse(text, fileSystem: nil),
           let bound = try? parsed.bind(to: predicateSchema) else { return }
     let stats = Statistics(nullCount: 1, min: [0, 0, 0, 0, 0, 0, 0, 0], max: [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0], minExact: true, maxExact: false)
     _ = Evidence(bounds: { c in ColumnBounds(stats, rows: 10, type: predicateSchema.fields[c].type) }, membership: { _, _ in false }).evaluate(bound)
@@ -86,8 +86,10 @@ func fuzzLog(_ data: [UInt8]) {
     guard let actions = try? LogEntryCodec.decode(data, version: 1) else { return }
     var builder = SnapshotBuilder()
     let create: [Action] = [.protocol(.current), .metadata(MetadataAction(id: "f", schema: MetadataAction.fields(predicateSchema), partitionBy: [],
-                                                                          clusterBy: nil, properties: [:], createdTime: 0))]
-    try? builder.apply(create, version: 0)
+                                                                          clusterBy: nil, properties: [:], createdTime: 0)),
+                          .commitInfo(CommitInfo(timestamp: 0, operation: "create", parameters: [:], readVersion: nil, isBlindAppend: false, engine: "fuzz", metrics: [:]))]
+    // The create commit must apply, or the mutated entry would never be replayed.
+    do { try builder.apply(create, version: 0) } catch { fatalError("the fuzz target's create commit is refused: \(error)") }
     try? builder.apply(actions, version: 1)
     _ = try? builder.snapshot()
 }

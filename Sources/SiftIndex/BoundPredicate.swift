@@ -102,7 +102,7 @@ extension RowPredicate {
                 throw BindError(message: "\(kind.rawValue) needs a string column; '\(name)' is \(field.type)")
             }
             let bytes = Array(text.utf8)
-            return .match(column: c, kind == .contains ? bytes : bytes.map(asciiLowercased), kind)
+            return .match(column: c, kind == .contains || kind == .regex ? bytes : bytes.map(asciiLowercased), kind)
         case .isNull(let name, let negated):
             return .isNull(column: try column(name).0, negated: negated)
         case .and(let ps):
@@ -195,6 +195,8 @@ extension BoundPredicate {
         switch kind {
         case .equalsIgnoringCase:
             return value.count == needle.count && zip(value, needle).allSatisfy { asciiLowercased($0) == $1 }
+        case .regex:
+            return RegexCache.shared.matches(value, pattern: needle)
         case .contains, .containsIgnoringCase:
             if needle.isEmpty { return true }
             let bytes = Array(value)

@@ -17,9 +17,12 @@ public struct PredicateSyntaxError: Error, Sendable, Equatable, CustomStringConv
 }
 
 extension RowPredicate {
-    /// Parses the predicate grammar of `spec/predicates.md`.
-    public static func parse(_ text: String) throws(PredicateSyntaxError) -> RowPredicate {
+    /// Parses the predicate grammar of `spec/predicates.md`. `file('path')` lists are read
+    /// through `fileSystem`; with nil, a predicate that names one is refused (a service that
+    /// parses predicates from clients should not read its own files for them).
+    public static func parse(_ text: String, fileSystem: (any FileSystem)? = LocalFileSystem()) throws(PredicateSyntaxError) -> RowPredicate {
         var parser = PredicateParser(text)
+        parser.fileSystem = fileSystem
         let p = try parser.parseOr()
         guard parser.peek == .end else { throw parser.error("expected 'and', 'or' or the end of the expression") }
         return p
@@ -44,6 +47,8 @@ struct PredicateParser {
     /// Levels of `not` and `(` the parser is inside.
     var depth = 0
     var tokenStart = 0
+    /// Where `file('...')` lists are read from (nil: refused).
+    var fileSystem: (any FileSystem)?
 
     init(_ text: String) {
         self.text = text
@@ -72,7 +77,9 @@ struct PredicateParser {
             var s = ""
             position += 1
             while position < chars.count, chars[position] != c {
-                if chars[position] == "\\", position + 1 < chars.count { position += 1 }
+                // A backslash escapes the quote and itself; before anything else it stays, so
+                // regular expressions keep `\\d` and `\\.` as written.
+                if chars[position] == "\\", position + 1 < chars.count, chars[position + 1] == c || chars[position + 1] == "\\" { position += 1 }
                 s.append(chars[position])
                 position += 1
             }
@@ -212,7 +219,22 @@ struct PredicateParser {
                 _ = try next()
                 return .inNetwork(column: column, a, length: length, isV4: v4)
             }
-            guard peek == .symbol("(") else { throw error("expected '(' or a network such as 10.0.0.0/8 after 'in'") }
+            if isKeyword("file") {
+                let at = tokenStart
+                _ = try next()
+                guard peek == .symbol("(") else { throw error("expected '(' after 'file'") }
+                _ = try next()
+                guard case .string(let path) = peek else { throw error("expected a 'path' in file(...)") }
+                _ = try next()
+                guard peek == .symbol(")") else { throw error("expected ')' after the path") }
+                _ = try next()
+                guard let fileSystem else { throw error("file('...') lists are not allowed here", at: at) }
+                let text = self.text
+                return try IndicatorFile.predicate(column: column, path: path, fileSystem: fileSystem) { message in
+                    PredicateSyntaxError(message: message, position: at, text: text)
+                }
+            }
+            guard peek == .symbol("(") else { throw error("expected '(', file('path') or a network such as 10.0.0.0/8 after 'in'") }
             _ = try next()
             var values = [try parseLiteral()]
             while peek == .symbol(",") { _ = try next(); values.append(try parseLiteral()) }
@@ -233,9 +255,10 @@ struct PredicateParser {
             try expectKeyword("null")
             return .isNull(column: column, negated: negated)
         }
-        for kind in [MatchKind.contains, .containsIgnoringCase, .equalsIgnoringCase] where isKeyword(kind.rawValue) {
+        for kind in [MatchKind.contains, .containsIgnoringCase, .equalsIgnoringCase, .regex] where isKeyword(kind.rawValue) {
             _ = try next()
             guard case .string(let s) = peek else { throw error("expected a 'string' after \(kind.rawValue)") }
+            if kind == .regex, let problem = RegexCache.problem(s) { throw error("'\(s)' is not a regular expression: \(problem)") }
             _ = try next()
             return .match(column: column, s, kind)
         }
@@ -246,6 +269,6 @@ struct PredicateParser {
             _ = try next()
             return starts ? .startsWith(column: column, s) : .endsWith(column: column, s)
         }
-        throw error("expected an operator (=, !=, <, <=, >, >=, in, not in, between, is, starts_with, ends_with, contains, icontains, ieq) after '\(column)'")
+        throw error("expected an operator (=, !=, <, <=, >, >=, in, not in, between, is, starts_with, ends_with, contains, icontains, ieq, matches) after '\(column)'")
     }
 }

@@ -27,6 +27,9 @@ public enum MatchKind: String, Sendable, Equatable {
     case containsIgnoringCase = "icontains"
     /// The value equals the text, ASCII letters compared without case (`ieq`).
     case equalsIgnoringCase = "ieq"
+    /// The value holds a match of a regular expression (`matches`; Swift's `Regex` syntax,
+    /// unanchored like grep).
+    case regex = "matches"
 }
 
 /// A comparison, spelled as in the predicate language.

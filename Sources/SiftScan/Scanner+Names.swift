@@ -11,7 +11,7 @@ extension Scanner {
     /// - Throws: `PredicateSyntaxError` for text that does not parse, `BindError` for a predicate
     ///   that does not fit the schema, `FormatError.invalidArgument` for an unknown column.
     public init(reader: SiftReader, where predicate: String?, columns: [String]? = nil) throws {
-        try self.init(reader: reader, predicate: predicate.map(RowPredicate.parse), columns: columns)
+        try self.init(reader: reader, predicate: predicate.map { try RowPredicate.parse($0) }, columns: columns)
     }
 
     /// A scan of a file for the rows a parsed predicate accepts (see ``init(reader:where:columns:)``).

@@ -322,6 +322,16 @@ public struct CommitInfo: Codable, Sendable, Equatable {
     /// Counts such as files_added, rows_added, bytes_added, files_removed.
     public var metrics: [String: Int64]
 
+    package init(timestamp: Int64, operation: String, parameters: [String: String], readVersion: Int64?, isBlindAppend: Bool, engine: String, metrics: [String: Int64]) {
+        self.timestamp = timestamp
+        self.operation = operation
+        self.parameters = parameters
+        self.readVersion = readVersion
+        self.isBlindAppend = isBlindAppend
+        self.engine = engine
+        self.metrics = metrics
+    }
+
     enum CodingKeys: String, CodingKey {
         case timestamp, operation, parameters, engine, metrics
         case readVersion = "read_version"

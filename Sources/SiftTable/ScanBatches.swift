@@ -78,7 +78,7 @@ extension Table {
     /// - Throws: `PredicateSyntaxError` for a predicate that does not parse, `BindError` for one that
     ///   does not fit the schema, `TableError` for an unknown column or a damaged log.
     public func scan(where predicate: String? = nil, columns: [String]? = nil, asOf: TimeTravel? = nil) throws -> ScanBatches {
-        try scan(try predicate.map(RowPredicate.parse), columns: columns, asOf: asOf)
+        try scan(try predicate.map { try RowPredicate.parse($0) }, columns: columns, asOf: asOf)
     }
 
     /// Scans the table for the rows a parsed predicate accepts (see ``scan(where:columns:asOf:)``).

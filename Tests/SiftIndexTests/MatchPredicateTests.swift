@@ -5,7 +5,7 @@ import SiftScan
 import SiftTestSupport
 import Testing
 
-/// `contains`, `icontains`, `ieq` and `not in`: the scan returns what a brute-force filter does.
+/// `contains`, `icontains`, `ieq`, `matches` and `not in`: the scan returns what a brute-force filter does.
 @Suite("Predicates: substring, case-insensitive and not in")
 struct MatchPredicateTests {
     @Test("each test matches brute force over mixed-case strings with nulls, dictionary and plain pages")
@@ -41,6 +41,16 @@ struct MatchPredicateTests {
             ("ua icontains 'CuRl'", { (u: String?, _: Int64?) -> Bool in lower(u)?.contains("curl") ?? false }),
             ("ua ieq 'tcp'", { (u: String?, _: Int64?) -> Bool in lower(u) == "tcp" }),
             ("ua contains ''", { (u: String?, _: Int64?) -> Bool in u != nil }),
+            // Regular expressions, checked against hand-written tests of the same shapes.
+            ("ua matches '^(?i)curl/\\d'", { (u: String?, _: Int64?) -> Bool in
+                guard let u = lower(u), u.hasPrefix("curl/"), let c = u.dropFirst(5).first else { return false }
+                return c.isNumber
+            }),
+            ("ua matches 'x[0-9]{4}$'", { (u: String?, _: Int64?) -> Bool in
+                guard let u, let x = u.lastIndex(of: "x") else { return false }
+                let digits = u[u.index(after: x)...]
+                return digits.count == 4 && digits.allSatisfy(\.isNumber)
+            }),
             ("port not in (22, 443)", { (_: String?, p: Int64?) -> Bool in p.map { $0 != 22 && $0 != 443 } ?? false }),
             ("not (ua icontains 'curl') and port = 80", { (u: String?, p: Int64?) -> Bool in
                 guard let u = lower(u) else { return false }
@@ -53,5 +63,7 @@ struct MatchPredicateTests {
         }
         #expect(throws: BindError.self) { try RowPredicate.parse("port contains '8'").bind(to: schema) }
         #expect(throws: PredicateSyntaxError.self) { try RowPredicate.parse("port not = 8") }
+        #expect(throws: PredicateSyntaxError.self) { try RowPredicate.parse("ua matches '(unclosed'") }
+        #expect(throws: BindError.self) { try RowPredicate.parse("port matches '8'").bind(to: schema) }
     }
 }

@@ -17,6 +17,10 @@ enum VectorFilter {
             for q in ps { let r = evaluate(q, columns, n); t = t & r.t; f = f | r.f }
             return (t, f)
         case .or(let ps):
+            if let hit = RangeUnion.evaluate(ps, columns, n), let c = ps.first?.columns.first, let column = columns[c] {
+                let valid = validity(column, n)
+                return (hit & valid, ~hit & valid)
+            }
             var t = Selection(count: n), f = Selection(count: n, all: true)
             for q in ps { let r = evaluate(q, columns, n); t = t | r.t; f = f & r.f }
             return (t, f)
