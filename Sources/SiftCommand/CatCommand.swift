@@ -18,6 +18,7 @@ struct Cat: ParsableCommand {
 
         Examples:
           sift cat conn.sift --columns ts,src_ip,dst_ip --limit 10 --format table
+          sift cat conn.sift --where "dst_port = 22" --order-by "bytes_out desc" --limit 5
           sift cat conn.sift --where "dst_ip = 203.0.113.7" --explain
           sift cat conn.sift --where "domain ends_with '.evil.example' and ts >= '2026-08-01'" --explain --json
           sift cat conn.sift --where "dst_port = 22" --format arrow | python -c "import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all())"
@@ -32,6 +33,9 @@ struct Cat: ParsableCommand {
 
     @Option(name: .long, help: "Print at most this many rows.")
     var limit: Int?
+
+    @Option(name: .customLong("order-by"), help: OrderBy.help(default: "none (file order)"))
+    var orderBy: String?
 
     @Option(name: .long, help: ArgumentHelp(OutputFormat.help))
     var format: String = "ndjson"
@@ -87,17 +91,27 @@ struct Cat: ParsableCommand {
             guard let c = reader.schema.index(of: groupBy) else { throw ValidationError("--group-by: no column '\(groupBy)' in \(file)") }
             grouped = [c]
         }
-        let (predicate, projection) = (base.predicate, count ? grouped : base.columns)
+        let order = count ? nil : try OrderBy.parse(orderBy, fallback: nil)
+        var sortColumns = base.columns
+        var added: Set<String> = []
+        if let order {
+            guard let c = reader.schema.index(of: order.column) else { throw ValidationError("--order-by: no column '\(order.column)' in \(file)") }
+            if !sortColumns.contains(c) { sortColumns.append(c); added = [order.column] }
+        }
+        let (predicate, projection) = (base.predicate, count ? grouped : sortColumns)
         func scanner(_ reader: SiftReader) -> Scanner {
             var s = Scanner(reader: reader, predicate: predicate, columns: projection)
             if let threads { s.workers = threads }
             return s
         }
-        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: limit, wide: wide)
+        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: order == nil ? limit : nil, wide: wide)
+        var sorter = try order?.sorter(schema: try Schema(sortColumns.map { reader.schema.fields[$0] }), limit: limit)
         let ledger = try scanner(reader).scan { batch in
             groups?.add(batch)
+            if sorter != nil { try sorter!.add(batch); return true }
             return printer?.print(batch) ?? true
         }
+        if let sorter { _ = printer?.print(try sorter.result().dropping(added)) }
         printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try scanner(try SiftReader(path: file)).scan { _ in true } }

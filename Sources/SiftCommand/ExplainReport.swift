@@ -62,6 +62,10 @@ struct ExplainReport: Encodable {
         out += "skipped by, in opened files: " + inFiles.map { "\($0.rawValue) \(bytes($0)) bytes" }.joined(separator: ", ") + "\n"
         out += "row groups skipped by " + IndexKind.rules(at: .rowGroup).map { "\($0.rawValue): \(count($0).rowGroups)" }.joined(separator: ", ")
             + "; pages skipped by zone maps: \(count(.zoneMap).pages)\n"
+        if l.unread.files > 0 || l.unread.rowGroups > 0 {
+            let what = l.unread.files > 0 ? "\(l.unread.files) planned files" : "\(l.unread.rowGroups) planned row groups"
+            out += "stopped early (--limit reached): \(what) (\(l.unread.bytes) bytes) were not read\n"
+        }
         if !runSeconds.isEmpty {
             let sorted = runSeconds.sorted()
             out += "timed runs: \(runSeconds.count), median \(String(format: "%.2f", sorted[sorted.count / 2] * 1000)) ms\n"

@@ -110,7 +110,8 @@ struct Hunt: ParsableCommand {
         abstract: "Find events across the refined tables, with what each index skipped.",
         discussion: """
         Searches every refined table (or those named by --table) with the predicate
-        (spec/predicates.md); rows are printed with a "table" field. Tables lacking a column the
+        (spec/predicates.md); rows are printed with a "table" field, in time order across the
+        tables (--order-by to choose another column, or none). Tables lacking a column the
         predicate names are left out (and said so with --explain). --explain --json ends with one
         JSON object with `sift query --explain --json`'s fields totalled over the tables searched.
 
@@ -119,6 +120,7 @@ struct Hunt: ParsableCommand {
           sift hunt wh --where "domain ends_with '.evil.example'" --table dns --format table
           sift hunt wh --where "dst_ip in 203.0.113.0/24" --count                     # per table and in total
           sift hunt wh --where "dst_port = 4444" --since 2026-08-01 --count --group-by src_ip
+          sift hunt wh --where "src_ip = 10.1.2.3" --order-by "time desc" --limit 20        # the latest twenty
         """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
@@ -128,6 +130,7 @@ struct Hunt: ParsableCommand {
     @Option(name: .long, help: "Comma-separated columns (default: time, event_type, src/dst ip and port, proto, domain).") var columns: String?
     @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
+    @Option(name: .customLong("order-by"), help: OrderBy.help(default: "time, oldest first")) var orderBy: String?
     @Flag(name: .long, help: "After the rows, what was read and skipped.") var explain = false
     @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: one JSON object (the last line).") var json = false
@@ -162,61 +165,38 @@ struct Hunt: ParsableCommand {
             return
         }
         let wanted = columns.map { $0.split(separator: ",").map(String.init) } ?? Warehouse.huntColumns
-        var remaining = limit ?? Int.max
+        let order = try OrderBy.parse(orderBy, fallback: "time")
+        // The sort column is read even when not printed.
+        let added: Set<String> = order.map { wanted.contains($0.column) ? [] : [$0.column] } ?? []
+        let scanned = wanted + added.sorted()
+        // One schema for every table's rows: the table's name, then each column as the refined
+        // tables type it (null where a table lacks it).
+        let fields = try scanned.map { name -> Field in
+            guard let field = RefinedKind.allCases.lazy.compactMap({ k in k.schema.index(of: name).map { k.schema.fields[$0] } }).first else {
+                throw ValidationError("--columns: no refined table has a column '\(name)'")
+            }
+            return Field(field.name, field.type, nullable: true, hint: field.hint)
+        }
+        let schema = try Schema([Field("table", .string, nullable: false)] + fields)
+        var printer = try RowPrinter(format: outputFormat, fields: schema.fields.filter { !added.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
+        var sorter = try order?.sorter(schema: schema, limit: limit)
+        let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: scanned) { kind, batch in
+            let columns = [ColumnVector.strings(Array(repeating: kind.rawValue, count: batch.rowCount))] + schema.fields.dropFirst().map { field in
+                batch.schema.index(of: field.name).map { batch.columns[$0] } ?? .nulls(field.type, count: batch.rowCount)
+            }
+            let unified = try RecordBatch(schema: schema, columns: columns)
+            if sorter != nil { try sorter!.add(unified); return true }
+            return printer.print(try unified.dropping(added))
+        }
+        if let sorter { _ = printer.print(try sorter.result().dropping(added)) }
+        printer.finish()
         var out = StandardOutput()
-        var tableRows: [[String]] = []
-        let header = ["table"] + wanted
-        // Arrow output has one schema: the table's name, then each column as the refined
-        // tables' common schemas type it (null where a table lacks it).
-        var arrow: RowPrinter?
-        var arrowSchema: Schema?
-        if outputFormat == .arrow {
-            let fields = try wanted.map { name -> Field in
-                guard let field = RefinedKind.allCases.lazy.compactMap({ k in k.schema.index(of: name).map { k.schema.fields[$0] } }).first else {
-                    throw ValidationError("--columns: no refined table has a column '\(name)'")
-                }
-                return Field(field.name, field.type, nullable: true, hint: field.hint)
-            }
-            arrowSchema = try Schema([Field("table", .string, nullable: false)] + fields)
-            arrow = try RowPrinter(format: .arrow, fields: arrowSchema!.fields, limit: limit)
-        }
-        let rowFormat = outputFormat == .arrow ? .ndjson : RowFormatter.Format(rawValue: outputFormat.rawValue)!
-        if rowFormat == .csv { out.write(header.joined(separator: ",") + "\n") }
-        let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: wanted) { kind, batch in
-            if let schema = arrowSchema {
-                let columns = [ColumnVector.strings(Array(repeating: kind.rawValue, count: batch.rowCount))] + schema.fields.dropFirst().map { field in
-                    batch.schema.index(of: field.name).map { batch.columns[$0] } ?? .nulls(field.type, count: batch.rowCount)
-                }
-                return arrow!.print(try RecordBatch(schema: schema, columns: columns))
-            }
-            let rows = 0..<min(batch.rowCount, remaining)
-            remaining -= rows.count
-            for r in rows {
-                switch rowFormat {
-                case .ndjson:
-                    var line: [UInt8] = []
-                    RowFormatter.appendNDJSON(batch, rows: r..<(r + 1), to: &line)
-                    // Name the table first: {"table":"conn",...}
-                    out.write(Array("{\"table\":\"\(kind.rawValue)\"".utf8) + (line.count > 3 ? [UInt8(ascii: ",")] : []) + line.dropFirst())
-                case .csv, .table:
-                    let cells = wanted.map { name -> String in
-                        guard let c = batch.schema.index(of: name) else { return "" }
-                        return RowFormatter.text(batch.columns[c], batch.schema.fields[c], r)
-                    }
-                    if rowFormat == .csv { out.write(([kind.rawValue] + cells).map(RowFormatter.csvField).joined(separator: ",") + "\n") }
-                    else { tableRows.append([kind.rawValue] + cells) }
-                }
-            }
-            return remaining > 0
-        }
-        if rowFormat == .table, arrow == nil { out.write(renderTable(header: header, rows: tableRows, maxCellWidth: wide ? nil : RowPrinter.defaultCellWidth)) }
-        arrow?.finish()
         if explain {
             var explained = ExplainReport(report.total)
             explained.preamble = report.perTable.map { kind, r in
                 "[\(kind.rawValue)] \(r.filesRead) of \(r.filesTotal) files opened, \(r.rowsMatched) rows, \(r.bytesRead) of \(r.bytesTotal) bytes read"
             } + report.skippedTables.map { kind, why in "[\(kind.rawValue)] not searched: \(why)" } + ["total:"]
-            try explained.emit(json: json, arrow: arrow != nil, to: &out)
+            try explained.emit(json: json, arrow: outputFormat == .arrow, to: &out)
         }
         out.flush()
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SiftFormat
 import SiftIndex
+import SiftScan
 import SiftTable
 
 struct Query: ParsableCommand {
@@ -12,7 +13,9 @@ struct Query: ParsableCommand {
         opening any file; each file left is then pruned by row group statistics, bloom filters
         and page zone maps. --explain reports every stage; with --json, the skip ledger as one
         JSON object on the last line (fields in spec/predicates.md), with skipped.partition and
-        skipped.file_stats for the files ruled out from the log.
+        skipped.file_stats for the files ruled out from the log. Rows come in time order (the
+        table's ts, or first timestamp column) unless --order-by says otherwise; with
+        --order-by none they come as found and --limit stops the scan early.
 
         Examples:
           sift query conn --where "src_ip = 10.1.2.3 and dst_ip = 203.0.113.7" --explain
@@ -20,6 +23,7 @@ struct Query: ParsableCommand {
           sift query conn --where "ts >= '2026-08-01' and dst_port = 4444" --columns ts,src_ip --format table
           sift query conn --where "dst_ip in 203.0.113.0/24" --format arrow > hits.arrows   # an Arrow IPC stream
           sift query conn --where "dst_port = 4444" --count --group-by src_ip          # rows per source, most first
+          sift query conn --where "src_ip = 10.1.2.3" --order-by "bytes_out desc" --limit 10   # the ten largest
         """
     )
     @Argument(help: "The table folder.") var dir: String
@@ -28,6 +32,7 @@ struct Query: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Read the table as of a version number or an ISO-8601 time.") var asOf: String?
     @Option(name: .long, help: ArgumentHelp(OutputFormat.help)) var format: String = "ndjson"
     @Option(name: .long, help: "Print at most this many rows.") var limit: Int?
+    @Option(name: .customLong("order-by"), help: OrderBy.help(default: "the table's time column (ts)")) var orderBy: String?
     @Flag(name: .long, help: "After the rows, report what was read and what each stage skipped.") var explain = false
     @Flag(name: .long, help: OutputFormat.wideHelp) var wide = false
     @Flag(name: .long, help: "With --explain: the report as one JSON object (the last line).") var json = false
@@ -50,16 +55,33 @@ struct Query: ParsableCommand {
             do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
         }
         if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
-        let projection = count ? groupBy.map { [$0] } ?? [] : columns.map { $0.split(separator: ",").map(String.init) }
+        let wanted = columns.map { $0.split(separator: ",").map(String.init) }
+        var order: OrderBy?
+        var added: Set<String> = []
+        // The projection is decided once the table's schema is known: ordering needs its column.
+        let projection = { (schema: Schema) throws -> [String]? in
+            if count { return groupBy.map { [$0] } ?? [] }
+            order = try OrderBy.parse(orderBy, fallback: OrderBy.timeColumn(of: schema))
+            guard let order, var names = wanted else { return wanted }
+            if !names.contains(order.column) { names.append(order.column); added = [order.column] }
+            return names
+        }
         var printer: RowPrinter?
+        var sorter: RowOrder?
         var groups = groupBy.map(GroupCounts.init)
         let ledger = try execute(predicate: predicate, projection: projection) { scan in
-            if !count { printer = try RowPrinter(format: rowFormat, fields: try scan.outputSchema.fields, limit: limit, wide: wide) }
+            let schema = try scan.outputSchema
+            if !count {
+                printer = try RowPrinter(format: rowFormat, fields: try schema.fields.filter { !added.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
+                sorter = try order?.sorter(schema: schema, limit: limit)
+            }
             return { batch in
                 groups?.add(batch)
+                if sorter != nil { try sorter!.add(batch); return true }
                 return printer?.print(batch) ?? true
             }
         }
+        if let sorter { _ = printer?.print(try sorter.result().dropping(added)) }
         printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } } }
@@ -71,7 +93,7 @@ struct Query: ParsableCommand {
 
     /// Opens the table, plans and scans; `consumer` makes the batch handler once the scan's
     /// output schema is known.
-    private func execute(predicate: RowPredicate?, projection: [String]?,
+    private func execute(predicate: RowPredicate?, projection: (Schema) throws -> [String]?,
                          consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let table = try Table(root: dir)
         let started = Date()
@@ -79,7 +101,7 @@ struct Query: ParsableCommand {
         let snapshotSeconds = Date().timeIntervalSince(started)
         var scan: TableScan
         do {
-            scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: projection)
+            scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: try projection(snapshot.schema))
             if let threads { scan.workers = threads }
             scan.useTableIndex = !noTableIndex
         } catch let error as BindError {

@@ -63,8 +63,14 @@ public struct Scanner: Sendable {
             try self.scanRowGroup(toRead[i], needed: needed, outputSchema: outputSchema, account: &partial, emit: emit)
             return partial
         }, consume: body)
-        for partial in partials {
-            guard let partial else { continue }
+        for (i, partial) in partials.enumerated() {
+            guard let partial else {
+                // Stopped before this row group was read: its needed column chunks stay unread.
+                let group = reader.metadata.rowGroups[toRead[i].index]
+                account.ledger.unread.rowGroups += 1
+                account.ledger.unread.bytes += needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+                continue
+            }
             account.merge(partial)
         }
         account.ledger.rowGroupDecisions.sort { $0.rowGroup < $1.rowGroup }

@@ -138,8 +138,13 @@ public struct TableScan: Sendable {
                 return emit(try RecordBatch(schema: output, columns: out))
             }
         }, consume: body)
-        for scan in scans {
-            guard let scan else { continue }
+        for (i, scan) in scans.enumerated() {
+            guard let scan else {
+                // Stopped before this file was opened (the consumer had enough).
+                ledger.unread.files += 1
+                ledger.unread.bytes += UInt64(files[i].size)
+                continue
+            }
             ledger.mergeOpenedFile(scan)
         }
         return ledger

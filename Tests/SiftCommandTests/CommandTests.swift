@@ -313,4 +313,33 @@ extension ErrorUsageTests {
         let help = try SiftProcess.run(command + ["--help"])
         #expect(help.stdoutText.contains("Example"), "sift \(command.joined(separator: " ")) --help has no example")
     }
+
+    @Test("query prints in time order by default, cat in file order; --order-by picks a column and direction; --limit with none stops early and says so")
+    func ordering() throws {
+        let dir = TemporaryDirectory()
+        let sample = dir.file("s.ndjson")
+        #expect(try SiftProcess.run(["gen", "conn", "--rows", "20000", "--days", "3", "--output", sample]).status == 0)
+        let table = dir.file("t")
+        #expect(try SiftProcess.run(["table", "create", table, "--infer-from", sample, "--partition-by", "date(ts)"]).status == 0)
+        #expect(try SiftProcess.run(["table", "append", table, sample]).status == 0)
+        func lines(_ args: [String]) throws -> [[String: Any]] {
+            let r = try SiftProcess.run(args)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdoutText.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        let times = try lines(["query", table, "--where", "dst_port = 443", "--columns", "ts,src_ip"]).map { $0["ts"] as! String }
+        #expect(times.count > 100 && times == times.sorted(), "time order by default")
+        let all = try lines(["query", table, "--where", "dst_port = 443", "--columns", "bytes_out", "--order-by", "none"]).compactMap { $0["bytes_out"] as? Int }
+        let top = try lines(["query", table, "--where", "dst_port = 443", "--columns", "src_ip", "--order-by", "bytes_out desc", "--limit", "7"])
+        #expect(top.count == 7 && top.allSatisfy { $0["bytes_out"] == nil }, "the sort column is not printed unless asked for")
+        let topBytes = try lines(["query", table, "--where", "dst_port = 443", "--columns", "bytes_out", "--order-by", "bytes_out desc", "--limit", "7"]).compactMap { $0["bytes_out"] as? Int }
+        #expect(topBytes == Array(all.sorted(by: >).prefix(7)))
+        let early = try SiftProcess.run(["query", table, "--where", "dst_port = 443", "--order-by", "none", "--limit", "3", "--explain", "--threads", "1"])
+        #expect(early.stdoutText.contains("stopped early (--limit reached)"), "\(early.stdoutText)")
+        #expect(try SiftProcess.run(["query", table, "--order-by", "nope"]).status == 64)
+        let cat = try SiftProcess.run(["cat", try FileManager.default.subpathsOfDirectory(atPath: table).first { $0.hasSuffix(".sift") && !$0.contains("_sift_log") }.map { table + "/" + $0 }!,
+                                       "--order-by", "ts desc", "--columns", "ts", "--limit", "5"])
+        let catTimes = cat.stdoutText.split(separator: "\n").map(String.init)
+        #expect(catTimes.count == 5 && catTimes == catTimes.sorted(by: >))
+    }
 }

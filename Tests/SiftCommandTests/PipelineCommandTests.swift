@@ -47,6 +47,12 @@ struct PipelineCommandTests {
         let rows = lines.dropLast().map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(Set(rows.map { $0["table"] as! String }) == ["conn", "dns"])
         #expect(rows.allSatisfy { $0["src_ip"] as? String == "192.168.33.10" })
+        // Rows of both tables interleave in time order (the default), oldest first.
+        let times = rows.map { $0["time"] as! String }
+        #expect(times == times.sorted(), "hunt results are in time order across tables")
+        let newest = try SiftProcess.run(["hunt", wh, "--where", "src_ip = 192.168.33.10", "--order-by", "time desc", "--limit", "3", "--columns", "src_ip"])
+        let newestRows = newest.stdoutText.split(separator: "\n")
+        #expect(newestRows.count == 3 && !newestRows[0].contains("\"time\""), "\(newest.stdoutText)")
         let bad = try SiftProcess.run(["hunt", wh, "--where", "src_ip = = 1"])
         #expect(bad.status != 0 && bad.stderr.contains("--where"), "\(bad.stderr)")
     }

@@ -90,6 +90,11 @@ public struct SkipLedger: Sendable, Equatable {
     public var planningSeconds = 0.0
     /// Time spent loading the table's snapshot, in seconds, when the caller measured it.
     public var snapshotSeconds = 0.0
+    /// What the plan kept but the scan never read because its consumer stopped it early (a
+    /// `--limit` reached): files never opened, row groups never read, and their bytes (whole
+    /// files for unopened ones; the row groups' needed column chunks for opened ones). Zero
+    /// when the scan ran to the end.
+    public var unread = Tally()
     /// Row group decisions, kept for single-file scans (`sift cat --explain`); a table scan's
     /// ledger leaves them out.
     public var rowGroupDecisions: [RowGroupDecision] = []
@@ -121,6 +126,7 @@ public struct SkipLedger: Sendable, Equatable {
         pagesRead += o.pagesRead
         for (k, v) in o.skipped { skipped[k] = (skipped[k] ?? Tally()) + v }
         notMaterialized += o.notMaterialized
+        unread = unread + o.unread
         planningSeconds += o.planningSeconds
         snapshotSeconds += o.snapshotSeconds
         if keepingDecisions { rowGroupDecisions += o.rowGroupDecisions }
@@ -157,6 +163,7 @@ extension SkipLedger: Codable {
         case pagesSkippedByZoneMap = "pages_skipped_by_zone_map"
         case notMaterialized = "not_materialized", planningMs = "planning_ms", snapshotMs = "snapshot_ms"
         case rowGroupDecisions = "row_group_decisions"
+        case unread
     }
 
     /// The version of the JSON form; a change that removes or redefines a field bumps it.
@@ -181,6 +188,7 @@ extension SkipLedger: Codable {
         try c.encode(Dictionary(uniqueKeysWithValues: IndexKind.rules(at: .rowGroup).map { ($0.rawValue, skipped[$0]?.rowGroups ?? 0) }), forKey: .rowGroupsSkippedBy)
         try c.encode(skipped[.zoneMap]?.pages ?? 0, forKey: .pagesSkippedByZoneMap)
         try c.encode(notMaterialized, forKey: .notMaterialized)
+        try c.encode(unread, forKey: .unread)
         try c.encode((planningSeconds * 1_000_000).rounded() / 1000, forKey: .planningMs)
         try c.encode((snapshotSeconds * 1_000_000).rounded() / 1000, forKey: .snapshotMs)
         if !rowGroupDecisions.isEmpty { try c.encode(rowGroupDecisions, forKey: .rowGroupDecisions) }
@@ -205,6 +213,7 @@ extension SkipLedger: Codable {
         let tallies = try c.decodeIfPresent([String: Tally].self, forKey: .skipped) ?? [:]
         for kind in IndexKind.allCases { skipped[kind] = tallies[kind.rawValue] ?? Tally() }
         notMaterialized = try c.decode(UInt64.self, forKey: .notMaterialized)
+        unread = try c.decodeIfPresent(Tally.self, forKey: .unread) ?? Tally()
         planningSeconds = (try c.decodeIfPresent(Double.self, forKey: .planningMs) ?? 0) / 1000
         snapshotSeconds = (try c.decodeIfPresent(Double.self, forKey: .snapshotMs) ?? 0) / 1000
         rowGroupDecisions = try c.decodeIfPresent([RowGroupDecision].self, forKey: .rowGroupDecisions) ?? []
