@@ -33,13 +33,14 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: "Ingest new files of this folder as they land.") var follow: String?
     @Flag(name: .long, help: "With --follow: one pass, then exit.") var once = false
     @Option(name: .customLong("poll-seconds"), help: "With --follow: how often to look for new files.") var pollSeconds: Double = 1
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         let wh = try Warehouse(root: warehouse)
+        let progress = ProgressMeter("ingest \(warehouse)", quiet: progressOptions.quiet)
         if let follow {
-            let progress = Progress()
             repeat {
-                let pass = try wh.followOnce(follow) { progress.show("ingesting \($0)") }
+                let pass = try wh.followOnce(follow) { progress.note("ingesting \($0)") }
                 progress.done()
                 for name in pass.files { printError("ingested \(name)") }
                 if !pass.files.isEmpty { printError("\(pass.result.lines) lines: \(pass.result.staged) staged, \(pass.result.quarantined) quarantined") }
@@ -49,13 +50,18 @@ struct Ingest: ParsableCommand {
         }
         guard !files.isEmpty else { throw ValidationError("give files to ingest, '-', or --follow DIR") }
         var total = IngestResult()
-        for file in files {
+        for (i, file) in files.enumerated() {
             let name = file == "-" ? "<stdin>" : file
-            let result = try InputFile(path: file).withBytes { try wh.ingest($0, file: name) }
+            if files.count > 1 { progress.note("file \(i + 1)/\(files.count): \(name)") }
+            let result = try InputFile(path: file).withBytes { bytes in
+                defer { progress.add(bytes: bytes.count, rows: 0) }
+                return try wh.ingest(bytes, file: name)
+            }
             total.lines += result.lines
             total.staged += result.staged
             total.quarantined += result.quarantined
         }
+        progress.done()
         printError("\(total.lines) lines: \(total.staged) staged, \(total.quarantined) quarantined")
     }
 }
@@ -74,9 +80,14 @@ struct Parse: ParsableCommand {
         """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
-        let result = try Warehouse(root: warehouse).parse()
+        var wh = try Warehouse(root: warehouse)
+        let progress = ProgressMeter("parse \(warehouse)", quiet: progressOptions.quiet)
+        wh.progress = { step in progress.add(bytes: step.bytes, rows: step.rows, pass: step.stage, total: step.totalBytes > 0 ? step.totalBytes : nil) }
+        let result = try wh.parse()
+        progress.done()
         let tables = result.byTable.keys.sorted { $0.rawValue < $1.rawValue }.filter { result.byTable[$0]! > 0 }
             .map { "\($0.rawValue) \(result.byTable[$0]!)" }.joined(separator: ", ")
         printError("staging version \(result.stagingVersion): \(result.stagedRows) staged rows: \(result.parsed) parsed\(tables.isEmpty ? "" : " (\(tables))"), \(result.quarantined) quarantined")
@@ -97,9 +108,14 @@ struct Reparse: ParsableCommand {
     @Argument(help: "The warehouse folder.") var warehouse: String
     @Option(name: .customLong("event-type"), help: "The event type, e.g. zeek.conn.") var eventType: String
     @Option(name: .long, help: "Only events of this date (YYYY-MM-DD) and later.") var since: String?
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
-        let result = try Warehouse(root: warehouse).reparse(eventType: eventType, since: since)
+        var wh = try Warehouse(root: warehouse)
+        let progress = ProgressMeter("reparse \(eventType)", quiet: progressOptions.quiet)
+        wh.progress = { step in progress.add(bytes: step.bytes, rows: step.rows, pass: step.stage, total: step.totalBytes > 0 ? step.totalBytes : nil) }
+        let result = try wh.reparse(eventType: eventType, since: since)
+        progress.done()
         guard let version = result.version else { printError("nothing parsed yet; run `sift parse` first"); return }
         printError("replaced \(result.filesReplaced) files (\(result.rowsRemoved) rows) with \(result.rowsAdded) rows as version \(version); \(result.quarantined) quarantined")
     }

@@ -27,13 +27,6 @@ struct TableCommand: ParsableCommand {
     )
 }
 
-/// Progress lines on a terminal only, overwritten in place.
-struct Progress {
-    let enabled = isatty(2) == 1
-    func show(_ text: String) { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) } }
-    func done() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-}
-
 /// Opens a table. For the crash tests only: `SIFT_TEST_KILL_AT=<point>` (see
 /// `CrashTestFileSystem`) makes the process kill itself with SIGKILL at that point of its
 /// commit, as a crash would.
@@ -106,21 +99,24 @@ struct TableAppend: ParsableCommand {
     @Argument(help: "NDJSON files ('-' for standard input).") var files: [String]
     @Option(name: .long, help: "Idempotent writer id and version, APP:VERSION.") var txn: String?
     @Option(name: .long, help: "Write rejected lines here instead of failing.") var rejects: String?
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         let table = try openTable(dir)
         let transaction = try txn.map { try WriterTransaction(parsing: $0) }
-        let progress = Progress()
+        let progress = ProgressMeter("append \(dir)", quiet: progressOptions.quiet)
         var rejectedTotal = 0
         if let rejects { FileManager.default.createFile(atPath: rejects, contents: nil) }
         let result = try table.append(txn: transaction) { sink in
             let schema = try table.snapshot().schema
             for (i, file) in files.enumerated() {
-                progress.show("appending \(i + 1)/\(files.count): \(file)")
+                if files.count > 1 { progress.note("file \(i + 1)/\(files.count): \(file)") }
                 var rejected: [LineError] = []
                 let body = { (bytes: UnsafeBufferPointer<UInt8>) throws in
                     do {
-                        _ = try NDJSONImport(schema: schema).batches(bytes, schema: schema, reject: rejects == nil ? nil : { rejected.append($0) }, sink)
+                        var importer = NDJSONImport(schema: schema)
+                        importer.progress = { step in progress.add(bytes: step.bytes, rows: step.rows) }
+                        _ = try importer.batches(bytes, schema: schema, reject: rejects == nil ? nil : { rejected.append($0) }, sink)
                     } catch let error as LineError {
                         throw CommandFailure("\(file): \(error)")
                     }
@@ -162,6 +158,7 @@ struct TableOptimize: ParsableCommand {
     @Option(name: .long, help: "Hilbert-order by these columns.") var hilbert: String?
     @Option(name: .customLong("target-file-mb"), help: "Target size of the files written.") var targetFileMB: Double = 256
     @Flag(name: .long, help: "Rewrite every file, not just small or unclustered ones.") var full = false
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         let table = try openTable(dir)
@@ -172,9 +169,9 @@ struct TableOptimize: ParsableCommand {
         case (nil, nil): spec = nil
         default: throw ValidationError("give at most one of --zorder and --hilbert")
         }
-        let progress = Progress()
+        let progress = ProgressMeter("optimize \(dir)", quiet: progressOptions.quiet)
         let result = try table.optimize(clustering: spec, targetFileBytes: Int64(targetFileMB * 1_048_576), full: full) { done, total in
-            progress.show("optimize: partition \(done)/\(total)")
+            progress.note("partition \(done)/\(total)")
         }
         progress.done()
         if let version = result.version {

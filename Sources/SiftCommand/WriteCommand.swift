@@ -79,6 +79,8 @@ struct Write: ParsableCommand {
     @Flag(name: .long, help: "Replace existing output, rejects and schema files (never the input itself).")
     var force = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         try checkOutputs()
         var reorder: ((RecordBatch) throws -> [Int])?
@@ -117,6 +119,9 @@ struct Write: ParsableCommand {
         var rejected: [LineError] = []
         let summary = try { () throws -> NDJSONImport.Summary in
             let body = { (bytes: UnsafeBufferPointer<UInt8>) throws -> NDJSONImport.Summary in
+                let meter = ProgressMeter("write \(output)", totalBytes: bytes.count, quiet: progressOptions.quiet)
+                importer.progress = { step in meter.add(bytes: step.bytes, rows: step.rows, pass: step.pass == .inferring ? "inferring types" : "writing") }
+                defer { meter.done() }
                 do {
                     return try importer.run(bytes, output: output, reject: rejects == nil ? nil : { rejected.append($0) })
                 } catch let error as LineError {

@@ -19,9 +19,10 @@ extension NDJSONImport {
             let window = Array(chunks[windowStart..<min(chunks.count, windowStart + max(1, parallelChunks))])
             windowStart += window.count
             let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: window.count)
-            let expectedLines = options.rowGroupRows
+            let (expectedLines, progress) = (options.rowGroupRows, self.progress)
             DispatchQueue.concurrentPerform(iterations: window.count) { i in
                 parsed[i] = Self.parse(shared, window[i], schema: schema, expectedLines: expectedLines)
+                progress?(ImportStep(pass: .writing, bytes: window[i].bytes.count, rows: parsed[i]!.0.rowCount))
             }
             for i in window.indices {
                 let (batch, count, errors) = parsed[i]!

@@ -26,6 +26,27 @@ public struct NDJSONImport {
     /// Give columns demoted by a few malformed values (``SchemaInference/demotions``) the type
     /// most of their values have, so those lines fail the import or go to `reject`.
     public var keepTypes = false
+    /// Called as chunks of input are done (from any thread, so it must be thread-safe): which
+    /// pass, and the bytes and rows of the chunk. Type inference reads the input once more
+    /// before writing when no schema is given.
+    public var progress: (@Sendable (ImportStep) -> Void)?
+
+    /// A chunk of input done, for progress reports.
+    public struct ImportStep: Sendable {
+        /// The pass a chunk belongs to.
+        public enum Pass: String, Sendable {
+            /// Reading values to infer column types.
+            case inferring
+            /// Parsing and encoding rows.
+            case writing
+        }
+        /// The pass.
+        public var pass: Pass
+        /// Bytes of input in the chunk.
+        public var bytes: Int
+        /// Rows it held.
+        public var rows: Int
+    }
 
     /// An import with these writer options; with `schema`, lines are parsed against it instead of an inferred one.
     public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
@@ -91,11 +112,15 @@ public struct NDJSONImport {
     /// Infers a schema from each chunk (its first `linesPerChunk` lines, or all) in parallel.
     func infer(_ shared: ReadOnlyBytes, _ chunks: [Chunk], linesPerChunk: Int?, reject: ((LineError) -> Void)?) throws -> SchemaInference {
         let partial = ParallelResults<(SchemaInference, [LineError])>(count: chunks.count)
+        let progress = self.progress
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
             var inference = SchemaInference()
             var errors: [LineError] = []
             let chunk = UnsafeBufferPointer(rebasing: shared.buffer[chunks[i].bytes])
+            var rows = 0
+            defer { progress?(ImportStep(pass: .inferring, bytes: linesPerChunk == nil ? chunk.count : 0, rows: rows)) }
             NDJSONLines.forEach(chunk, lines: linesPerChunk) { range, offset in
+                rows += 1
                 inference.currentLine = chunks[i].firstLine + offset - 1
                 do { try inference.observe(chunk, range) } catch let e as JSONSyntaxError {
                     errors.append(LineError(line: chunks[i].firstLine + offset - 1, field: nil, column: e.column, reason: e.message))
@@ -123,13 +148,14 @@ public struct NDJSONImport {
         if let reorder { return try convertReordered(shared, chunks, schema: schema, output: output, optimistic: optimistic, reject: reject, reorder: reorder) }
         let writer = try SiftWriter(path: output, schema: schema, options: options)
         let state = OrderedAppend(writer: writer, count: chunks.count, stopOnFirstError: reject == nil, optimistic: optimistic)
-        let options = self.options
+        let (options, progress) = (self.options, self.progress)
         let ahead = parallelChunks
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
             guard state.waitForTurn(i, ahead: ahead) else { return }
             let chunk = chunks[i]
             let result = Result { () throws -> ChunkResult in
                 let (batch, count, errors) = Self.parse(shared, chunk, schema: schema, expectedLines: options.rowGroupRows)
+                progress?(ImportStep(pass: .writing, bytes: chunk.bytes.count, rows: batch.rowCount))
                 if optimistic, errors.contains(where: \.schemaMismatch) { return ChunkResult(group: nil, lines: count, errors: errors) }
                 let group = batch.rowCount > 0 ? try SiftWriter.encodeRowGroup(batch, options: options) : nil
                 return ChunkResult(group: group, lines: count, errors: errors)
@@ -148,9 +174,10 @@ public struct NDJSONImport {
     func convertReordered(_ shared: ReadOnlyBytes, _ chunks: [Chunk], schema: Schema, output: String, optimistic: Bool,
                           reject: ((LineError) -> Void)?, reorder: (RecordBatch) throws -> [Int]) throws -> Summary? {
         let parsed = ParallelResults<(RecordBatch, Int, [LineError])>(count: chunks.count)
-        let expectedLines = options.rowGroupRows
+        let (expectedLines, progress) = (options.rowGroupRows, self.progress)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
             parsed[i] = Self.parse(shared, chunks[i], schema: schema, expectedLines: expectedLines)
+            progress?(ImportStep(pass: .writing, bytes: chunks[i].bytes.count, rows: parsed[i]!.0.rowCount))
         }
         var columns = schema.fields.map { ColumnVector.empty($0.type) }
         var lines = 0

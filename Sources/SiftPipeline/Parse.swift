@@ -34,12 +34,15 @@ struct EventRouter {
 
     /// Routes the rows of every file on all cores, one file per task, and merges the results
     /// in file order (so quarantine and refined rows keep staging's order).
-    static func routeInParallel(_ paths: [String], registry: ParserRegistry, read: @escaping @Sendable (String) throws -> RecordBatch) throws -> EventRouter {
+    static func routeInParallel(_ paths: [String], registry: ParserRegistry, done: (@Sendable (Int, Int) -> Void)? = nil,
+                                read: @escaping @Sendable (String) throws -> RecordBatch) throws -> EventRouter {
         let results = ParallelResults<Result<EventRouter, Error>>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             results[i] = (Result {
                 var router = EventRouter(registry: registry)
-                router.route(try read(paths[i]))
+                let batch = try read(paths[i])
+                router.route(batch)
+                done?(i, batch.rowCount)
                 return router
             })
         }
@@ -166,7 +169,12 @@ extension Warehouse {
         let snapshot = try staging.snapshot(asOf: .version(through))
         var result = ParseResult(stagingVersion: through)
         let stagingTable = staging
-        var router = try EventRouter.routeInParallel(paths, registry: registry) { try stagingTable.readRows(paths: [$0], snapshot: snapshot) }
+        let sizes = paths.map { Int(snapshot.files[$0]?.size ?? snapshot.tombstones[$0]?.size ?? 0) }
+        let total = sizes.reduce(0, +)
+        let progress = self.progress
+        var router = try EventRouter.routeInParallel(paths, registry: registry, done: { i, rows in
+            progress?(PipelineStep(stage: "parsing staged files", rows: rows, bytes: sizes[i], totalBytes: total))
+        }) { try stagingTable.readRows(paths: [$0], snapshot: snapshot) }
         result.stagedRows = router.staged
         let txn = WriterTransaction(appId: "parse", version: through)
         // Every table a parser writes records the staging version, even with no new rows, so
@@ -174,6 +182,7 @@ extension Warehouse {
         for kind in Set(registry.parsers.values.map(\.kind)).sorted(by: { $0.rawValue < $1.rawValue }) {
             let batch = try router.takeBatch(kind)
             result.byTable[kind] = batch?.rowCount ?? 0
+            progress?(PipelineStep(stage: "writing \(kind.rawValue)", rows: batch?.rowCount ?? 0, bytes: 0, totalBytes: 0))
             _ = try refined(kind).append(txn: txn, options: options) { sink in
                 if let batch, batch.rowCount > 0 { try sink(batch) }
                 return 0

@@ -40,10 +40,15 @@ extension Warehouse {
             let sources = stagingThen.sortedFiles.filter { affected($0.partitionValues) }
             let old = read.sortedFiles.filter { affected($0.partitionValues) }
             let stagingTable = staging
-            var router = try EventRouter.routeInParallel(sources.map(\.path), registry: registry) { try stagingTable.readRows(paths: [$0], snapshot: stagingThen) }
+            let progress = self.progress
+            let total = Int(sources.reduce(0) { $0 + $1.size })
+            var router = try EventRouter.routeInParallel(sources.map(\.path), registry: registry, done: { i, rows in
+                progress?(PipelineStep(stage: "parsing staged files", rows: rows, bytes: Int(sources[i].size), totalBytes: total))
+            }) { try stagingTable.readRows(paths: [$0], snapshot: stagingThen) }
             let batch = try router.takeBatch(parser.kind)
             var result = ReparseResult(filesReplaced: old.count, rowsRemoved: old.reduce(0) { $0 + $1.rows },
                                        rowsAdded: batch?.rowCount ?? 0, quarantined: router.rejected.count)
+            progress?(PipelineStep(stage: "replacing \(old.count) files of \(parser.kind.rawValue)", rows: batch?.rowCount ?? 0, bytes: 0, totalBytes: 0))
             do {
                 result.version = try table.replace(old, read: read, operation: "reparse",
                                                    parameters: ["event_type": eventType, "since": since ?? "", "parser_version": String(parser.version)],

@@ -9,6 +9,9 @@ public struct Warehouse: Sendable {
     public let root: String
     public let staging: Table
     public let quarantine: Table
+    /// Called as parse and reparse work through staged files (from any thread): what they are
+    /// doing, and the rows and bytes of staged data just done out of `totalBytes`.
+    public var progress: (@Sendable (PipelineStep) -> Void)?
 
     /// Opens a warehouse, creating its folder and the staging and quarantine tables if missing.
     public init(root: String) throws {
@@ -57,4 +60,16 @@ public struct Warehouse: Sendable {
         Field("event_type", .string), Field("parser", .string), Field("parser_version", .int32),
         Field("event_ts", .timestamp), Field("raw", .binary, nullable: false),
     ])
+}
+
+/// A step of pipeline work, for progress reports.
+public struct PipelineStep: Sendable {
+    /// What is being done ("parsing staged files", "writing conn").
+    public var stage: String
+    /// Rows just done.
+    public var rows: Int
+    /// Bytes of staged files just read.
+    public var bytes: Int
+    /// Bytes of staged files the stage reads in all (0: not known).
+    public var totalBytes: Int
 }

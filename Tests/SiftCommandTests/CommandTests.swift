@@ -342,4 +342,23 @@ extension ErrorUsageTests {
         let catTimes = cat.stdoutText.split(separator: "\n").map(String.init)
         #expect(catTimes.count == 5 && catTimes == catTimes.sorted(by: >))
     }
+
+    @Test("write and table append report rows, bytes, rate and time left on stderr when it is not a terminal; --quiet silences them")
+    func progressLines() throws {
+        let dir = TemporaryDirectory()
+        let sample = dir.file("s.ndjson")
+        #expect(try SiftProcess.run(["gen", "conn", "--rows", "60000", "--output", sample]).status == 0)
+        let fast = ["SIFT_PROGRESS_SECONDS": "0"]
+        let write = try SiftProcess.run(["write", "--input", sample, "--output", dir.file("o.sift"), "--row-group-rows", "8192"], environment: fast)
+        #expect(write.status == 0, "\(write.stderr)")
+        let lines = write.stderr.split(separator: "\n").filter { $0.hasPrefix("write ") }
+        #expect(lines.contains { $0.contains("writing") && $0.contains("rows") && $0.contains("%") && $0.contains("/s") }, "\(write.stderr)")
+        #expect(lines.contains { $0.contains("ETA") }, "\(write.stderr)")
+        let quiet = try SiftProcess.run(["write", "--input", sample, "--output", dir.file("q.sift"), "--quiet"], environment: fast)
+        #expect(quiet.status == 0 && !quiet.stderr.contains("writing"), "\(quiet.stderr)")
+        #expect(quiet.stderr.contains("wrote 60000 rows"), "the summary still prints")
+        #expect(try SiftProcess.run(["table", "create", dir.file("t"), "--infer-from", sample]).status == 0)
+        let append = try SiftProcess.run(["table", "append", dir.file("t"), sample], environment: fast)
+        #expect(append.stderr.contains("append ") && append.stderr.contains("rows"), "\(append.stderr)")
+    }
 }

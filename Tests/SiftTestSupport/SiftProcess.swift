@@ -22,10 +22,11 @@ public enum SiftProcess {
 
     /// Runs `sift` with `arguments`, feeding `stdin` if given.
     @discardableResult
-    public static func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // Output goes to files, so a large output can never block the child on a full pipe.
         let dir = TemporaryDirectory("sift-process")
         FileManager.default.createFile(atPath: dir.file("out"), contents: nil)
