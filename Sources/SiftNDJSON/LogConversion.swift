@@ -10,6 +10,8 @@ import SiftFormat
 ///   field (`-`) is left out (null), the empty field (`(empty)`) is an empty string. A header
 ///   that changes mid-file (Zeek's rotation writes a new one) applies to the lines after it.
 /// - **A JSON array of objects** (`[{...}, {...}]`, as some tools export): one line per object.
+/// - **Nested objects** (Suricata's `"http": {"hostname": ...}`) become dotted keys
+///   (`http.hostname`), in NDJSON and JSON arrays alike (``NestedFlattening``).
 public enum LogConversion {
     /// What a buffer holds, by its first bytes.
     public enum Kind: String, Sendable { case ndjson, zeekTSV = "zeek-tsv", jsonArray = "json-array" }
@@ -24,13 +26,17 @@ public enum LogConversion {
         return .ndjson
     }
 
-    /// NDJSON lines for a Zeek TSV log or a JSON array; nil for NDJSON (used as it is).
+    /// NDJSON lines for a Zeek TSV log or a JSON array, and for NDJSON whose records hold
+    /// nested objects (flattened to dotted keys, ``NestedFlattening``); nil for flat NDJSON
+    /// (used as it is).
     /// - Throws: `LineError` naming the line (TSV) or byte (JSON array) of what does not fit.
     public static func ndjson(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [UInt8]? {
         switch kind(of: bytes) {
-        case .ndjson: return nil
+        case .ndjson: return NestedFlattening.hasNestedObjects(bytes) ? NestedFlattening.flatten(bytes) : nil
         case .zeekTSV: return try zeekTSV(bytes)
-        case .jsonArray: return try jsonArray(bytes)
+        case .jsonArray:
+            let lines = try jsonArray(bytes)
+            return lines.withUnsafeBufferPointer { NestedFlattening.hasNestedObjects($0) ? NestedFlattening.flatten($0) : lines }
         }
     }
 
