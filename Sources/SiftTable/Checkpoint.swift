@@ -152,6 +152,7 @@ package enum Checkpoint {
                         guard !cols[base].isNull(r), case .int64(let nulls) = cols[base].values,
                               case .binary(let mins) = cols[base + 1].values, case .binary(let maxes) = cols[base + 2].values,
                               case .uint16(let exact) = cols[base + 3].values else { continue }
+                        guard nulls[r] >= 0 else { throw corrupt("row \(r): a null count of \(nulls[r])") }
                         stats[c] = Statistics(nullCount: UInt64(nulls[r]),
                                               min: cols[base + 1].isNull(r) ? nil : Array(mins[r]),
                                               max: cols[base + 2].isNull(r) ? nil : Array(maxes[r]),
@@ -161,10 +162,12 @@ package enum Checkpoint {
                     let partitionValues = try memo(&partitionCache, Array(partitions[r])) { try decoder.decode([String: String?].self, from: Data($0)) }
                     let bloomList = try memo(&bloomCache, Array(blooms[r])) { try decoder.decode([String].self, from: Data($0)) }
                     let spec = cols[8].isNull(r) ? nil : try memo(&clusteringCache, Array(clustering[r])) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
-                    builder.files[path] = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
-                                                    modificationTime: times[r], dataChange: changes[r], statistics: stats,
-                                                    blooms: bloomList, clustering: spec)
+                    guard !cols[4].isNull(r) else { throw corrupt("row \(r): an add row without its row count") }
+                    builder.files[path] = try TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
+                                                        modificationTime: times[r], dataChange: changes[r], statistics: stats,
+                                                        blooms: bloomList, clustering: spec).checked(version: version, in: "checkpoint row \(r)")
                 case "remove":
+                    guard sizes[r] >= 0 else { throw corrupt("row \(r): size \(sizes[r]) is negative") }
                     builder.tombstones[path] = RemoveAction(path: path, deletionTime: times[r], dataChange: changes[r], size: sizes[r])
                 case let other:
                     throw corrupt("row \(r): unknown kind '\(other)'")

@@ -89,10 +89,11 @@ package struct SnapshotBuilder {
             case .add(let a):
                 guard let schema else { throw TableError(.corruptLog, "add '\(a.path)' before any metadata", version: version) }
                 try TablePath.check(a.path, version: version)
-                files[a.path] = try TableFile(a, schema: schema, version: version)
+                files[a.path] = try TableFile(a, schema: schema, version: version).checked(version: version, in: "add")
                 tombstones[a.path] = nil
             case .remove(let r):
                 try TablePath.check(r.path, version: version)
+                guard r.size >= 0 else { throw TableError(.corruptLog, "remove '\(r.path)': size \(r.size) is negative", version: version) }
                 files[r.path] = nil
                 tombstones[r.path] = r
             case .txn(let t):

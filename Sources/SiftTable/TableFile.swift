@@ -50,6 +50,19 @@ public struct TableFile: Sendable, Equatable {
                   blooms: add.blooms, clustering: add.clustering)
     }
 
+    /// Checks what planning converts without a second thought: a size and a row count of 0 or
+    /// more, and null counts within the rows (`spec/table.md` §4.3). A hostile or damaged log
+    /// (or checkpoint) with a negative count is `corrupt_log`, never a crash.
+    func checked(version: Int64, in place: String) throws -> TableFile {
+        func corrupt(_ what: String) -> TableError { TableError(.corruptLog, "\(place) '\(path)': \(what)", version: version) }
+        guard size >= 0 else { throw corrupt("size \(size) is negative") }
+        guard rows >= 0 else { throw corrupt("rows \(rows) is negative") }
+        for s in statistics {
+            if let s, s.nullCount > UInt64(rows) { throw corrupt("a column has \(s.nullCount) nulls in \(rows) rows") }
+        }
+        return self
+    }
+
     /// The add action that records this file.
     func addAction(schema: Schema) -> AddAction {
         var stats: [String: ColumnStatsJSON] = [:]

@@ -183,4 +183,34 @@ struct LogSafetyTests {
             try TableFixtures.rows(table, asOf: .version(2))
         } throws: { ($0 as? TableError)?.code == .missingData }
     }
+
+    @Test("negative sizes, row counts or null counts in a log or a checkpoint are corrupt_log, never a trap (found by fuzzing)")
+    func negativeCounts() throws {
+        let dir = TemporaryDirectory()
+        _ = try TableFixtures.create(dir, partitionBy: [])
+        let add = AddAction(path: "x.sift", partitionValues: [:], size: 10, rows: -5, modificationTime: 0, dataChange: true, stats: [:], blooms: [], clustering: nil)
+        let when = Int64(Date().timeIntervalSince1970 * 1000) + 1000
+        let info = try JSONDecoder().decode(CommitInfo.self, from: Data("{\"timestamp\":\(when),\"operation\":\"append\",\"parameters\":{},\"is_blind_append\":true,\"engine\":\"t\",\"metrics\":{}}".utf8))
+        #expect(try FileLogStore(root: dir.file("t")).createEntry(1, try LogEntryCodec.encode([.add(add), .commitInfo(info)])))
+        Self.expectError(.corruptLog, version: 1) { _ = try Table(root: dir.file("t")).snapshot() }
+
+        // A checkpoint whose first file has a negative null count (checksums intact).
+        let other = TemporaryDirectory()
+        let table = try Self.table(other)   // three appends, a checkpoint at version 2
+        let path = other.file("t/_sift_log/00000000000000000002.checkpoint.sift")
+        let reader = try SiftReader(path: path)
+        var columns = try reader.readBatches().reduce(into: reader.schema.fields.map { ColumnVector.empty($0.type) }) { acc, b in
+            for c in acc.indices { acc[c].append(contentsOf: b.columns[c]) }
+        }
+        let nullsColumn = reader.schema.index(of: "s0.nulls")!
+        guard case .int64(var nulls) = columns[nullsColumn].values else { Issue.record("s0.nulls is not int64"); return }
+        nulls[0] = -3
+        columns[nullsColumn] = ColumnVector(.int64(nulls), validity: columns[nullsColumn].validity)
+        var options = WriterOptions()
+        options.keyValues = reader.metadata.keyValues
+        try FileManager.default.removeItem(atPath: path)
+        try SiftWriter.write(to: path, schema: reader.schema, options: options) { try $0.write(try RecordBatch(schema: reader.schema, columns: columns)) }
+        _ = table
+        Self.expectError(.corruptLog, version: 2) { _ = try Table(root: other.file("t")).snapshot() }
+    }
 }
