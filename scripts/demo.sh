@@ -78,7 +78,7 @@ step "11. the pipeline: $EVENTS generated connection events, planted attacks, an
 WH="$OUT/warehouse"
 rm -rf "$WH" "$OUT/events"
 mkdir -p "$OUT/events"
-"$SIFT" gen conn --rows "$EVENTS" --days 30 --seed 11 --output "$OUT/generated.ndjson"
+"$SIFT" gen conn --rows "$EVENTS" --days 30 --seed 11 --avoid-indicators scripts/demo/rules.json --output "$OUT/generated.ndjson"   # background traffic that trips no indicator
 "$SIFT" wrap --format ndjson --event-type demo.conn "$OUT/generated.ndjson" --output "$OUT/events/generated.ndjson"
 # Planted attacks (spec/pipeline.md §10): beaconing to a listed dynamic-DNS name, a port scan,
 # the same from an allowlisted scanner, connections to a listed address, a rare port.

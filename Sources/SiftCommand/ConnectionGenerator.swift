@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftPipeline
 
 /// Deterministic, realistic connection telemetry (NDJSON), streamed with bounded memory.
 ///
@@ -20,10 +21,10 @@ struct ConnectionGenerator: RowGenerator {
         (8080, 0.02, "tcp", "http"), (993, 0.01, "tcp", "imaps"), (5223, 0.01, "tcp", "-"), (0, 0.11, "tcp", "-"),
     ]
 
-    init(seed: UInt64, rows: Int, startMicros: Int64, days: Int) {
+    init(seed: UInt64, rows: Int, startMicros: Int64, days: Int, avoiding indicators: IndicatorSet? = nil) {
         rng = SplitMix(seed)
         clock = ArrivalClock(rows: rows, startMicros: startMicros, days: days)
-        world = SyntheticWorld(seed: seed)
+        world = SyntheticWorld(seed: seed, avoiding: indicators)
     }
 
     /// Appends row `i` as one NDJSON line.

@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftPipeline
 
 /// Deterministic DNS telemetry (NDJSON, Zeek dns.log-like fields), streamed with bounded memory,
 /// over the same hosts and names as ``ConnectionGenerator`` with the same seed.
@@ -18,10 +19,10 @@ struct DNSGenerator: RowGenerator {
     static let resolvers = ["10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "10.0.0.53", "10.0.0.54", "8.8.8.8", "1.1.1.1"]
     static let qtypes: [(String, Double)] = [("A", 0.55), ("AAAA", 0.25), ("HTTPS", 0.08), ("TXT", 0.03), ("MX", 0.01), ("PTR", 0.08)]
 
-    init(seed: UInt64, rows: Int, startMicros: Int64, days: Int) {
+    init(seed: UInt64, rows: Int, startMicros: Int64, days: Int, avoiding indicators: IndicatorSet? = nil) {
         rng = SplitMix(seed ^ 0xD15_D15)
         clock = ArrivalClock(rows: rows, startMicros: startMicros, days: days)
-        world = SyntheticWorld(seed: seed)
+        world = SyntheticWorld(seed: seed, avoiding: indicators)
     }
 
     /// Appends row `i` as one NDJSON line.

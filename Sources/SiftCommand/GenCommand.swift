@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiftFormat
+import SiftPipeline
 
 struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,9 @@ struct Gen: ParsableCommand {
     @Option(name: .long, help: "Output file, or - for standard output.")
     var output: String = "-"
 
+    @Option(name: .customLong("avoid-indicators"), help: ArgumentHelp("A rules file (spec/pipeline.md): no generated destination or name matches its indicator feeds, so background traffic does not trip the rules (the demo plants its attacks).", valueName: "RULES.json"))
+    var avoidIndicators: String?
+
     func run() throws {
         guard ["conn", "dns", "attacks"].contains(kind) else { throw ValidationError("unknown kind '\(kind)'; available: conn, dns, attacks") }
         guard let startMicros = TextForms.parseDate(start) else {
@@ -49,9 +53,10 @@ struct Gen: ParsableCommand {
             if output == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: output, atomically: true, encoding: .utf8) }
             return
         }
+        let avoiding = try avoidIndicators.map { try IndicatorSet(feeds: try RulesFile(path: $0).feeds) }
         var generator: any RowGenerator = kind == "dns"
-            ? DNSGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
-            : ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days)
+            ? DNSGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days, avoiding: avoiding)
+            : ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days, avoiding: avoiding)
         let handle: FileHandle
         if output == "-" { handle = .standardOutput } else {
             guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {

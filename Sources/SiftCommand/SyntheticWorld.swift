@@ -1,5 +1,6 @@
 import Foundation
 import SiftFormat
+import SiftPipeline
 
 /// The network that `sift gen` draws telemetry from, fixed by the seed so connection and DNS
 /// records of one seed describe the same hosts, destinations and names.
@@ -7,18 +8,21 @@ import SiftFormat
 /// - 4,000 internal hosts in 10.0.0.0/14 with heavy-tailed (Zipf 1.1) activity.
 /// - 150,000 public IPv4 and 5,000 IPv6 destinations, heavy-tailed (Zipf 1.05).
 /// - 20,000 names under about 7,000 registered domains (`img.cdn.acme-cloud3.com`), Zipf 1.0.
+/// - With `avoiding`, no destination or name matches those indicators: addresses and names that
+///   would are drawn again, after every other draw, so the rest of the world is unchanged (the
+///   demo plants its attacks; the background must not trip its own detections).
 struct SyntheticWorld {
     let internalHosts: [UInt32]
     let internalCDF: [Double]
-    let externalV4: [UInt32]
+    private(set) var externalV4: [UInt32]
     let externalV6: [String]
     let externalCDF: [Double]
-    let domains: [String]
+    private(set) var domains: [String]
     /// The registered domain of each entry of `domains`.
-    let registeredDomains: [String]
+    private(set) var registeredDomains: [String]
     let domainCDF: [Double]
 
-    init(seed: UInt64) {
+    init(seed: UInt64, avoiding indicators: IndicatorSet? = nil) {
         // The order of draws is part of the output: changing it changes every generated file.
         var r = SplitMix(seed ^ 0xC0FFEE)
         internalHosts = (0..<4000).map { _ in 0x0A00_0000 | UInt32(truncatingIfNeeded: r.next() & 0x3_FFFF) | 1 }
@@ -26,9 +30,7 @@ struct SyntheticWorld {
         var v4: [UInt32] = []
         while v4.count < 150_000 {
             let a = UInt32(truncatingIfNeeded: r.next())
-            let first = a >> 24
-            // Skip private, loopback, multicast and reserved space.
-            if first == 10 || first == 127 || first == 0 || first >= 224 || (first == 192 && (a >> 16 & 0xFF) == 168) || (first == 172 && (a >> 20 & 0xF) == 1) { continue }
+            if Self.reserved(a) { continue }
             v4.append(a)
         }
         externalV4 = v4
@@ -52,6 +54,25 @@ struct SyntheticWorld {
         domains = names
         registeredDomains = registered
         domainCDF = Self.zipfCDF(count: names.count, exponent: 1.0)
+        guard let indicators, !indicators.isEmpty else { return }
+        for i in externalV4.indices where indicators.match(IPv6Address(mapping: externalV4[i])) != nil {
+            var a: UInt32
+            repeat { a = 0x0100_0000 &+ UInt32(truncatingIfNeeded: r.next() % 0xDEFF_FFFF) }
+            while Self.reserved(a) || indicators.match(IPv6Address(mapping: a)) != nil
+            externalV4[i] = a
+        }
+        for i in domains.indices where indicators.match(domain: domains[i]) != nil {
+            var k: Int
+            repeat { k = Int(r.next() % UInt64(names.count)) } while indicators.match(domain: names[k]) != nil
+            domains[i] = names[k]
+            registeredDomains[i] = registered[k]
+        }
+    }
+
+    /// Private, loopback, multicast and reserved IPv4 space, never a destination.
+    static func reserved(_ a: UInt32) -> Bool {
+        let first = a >> 24
+        return first == 10 || first == 127 || first == 0 || first >= 224 || (first == 192 && (a >> 16 & 0xFF) == 168) || (first == 172 && (a >> 20 & 0xF) == 1)
     }
 
     /// Cumulative Zipf weights over ranks 1...count.

@@ -26,14 +26,30 @@ public struct ConnectionGraph: Sendable {
     public var flagged: Set<String>
     /// Edges left out to keep the picture readable (the weakest).
     public var omitted: Int
+    /// The time of the first and the last event drawn (microseconds), when known.
+    public var timeRange: ClosedRange<Int64>?
+    /// Domain names seen with each address (names it was looked up as or connected by).
+    public var names: [String: Set<String>] = [:]
+
+    /// A graph of `edges` around `subject`.
+    public init(subject: String, edges: [Edge], flagged: Set<String>, omitted: Int, timeRange: ClosedRange<Int64>? = nil, names: [String: Set<String>] = [:]) {
+        self.subject = subject
+        self.edges = edges
+        self.flagged = flagged
+        self.omitted = omitted
+        self.timeRange = timeRange
+        self.names = names
+    }
 
     /// The DOT text.
     public var dot: String {
         var nodes = Set([subject])
         for e in edges { nodes.insert(e.from); nodes.insert(e.to) }
         let id = Self.dotString
-        var out = "digraph connections {\n  graph [rankdir=LR, fontname=\"Helvetica\", label=\(id("connections around \(subject)\(omitted > 0 ? " (\(omitted) weaker edges not shown)" : "")")), labelloc=t];\n"
+        let range = timeRange.map { ", \(TextForms.formatTimestamp($0.lowerBound).prefix(19)) to \(TextForms.formatTimestamp($0.upperBound).prefix(19)) UTC" } ?? ""
+        var out = "digraph connections {\n  graph [rankdir=LR, fontname=\"Helvetica\", label=\(id("connections around \(subject)\(range)\(omitted > 0 ? " (\(omitted) weaker edges not shown)" : "")")), labelloc=t];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n"
+        out += Self.legend
         for n in nodes.sorted() {
             let isSubject = n == subject
             let isInternal = TextForms.parseIP(Array(n.utf8)).map(Self.isPrivate) ?? false
@@ -41,7 +57,10 @@ public struct ConnectionGraph: Sendable {
             let shape = isDomain ? "note" : (isInternal ? "box" : "ellipse")
             let fill = isSubject ? "#e53935" : (flagged.contains(n) ? "#ffb74d" : (isInternal ? "#bbdefb" : "#eeeeee"))
             let font = isSubject ? "white" : "black"
-            out += "  \(id(n)) [shape=\(shape), fillcolor=\"\(fill)\", fontcolor=\(font)\(isSubject ? ", penwidth=2" : "")];\n"
+            // An address's label names the domains seen with it (at most two).
+            let seen = (names[n] ?? []).sorted()
+            let label = seen.isEmpty ? "" : ", label=" + id(n + "\n" + seen.prefix(2).joined(separator: "\n") + (seen.count > 2 ? "\n+\(seen.count - 2) more" : ""))
+            out += "  \(id(n)) [shape=\(shape), fillcolor=\"\(fill)\", fontcolor=\(font)\(isSubject ? ", penwidth=2" : "")\(label)];\n"
         }
         let maxEvents = Double(edges.map(\.events).max() ?? 1)
         func log(_ x: Double) -> Double { Foundation.log(x) }
@@ -58,6 +77,22 @@ public struct ConnectionGraph: Sendable {
         }
         return out + "}\n"
     }
+
+    /// What the colours, shapes and lines mean, as one table in a corner of the picture.
+    static let legend = """
+          legend [shape=plaintext, style="", fontsize=9, label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">
+            <tr><td colspan="2"><b>legend</b></td></tr>
+            <tr><td bgcolor="#e53935"><font color="white">red</font></td><td align="left">the address or domain asked about</td></tr>
+            <tr><td bgcolor="#ffb74d">orange</td><td align="left">on an indicator list</td></tr>
+            <tr><td bgcolor="#bbdefb">blue box</td><td align="left">internal host (private address)</td></tr>
+            <tr><td bgcolor="#eeeeee">grey ellipse</td><td align="left">external address (with names seen for it)</td></tr>
+            <tr><td>note shape</td><td align="left">domain name</td></tr>
+            <tr><td>edge</td><td align="left">connections: events, bytes, ports; wider = more events</td></tr>
+            <tr><td><font color="#888888">grey edge</font></td><td align="left">a peer's other traffic (second hop)</td></tr>
+            <tr><td>dashed</td><td align="left">a name under the domain</td></tr>
+          </table>>];
+
+        """
 
     /// A DOT quoted string for text from logs (node names are domains and addresses seen in
     /// traffic): control and bidi characters become visible escapes (`RowFormatter.terminalCell`),
@@ -130,7 +165,9 @@ extension Warehouse {
             edges[key] = e
         }
         var flagged = Set<String>()
-        let columns = ["src_ip", "dst_ip", "dst_port", "domain", "bytes_out", "bytes_in"]
+        var first = Int64.max, last = Int64.min
+        var names: [String: Set<String>] = [:]
+        let columns = ["time", "src_ip", "dst_ip", "dst_port", "domain", "bytes_out", "bytes_in"]
         _ = try hunt(predicate, since: since, columns: columns) { _, batch in
             let c = { (name: String) in batch.schema.index(of: name).map { batch.columns[$0] } }
             for r in 0..<batch.rowCount {
@@ -139,6 +176,8 @@ extension Warehouse {
                 let bytes = (c("bytes_out")?.integer(at: r) ?? 0) + (c("bytes_in")?.integer(at: r) ?? 0)
                 let port = c("dst_port")?.integer(at: r).map { UInt16($0) }
                 for a in [src, dst] where indicators.match(a) != nil { flagged.insert(TextForms.formatIP(a)) }
+                if let t = c("time")?.integer(at: r) { first = min(first, t); last = max(last, t) }
+                if let name = c("domain")?.string(at: r), !name.isEmpty, (names[d]?.count ?? 0) < 16 { names[d, default: []].insert(name) }
                 if isIP {
                     add(s, d, bytes: bytes, port: port)
                 } else {
@@ -184,6 +223,7 @@ extension Warehouse {
                 sorted.append(ConnectionGraph.Edge(from: subject, to: name, events: 0, bytes: 0, ports: [], kind: .subdomain))
             }
         }
-        return ConnectionGraph(subject: subject, edges: sorted, flagged: flagged, omitted: omitted)
+        return ConnectionGraph(subject: subject, edges: sorted, flagged: flagged, omitted: omitted,
+                               timeRange: first <= last ? first...last : nil, names: isIP ? names : [:])
     }
 }

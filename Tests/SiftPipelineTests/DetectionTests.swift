@@ -136,6 +136,32 @@ struct DetectionTests {
         #expect(try PipelineFixtures.count(try wh.alerts(), where: "status = 'new'") == 3)
     }
 
+    @Test("a port scan whose window is split across two ingest/parse/detect runs is one alert, delivered once")
+    func aWindowSplitAcrossRunsIsOneAlert() throws {
+        let dir = TemporaryDirectory()
+        let wh = try Warehouse(root: dir.file("wh"))
+        let base = TextForms.parseTimestamp(Array("2026-08-01T01:00:00Z".utf8))!
+        func batch(_ ports: ClosedRange<Int>) -> [UInt8] {
+            Array(ports.map { p in
+                #"{"ts":"\#(TextForms.formatTimestamp(base + Int64(p) * 1_000_000))","event_type":"demo.conn","source":"t","raw":{"uid":"s\#(p)","src_ip":"10.0.9.9","dst_ip":"10.0.5.5","dst_port":\#(p),"conn_state":"REJ"}}"#
+            }.joined(separator: "\n").utf8) + [0x0A]
+        }
+        let rules = try RulesFile(path: try Self.writeRules(dir, Self.statisticalRules, indicators: "[]"))
+        var sink = FileAlertSink(path: dir.file("out.ndjson"))
+        // 70 ports in the first run, 80 more in the same 10-minute window in the second: each
+        // run alone stays under the threshold of 100.
+        var delivered = 0
+        for (i, ports) in [1...70, 71...150].enumerated() {
+            _ = try PipelineFixtures.ingest(wh, batch(ports), file: "part\(i)")
+            _ = try wh.parse()
+            _ = try wh.detect(rules)
+            delivered += try wh.deliverAlerts(to: &sink, allowlist: Allowlist()).delivered
+        }
+        #expect(delivered == 1, "one alert for the window, not zero and not two")
+        let alerts = try PipelineFixtures.count(try wh.alerts(), where: "rule_id = 'port-scan'")
+        #expect(alerts == 1)
+    }
+
     @Test func theAlertStageSuppressesDeduplicatesAndDeliversOnce() throws {
         let dir = TemporaryDirectory()
         let wh = try Self.plantedWarehouse(dir)
@@ -247,9 +273,13 @@ struct DetectionTests {
         let graph = try wh.graph(around: "203.0.113.66")
         #expect(graph.edges.contains { $0.from == "10.0.7.7" && $0.to == "203.0.113.66" && $0.events == 40 })
         #expect(graph.dot.contains("\"203.0.113.66\" [shape=ellipse, fillcolor=\"#e53935\""))
+        // What the colours mean, and when the events drawn happened (the beacon: 40 minutes from 02:00).
+        #expect(graph.dot.contains("legend [shape=plaintext") && graph.dot.contains("on an indicator list"))
+        #expect(graph.dot.contains("connections around 203.0.113.66, 2026-08-01T02:") && graph.dot.contains(" UTC"), "\(graph.dot.prefix(300))")
         try graph.render(to: dir.file("g.svg"))
         let svg = String(decoding: FileManager.default.contents(atPath: dir.file("g.svg"))!, as: UTF8.self)
         #expect(svg.contains("<svg") && svg.contains("203.0.113.66"))
+        #expect(svg.contains("legend"))
         try graph.render(to: dir.file("g.png"))
         #expect(FileManager.default.contents(atPath: dir.file("g.png"))?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         #expect(throws: PipelineError.self) { try graph.render(to: dir.file("g.gif")) }

@@ -56,7 +56,7 @@ extension Warehouse {
                     result.alerts += try indicatorAlerts(id: id, severity: severity, match: match, columns: columns, kind: kind,
                                                          table: table, snapshot: fresh, indicators: indicators, report: &result.joinReport)
                 case .distinct(let id, let severity, kind, let groupBy, let count, let threshold, let window, let filter):
-                    result.alerts += try distinctAlerts(id: id, severity: severity, kind: kind, table: table, snapshot: fresh,
+                    result.alerts += try distinctAlerts(id: id, severity: severity, kind: kind, table: table, whole: snapshot, fresh: fresh,
                                                         groupBy: groupBy, count: count, threshold: threshold, windowMinutes: window,
                                                         filter: try filter.map { try RowPredicate.parse($0) })
                 case .rare(let id, let severity, kind, let column, let maxEvents, let filter):
@@ -186,18 +186,42 @@ extension Warehouse {
         return String(decoding: out + Array("]}".utf8), as: UTF8.self)
     }
 
-    func distinctAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: String, count: String,
+    /// Groups whose distinct values in a window pass the threshold. Windows are fixed (aligned
+    /// to multiples of their width since the epoch), and a group's window is counted over every
+    /// row of the table in it, not only the rows this run added: a scan split across two runs
+    /// is one alert for its window (the alert stage drops the repeat), never two halves below
+    /// the threshold.
+    func distinctAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, whole: Snapshot, fresh: Snapshot, groupBy: String, count: String,
                         threshold: Int, windowMinutes: Int, filter: RowPredicate?) throws -> [AlertRecord] {
         let width = Int64(windowMinutes) * 60_000_000
         struct Key: Hashable { var group: ValueKey; var window: Int64 }
-        var seen: [Key: Set<ValueKey>] = [:]
-        var events: [Key: (Int64, Int64, Int64, String?)] = [:]
-        _ = try scanRows(table, snapshot, columns: ["time", groupBy, count, "uid"], predicate: filter) { batch in
-            let t = batch.columns[0], g = batch.columns[1], v = batch.columns[2], u = batch.columns[3]
+        // The groups and windows the new rows touch.
+        var touched = Set<Key>()
+        var windows = Set<Int64>()
+        _ = try scanRows(table, fresh, columns: ["time", groupBy], predicate: filter) { batch in
+            let t = batch.columns[0], g = batch.columns[1]
             for r in 0..<batch.rowCount {
                 guard let time = t.integer(at: r) else { continue }
                 let key = Key(group: g.valueKey(r), window: floorDivide(time, width) * width)
                 guard key.group != .null else { continue }
+                touched.insert(key)
+                windows.insert(key.window)
+            }
+        }
+        guard !touched.isEmpty else { return [] }
+        // Those windows over the whole table (time partitions prune the rest).
+        let ranges: [RowPredicate] = windows.sorted().map { w in
+            .between(column: "time", .string(TextForms.formatTimestamp(w)), .string(TextForms.formatTimestamp(w + width - 1)))
+        }
+        let inWindows: RowPredicate = ranges.count == 1 ? ranges[0] : .or(ranges)
+        var seen: [Key: Set<ValueKey>] = [:]
+        var events: [Key: (Int64, Int64, Int64, String?)] = [:]
+        _ = try scanRows(table, whole, columns: ["time", groupBy, count, "uid"], predicate: filter.map { .and([$0, inWindows]) } ?? inWindows) { batch in
+            let t = batch.columns[0], g = batch.columns[1], v = batch.columns[2], u = batch.columns[3]
+            for r in 0..<batch.rowCount {
+                guard let time = t.integer(at: r) else { continue }
+                let key = Key(group: g.valueKey(r), window: floorDivide(time, width) * width)
+                guard touched.contains(key) else { continue }
                 if (seen[key]?.count ?? 0) <= threshold { seen[key, default: []].insert(v.valueKey(r)) }
                 let e = events[key] ?? (time, time, 0, u.string(at: r))
                 events[key] = (min(e.0, time), max(e.1, time), e.2 + 1, e.3)
