@@ -33,12 +33,13 @@ build: deps
 release: deps
 	$(RELEASE) --product sift
 
-# Every test: unit, property, conformance (walks corpus/), command-line round trips; then the
-# example package that depends on Sift by path.
+# Every test: unit, property, conformance (walks corpus/), command-line round trips; README's
+# sift examples run verbatim; then the example package that depends on Sift by path.
 test: deps
 	@python3 scripts/doc-coverage.py --strict
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --skip-build
+	bash scripts/readme-examples.sh $$($(SWIFT) build --show-bin-path)/sift
 	$(MAKE) example
 	$(MAKE) python-test
 
