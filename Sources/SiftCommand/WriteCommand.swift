@@ -58,6 +58,9 @@ struct Write: ParsableCommand {
     @Option(name: .long, help: "The false-positive rate bloom filters are sized for.")
     var bloomFpp: Double = 0.01
 
+    @Option(name: .customLong("bloom-trigrams"), help: "Comma-separated string columns whose bloom filters also hold trigrams, so contains, icontains and ieq prune (default: string columns with hint domain; 'none' for none).")
+    var bloomTrigrams: String?
+
     @Option(name: .long, help: "Order rows along a space-filling curve over up to 4 columns: zorder:COL,COL or hilbert:COL,COL (rank-bucketed), so row groups and pages hold narrow ranges of each.")
     var cluster: String?
 
@@ -92,6 +95,7 @@ struct Write: ParsableCommand {
         options.rowGroupRows = rowGroupRows
         options.pageRows = pageRows
         options.bloomFilterFPP = bloomFpp
+        if let bloomTrigrams { options.trigramColumns = bloomTrigrams == "none" ? [] : Set(bloomTrigrams.split(separator: ",").map(String.init)) }
         if let bloom { options.bloomFilterColumns = bloom == "none" ? [] : Set(bloom.split(separator: ",").map(String.init)) }
         for spec in encoding {
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)

@@ -119,5 +119,16 @@ func precisionEntries() throws -> [CorpusEntry] {
     let noSizeBatch = try RecordBatch(schema: oneColumn, columns: [ColumnVector(.uint32((0..<64).map { UInt32($0 % 5) }))])
     let noSize = assemble(oneColumn, [[HandPage(encoding: 0, codec: 2, rows: 64, body: body, storedBody: frame, statistics: StatisticsBuilder.compute(noSizeBatch.columns[0]))]])
     entries.append(CorpusEntry(name: "zstd-no-content-size", description: "a zstd page whose frame does not record its content size: the page header's uncompressed_size is the only size (§8)", bytes: noSize, schema: oneColumn, rows: jsonRows([noSizeBatch])))
+    // Trigram keys in a domain column's filter (contents 1 | 4 | 8).
+    let domains = try Schema([Field("domain", .string, hint: .domain)])
+    let names = ["login.PayPal-secure.example", "cdn.acme.example", "mail.acme.example", "x.io"]
+    let domainBatch = try RecordBatch(schema: domains, columns: [ColumnVector(.string(VarBytes(names)))])
+    let trigramFile = try writeFile(domains, [domainBatch]) { $0.compression = .none; $0.trigramColumns = ["domain"] }
+    var trigramEntry = CorpusEntry(name: "bloom-trigrams", description: "a domain column whose bloom filter holds values, suffixes and trigrams (contents 13): every 3-byte window, ASCII letters lowercased, hashed as FF and the 3 bytes", bytes: trigramFile, schema: domains, rows: jsonRows([domainBatch]))
+    func trigramKey(_ s: String) -> String { "ff" + hex(Array(s.utf8)) }
+    trigramEntry.bloomProbes = [(0, "domain", trigramKey("pay"), true), (0, "domain", trigramKey("ypa"), true), (0, "domain", trigramKey("acm"), true),
+                                (0, "domain", trigramKey("x.i"), true), (0, "domain", hex(Array(".example".utf8)), true), (0, "domain", hex(Array("x.io".utf8)), true),
+                                (0, "domain", trigramKey("zqj"), false), (0, "domain", trigramKey("Pay"), false)]
+    entries.append(trigramEntry)
     return entries
 }

@@ -109,6 +109,14 @@ extension Evidence {
         case .endsWith(_, let suffix):
             result = .unknown
             if suffix.first == 0x2E, probe(c, .suffix(suffix)) == false { result.mayBeTrue = false }
+        case .match(_, let needle, let kind) where kind != .regex:
+            // Every trigram of the needle must be in a filter that holds the column's trigrams
+            // (lowercased, so one filter serves contains, icontains and ieq).
+            result = .unknown
+            for (a, b, d) in BloomKeys.trigrams(needle) where probe(c, .trigram(a, b, d)) == false {
+                result.mayBeTrue = false
+                break
+            }
         default:
             result = .unknown
         }
@@ -126,6 +134,8 @@ public enum BloomProbe: Sendable, Hashable {
     case network(IPv6Address, length: Int)
     /// A domain suffix starting with '.'.
     case suffix([UInt8])
+    /// A 3-byte window of a string, ASCII letters lowercased.
+    case trigram(UInt8, UInt8, UInt8)
 
     /// The key hash to probe in a filter on a column of `type` (`spec/format.md` §7.6); nil when
     /// the filter cannot answer (no indexed prefix length fits).
@@ -157,6 +167,8 @@ public enum BloomProbe: Sendable, Hashable {
             return nil
         case .suffix(let bytes):
             return type == .string ? BloomKeys.hash(bytes: bytes) : nil
+        case .trigram(let a, let b, let c):
+            return type == .string ? BloomKeys.hash(trigram: a, b, c) : nil
         }
     }
 }

@@ -120,6 +120,9 @@ public struct MetadataAction: Codable, Sendable, Equatable {
     /// The property naming the columns that get bloom filters in files written to the table:
     /// comma-separated names, or `none` (`spec/table.md` §4.2).
     public static let bloomColumnsProperty = "bloom_columns"
+    /// The property naming the string columns whose bloom filters also hold trigrams
+    /// (comma-separated, or `none`; absent: string columns with hint domain).
+    public static let trigramColumnsProperty = "trigram_columns"
 
     /// `options` with the table's writer properties applied: files appended or rewritten by
     /// optimize follow the table's settings, whoever writes them.
@@ -127,6 +130,9 @@ public struct MetadataAction: Codable, Sendable, Equatable {
         var options = options
         if options.bloomFilterColumns == nil, let text = properties[Self.bloomColumnsProperty] {
             options.bloomFilterColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        if options.trigramColumns == nil, let text = properties[Self.trigramColumnsProperty] {
+            options.trigramColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         return options
     }

@@ -66,4 +66,38 @@ struct MatchPredicateTests {
         #expect(throws: PredicateSyntaxError.self) { try RowPredicate.parse("ua matches '(unclosed'") }
         #expect(throws: BindError.self) { try RowPredicate.parse("port matches '8'").bind(to: schema) }
     }
+
+    @Test("trigram blooms prune contains, icontains and ieq on domain columns without losing a row")
+    func trigramPruning() throws {
+        let dir = TemporaryDirectory()
+        var rng = SeededRandom(seed: 17)
+        let words = ["acme", "Globex", "initech", "hooli", "paypal-login", "stark"]
+        let n = 20_000
+        // Row groups of different words, so an absent word rules whole row groups out.
+        let hosts: [String?] = (0..<n).map { i in rng.next() % 29 == 0 ? nil : "h\(rng.next() % 50).\(words[(i / 4000) % 5])-cdn.example" }
+        let schema = try Schema([Field("domain", .string, hint: .domain)])
+        let batch = try RecordBatch(schema: schema, columns: [.strings(hosts)])
+        var with = WriterOptions(), without = WriterOptions()
+        with.rowGroupRows = 4000; without.rowGroupRows = 4000
+        without.trigramColumns = []
+        try SiftWriter.write(to: dir.file("t.sift"), schema: schema, options: with) { try $0.write(batch) }
+        try SiftWriter.write(to: dir.file("n.sift"), schema: schema, options: without) { try $0.write(batch) }
+        func run(_ path: String, _ text: String) throws -> (rows: Int, skipped: Int) {
+            var rows = 0
+            let ledger = try Scanner(reader: try SiftReader(path: path), where: text, columns: ["domain"]).scan { rows += $0.rowCount; return true }
+            return (rows, ledger.skipped[.bloom]?.rowGroups ?? 0)
+        }
+        for text in ["domain contains 'hooli'", "domain icontains 'GLOBEX-cdn'", "domain ieq 'H7.ACME-CDN.EXAMPLE'", "domain contains 'paypal'", "domain contains 'zz'",
+                     "domain icontains 'STARK'", "not (domain contains 'acme')"] {
+            let a = try run(dir.file("t.sift"), text), b = try run(dir.file("n.sift"), text)
+            #expect(a.rows == b.rows, "\(text): \(a.rows) rows with trigrams, \(b.rows) without")
+            #expect(b.skipped == 0)
+        }
+        // Words present in one row group of five: the other four are ruled out.
+        #expect(try run(dir.file("t.sift"), "domain contains 'hooli'").skipped == 4)
+        #expect(try run(dir.file("t.sift"), "domain contains 'paypal'").skipped == 4)
+        let absent = try run(dir.file("t.sift"), "domain icontains 'Stark'")
+        #expect(absent.rows == 0 && absent.skipped == 5, "stark is never written (only the first 5 words are used): \(absent)")
+        _ = try SiftReader(path: dir.file("t.sift")).verify()
+    }
 }

@@ -7,6 +7,7 @@
 /// | an ipv4 network a.b.c.d/L, L in 8, 16, 24 | the masked address, 4 bytes LE, then L (1 byte) |
 /// | an ipv6 network /L: L in 32, 48, 64; for IPv4-mapped values L in 104, 112, 120 | the masked address, 16 bytes BE, then L |
 /// | a domain suffix (hint domain): every suffix starting at a '.' | the suffix bytes, leading '.' included |
+/// | a trigram (strings, when asked for): every 3-byte window, ASCII letters lowercased | `FF`, then the 3 bytes |
 public enum BloomKeys {
     /// Prefix lengths indexed for ipv4 columns.
     public static let ipv4Prefixes = [8, 16, 24]
@@ -27,15 +28,42 @@ public enum BloomKeys {
         public static let networkPrefixes = Contents(rawValue: 2)
         /// The filter holds the label suffixes of domain values (suffix searches prune).
         public static let domainSuffixes = Contents(rawValue: 4)
+        /// The filter holds every 3-byte window of string values, ASCII letters lowercased
+        /// (`contains`, `icontains` and `ieq` prune).
+        public static let trigrams = Contents(rawValue: 8)
     }
 
-    /// The contents a filter on this field holds.
-    public static func contents(for field: Field) -> Contents {
-        switch field.type {
+    /// The key hash of a trigram (`bytes` already lowercased): XXH64 of `FF` and the 3 bytes.
+    /// The `FF` byte, never in UTF-8, keeps trigram keys apart from 3-byte values.
+    public static func hash(trigram a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt64 {
+        withUnsafeBytes(of: (UInt8(0xFF), a, b, c)) { hash(UnsafeRawBufferPointer(rebasing: $0[0..<4])) }
+    }
+
+    /// The distinct trigrams of `text`, lowercased, as (a, b, c) windows; empty when it is
+    /// shorter than 3 bytes.
+    public static func trigrams(_ text: some Collection<UInt8>) -> [(UInt8, UInt8, UInt8)] {
+        let bytes = text.map(asciiLower)
+        guard bytes.count >= 3 else { return [] }
+        var seen = Set<UInt32>()
+        var out: [(UInt8, UInt8, UInt8)] = []
+        for i in 0...(bytes.count - 3) where seen.insert(UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])).inserted {
+            out.append((bytes[i], bytes[i + 1], bytes[i + 2]))
+        }
+        return out
+    }
+
+    @inline(__always) static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// The contents a filter on this field holds, with trigrams when `trigrams` (string
+    /// columns only).
+    public static func contents(for field: Field, trigrams: Bool = false) -> Contents {
+        var contents: Contents = switch field.type {
         case .ipv4, .ipv6: [.values, .networkPrefixes]
         case .string where field.hint == .domain: [.values, .domainSuffixes]
         default: .values
         }
+        if trigrams, field.type == .string { contents.insert(.trigrams) }
+        return contents
     }
 
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { Checksum.xxh64(bytes) }
@@ -79,10 +107,11 @@ public enum BloomKeys {
     /// network prefixes or domain suffixes as the field calls for; each once.
     public static func keys(of column: ColumnVector, field: Field) -> [UInt64] { hashes(column, field: field).keys }
 
-    /// Every key hash of one column chunk's non-null values, deduplicated, and how many distinct
-    /// values there were.
-    static func hashes(_ column: ColumnVector, field: Field) -> (keys: [UInt64], distinctValues: Int) {
-        let contents = contents(for: field)
+    /// Every key hash of one column chunk's non-null values for a filter holding `contents`
+    /// (by default what the field calls for, without trigrams), deduplicated, and how many
+    /// distinct values there were.
+    static func hashes(_ column: ColumnVector, field: Field, contents given: Contents? = nil) -> (keys: [UInt64], distinctValues: Int) {
+        let contents = given ?? contents(for: field)
         // Prefix and suffix keys; sized only for columns that have them.
         var out = HashSet64(capacity: contents == .values ? 0 : min(column.count * 2, 1 << 16))
         var values = HashSet64(capacity: 1024)
@@ -121,11 +150,23 @@ public enum BloomKeys {
                 }
             }
         case .string(let v), .binary(let v):
+            var windows = Set<UInt32>()
             for i in 0..<v.count where valid?[i] ?? true {
                 let value = v[i]
                 values.insert(hash(bytes: value))
                 if contents.contains(.domainSuffixes) {
                     for j in value.indices where value[j] == 0x2E { out.insert(hash(bytes: value[j...])) }
+                }
+                // Trigrams repeat across values a lot: each distinct window is hashed once.
+                if contents.contains(.trigrams), value.count >= 3 {
+                    var j = value.startIndex
+                    var w = UInt32(asciiLower(value[j])) << 8 | UInt32(asciiLower(value[j + 1]))
+                    j += 2
+                    while j < value.endIndex {
+                        w = (w << 8 | UInt32(asciiLower(value[j]))) & 0xFF_FFFF
+                        if windows.insert(w).inserted { out.insert(hash(trigram: UInt8(w >> 16), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF))) }
+                        j += 1
+                    }
                 }
             }
         }

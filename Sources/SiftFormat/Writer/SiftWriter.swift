@@ -183,7 +183,9 @@ public final class SiftWriter {
         let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int, [UInt64])>(count: fields.count)
         SharedParallel.forEach(fields.count) { c in
             results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
-            if options.wantsBloomFilter(fields[c]) { blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP) }
+            if options.wantsBloomFilter(fields[c]) {
+                blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]))
+            }
         }
         var bytes: [UInt8] = []
         var chunks: [ColumnChunkMetadata] = []
@@ -220,13 +222,17 @@ public final class SiftWriter {
 
     /// The bloom filter of one column chunk, its footer entry (offset to be set), the number of
     /// distinct values, and the keys inserted.
-    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
+    /// The keys returned are those of the field's default contents (no trigrams): what the
+    /// table index holds.
+    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, trigrams: Bool = false) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
         let (keys, distinctValues) = BloomKeys.hashes(column, field: field)
-        var filter = BloomFilter(distinct: keys.count, fpp: fpp)
-        filter.insert(hashes: keys)
+        let contents = BloomKeys.contents(for: field, trigrams: trigrams)
+        let all = trigrams ? BloomKeys.hashes(column, field: field, contents: contents).keys : keys
+        var filter = BloomFilter(distinct: all.count, fpp: fpp)
+        filter.insert(hashes: all)
         let bytes = filter.bytes
-        let location = BloomFilterLocation(offset: 0, length: UInt32(bytes.count), keyCount: UInt64(keys.count),
-                                           targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: BloomKeys.contents(for: field),
+        let location = BloomFilterLocation(offset: 0, length: UInt32(bytes.count), keyCount: UInt64(all.count),
+                                           targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: contents,
                                            checksum: Checksum.hash(bytes))
         return (filter, location, distinctValues, keys)
     }

@@ -20,6 +20,18 @@ public struct WriterOptions: Sendable {
     public var bloomFilterColumns: Set<String>?
     /// The false-positive rate bloom filters are sized for.
     public var bloomFilterFPP = 0.01
+    /// String columns whose bloom filters also hold trigrams (every 3-byte window, lowercased),
+    /// so `contains`, `icontains` and `ieq` prune. nil means the default: string columns with
+    /// hint domain that get a bloom filter (domain names use few distinct trigrams, so the
+    /// filters grow little).
+    public var trigramColumns: Set<String>?
+
+    /// Whether `field`'s bloom filter holds trigrams under these options.
+    public func wantsTrigrams(_ field: Field) -> Bool {
+        guard field.type == .string else { return false }
+        if let names = trigramColumns { return names.contains(field.name) }
+        return field.hint == .domain
+    }
 
     /// Whether `field` gets a bloom filter under these options.
     public func wantsBloomFilter(_ field: Field) -> Bool {

@@ -191,6 +191,7 @@ public struct Planner: Sendable {
         case .value: contents.contains(.values)
         case .network: contents.contains(.networkPrefixes)
         case .suffix: contents.contains(.domainSuffixes)
+        case .trigram: contents.contains(.trigrams)
         }
     }
 
