@@ -59,7 +59,9 @@ public struct ConnectionGraph: Sendable {
             let font = isSubject ? "white" : "black"
             // An address's label names the domains seen with it (at most two).
             let seen = (names[n] ?? []).sorted()
-            let label = seen.isEmpty ? "" : ", label=" + id(n + "\n" + seen.prefix(2).joined(separator: "\n") + (seen.count > 2 ? "\n+\(seen.count - 2) more" : ""))
+            // Each line escaped on its own (names come from traffic), joined by DOT's line break.
+            let lines = [n] + seen.prefix(2) + (seen.count > 2 ? ["+\(seen.count - 2) more"] : [])
+            let label = seen.isEmpty ? "" : ", label=\"" + lines.map { id($0).dropFirst().dropLast() }.joined(separator: "\\n") + "\""
             out += "  \(id(n)) [shape=\(shape), fillcolor=\"\(fill)\", fontcolor=\(font)\(isSubject ? ", penwidth=2" : "")\(label)];\n"
         }
         let maxEvents = Double(edges.map(\.events).max() ?? 1)

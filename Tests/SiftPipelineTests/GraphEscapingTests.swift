@@ -25,5 +25,10 @@ struct GraphEscapingTests {
         }
         let graph = ConnectionGraph(subject: "x\"y", edges: [], flagged: [], omitted: 0)
         #expect(graph.dot.contains(#"label="connections around x\"y""#))
+        // Names shown under an address: DOT line breaks between them, the hostile ones escaped.
+        let named = ConnectionGraph(subject: "203.0.113.9", edges: [], flagged: [], omitted: 0,
+                                    names: ["203.0.113.9": ["a.example", "evil\"\n] -> x [label=\"pwned"]])
+        let line = named.dot.split(separator: "\n").first { $0.contains("\"203.0.113.9\" [") }.map(String.init) ?? ""
+        #expect(line.contains(#"label="203.0.113.9\na.example\nevil\"\\n] -> x [label=\"pwned"]"#), "\(line)")
     }
 }
