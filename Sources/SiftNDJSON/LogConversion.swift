@@ -131,7 +131,10 @@ public enum LogConversion {
         return out
     }
 
-    static func jsonArray(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+    /// The objects of a JSON array, one per line, each with only the whitespace outside its
+    /// strings removed (nothing else changes: no flattening).
+    /// - Throws: `LineError` naming the byte of what is not an array of objects.
+    package static func jsonArray(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
         var cursor = JSONCursor(bytes: bytes, p: 0, end: bytes.count, start: 0)
         var out: [UInt8] = []
         func fail(_ e: JSONSyntaxError) -> LineError { LineError(line: 1, field: nil, column: e.column, reason: "in the JSON array: " + e.message) }

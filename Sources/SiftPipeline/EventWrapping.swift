@@ -29,6 +29,16 @@ public struct EventWrapping: Sendable {
     /// Wraps every line of `input` (named `file`), handing each wrapper line to `emit`.
     /// Returns the number of events and how many had no readable time.
     public func wrap(_ input: UnsafeBufferPointer<UInt8>, file: String, emit: ([UInt8]) -> Void) throws -> (events: Int, withoutTime: Int) {
+        // A JSON array of events (as some tools export EVE): one event per element, each kept
+        // as its object's text (whitespace outside strings removed; nothing flattened).
+        if format != .zeek, LogConversion.kind(of: input) == .jsonArray {
+            let lines: [UInt8]
+            do { lines = try LogConversion.jsonArray(input) } catch var error as LineError {
+                error.file = file
+                throw error
+            }
+            return try lines.withUnsafeBufferPointer { try wrap($0, file: file, emit: emit) }
+        }
         let base = (file as NSString).lastPathComponent
         var fields: [String]?
         var path: String?

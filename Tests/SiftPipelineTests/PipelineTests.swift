@@ -264,4 +264,18 @@ final class LockedCounts: @unchecked Sendable {
     private var items: [Int64] = []
     func add(_ v: Int64) { lock.lock(); items.append(v); lock.unlock() }
     var values: [Int64] { lock.lock(); defer { lock.unlock() }; return items }
+
+    @Test("a JSON array of Suricata events wraps as one valid wrapper per element, raw kept as the element")
+    func jsonArrayWraps() throws {
+        let lines = String(decoding: try PipelineFixtures.wrapped("suricata/hassanabad-honeypot-2018-alerts-only.json", .suricata), as: UTF8.self)
+            .split(separator: "\n")
+        let elements = try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: PipelineFixtures.real + "/suricata/hassanabad-honeypot-2018-alerts-only.json")!) as! [[String: Any]]
+        #expect(lines.count == elements.count && !lines.isEmpty)
+        for (line, element) in zip(lines, elements) {
+            let wrapper = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            #expect(wrapper["event_type"] as? String == "suricata." + (element["event_type"] as! String))
+            #expect(wrapper["ts"] is String)
+            #expect(NSDictionary(dictionary: wrapper["raw"] as! [String: Any]).isEqual(to: element))
+        }
+    }
 }
