@@ -162,6 +162,29 @@ struct DetectionTests {
         #expect(alerts == 1)
     }
 
+    @Test("a beacon whose connections arrive over two runs is seen whole: one alert with every connection")
+    func aBeaconSplitAcrossRunsIsSeenWhole() throws {
+        let dir = TemporaryDirectory()
+        let wh = try Warehouse(root: dir.file("wh"))
+        let base = TextForms.parseTimestamp(Array("2026-08-01T02:00:00Z".utf8))!
+        func batch(_ range: Range<Int>) -> [UInt8] {
+            Array(range.map { k in
+                #"{"ts":"\#(TextForms.formatTimestamp(base + Int64(k) * 60_000_000))","event_type":"demo.conn","source":"t","raw":{"uid":"b\#(k)","src_ip":"10.0.7.7","dst_ip":"203.0.113.66","dst_port":443,"conn_state":"SF"}}"#
+            }.joined(separator: "\n").utf8) + [0x0A]
+        }
+        // 30 connections are needed; each run brings 20.
+        let rules = try RulesFile(path: try Self.writeRules(dir, """
+            [{"id": "beacon", "type": "beacon", "table": "conn", "group_by": ["src_ip", "dst_ip"], "min_events": 30, "max_jitter": 0.05}]
+            """, indicators: "[]"))
+        var found: [AlertRecord] = []
+        for (i, range) in [0..<20, 20..<40].enumerated() {
+            _ = try PipelineFixtures.ingest(wh, batch(range), file: "part\(i)")
+            _ = try wh.parse()
+            found += try wh.detect(rules).alerts
+        }
+        #expect(found.count == 1 && found.first?.count == 40, "\(found.map(\.title))")
+    }
+
     @Test func theAlertStageSuppressesDeduplicatesAndDeliversOnce() throws {
         let dir = TemporaryDirectory()
         let wh = try Self.plantedWarehouse(dir)

@@ -63,7 +63,7 @@ extension Warehouse {
                     result.alerts += try rareAlerts(id: id, severity: severity, kind: kind, table: table, whole: snapshot, fresh: fresh,
                                                     column: column, maxEvents: maxEvents, filter: try filter.map { try RowPredicate.parse($0) })
                 case .beacon(let id, let severity, kind, let groupBy, let minEvents, let maxJitter, let filter):
-                    result.alerts += try beaconAlerts(id: id, severity: severity, kind: kind, table: table, snapshot: fresh,
+                    result.alerts += try beaconAlerts(id: id, severity: severity, kind: kind, table: table, whole: snapshot, fresh: fresh,
                                                       groupBy: groupBy, minEvents: minEvents, maxJitter: maxJitter,
                                                       filter: try filter.map { try RowPredicate.parse($0) })
                 default:
@@ -263,18 +263,42 @@ extension Warehouse {
         }
     }
 
-    func beaconAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, snapshot: Snapshot, groupBy: [String],
+    /// How far before the new rows a beacon's earlier connections are looked for.
+    static let beaconLookback: Int64 = 24 * hour
+
+    /// Pairs whose connections recur at a steady interval. The pairs the new rows touch are
+    /// judged over the new rows' time span and the day before it, from the whole table: a beacon
+    /// whose connections arrived over two runs is seen whole (the alert stage keeps one alert
+    /// per pair and day).
+    func beaconAlerts(id: String, severity: RulesFile.Severity, kind: RefinedKind, table: Table, whole: Snapshot, fresh: Snapshot, groupBy: [String],
                       minEvents: Int, maxJitter: Double, filter: RowPredicate?) throws -> [AlertRecord] {
+        let columns = ["time"] + groupBy
+        var touched = Set<[ValueKey]>()
+        var low = Int64.max, high = Int64.min
+        _ = try scanRows(table, fresh, columns: columns, predicate: filter) { batch in
+            for r in 0..<batch.rowCount {
+                guard let t = batch.columns[0].integer(at: r) else { continue }
+                let key = (1...groupBy.count).map { batch.columns[$0].valueKey(r) }
+                guard !key.contains(.null) else { continue }
+                touched.insert(key)
+                low = min(low, t); high = max(high, t)
+            }
+        }
+        guard !touched.isEmpty else { return [] }
+        let span: RowPredicate = .between(column: "time", .string(TextForms.formatTimestamp(low - Self.beaconLookback)), .string(TextForms.formatTimestamp(high)))
+        let predicate = filter.map { .and([$0, span]) } ?? span
         // Two passes: count events per pair, then keep the times of pairs with enough of them.
         var counts: [[ValueKey]: Int] = [:]
-        let columns = ["time"] + groupBy
-        _ = try scanRows(table, snapshot, columns: columns, predicate: filter) { batch in
-            for r in 0..<batch.rowCount { counts[(1...groupBy.count).map { batch.columns[$0].valueKey(r) }, default: 0] += 1 }
+        _ = try scanRows(table, whole, columns: columns, predicate: predicate) { batch in
+            for r in 0..<batch.rowCount {
+                let key = (1...groupBy.count).map { batch.columns[$0].valueKey(r) }
+                if touched.contains(key) { counts[key, default: 0] += 1 }
+            }
         }
-        let candidates = Set(counts.filter { $0.value >= minEvents && !$0.key.contains(.null) }.keys)
+        let candidates = Set(counts.filter { $0.value >= minEvents }.keys)
         guard !candidates.isEmpty else { return [] }
         var times: [[ValueKey]: [Int64]] = [:]
-        _ = try scanRows(table, snapshot, columns: columns, predicate: filter) { batch in
+        _ = try scanRows(table, whole, columns: columns, predicate: predicate) { batch in
             for r in 0..<batch.rowCount {
                 let key = (1...groupBy.count).map { batch.columns[$0].valueKey(r) }
                 if candidates.contains(key), let t = batch.columns[0].integer(at: r) { times[key, default: []].append(t) }
