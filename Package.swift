@@ -137,6 +137,13 @@ let package = Package(
             dependencies: ["SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline"],
             swiftSettings: swiftSettings
         ),
+        // `make log-scale`: planning on a table of 100,000 files behind 10,000 commits.
+        .executableTarget(
+            name: "SiftLogScale",
+            dependencies: ["SiftFormat", "SiftIndex", "SiftTable"],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "SiftFuzzMain",
             dependencies: ["SiftFuzz"]

@@ -59,6 +59,7 @@ extension Table {
         let removed = overwrite ? read.sortedFiles : []
         actions += removed.map { .remove(RemoveAction(path: $0.path, deletionTime: now, dataChange: true, size: $0.size)) }
         actions += adds.map { .add($0) }
+        actions += try indexActions(for: adds, read: read)
         if let txn { actions.append(.txn(TxnAction(appId: txn.appId, version: txn.version, lastUpdated: now))) }
         let rows = adds.reduce(0) { $0 + $1.rows }, bytes = adds.reduce(0) { $0 + $1.size }
         var parameters: [String: String] = ["mode": overwrite ? "overwrite" : "append"]
@@ -67,5 +68,27 @@ extension Table {
                                                metrics: ["files_added": Int64(adds.count), "rows_added": rows, "bytes_added": bytes,
                                                          "files_removed": Int64(removed.count)]), read: read)
         return AppendResult(version: version, files: adds.count, rows: rows, bytes: bytes, rejected: 0, alreadyApplied: false)
+    }
+
+    /// An index segment (`spec/table.md` §11) for files other processes wrote, so a staged
+    /// commit's files are skipped before they are opened like an append's: the driver reads
+    /// each file's bloom-filtered columns once. None for version 1 tables.
+    func indexActions(for adds: [AddAction], read: Snapshot) throws -> [Action] {
+        guard read.protocolVersion.readerVersion >= 2, !adds.isEmpty else { return [] }
+        var columns: [String: UInt8] = [:]
+        for add in adds {
+            for name in add.blooms {
+                guard let i = read.schema.index(of: name) else { continue }
+                columns[name] = BloomKeys.contents(for: read.schema.fields[i]).rawValue
+            }
+        }
+        guard !columns.isEmpty else { return [] }
+        var files: [(path: String, keys: [UInt32])] = []
+        for add in adds.sorted(by: { $0.path < $1.path }) {
+            let file = try TableFile(add, schema: read.schema, version: read.version + 1)
+            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys)
+            files.append((add.path, keys.sorted()))
+        }
+        return [.index(try IndexSegment.write(files, columns: columns, root: root, fileSystem: store.fileSystem))]
     }
 }

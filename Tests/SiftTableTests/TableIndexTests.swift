@@ -133,4 +133,27 @@ extension TableIndexTests {
         #expect(removed.count == 11)
         #expect(try table.compactIndex(maxSegments: 4) == nil, "nothing left to merge")
     }
+
+    @Test("files committed by a two-phase (Spark) write get an index segment too, and are skipped by it")
+    func stagedWritesAreIndexed() throws {
+        let dir = TemporaryDirectory()
+        let table = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
+        var batches: [RecordBatch] = []
+        var adds: [AddAction] = []
+        for k in 0..<4 {   // four "tasks", one commit
+            let batch = TableFixtures.batch(rows: 300, days: 10, seed: UInt64(300 + k))
+            batches.append(batch)
+            adds += try table.writeFiles { sink in try sink(batch) }
+        }
+        _ = try table.commitFiles(adds)
+        let snapshot = try Table(root: table.root).snapshot()
+        #expect(snapshot.indexSegments.count == 1)
+        #expect(Set(snapshot.indexSegments[0].files) == Set(adds.map(\.path)))
+        let absent = "domain = 'm.absent.example'"
+        let (rows, ledger) = try TableFixtures.rows(Table(root: table.root), where: absent)
+        #expect(rows.isEmpty && ledger.skipped[.tableIndex]!.files > 0, "\(ledger)")
+        let present = "dst_ip = 203.0.113.7 or domain = 'x.test'"
+        #expect(try TableFixtures.rows(Table(root: table.root), where: present).rows == (try TableFixtures.expected(batches, where: present)))
+        _ = try Table(root: table.root).verify()
+    }
 }

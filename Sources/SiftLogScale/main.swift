@@ -1,0 +1,98 @@
+import Foundation
+import SiftFormat
+import SiftIndex
+import SiftTable
+
+// sift-log-scale DIR [FILES] [COMMITS]: builds a table of FILES small data files behind COMMITS
+// commits (checkpointed every 10, one index segment per commit, then compacted as `sift table
+// optimize` does), and measures what planning a needle costs at that scale (issue 19 item 3):
+// opening the table (snapshot: newest checkpoint plus the commits after it), probing the
+// table index, and planning in all, for a rare address, an absent one and a port. Prints one
+// line per measurement and a JSON summary. `make log-scale` runs it (100,000 files, 10,000
+// commits).
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: sift-log-scale DIR [FILES=100000] [COMMITS=10000]\n".utf8))
+    exit(64)
+}
+let root = arguments[1]
+let fileCount = arguments.count > 2 ? Int(arguments[2]) ?? 100_000 : 100_000
+let commits = arguments.count > 3 ? Int(arguments[3]) ?? 10_000 : 10_000
+let filesPerCommit = max(1, fileCount / commits)
+let rowsPerFile = 20
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let schema = try Schema([Field("ts", .timestamp, nullable: false), Field("src_ip", .ipv4), Field("dst_ip", .ipv4), Field("dst_port", .uint16)])
+// The rare address: in one file of the middle commit only.
+let rare: UInt32 = 0x3A00_0007   // 58.0.0.7, inside every file's dst_ip range
+let rareCommit = commits / 2
+let day: Int64 = 86_400_000_000
+let start = TextForms.parseTimestamp(Array("2026-01-01T00:00:00Z".utf8))!
+
+var built = 0.0
+if !FileManager.default.fileExists(atPath: root + "/_sift_log") {
+    var rng = SplitMix(state: 19)
+    var table = try Table.create(at: root, schema: schema, partitionBy: ["date(ts)"])
+    table.checkpointInterval = 10
+    built = try seconds {
+        for c in 0..<commits {
+            // Each commit writes one file into each of `filesPerCommit` days (partitions).
+            var ts: [Int64] = [], src: [UInt32] = [], dst: [UInt32] = [], port: [UInt16] = []
+            for f in 0..<filesPerCommit {
+                let dayStart = start + Int64((c * filesPerCommit + f) % 365) * day
+                for r in 0..<rowsPerFile {
+                    ts.append(dayStart + Int64(rng.next() % UInt64(day)))
+                    src.append(0x0A00_0000 | UInt32(rng.next() % 4096))
+                    dst.append(c == rareCommit && f == 0 && r == 0 ? rare : 0x2000_0000 + UInt32(rng.next() % 0x4000_0000))
+                    port.append([443, 80, 53, 22][Int(rng.next() % 4)])
+                }
+            }
+            let batch = try RecordBatch(schema: schema, columns: [ColumnVector(.timestamp(ts)), ColumnVector(.ipv4(src)), ColumnVector(.ipv4(dst)), ColumnVector(.uint16(port))])
+            _ = try table.append { sink in try sink(batch); return 0 }
+            if (c + 1) % 500 == 0 { print("built \(c + 1) of \(commits) commits") }
+        }
+    }
+    let compacted = try seconds { _ = try table.compactIndex(maxSegments: 8) }
+    print(String(format: "built %d files in %d commits in %.1f s; index compacted in %.1f s", fileCount, commits, built, compacted))
+}
+
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+var results: [String: Any] = ["files": fileCount, "commits": commits]
+for (name, text) in [("rare_ip", "dst_ip = 58.0.0.7"), ("absent_ip", "dst_ip = 48.0.0.1"), ("port", "dst_port = 100")] {
+    let predicate = try RowPredicate.parse(text)
+    var snapshotTimes: [Double] = [], planTimes: [Double] = [], kept = 0, total = 0, indexBytes: UInt64 = 0
+    for _ in 0..<5 {
+        var snapshot: Snapshot!
+        let table = try Table(root: root)
+        snapshotTimes.append(try seconds { snapshot = try table.snapshot() })
+        let scan = try TableScan(table: table, snapshot: snapshot, predicate: predicate, columns: ["ts"])
+        var plan: (files: [TableFile], ledger: SkipLedger)!
+        planTimes.append(seconds { plan = scan.plan() })
+        kept = plan.files.count
+        total = plan.ledger.filesTotal
+        indexBytes = plan.ledger.bytesRead
+    }
+    let line = String(format: "%@: snapshot %.1f ms, planning (index probe included) %.1f ms, total %.1f ms; %d of %d files left to open (%.3f%%), %llu index bytes read",
+                      text, median(snapshotTimes) * 1000, median(planTimes) * 1000, (median(snapshotTimes) + median(planTimes)) * 1000,
+                      kept, total, Double(kept) * 100 / Double(max(total, 1)), indexBytes)
+    print(line)
+    results[name] = ["snapshot_ms": median(snapshotTimes) * 1000, "planning_ms": median(planTimes) * 1000, "files_left": kept, "files_total": total, "index_bytes": indexBytes]
+}
+print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self))
