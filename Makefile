@@ -11,7 +11,7 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 SIFT       := .build/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills
+.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills log-scale
 
 all: build
 
@@ -62,6 +62,15 @@ faults: deps
 KILL_ROUNDS ?= 150
 kills: deps
 	SIFT_KILL_ROUNDS=$(KILL_ROUNDS) $(SWIFT) test --disable-xctest --filter KillLoopTests
+
+# Planning a needle on a table of LOG_FILES small files behind LOG_COMMITS commits (built once
+# into LOG_DIR, checkpointed, index compacted): snapshot, index probe and planning times.
+LOG_FILES   ?= 100000
+LOG_COMMITS ?= 10000
+LOG_DIR     ?= /tmp/sift-log-scale
+log-scale: deps
+	$(RELEASE) --product SiftLogScale
+	$$($(RELEASE) --show-bin-path)/SiftLogScale $(LOG_DIR) $(LOG_FILES) $(LOG_COMMITS)
 
 # The DocC documentation of the modules `import Sift` brings, combined, with the getting-started
 # article (Sources/Sift/Sift.docc), into .build/docs (open .build/docs/index.html through a web server).
