@@ -67,7 +67,7 @@ func precisionEntries() throws -> [CorpusEntry] {
     entries.append(CorpusEntry(name: "empty-row-group", description: "three row groups of 3, 0 and 2 rows; the empty one has a chunk of length 0 and a page index of 0 pages and 0 bytes (§10.4)", bytes: emptyGroup, schema: oneColumn, rows: jsonRows([five])))
 
     // Narrow ipv6 pages (IPv4 values only) in every encoding allowed for them.
-    var v = Values(state: 0x1B6)
+    var v = Values(0x1B6)
     let narrowEncodings: [Encoding] = [.plain, .frameOfReference, .dictionary, .delta, .runLength]
     var narrowFields: [Field] = [], narrowColumns: [ColumnVector] = []
     for encoding in narrowEncodings {

@@ -2,16 +2,7 @@ import Foundation
 import SiftFormat
 
 /// Deterministic values for the valid corpus files.
-struct Values {
-    var state: UInt64 = 0x5EED
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias Values = SplitMix
 
 func ip(_ s: String) -> IPv6Address { TextForms.parseIP(Array(s.utf8))! }
 func ts(_ s: String) -> Int64 { TextForms.parseTimestamp(Array(s.utf8))! }
@@ -58,7 +49,7 @@ func encodingColumns(_ type: ColumnType, rows: Int, _ v: inout Values) -> [(Fiel
 
 func validEntries() throws -> [CorpusEntry] {
     var entries: [CorpusEntry] = []
-    var v = Values()
+    var v = Values(0x5EED)
 
     // One file per type, one column per allowed encoding, no compression.
     for type in ColumnType.allCases {

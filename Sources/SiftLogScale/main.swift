@@ -27,16 +27,6 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let schema = try Schema([Field("ts", .timestamp, nullable: false), Field("src_ip", .ipv4), Field("dst_ip", .ipv4), Field("dst_port", .uint16)])
 // The rare address: in one file of the middle commit only.
@@ -47,7 +37,7 @@ let start = TextForms.parseTimestamp(Array("2026-01-01T00:00:00Z".utf8))!
 
 var built = 0.0
 if !FileManager.default.fileExists(atPath: root + "/_sift_log") {
-    var rng = SplitMix(state: 19)
+    var rng = SplitMix(19)
     var table = try Table.create(at: root, schema: schema, partitionBy: ["date(ts)"])
     table.checkpointInterval = 10
     built = try seconds {

@@ -136,15 +136,21 @@ struct DetectionTests {
         #expect(try PipelineFixtures.count(try wh.alerts(), where: "status = 'new'") == 3)
     }
 
+    /// Wrapped demo.conn events, one a line: event `k` at `start + k * step` seconds from
+    /// `src` to `dst`, on the port `port(k)`.
+    static func connections(_ ks: [Int], start: String, step: Int64, src: String, dst: String, state: String, port: (Int) -> Int) -> [UInt8] {
+        let base = TextForms.parseTimestamp(Array(start.utf8))!
+        return Array(ks.map { k in
+            #"{"ts":"\#(TextForms.formatTimestamp(base + Int64(k) * step * 1_000_000))","event_type":"demo.conn","source":"t","raw":{"uid":"e\#(k)","src_ip":"\#(src)","dst_ip":"\#(dst)","dst_port":\#(port(k)),"conn_state":"\#(state)"}}"#
+        }.joined(separator: "\n").utf8) + [0x0A]
+    }
+
     @Test("a port scan whose window is split across two ingest/parse/detect runs is one alert, delivered once")
     func aWindowSplitAcrossRunsIsOneAlert() throws {
         let dir = TemporaryDirectory()
         let wh = try Warehouse(root: dir.file("wh"))
-        let base = TextForms.parseTimestamp(Array("2026-08-01T01:00:00Z".utf8))!
         func batch(_ ports: ClosedRange<Int>) -> [UInt8] {
-            Array(ports.map { p in
-                #"{"ts":"\#(TextForms.formatTimestamp(base + Int64(p) * 1_000_000))","event_type":"demo.conn","source":"t","raw":{"uid":"s\#(p)","src_ip":"10.0.9.9","dst_ip":"10.0.5.5","dst_port":\#(p),"conn_state":"REJ"}}"#
-            }.joined(separator: "\n").utf8) + [0x0A]
+            Self.connections(Array(ports), start: "2026-08-01T01:00:00Z", step: 1, src: "10.0.9.9", dst: "10.0.5.5", state: "REJ") { $0 }
         }
         let rules = try RulesFile(path: try Self.writeRules(dir, Self.statisticalRules, indicators: "[]"))
         var sink = FileAlertSink(path: dir.file("out.ndjson"))
@@ -166,11 +172,8 @@ struct DetectionTests {
     func aBeaconSplitAcrossRunsIsSeenWhole() throws {
         let dir = TemporaryDirectory()
         let wh = try Warehouse(root: dir.file("wh"))
-        let base = TextForms.parseTimestamp(Array("2026-08-01T02:00:00Z".utf8))!
         func batch(_ range: Range<Int>) -> [UInt8] {
-            Array(range.map { k in
-                #"{"ts":"\#(TextForms.formatTimestamp(base + Int64(k) * 60_000_000))","event_type":"demo.conn","source":"t","raw":{"uid":"b\#(k)","src_ip":"10.0.7.7","dst_ip":"203.0.113.66","dst_port":443,"conn_state":"SF"}}"#
-            }.joined(separator: "\n").utf8) + [0x0A]
+            Self.connections(Array(range), start: "2026-08-01T02:00:00Z", step: 60, src: "10.0.7.7", dst: "203.0.113.66", state: "SF") { _ in 443 }
         }
         // 30 connections are needed; each run brings 20.
         let rules = try RulesFile(path: try Self.writeRules(dir, """

@@ -1,15 +1,14 @@
-/// A small deterministic generator (SplitMix64), so a failing random test can be replayed from
-/// the seed it prints.
+import SiftFormat
+
+/// A small deterministic generator (the library's SplitMix64), so a failing random test can be
+/// replayed from the seed it prints.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    private var generator: SplitMix
 
-    public init(seed: UInt64) { state = seed }
+    /// The current state (the seed moves on with every value).
+    public var state: UInt64 { generator.state }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public init(seed: UInt64) { generator = SplitMix(seed) }
+
+    public mutating func next() -> UInt64 { generator.next() }
 }
