@@ -45,10 +45,13 @@ package struct SnapshotBuilder {
     /// Every index segment applied, in log order, and each file's latest.
     var indexSegments: [IndexAction] = []
     var segmentOfFile: [String: String] = [:]
+    /// The paths in `indexSegments`: a segment named again is rare, and searching the list for
+    /// every segment made loading a checkpoint of 10,000 segments quadratic.
+    private var segmentPaths = Set<String>()
 
     /// Records a segment: it becomes the segment of every file it lists.
     mutating func addIndex(_ segment: IndexAction) {
-        indexSegments.removeAll { $0.path == segment.path }
+        if !segmentPaths.insert(segment.path).inserted { indexSegments.removeAll { $0.path == segment.path } }
         indexSegments.append(segment)
         for file in segment.files { segmentOfFile[file] = segment.path }
     }
