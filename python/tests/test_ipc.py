@@ -25,7 +25,7 @@ def test_every_type_through_an_ipc_stream(tmp_path):
 
 
 def test_query_stream_equals_the_python_scan_and_explain_goes_to_stderr(conn_table):
-    table, stderr = ipc("query", conn_table, "--where", "dst_port = 22", "--columns", "ts,src_ip,dst_ip,domain", "--explain")
+    table, stderr = ipc("query", conn_table, "--where", "dst_port = 22", "--columns", "ts,src_ip,dst_ip,domain", "--explain", "--order-by", "none")
     expected = sift.open(conn_table).to_table("dst_port = 22", ["ts", "src_ip", "dst_ip", "domain"])
     assert table.num_rows == expected.num_rows > 0
     assert table.equals(expected)
@@ -38,7 +38,7 @@ def test_an_empty_result_is_a_stream_with_a_schema_and_no_rows(conn_table):
 
 
 def test_limit_cuts_the_stream(conn_table):
-    table, _ = ipc("query", conn_table, "--limit", "7")
+    table, _ = ipc("query", conn_table, "--limit", "7", "--order-by", "none")
     assert table.num_rows == 7
 
 

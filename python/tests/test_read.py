@@ -24,7 +24,8 @@ NEEDLES = [
 
 
 def cli_rows(table: str, where: str, columns: list[str]) -> list[dict]:
-    out = run_sift("query", table, "--where", where, "--columns", ",".join(columns))
+    # Table order, as the Python scan returns rows (sift query defaults to time order).
+    out = run_sift("query", table, "--where", where, "--columns", ",".join(columns), "--order-by", "none")
     return [json.loads(line) for line in out.splitlines() if line]
 
 
