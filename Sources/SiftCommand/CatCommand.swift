@@ -83,7 +83,6 @@ struct Cat: ParsableCommand {
         } catch let error as FormatError where error.code == .invalidArgument {
             throw ValidationError("--columns: \(error.message)")
         }
-        let fields = base.columns.map { reader.schema.fields[$0] }
         if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
         var groups = groupBy.map(GroupCounts.init)
         var grouped: [Int] = []
@@ -104,15 +103,13 @@ struct Cat: ParsableCommand {
             if let threads { s.workers = threads }
             return s
         }
-        var printer = count ? nil : try RowPrinter(format: format, fields: fields, limit: order == nil ? limit : nil, wide: wide)
-        var sorter = try order?.sorter(schema: try Schema(sortColumns.map { reader.schema.fields[$0] }), limit: limit)
+        var printer = count ? nil : try OrderedPrinter(format: format, schema: try Schema(sortColumns.map { reader.schema.fields[$0] }), order: order,
+                                                       hidden: added, limit: limit, wide: wide)
         let ledger = try scanner(reader).scan { batch in
             groups?.add(batch)
-            if sorter != nil { try sorter!.add(batch); return true }
-            return printer?.print(batch) ?? true
+            return try printer?.print(batch) ?? true
         }
-        if let sorter { _ = printer?.print(try sorter.result().dropping(added)) }
-        printer?.finish()
+        try printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try scanner(try SiftReader(path: file)).scan { _ in true } }
         var out = StandardOutput()

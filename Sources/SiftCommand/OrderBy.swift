@@ -33,12 +33,41 @@ struct OrderBy: Equatable {
         return schema.fields.first { $0.type == .timestamp }?.name
     }
 
-    /// A top-k (or full) ordering of rows of `schema`, checking the column exists.
-    func sorter(schema: Schema, limit: Int?) throws -> RowOrder {
-        guard schema.index(of: column) != nil else {
-            throw ValidationError("--order-by: no column '\(column)'; the rows have \(schema.fields.map(\.name).joined(separator: ", "))")
+}
+
+/// Prints rows in the order `--order-by` asks (`cat`, `query`, `hunt`): through a top-k
+/// (`RowOrder`) when ordering, straight to the printer otherwise, where a `--limit` then stops
+/// the scan. Columns in `hidden` (read only to order by) are not printed.
+struct OrderedPrinter {
+    private var printer: RowPrinter
+    private var sorter: RowOrder?
+    private let hidden: Set<String>
+
+    /// The output format.
+    var format: OutputFormat { printer.format }
+
+    /// A printer of rows of `schema`, checking the order column exists.
+    init(format: OutputFormat, schema: Schema, order: OrderBy?, hidden: Set<String> = [], limit: Int?, wide: Bool) throws {
+        if let order {
+            guard schema.index(of: order.column) != nil else {
+                throw ValidationError("--order-by: no column '\(order.column)'; the rows have \(schema.fields.map(\.name).joined(separator: ", "))")
+            }
+            sorter = try RowOrder(by: order.column, descending: order.descending, limit: limit, schema: schema)
         }
-        return try RowOrder(by: column, descending: descending, limit: limit, schema: schema)
+        self.hidden = hidden
+        printer = try RowPrinter(format: format, fields: schema.fields.filter { !hidden.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
+    }
+
+    /// Takes a batch; false once the limit is reached (never while ordering: every row counts).
+    mutating func print(_ batch: RecordBatch) throws -> Bool {
+        if sorter != nil { try sorter!.add(batch); return true }
+        return printer.print(try batch.dropping(hidden))
+    }
+
+    /// Prints the ordered rows, if ordering, and ends the output.
+    mutating func finish() throws {
+        if let sorter { _ = printer.print(try sorter.result().dropping(hidden)) }
+        printer.finish()
     }
 }
 

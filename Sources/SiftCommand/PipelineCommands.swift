@@ -194,18 +194,15 @@ struct Hunt: ParsableCommand {
             return Field(field.name, field.type, nullable: true, hint: field.hint)
         }
         let schema = try Schema([Field("table", .string, nullable: false)] + fields)
-        var printer = try RowPrinter(format: outputFormat, fields: schema.fields.filter { !added.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
-        var sorter = try order?.sorter(schema: schema, limit: limit)
+        var printer = try OrderedPrinter(format: outputFormat, schema: schema, order: order, hidden: added, limit: limit, wide: wide)
         let report = try Warehouse(root: warehouse).hunt(predicate, since: since, tables: kinds, columns: scanned) { kind, batch in
             let columns = [ColumnVector.strings(Array(repeating: kind.rawValue, count: batch.rowCount))] + schema.fields.dropFirst().map { field in
                 batch.schema.index(of: field.name).map { batch.columns[$0] } ?? .nulls(field.type, count: batch.rowCount)
             }
             let unified = try RecordBatch(schema: schema, columns: columns)
-            if sorter != nil { try sorter!.add(unified); return true }
-            return printer.print(try unified.dropping(added))
+            return try printer.print(unified)
         }
-        if let sorter { _ = printer.print(try sorter.result().dropping(added)) }
-        printer.finish()
+        try printer.finish()
         var out = StandardOutput()
         if explain {
             var explained = ExplainReport(report.total)

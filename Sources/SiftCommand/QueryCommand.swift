@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SiftFormat
 import SiftIndex
-import SiftScan
 import SiftTable
 
 struct Query: ParsableCommand {
@@ -66,23 +65,16 @@ struct Query: ParsableCommand {
             if !names.contains(order.column) { names.append(order.column); added = [order.column] }
             return names
         }
-        var printer: RowPrinter?
-        var sorter: RowOrder?
+        var printer: OrderedPrinter?
         var groups = groupBy.map(GroupCounts.init)
         let ledger = try execute(predicate: predicate, projection: projection) { scan in
-            let schema = try scan.outputSchema
-            if !count {
-                printer = try RowPrinter(format: rowFormat, fields: try schema.fields.filter { !added.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
-                sorter = try order?.sorter(schema: schema, limit: limit)
-            }
+            if !count { printer = try OrderedPrinter(format: rowFormat, schema: try scan.outputSchema, order: order, hidden: added, limit: limit, wide: wide) }
             return { batch in
                 groups?.add(batch)
-                if sorter != nil { try sorter!.add(batch); return true }
-                return printer?.print(batch) ?? true
+                return try printer?.print(batch) ?? true
             }
         }
-        if let sorter { _ = printer?.print(try sorter.result().dropping(added)) }
-        printer?.finish()
+        try printer?.finish()
         var report = ExplainReport(ledger)
         report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } } }
         var out = StandardOutput()

@@ -189,25 +189,28 @@ extension RowPredicate {
 @inline(__always) package func asciiLowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
 extension BoundPredicate {
-    /// Whether `value` passes a `match` test (`needle` as bound: lowercased for the
-    /// case-insensitive kinds).
-    package static func matches(_ value: some Collection<UInt8>, _ needle: [UInt8], _ kind: MatchKind) -> Bool {
+    /// The test of a `match` leaf (`needle` as bound: lowercased for the case-insensitive
+    /// kinds), made once per leaf: a regular expression is looked up (and compiled) here, not
+    /// for every value.
+    package static func matcher(_ needle: [UInt8], _ kind: MatchKind) -> (UnsafeBufferPointer<UInt8>) -> Bool {
         switch kind {
         case .equalsIgnoringCase:
-            return value.count == needle.count && zip(value, needle).allSatisfy { asciiLowercased($0) == $1 }
+            return { value in value.count == needle.count && zip(value, needle).allSatisfy { asciiLowercased($0) == $1 } }
         case .regex:
-            return RegexCache.shared.matches(value, pattern: needle)
+            guard let regex = RegexCache.shared.regex(needle) else { return { _ in false } }
+            return { value in String(decoding: value, as: UTF8.self).contains(regex) }
         case .contains, .containsIgnoringCase:
-            if needle.isEmpty { return true }
-            let bytes = Array(value)
-            guard bytes.count >= needle.count else { return false }
             let fold = kind == .containsIgnoringCase
-            for start in 0...(bytes.count - needle.count) {
-                var k = 0
-                while k < needle.count, (fold ? asciiLowercased(bytes[start + k]) : bytes[start + k]) == needle[k] { k += 1 }
-                if k == needle.count { return true }
+            return { value in
+                guard !needle.isEmpty else { return true }
+                guard value.count >= needle.count else { return false }
+                for start in 0...(value.count - needle.count) {
+                    var k = 0
+                    while k < needle.count, (fold ? asciiLowercased(value[start + k]) : value[start + k]) == needle[k] { k += 1 }
+                    if k == needle.count { return true }
+                }
+                return false
             }
-            return false
         }
     }
 }

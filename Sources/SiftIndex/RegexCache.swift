@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Compiled patterns of `matches` (Swift's `Regex`, the toolchain's own engine), compiled once
-/// per pattern and shared by every thread of a scan.
+/// per pattern and shared by every scan.
 package final class RegexCache: Sendable {
     package static let shared = RegexCache()
     private let compiled = Mutex<[[UInt8]: Regex<AnyRegexOutput>]>([:])
@@ -11,17 +11,15 @@ package final class RegexCache: Sendable {
         do { _ = try Regex(pattern); return nil } catch { return "\(error)" }
     }
 
-    /// Whether `value` (UTF-8) holds a match of `pattern` anywhere. A pattern that does not
-    /// compile matches nothing (the parser refuses such patterns first).
-    package func matches(_ value: some Collection<UInt8>, pattern: [UInt8]) -> Bool {
-        let regex = compiled.withLock { cache -> Regex<AnyRegexOutput>? in
+    /// The compiled `pattern` (UTF-8), or nil when it does not compile (the parser refuses such
+    /// patterns first).
+    package func regex(_ pattern: [UInt8]) -> Regex<AnyRegexOutput>? {
+        compiled.withLock { cache -> Regex<AnyRegexOutput>? in
             if let r = cache[pattern] { return r }
             guard let r = try? Regex(String(decoding: pattern, as: UTF8.self)) else { return nil }
             if cache.count > 64 { cache.removeAll() }
             cache[pattern] = r
             return r
         }
-        guard let regex else { return false }
-        return String(decoding: value, as: UTF8.self).contains(regex)
     }
 }

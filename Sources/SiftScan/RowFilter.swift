@@ -77,7 +77,8 @@ public enum RowFilter {
         case .endsWith(_, let suffix):
             return { if case .bytes(let b) = $0 { b.count >= suffix.count && b.suffix(suffix.count).elementsEqual(suffix) } else { false } }
         case .match(_, let needle, let kind):
-            return { if case .bytes(let b) = $0 { BoundPredicate.matches(b, needle, kind) } else { false } }
+            let test = BoundPredicate.matcher(needle, kind)
+            return { if case .bytes(let b) = $0 { b.withUnsafeBufferPointer(test) } else { false } }
         default:
             return { _ in false }
         }

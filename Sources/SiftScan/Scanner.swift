@@ -68,7 +68,7 @@ public struct Scanner: Sendable {
                 // Stopped before this row group was read: its needed column chunks stay unread.
                 let group = reader.metadata.rowGroups[toRead[i].index]
                 account.ledger.unread.rowGroups += 1
-                account.ledger.unread.bytes += needed.reduce(UInt64(0)) { $0 + group.columns[$1].length }
+                account.ledger.unread.bytes += Planner.neededBytes(group, needed)
                 continue
             }
             account.merge(partial)

@@ -109,9 +109,10 @@ public enum BloomKeys {
 
     /// Every key hash of one column chunk's non-null values for a filter holding `contents`
     /// (by default what the field calls for, without trigrams), deduplicated, and how many
-    /// distinct values there were.
-    static func hashes(_ column: ColumnVector, field: Field, contents given: Contents? = nil) -> (keys: [UInt64], distinctValues: Int) {
+    /// distinct values there were. Trigram keys come apart: the table index holds the others.
+    static func hashes(_ column: ColumnVector, field: Field, contents given: Contents? = nil) -> (keys: [UInt64], distinctValues: Int, trigrams: [UInt64]) {
         let contents = given ?? contents(for: field)
+        var trigrams: [UInt64] = []
         // Prefix and suffix keys; sized only for columns that have them.
         var out = HashSet64(capacity: contents == .values ? 0 : min(column.count * 2, 1 << 16))
         var values = HashSet64(capacity: 1024)
@@ -151,6 +152,8 @@ public enum BloomKeys {
             }
         case .string(let v), .binary(let v):
             var windows = Set<UInt32>()
+            var grams = HashSet64(capacity: contents.contains(.trigrams) ? 4096 : 0)
+            defer { trigrams = grams.values }
             for i in 0..<v.count where valid?[i] ?? true {
                 let value = v[i]
                 values.insert(hash(bytes: value))
@@ -164,16 +167,16 @@ public enum BloomKeys {
                     j += 2
                     while j < value.endIndex {
                         w = (w << 8 | UInt32(asciiLower(value[j]))) & 0xFF_FFFF
-                        if windows.insert(w).inserted { out.insert(hash(trigram: UInt8(w >> 16), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF))) }
+                        if windows.insert(w).inserted { grams.insert(hash(trigram: UInt8(w >> 16), UInt8(w >> 8 & 0xFF), UInt8(w & 0xFF))) }
                         j += 1
                     }
                 }
             }
         }
         // Value keys alone need no union (the same keys, so the same count and filter).
-        if out.count == 0 { return (values.values, values.count) }
+        if out.count == 0 { return (values.values, values.count, trigrams) }
         out.formUnion(values)
-        return (out.values, values.count)
+        return (out.values, values.count, trigrams)
     }
 
     /// The distinct non-null values of `v` as 64-bit patterns, in no particular order. Values in

@@ -14,7 +14,8 @@ enum StatisticsForm {
                 return "\(name) has \(bound.count) bytes; string and binary bounds have at most \(FormatLimits.statisticsPrefixBytes)"
             }
             if type == .bool, bound[0] > 1 { return "\(name) of a bool column is \(bound[0]), not 0 or 1" }
-            if type == .float64, Double(bitPattern: le64(bound)).isNaN { return "\(name) of a float64 column is NaN" }
+            // The width was checked above: 8 bytes.
+            if type == .float64, Double(bitPattern: loadLE(UInt64.self, bound, at: 0)).isNaN { return "\(name) of a float64 column is NaN" }
         }
         if let min = s.min, let max = s.max, ValueOrder.compare(min, max, type: type) > 0 {
             return "min is greater than max"
@@ -32,11 +33,5 @@ enum StatisticsForm {
         case .ipv6: 16
         case .string, .binary: nil
         }
-    }
-
-    private static func le64(_ b: [UInt8]) -> UInt64 {
-        var v: UInt64 = 0
-        for (i, byte) in b.prefix(8).enumerated() { v |= UInt64(byte) << UInt64(8 * i) }
-        return v
     }
 }

@@ -60,8 +60,8 @@ extension SiftReader {
                     }
                     // Every key of every value must be in the filter, or it would hide rows. The
                     // pages decoded above are reused rather than read a second time.
-                    let (keys, _) = BloomKeys.hashes(values ?? ColumnVector.empty(field.type), field: field, contents: location.contents)
-                    if let missing = keys.first(where: { !filter.mightContain(hash: $0) }) {
+                    let (keys, _, trigrams) = BloomKeys.hashes(values ?? ColumnVector.empty(field.type), field: field, contents: location.contents)
+                    if let missing = (keys + trigrams).first(where: { !filter.mightContain(hash: $0) }) {
                         throw FormatError(.invalidValue, "bloom filter lacks key \(hex64(missing)) of the chunk's values", file: name, offset: chunk.bloomFilter!.offset, rowGroup: g, column: field.name)
                     }
                 }

@@ -225,9 +225,9 @@ public final class SiftWriter {
     /// The keys returned are those of the field's default contents (no trigrams): what the
     /// table index holds.
     static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, trigrams: Bool = false) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
-        let (keys, distinctValues) = BloomKeys.hashes(column, field: field)
         let contents = BloomKeys.contents(for: field, trigrams: trigrams)
-        let all = trigrams ? BloomKeys.hashes(column, field: field, contents: contents).keys : keys
+        let (keys, distinctValues, trigramKeys) = BloomKeys.hashes(column, field: field, contents: contents)
+        let all = keys + trigramKeys
         var filter = BloomFilter(distinct: all.count, fpp: fpp)
         filter.insert(hashes: all)
         let bytes = filter.bytes

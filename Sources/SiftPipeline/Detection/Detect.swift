@@ -210,13 +210,11 @@ extension Warehouse {
         }
         guard !touched.isEmpty else { return [] }
         // Those windows over the whole table (time partitions prune the rest).
-        let ranges: [RowPredicate] = windows.sorted().map { w in
-            .between(column: "time", .string(TextForms.formatTimestamp(w)), .string(TextForms.formatTimestamp(w + width - 1)))
-        }
+        let ranges = windows.sorted().map { Self.during($0, $0 + width - 1) }
         let inWindows: RowPredicate = ranges.count == 1 ? ranges[0] : .or(ranges)
         var seen: [Key: Set<ValueKey>] = [:]
         var events: [Key: (Int64, Int64, Int64, String?)] = [:]
-        _ = try scanRows(table, whole, columns: ["time", groupBy, count, "uid"], predicate: filter.map { .and([$0, inWindows]) } ?? inWindows) { batch in
+        _ = try scanRows(table, whole, columns: ["time", groupBy, count, "uid"], predicate: Self.both(filter, inWindows)) { batch in
             let t = batch.columns[0], g = batch.columns[1], v = batch.columns[2], u = batch.columns[3]
             for r in 0..<batch.rowCount {
                 guard let time = t.integer(at: r) else { continue }
@@ -263,6 +261,16 @@ extension Warehouse {
         }
     }
 
+    /// Rows whose `time` lies in `low...high` (microseconds).
+    static func during(_ low: Int64, _ high: Int64) -> RowPredicate {
+        .between(column: "time", .string(TextForms.formatTimestamp(low)), .string(TextForms.formatTimestamp(high)))
+    }
+
+    /// `extra`, and a rule's own filter when it has one.
+    static func both(_ filter: RowPredicate?, _ extra: RowPredicate) -> RowPredicate {
+        filter.map { .and([$0, extra]) } ?? extra
+    }
+
     /// How far before the new rows a beacon's earlier connections are looked for.
     static let beaconLookback: Int64 = 24 * hour
 
@@ -285,8 +293,7 @@ extension Warehouse {
             }
         }
         guard !touched.isEmpty else { return [] }
-        let span: RowPredicate = .between(column: "time", .string(TextForms.formatTimestamp(low - Self.beaconLookback)), .string(TextForms.formatTimestamp(high)))
-        let predicate = filter.map { .and([$0, span]) } ?? span
+        let predicate = Self.both(filter, Self.during(low - Self.beaconLookback, high))
         // Two passes: count events per pair, then keep the times of pairs with enough of them.
         var counts: [[ValueKey]: Int] = [:]
         _ = try scanRows(table, whole, columns: columns, predicate: predicate) { batch in

@@ -107,7 +107,7 @@ enum VectorFilter {
         case .endsWith(_, let suffix):
             return test { value in value.count >= suffix.count && suffix.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: value[(value.count - $0.count)...]).elementsEqual($0) } }
         case .match(_, let needle, let kind):
-            return test { BoundPredicate.matches($0, needle, kind) }
+            return test(BoundPredicate.matcher(needle, kind))
         default:
             return nil
         }
