@@ -50,7 +50,7 @@ struct Write: ParsableCommand {
     var rowGroupRows: Int = 131_072
 
     @Option(name: .long, help: "Rows per page (the zone-map granularity); a multiple of 1024 is best.")
-    var pageRows: Int = 8192
+    var pageRows: Int = WriterOptions().pageRows
 
     @Option(name: .long, help: "Comma-separated columns that get bloom filters (default: every ipv4/ipv6 column and string columns with hint domain; 'none' for none).")
     var bloom: String?

@@ -117,7 +117,11 @@ public struct Clustering: Sendable {
                 if boundaries.last != v { boundaries.append(v) }
             }
         }
-        let scale = bits > 20 ? UInt64(1) << UInt64(bits - 20) : 1
+        // Bucket i of n becomes i/n of the dimension's range. Distinct boundaries can be far
+        // fewer than 2^bits (a few thousand internal hosts): numbered 0, 1, 2, … they would fill
+        // only the low bits, and the curve's top levels would split rows by the other columns
+        // alone, so a busy host's rows would land in every page.
+        let bucketsUsed = UInt64(boundaries.count + 1)
         return values.map { v in
             // The number of boundaries <= v.
             var lo = 0, hi = boundaries.count
@@ -125,7 +129,8 @@ public struct Clustering: Sendable {
                 let mid = (lo + hi) / 2
                 if boundaries[mid] <= v { lo = mid + 1 } else { hi = mid }
             }
-            return UInt64(lo) * scale
+            let spread = (UInt64(lo) << 20) / bucketsUsed  // < 2^20: lo < bucketsUsed <= 2^20
+            return bits >= 20 ? spread << UInt64(bits - 20) : spread >> UInt64(20 - bits)
         }
     }
 }

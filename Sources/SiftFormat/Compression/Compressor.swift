@@ -28,7 +28,9 @@ package enum Compressor {
             var out = [UInt8](repeating: 0, count: bound)
             let written = input.withUnsafeBytes { src in
                 out.withUnsafeMutableBytes { dst in
-                    ZSTD_compress(dst.baseAddress, dst.count, src.baseAddress, src.count, Int32(compression.level))
+                    ZstdContextPool.withCompressionContext { context in
+                        ZSTD_compressCCtx(context, dst.baseAddress, dst.count, src.baseAddress, src.count, Int32(compression.level))
+                    }
                 }
             }
             precondition(ZSTD_isError(written) == 0, "ZSTD_compress failed: \(String(cString: ZSTD_getErrorName(written)))")
@@ -121,7 +123,9 @@ package enum Compressor {
                 throw FormatError(.pageSizeMismatch, "zstd frame holds \(frameSize) bytes, header declares \(size)")
             }
             let produced = stored.withUnsafeBytes { src in
-                ZSTD_decompress(destination.baseAddress, size, src.baseAddress!.advanced(by: range.lowerBound), range.count)
+                ZstdContextPool.withDecompressionContext { context in
+                    ZSTD_decompressDCtx(context, destination.baseAddress, size, src.baseAddress!.advanced(by: range.lowerBound), range.count)
+                }
             }
             if ZSTD_isError(produced) != 0 {
                 throw FormatError(.decompressionFailed, "zstd: \(String(cString: ZSTD_getErrorName(produced)))")

@@ -2,8 +2,11 @@
 public struct WriterOptions: Sendable {
     /// Rows per row group (the unit of parallel reads and of footer statistics).
     public var rowGroupRows = 131_072
-    /// Rows per page (the unit of zone maps). A multiple of 1024 keeps SIMD blocks whole.
-    public var pageRows = 8192
+    /// Rows per page (the unit of zone maps and of late materialisation). A multiple of 1024
+    /// keeps SIMD blocks whole. 2,048 rather than 8,192: a needle reads every column's page around
+    /// each matching row, and on clustered files a busy host's rows or a network's touch fewer
+    /// bytes with smaller pages (about half, `BENCHMARKS.md` §11) for ~13% more full-scan time.
+    public var pageRows = 2048
     /// A page of a string or binary column is cut early once its values pass this many bytes.
     public var pageBytes = 1 << 20
     /// Compression of every column without an entry in ``columnCompression``.
