@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 REFERENCE_SHARE = 7.24
 SIFT_COLORS = ["#c6dbef", "#9ecae1", "#6baed6", "#08519c", "#4292c6", "#41ab5d"]
-PEER_COLORS = ["#fdae6b", "#e6550d", "#a63603"]
+PEER_COLORS = ["#fdae6b", "#e6550d", "#a63603", "#fdd0a2", "#f16913", "#d94801", "#7f2704"]
 
 
 def layout_colors(names):
@@ -38,14 +38,14 @@ def grouped_bars(queries, names, value, colors, labels, tick_label, row_height, 
 def bytes_chart(ds, path):
     names = [l["name"] for l in ds["layouts"]]
     fig, ax = grouped_bars(ds["queries"], names, lambda m: max(100 * m["bytes_read"] / m["bytes_total"], 1e-3),
-                           layout_colors(names), lambda n: n, lambda q: f"{q['label']} ({q['rows']:,} rows)",
+                           layout_colors(names), lambda n: n, lambda q: f"{q['label']} (mean {q['rows']:,.0f} rows)",
                            row_height=0.55 / 3, outline=ds["recommended"])
     ax.axvline(REFERENCE_SHARE, color="red", linestyle="--", linewidth=1)
     ax.text(REFERENCE_SHARE * 1.08, 0.995, "reference system: 7.24%", color="red", fontsize=8, va="top",
             transform=ax.get_xaxis_transform())
     ax.set_xlim(1e-3, 150)
     ax.set_xlabel("bytes read, % of the layout's data (log scale; lower is better)")
-    ax.set_title(f"{ds['name']}: bytes a SELECT * must read, per query and layout")
+    ax.set_title(f"{ds['name']}: bytes a SELECT * must read, mean per kind of needle and layout")
     ax.grid(axis="x", which="major", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -53,6 +53,7 @@ def bytes_chart(ds, path):
 
 
 ATTRIBUTION = [("partition", "partition", "#31a354"), ("file_stats", "file statistics", "#74c476"),
+               ("table_index", "table index", "#006d2c"),
                ("min_max", "row-group min/max", "#9e9ac8"), ("bloom", "bloom filters", "#6a51a3"),
                ("zone_map", "page zone maps", "#fd8d3c")]
 
@@ -63,7 +64,7 @@ def attribution_chart(ds, path):
     fig, ax = plt.subplots(figsize=(13, 0.4 * len(queries) + 1.5))
     lefts = [0.0] * len(queries)
     for key, label, color in ATTRIBUTION:
-        widths = [100 * q["layouts"][rec]["skipped_bytes_by"][key] / q["layouts"][rec]["bytes_total"] for q in queries]
+        widths = [100 * q["layouts"][rec]["skipped_bytes_by"].get(key, 0) / q["layouts"][rec]["bytes_total"] for q in queries]
         ax.barh(range(len(queries)), widths, left=lefts, color=color, label=f"skipped by {label}")
         lefts = [a + b for a, b in zip(lefts, widths)]
     late = [100 * q["layouts"][rec]["skipped_bytes_by"]["not_materialized"] / q["layouts"][rec]["bytes_total"] for q in queries]
@@ -94,7 +95,7 @@ def time_chart(ds, path):
     colors[rec] = SIFT_COLORS[3]
     fig, ax = grouped_bars(ds["queries"], names, lambda m: m["time_ms"], colors,
                            lambda n: n if n == rec else f"DuckDB on {n}", lambda q: q["label"], row_height=0.35 / 2)
-    ax.set_xlabel("median wall time, ms (log scale; lower is better)")
+    ax.set_xlabel("mean wall time over the kind's needles, ms (log scale; lower is better)")
     ax.set_title(f"{ds['name']}: query time, Sift against DuckDB on the peers' files")
     ax.grid(axis="x", which="both", alpha=0.3)
     fig.tight_layout()

@@ -17,7 +17,7 @@ import datetime
 import os
 import struct
 
-from queries import cidr_prefix_range
+from queries import cidr_text_ranges
 
 
 def _ts(text):
@@ -44,8 +44,8 @@ def _may_match(conjunct, lo, hi):
             return int(lo) <= value <= int(hi)
         return lo <= value <= hi
     if kind == "cidr":
-        start, end = cidr_prefix_range(conjunct[2])
-        return not (hi < start or lo >= end)
+        return any(lo <= start <= hi if end is None else not (hi < start or lo >= end)
+                   for start, end in cidr_text_ranges(conjunct[2]))
     if kind == "ts_between":
         return not (_ts(hi) < _iso(conjunct[2]) or _ts(lo) > _iso(conjunct[3]))
     return True  # ends_with: min/max cannot answer
