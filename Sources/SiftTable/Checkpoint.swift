@@ -120,8 +120,8 @@ package enum Checkpoint {
         let tableSchema = try metadata.tableSchema()
         builder.schema = tableSchema
         for t in try decode([TxnAction].self, txnsKey) { builder.txns[t.appId] = t }
-        if pairs[indexKey] != nil {
-            for segment in try decode([IndexAction].self, indexKey) {
+        if let text = pairs[indexKey] {
+            for segment in try FastActionDecoder.indexActions(text) ?? decode([IndexAction].self, indexKey) {
                 try TablePath.check(segment.path, version: version)
                 builder.addIndex(segment)
             }

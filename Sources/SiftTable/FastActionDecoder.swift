@@ -18,6 +18,7 @@ enum FastActionDecoder {
             case "add": return add(o).map { .add($0) }
             case "remove": return remove(o).map { .remove($0) }
             case "commit_info": return commitInfo(o).map { .commitInfo($0) }
+            case "index": return index(o).map { .index($0) }
             default: return nil
             }
         }
@@ -65,6 +66,39 @@ enum FastActionDecoder {
         }
         return AddAction(path: path, partitionValues: partitionValues, size: size, rows: rows, modificationTime: time,
                          dataChange: change, stats: stats, blooms: blooms, clustering: clustering)
+    }
+
+    /// A checkpoint's list of index segments (the footer's `sift.table.index`), or nil to fall
+    /// back to `JSONDecoder`. On a table of 100,000 files the list names every file, and
+    /// `JSONDecoder` spent more time on it than on the rest of the checkpoint.
+    static func indexActions(_ text: String) -> [IndexAction]? {
+        Array(text.utf8).withUnsafeBufferPointer { buffer in
+            guard let root = try? JSONTree.parse(buffer, maxDepth: 16), case .array(let items) = root else { return nil }
+            var out: [IndexAction] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                guard case .object(let fields) = item, let o = Object(fields), let action = index(o) else { return nil }
+                out.append(action)
+            }
+            return out
+        }
+    }
+
+    private static func index(_ o: Object) -> IndexAction? {
+        guard let path = o.string("path"), let size = o.int("size"), case .array(let fileValues)? = o["files"],
+              case .object(let columnFields)? = o["columns"], unique(columnFields) else { return nil }
+        var files: [String] = []
+        files.reserveCapacity(fileValues.count)
+        for v in fileValues {
+            guard case .string(let s) = v else { return nil }
+            files.append(s)
+        }
+        var columns: [String: UInt8] = [:]
+        for m in columnFields {
+            guard case .int(let n) = m.value, let bits = UInt8(exactly: n) else { return nil }
+            columns[m.key] = bits
+        }
+        return IndexAction(path: path, files: files, columns: columns, size: size)
     }
 
     private static func remove(_ o: Object) -> RemoveAction? {

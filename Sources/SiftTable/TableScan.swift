@@ -70,7 +70,7 @@ public struct TableScan: Sendable {
             { c in ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: fields[c].type) }
         }
         let kept = Planner(predicate: bound).planFiles(files, bytes: { UInt64($0.size) }, ledger: &ledger,
-                                                       shared: { file, kind in kind == .partition ? AnyHashable(file.partitionValues) : nil }) { file, kind in
+                                                       shared: { file, kind in kind == .partition ? partitioning.columns.map { file.partitionValues[$0.name] } : nil }) { file, kind in
             switch kind {
             case .partition:
                 guard !partitioning.isEmpty else { return nil }

@@ -23,6 +23,7 @@ struct FastActionDecoderTests {
                                       rows: Int64(rng.next() % 100_000), modificationTime: Int64(rng.next() >> 20), dataChange: k % 2 == 0,
                                       stats: stats, blooms: k % 3 == 0 ? [] : ["src_ip", "domain"], clustering: clustering)))
             out.append(.remove(RemoveAction(path: "old-\(k).sift", deletionTime: Int64(k) * 1000 - 5, dataChange: k % 2 == 1, size: Int64(k))))
+            if k % 10 == 0 { out.append(.index(Self.index(k, &rng))) }
         }
         out.append(.commitInfo(CommitInfo(timestamp: 1_780_000_000_000, operation: "optimize", parameters: ["target": "64", "txn": "a:1"],
                                           readVersion: rng.next() % 2 == 0 ? nil : 41, isBlindAppend: false, engine: "sift 1.0",
@@ -30,12 +31,17 @@ struct FastActionDecoderTests {
         return out
     }
 
+    static func index(_ k: Int, _ rng: inout SeededRandom) -> IndexAction {
+        IndexAction(path: "_sift_index/\(k)-ü.sidx", files: (0..<Int(rng.next() % 50)).map { "date=2026-08-0\($0 % 9 + 1)/p-\($0)\"q.sift" },
+                    columns: rng.next() % 4 == 0 ? [:] : ["src_ip": UInt8(rng.next() % 16), "domain": 255], size: Int64(rng.next() % 100_000))
+    }
+
     static func lines(_ actions: [Action]) throws -> [ArraySlice<UInt8>] {
         let bytes = try LogEntryCodec.encode(actions)
         return Array(bytes.split(separator: UInt8(ascii: "\n")).dropLast())
     }
 
-    @Test("every add, remove and commit_info line decodes as JSONDecoder decodes it", arguments: [1, 2, 3] as [UInt64])
+    @Test("every add, remove, index and commit_info line decodes as JSONDecoder decodes it", arguments: [1, 2, 3] as [UInt64])
     func sameAsJSONDecoder(seed: UInt64) throws {
         let expected = Self.actions(seed: seed)
         let lines = try Self.lines(expected)
@@ -47,6 +53,26 @@ struct FastActionDecoderTests {
         }
         // And the whole entry through the codec.
         #expect(try LogEntryCodec.decode(try LogEntryCodec.encode(expected), version: 3) == expected)
+    }
+
+    @Test("a checkpoint's list of index segments decodes as JSONDecoder decodes it", arguments: [1, 2] as [UInt64])
+    func indexListSameAsJSONDecoder(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let segments = (0..<30).map { Self.index($0, &rng) }
+        let text = try Checkpoint.json(segments)
+        #expect(FastActionDecoder.indexActions(text) == segments)
+        #expect(try JSONDecoder().decode([IndexAction].self, from: Data(text.utf8)) == segments)
+    }
+
+    @Test("declines index lists it is not sure of", arguments: [
+        #"[{"path":"a","files":["x"],"columns":{"c":256},"size":1}]"#,  // a contents byte out of range
+        #"[{"path":"a","files":["x"],"columns":{"c":1,"c":2},"size":1}]"#,  // a duplicate column
+        #"[{"path":"a","files":[1],"columns":{},"size":1}]"#,  // a file that is not a string
+        #"[{"path":"a","files":["x"],"columns":{}}]"#,  // no size
+        #"{"path":"a","files":["x"],"columns":{},"size":1}"#,  // not a list
+    ])
+    func indexListDeclines(_ text: String) {
+        #expect(FastActionDecoder.indexActions(text) == nil)
     }
 
     @Test("declines what it is not sure of", arguments: [

@@ -64,23 +64,27 @@ public struct Planner: Sendable {
     /// file is recorded in `ledger` with its bytes under the index that ruled it out; totals
     /// (`filesTotal`, `bytesTotal`) are the caller's. `shared` names evidence many files share
     /// (all files of one partition): a kind's decision for a key is made once.
-    public func planFiles<File>(_ files: [File], bytes: (File) -> UInt64, ledger: inout SkipLedger,
-                                shared: (File, IndexKind) -> AnyHashable? = { _, _ in nil },
-                                evidence: (File, IndexKind) -> Evidence?) -> [File] {
-        var decided: [IndexKind: [AnyHashable: Bool]] = [:]
+    ///
+    /// The key is a concrete `Hashable` (not `AnyHashable`): planning runs once per file of
+    /// tables of 100,000 files, and boxing a key per file cost more than the decision it saved.
+    public func planFiles<File, Key: Hashable>(_ files: [File], bytes: (File) -> UInt64, ledger: inout SkipLedger,
+                                               shared: (File, IndexKind) -> Key?,
+                                               evidence: (File, IndexKind) -> Evidence?) -> [File] {
+        let kinds = IndexKind.rules(at: .file)
+        var decided: [[Key: Bool]] = Array(repeating: [:], count: kinds.count)
         var kept: [File] = []
         for file in files {
             var ruling: IndexKind?
-            for kind in IndexKind.rules(at: .file) {
+            for (k, kind) in kinds.enumerated() {
                 let key = shared(file, kind)
-                if let key, let known = decided[kind]?[key] {
+                if let key, let known = decided[k][key] {
                     if known { continue }
                     ruling = kind
                     break
                 }
                 guard let e = evidence(file, kind) else { continue }
                 let may = mayMatch(e)
-                if let key { decided[kind, default: [:]][key] = may }
+                if let key { decided[k][key] = may }
                 if !may { ruling = kind; break }
             }
             if let ruling {
@@ -90,6 +94,12 @@ public struct Planner: Sendable {
             }
         }
         return kept
+    }
+
+    /// ``planFiles(_:bytes:ledger:shared:evidence:)`` with no evidence shared between files.
+    public func planFiles<File>(_ files: [File], bytes: (File) -> UInt64, ledger: inout SkipLedger,
+                                evidence: (File, IndexKind) -> Evidence?) -> [File] {
+        planFiles(files, bytes: bytes, ledger: &ledger, shared: { _, _ -> Int? in nil }, evidence: evidence)
     }
 
     // MARK: Row groups

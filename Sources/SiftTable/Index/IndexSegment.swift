@@ -131,7 +131,24 @@ public struct IndexSegment: Sendable, Equatable {
     /// Files (by position in the segment) whose filter may hold fingerprint `f`, given its
     /// block's rows.
     package func candidates(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [Bool] {
-        (0..<fileCount).map { mayHold(f, slot: $0, blockRows: blockRows) }
+        let bitmap = candidateBitmap(f, blockRows: blockRows)
+        return (0..<fileCount).map { bitmap[$0 / 8] & (1 << UInt8($0 % 8)) != 0 }
+    }
+
+    /// The same as a bitmap (file `i` is bit `i % 8` of byte `i / 8`): the AND of the eight rows
+    /// `f` selects, computed once for every file of the segment, so a planner asking about
+    /// 100,000 files pays one bit test per file.
+    package func candidateBitmap(_ f: UInt32, blockRows: ArraySlice<UInt8>) -> [UInt8] {
+        var bitmap = [UInt8](repeating: 0xFF, count: rowBytes)
+        blockRows.withUnsafeBufferPointer { rows in
+            bitmap.withUnsafeMutableBufferPointer { out in
+                for (i, salt) in Self.salts.enumerated() {
+                    let start = (32 * i + Int((f &* salt) >> 27)) * rowBytes
+                    for j in 0..<rowBytes { out[j] &= rows[start + j] }
+                }
+            }
+        }
+        return bitmap
     }
 
     /// Checks a whole segment: its header, every block's checksum and the trailer.
