@@ -129,6 +129,9 @@ package enum Checkpoint {
         guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }
 
         let width = tableSchema.fields.count
+        // Room for every row at once (growing a dictionary of 100,000 paths rehashes it ~17
+        // times), capped: the count is the file's word, and a damaged one must not allocate.
+        builder.files.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
         var partitionCache: [[UInt8]: [String: String?]] = [:]
         var bloomCache: [[UInt8]: [String]] = [:]
         var clusteringCache: [[UInt8]: ClusteringSpec] = [:]
