@@ -1,0 +1,46 @@
+"""The report's peer models must be right, or its comparisons mean nothing: a network turned
+into ranges of text must select exactly its addresses, and the Morton key of the Spark-Delta
+style peer must interleave range ids as `OPTIMIZE ZORDER BY` does."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import random
+import sys
+
+import duckdb
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Benchmarks", "scripts", "harness"))
+pytest.importorskip("pyarrow.parquet")
+from layouts import MortonParquetLayout  # noqa: E402
+from queries import cidr_text_ranges, to_sql  # noqa: E402
+
+
+@pytest.mark.parametrize("net", ["86.217.128.0/20", "10.1.0.0/16", "172.16.0.0/12", "192.0.2.0/24", "198.51.100.7/32", "10.0.0.0/8"])
+def test_network_as_text_ranges_selects_exactly_its_addresses(net):
+    network = ipaddress.IPv4Network(net)
+    rng = random.Random(net)
+    inside = [str(network.network_address + rng.randrange(network.num_addresses)) for _ in range(200)]
+    near = [str(ipaddress.IPv4Address((int(network.network_address) + d) % 2**32)) for d in range(-300, 300, 7)]
+    anywhere = [str(ipaddress.IPv4Address(rng.getrandbits(32))) for _ in range(2000)]
+    candidates = sorted(set(inside + near + anywhere))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t(dst_ip VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[a] for a in candidates])
+    got = {r[0] for r in con.execute(f"SELECT dst_ip FROM t WHERE {to_sql([('cidr', 'dst_ip', net)])}").fetchall()}
+    assert got == {a for a in candidates if ipaddress.IPv4Address(a) in network}
+    assert len(cidr_text_ranges(net)) == (1 if network.prefixlen % 8 == 0 or network.prefixlen == 32 else 2 ** (8 - network.prefixlen % 8))
+
+
+def test_morton_key_interleaves_range_ids_first_column_first():
+    layout = MortonParquetLayout("m", ["a", "b"], per_day=True)
+    con = duckdb.connect()
+    rng = random.Random(7)
+    for _ in range(200):
+        r0, r1 = rng.randrange(1000), rng.randrange(1000)
+        (key,) = con.execute(f"SELECT {layout.morton_sql()} FROM (SELECT {r0}::BIGINT AS r0, {r1}::BIGINT AS r1)").fetchone()
+        expected = 0
+        for i in range(MortonParquetLayout.BITS):
+            expected |= ((r0 >> i) & 1) << (2 * i + 1) | ((r1 >> i) & 1) << (2 * i)
+        assert key == expected
