@@ -83,6 +83,25 @@ struct ClusteringTests {
         }
     }
 
+    @Test("rank buckets fill a column's whole range, however few values it has", arguments: [1, 2, 4])
+    func bucketsSpread(dims: Int) {
+        let bits = 64 / dims
+        let top = bits == 64 ? UInt64.max : (UInt64(1) << UInt64(bits)) - 1
+        var rng = SeededRandom(seed: 3)
+        // 5,000 internal hosts (few distinct values) and millions of external addresses.
+        for distinct in [2, 300, 5_000, 1_000_000] as [UInt64] {
+            let values = (0..<100_000).map { _ in (rng.next() % distinct) << 32 }
+            let buckets = Clustering.buckets(values, bits: bits)
+            // The largest value lands in the top part of the range, not in its low bits: bucket
+            // i of n is at i/n of it.
+            #expect(buckets.max()! > top / 4, "\(distinct) distinct values use only \(buckets.max()!) of \(top)")
+            #expect(buckets.allSatisfy { $0 <= top })
+            // Order is kept.
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            #expect(zip(order, order.dropFirst()).allSatisfy { buckets[$0.0] <= buckets[$0.1] })
+        }
+    }
+
     @Test("domain locality: names of one registered domain, and of one subdomain, share key bits")
     func domainLocality() throws {
         let names = ["a.evil.example", "B.Evil.Example", "x.cdn.evil.example", "y.cdn.evil.example", "evil.example", "good.example", "www.other.org"]
