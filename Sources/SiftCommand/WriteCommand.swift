@@ -47,7 +47,7 @@ struct Write: ParsableCommand {
     var zstdLevel: Int32 = 3
 
     @Option(name: .long, help: "Rows per row group.")
-    var rowGroupRows: Int = 131_072
+    var rowGroupRows: Int = WriterOptions().rowGroupRows
 
     @Option(name: .long, help: "Rows per page (the zone-map granularity); a multiple of 1024 is best.")
     var pageRows: Int = WriterOptions().pageRows

@@ -1,8 +1,8 @@
-"""Builds the same rows in every layout the report compares: Sift tables (arrival order,
-z-order, Hilbert, with and without bloom filters) and the peers (Parquet written by pyarrow in
-arrival order, the same with bloom filters, a Delta table z-ordered by delta-rs). Every layout
-is partitioned by day, uses zstd and row groups of 131,072 rows, so what differs is the order
-of the rows and the indexes."""
+"""Builds the same rows in every layout the report compares: Sift tables (arrival order or
+clustered, with or without bloom filters) and the peers (Parquet written by pyarrow in arrival
+order, the same with bloom filters, a Delta table z-ordered by delta-rs, Parquet sorted by a
+Morton key over rank-bucketed columns). Every layout uses zstd; the peers use row groups of
+131,072 rows and Sift its defaults, so what differs is the order of the rows and the indexes."""
 import os
 import shutil
 import subprocess

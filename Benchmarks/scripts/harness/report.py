@@ -266,7 +266,7 @@ def render(r):
            f"Command: `{r['command']}`\n",
            f"Each kind of needle is {r['needles']} needles drawn from the data (`Benchmarks/scripts/harness/queries.py`: "
            "candidates ordered by an md5 of the value and a fixed seed); every figure below is the mean over a kind's "
-           "needles, with the worst needle beside it. Every layout holds the same rows, zstd, row groups of 131,072 rows. "
+           "needles, with the worst needle beside it. Every layout holds the same rows, zstd; the peers in row groups of 131,072 rows, Sift in its defaults (row groups of 32,768 rows, pages of 2,048). "
            "**Bytes read** is what `SELECT * WHERE ...` must read, footers, page indexes, bloom filters and the table "
            "index included, as a share of the layout's data files: for Sift, measured by its scanner (`sift query "
            "--explain`); for the peers, computed from their Parquet footers and bloom filters as a statistics-based reader "

@@ -1,7 +1,11 @@
 /// How a ``SiftWriter`` lays out a file.
 public struct WriterOptions: Sendable {
-    /// Rows per row group (the unit of parallel reads and of footer statistics).
-    public var rowGroupRows = 131_072
+    /// Rows per row group (the unit of parallel reads, footer statistics and bloom filters).
+    /// 32,768 rather than 131,072: a rare value's row groups are found by their bloom filters,
+    /// then its column is read in each to find the rows, and smaller groups read 4x less of it
+    /// (a rare domain on clustered connections: 6.8% -> 2.8% of the table, `BENCHMARKS.md` §11)
+    /// for ~3% more bytes of footers and filters.
+    public var rowGroupRows = 32_768
     /// Rows per page (the unit of zone maps and of late materialisation). A multiple of 1024
     /// keeps SIMD blocks whole. 2,048 rather than 8,192: a needle reads every column's page around
     /// each matching row, and on clustered files a busy host's rows or a network's touch fewer
