@@ -64,7 +64,8 @@ extension Warehouse {
     func save<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Written whole under a temporary name and renamed: never half a checkpoint.
-        try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Written whole under a temporary name beside it, synced and renamed, as every durable
+        // write of the project is (the file-system seam's replaceFile): never half a checkpoint.
+        try LocalFileSystem().replaceFile(path, with: Array(try encoder.encode(value)))
     }
 }
