@@ -15,6 +15,11 @@ ROW_GROUP_ROWS = 131072
 TARGET_FILE_MB = 64
 
 
+def parquet_files(root):
+    """The Parquet files a layout wrote into `root`, in name order."""
+    return sorted(os.path.join(root, f) for f in os.listdir(root))
+
+
 class SiftLayout:
     def __init__(self, name, cluster=None, blooms=True):
         self.name, self.cluster, self.blooms = name, cluster, blooms
@@ -59,11 +64,11 @@ class ParquetLayout:
             part = table.filter(pc.equal(table["day"], day)).drop_columns(["day"])
             pq.write_table(part, os.path.join(root, f"day={day}.parquet"), compression="zstd",
                            row_group_size=ROW_GROUP_ROWS, bloom_filter_options=blooms)
-        self.files = sorted(os.path.join(root, f) for f in os.listdir(root))
+        self.files = parquet_files(root)
         return time.monotonic() - started
 
     def reuse(self, root, seconds):
-        self.files = sorted(os.path.join(root, f) for f in os.listdir(root))
+        self.files = parquet_files(root)
         return seconds
 
 
@@ -144,9 +149,9 @@ class MortonParquetLayout:
                 pq.write_table(whole.slice(start, self.GLOBAL_FILE_ROWS), os.path.join(root, f"part-{i:04d}.parquet"),
                                compression="zstd", row_group_size=ROW_GROUP_ROWS, bloom_filter_options=blooms)
         con.close()
-        self.files = sorted(os.path.join(root, f) for f in os.listdir(root))
+        self.files = parquet_files(root)
         return time.monotonic() - started
 
     def reuse(self, root, seconds):
-        self.files = sorted(os.path.join(root, f) for f in os.listdir(root))
+        self.files = parquet_files(root)
         return seconds

@@ -22,28 +22,26 @@ enum ZstdContextPool {
 
     /// Runs `body` with a compression context of its own.
     static func withCompressionContext<R>(_ body: (OpaquePointer) -> R) -> R {
-        let context = idle.withLock { $0.compression.popLast() } ?? Context(pointer: ZSTD_createCCtx()!)
-        defer {
-            let surplus: Context? = idle.withLock { idle in
-                guard idle.compression.count < kept else { return context }
-                idle.compression.append(context)
-                return nil
-            }
-            if let surplus { ZSTD_freeCCtx(surplus.pointer) }
-        }
-        return body(context.pointer)
+        borrow(\.compression, create: { ZSTD_createCCtx()! }, free: { _ = ZSTD_freeCCtx($0) }, body)
     }
 
     /// Runs `body` with a decompression context of its own.
     static func withDecompressionContext<R>(_ body: (OpaquePointer) -> R) -> R {
-        let context = idle.withLock { $0.decompression.popLast() } ?? Context(pointer: ZSTD_createDCtx()!)
+        borrow(\.decompression, create: { ZSTD_createDCtx()! }, free: { _ = ZSTD_freeDCtx($0) }, body)
+    }
+
+    /// Takes an idle context of one kind (or creates one), runs `body`, and gives it back
+    /// (or frees it when `kept` are idle already).
+    private static func borrow<R>(_ kind: WritableKeyPath<Idle, [Context]> & Sendable, create: () -> OpaquePointer,
+                                  free: (OpaquePointer) -> Void, _ body: (OpaquePointer) -> R) -> R {
+        let context = idle.withLock { $0[keyPath: kind].popLast() } ?? Context(pointer: create())
         defer {
             let surplus: Context? = idle.withLock { idle in
-                guard idle.decompression.count < kept else { return context }
-                idle.decompression.append(context)
+                guard idle[keyPath: kind].count < kept else { return context }
+                idle[keyPath: kind].append(context)
                 return nil
             }
-            if let surplus { ZSTD_freeDCtx(surplus.pointer) }
+            if let surplus { free(surplus.pointer) }
         }
         return body(context.pointer)
     }

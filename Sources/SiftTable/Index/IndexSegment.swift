@@ -142,8 +142,8 @@ public struct IndexSegment: Sendable, Equatable {
         var bitmap = [UInt8](repeating: 0xFF, count: rowBytes)
         blockRows.withUnsafeBufferPointer { rows in
             bitmap.withUnsafeMutableBufferPointer { out in
-                for (i, salt) in Self.salts.enumerated() {
-                    let start = (32 * i + Int((f &* salt) >> 27)) * rowBytes
+                for bit in Self.bits(f) {
+                    let start = bit * rowBytes
                     for j in 0..<rowBytes { out[j] &= rows[start + j] }
                 }
             }
