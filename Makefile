@@ -8,10 +8,16 @@ BENCH_PKGS := python3 python3-venv
 # An opt-in faster CPU target for the `sift` binary only (the library carries no unsafeFlags).
 CPU_FLAGS  ?=
 RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
-SIFT       := .build/release/sift
+# The `sift` command links the Swift runtime and FoundationEssentials statically: a process
+# starts in about half the time (BENCHMARKS.md §12). It has a build folder of its own because
+# SwiftPM rebuilds every module when that flag changes, and libSiftC (for Python) cannot be
+# linked that way (static FoundationEssentials does not link into a shared library).
+SIFT_BUILD ?= .build-static
+RELEASE_CLI := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SIFT_BUILD) $(CPU_FLAGS)
+SIFT       := $(SIFT_BUILD)/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills log-scale
+.PHONY: all deps bench-deps build release test demo corpus example report bench-startup bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills log-scale
 
 all: build
 
@@ -31,7 +37,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(RELEASE) --product sift
+	$(RELEASE_CLI) --product sift
 
 # Every test: unit, property, conformance (walks corpus/), command-line round trips; README's
 # sift examples run verbatim; then the example package that depends on Sift by path.
@@ -39,6 +45,9 @@ test: deps
 	@python3 scripts/doc-coverage.py --strict
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --skip-build
+	@# The library and the command load FoundationEssentials only (start-up; BENCHMARKS.md §12).
+	@bin=$$($(SWIFT) build --show-bin-path); for f in $$bin/sift $$bin/libSiftC.so; do \
+		[ ! -e $$f ] || ! ldd $$f | grep -E 'libFoundation\.so|libFoundationInternationalization' || { echo "$$f links full Foundation"; exit 1; }; done
 	bash scripts/readme-examples.sh $$($(SWIFT) build --show-bin-path)/sift
 	$(MAKE) example
 	$(MAKE) python-test
@@ -138,6 +147,12 @@ report: release bench-deps
 	@bash Benchmarks/scripts/report.sh $(SIFT) $(REPORT_ROWS) $(REPORT_OUT)
 	@echo "report: $(REPORT_OUT)/report.md (charts beside it)"
 
+# Start-up: a whole `sift query` process against the same needle in process, on the demo's
+# table (STARTUP_BINARIES: other builds to compare side by side).
+bench-startup: release
+	@[ -d $(DEMO_DIR)/conn-table ] || $(MAKE) --no-print-directory demo
+	python3 Benchmarks/scripts/startup.py $(DEMO_DIR)/conn-table $(SIFT) $(STARTUP_BINARIES)
+
 # File size against pyarrow's Parquet (zstd) on the same generated rows (a venv is created).
 bench-size: release bench-deps
 	@bash Benchmarks/scripts/compare_size.sh $(SIFT)
@@ -147,4 +162,4 @@ bench-ingest: release bench-deps
 	@bash Benchmarks/scripts/compare_ingest.sh $(SIFT)
 
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build $(SIFT_BUILD) $(DEMO_DIR)

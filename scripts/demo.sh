@@ -2,7 +2,7 @@
 # make demo: the format (write, inspect, hunt, verify a file), a table (append, optimize, query,
 # time travel), then the pipeline (wrap, ingest, parse, optimize, hunt across a warehouse).
 set -euo pipefail
-SIFT=${1:-.build/release/sift}
+SIFT=${1:-.build-static/release/sift}
 OUT=${2:-demo-out}
 ROWS=${DEMO_ROWS:-500000}
 EVENTS=${DEMO_EVENTS:-2000000}

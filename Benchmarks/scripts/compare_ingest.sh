@@ -3,7 +3,7 @@
 # parquet) on the same NDJSON, alternating runs, medians and their ratio.
 #   bash Benchmarks/scripts/compare_ingest.sh [SIFT_BINARY] [ROWS] [RUNS]
 set -euo pipefail
-SIFT=${1:-.build/release/sift}
+SIFT=${1:-.build-static/release/sift}
 ROWS=${2:-2000000}
 RUNS=${3:-5}
 HERE=$(cd "$(dirname "$0")/.." && pwd)

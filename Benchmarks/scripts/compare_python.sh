@@ -4,7 +4,7 @@
 #   bash Benchmarks/scripts/compare_python.sh [SIFT_BINARY] [ROWS] [RUNS]
 # Uses the repo's .venv from `make python` (the sift package and the peers).
 set -euo pipefail
-SIFT=${1:-.build/release/sift}
+SIFT=${1:-.build-static/release/sift}
 ROWS=${2:-20000000}
 RUNS=${3:-5}
 HERE=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,7 +3,7 @@
 #   bash Benchmarks/scripts/compare_size.sh [SIFT_BINARY] [ROWS]
 # Creates a Python venv with pyarrow under Benchmarks/.venv (PyPI) on first use.
 set -euo pipefail
-SIFT=${1:-.build/release/sift}
+SIFT=${1:-.build-static/release/sift}
 ROWS=${2:-1000000}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d)}

@@ -3,7 +3,7 @@
 #   bash Benchmarks/scripts/report.sh [SIFT_BINARY] [ROWS] [OUT_DIR]
 # Data and tables are kept in $WORK (default /tmp/sift-report-ROWS) and reused by later runs.
 set -euo pipefail
-SIFT=${1:-.build/release/sift}
+SIFT=${1:-.build-static/release/sift}
 ROWS=${2:-1000000}
 OUT=${3:-report}
 HERE=$(cd "$(dirname "$0")/.." && pwd)

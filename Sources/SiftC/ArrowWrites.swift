@@ -1,5 +1,9 @@
 import CSiftABI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftArrow
 import SiftFormat
 import SiftIndex
@@ -102,7 +106,7 @@ enum ArrowWrites {
                 }
             }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = Int((try? LocalFileSystem().status(path))??.size ?? 0)
         return try jsonText(["path": path, "rows": rows, "bytes": size])
     }
 
@@ -140,7 +144,7 @@ enum ArrowWrites {
             while let batch = try input.next(as: schema) { try sink(batch) }
             return 0
         }
-        return try jsonText(["version": result.version.map { $0 as Any } ?? NSNull(), "files": result.files, "rows": result.rows,
+        return try jsonText(["version": result.version.map { JSONValue.int($0) } ?? .null, "files": result.files, "rows": result.rows,
                              "bytes": result.bytes, "already_applied": result.alreadyApplied])
     }
 
@@ -154,7 +158,7 @@ enum ArrowWrites {
         let adds = try table.writeFiles(options: try writerOptions(object)) { sink in
             while let batch = try input.next(as: schema) { try sink(batch) }
         }
-        let files = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(adds))
+        let files = try JSONValue.parse(Array(try JSONEncoder().encode(adds)))
         return try jsonText(["files": files, "rows": adds.reduce(0) { $0 + $1.rows }])
     }
 
@@ -168,7 +172,7 @@ enum ArrowWrites {
         let mode = (object["mode"] as? String) ?? "append"
         guard mode == "append" || mode == "overwrite" else { throw CArgumentError("mode must be append or overwrite, not '\(mode)'") }
         let result = try Table(root: path).commitFiles(adds, txn: txn, overwrite: mode == "overwrite")
-        return try jsonText(["version": result.version.map { $0 as Any } ?? NSNull(), "files": result.files, "rows": result.rows,
+        return try jsonText(["version": result.version.map { JSONValue.int($0) } ?? .null, "files": result.files, "rows": result.rows,
                              "bytes": result.bytes, "already_applied": result.alreadyApplied])
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftArrow
 import SiftFormat
 import SiftIndex
@@ -81,16 +85,16 @@ func give(_ value: String, to out: UnsafeMutablePointer<UnsafeMutablePointer<CCh
 /// A JSON object argument (NULL: empty).
 func jsonObject(_ pointer: UnsafePointer<CChar>?, _ what: String) throws -> [String: Any] {
     guard let text = text(pointer), !text.isEmpty else { return [:] }
-    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+    guard let object = (try? JSONValue.parse(Array(text.utf8)))?.object else {
         throw CArgumentError("\(what) must be a JSON object, not '\(text.prefix(200))'")
     }
-    return object
+    return object.mapValues(anyValue)
 }
 
 /// A JSON array of column names (NULL: every column).
 func columnList(_ pointer: UnsafePointer<CChar>?) throws -> [String]? {
     guard let text = text(pointer) else { return nil }
-    guard let names = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] else {
+    guard let items = (try? JSONValue.parse(Array(text.utf8)))?.array, case let names = items.compactMap(\.string), names.count == items.count else {
         throw CArgumentError("columns must be a JSON array of names, not '\(text.prefix(200))'")
     }
     return names
@@ -103,7 +107,44 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
-/// A JSON object built from `[String: Any]` (for reports already rendered as JSON text).
+/// Compact JSON with sorted keys for a value built from dictionaries, arrays, strings, numbers,
+/// booleans, optionals and ``JSONValue``s (reports already rendered are parsed into the latter).
 func jsonText(_ object: Any) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    try jsonValue(object).text()
+}
+
+/// `value` as a ``JSONValue``; other types are a programming error reported as an argument error.
+func jsonValue(_ value: Any) throws -> JSONValue {
+    switch value {
+    case let v as JSONValue: return v
+    case let v as String: return .string(v)
+    case let v as Bool: return .bool(v)
+    case let v as Int: return .int(v)
+    case let v as Int64: return .int(v)
+    case let v as Int32: return .int(v)
+    case let v as UInt64: return .int(v)
+    case let v as UInt32: return .int(v)
+    case let v as UInt8: return .int(v)
+    case let v as Double: return .number(v)
+    case let v as [String: Any]: return .object(try v.mapValues(jsonValue))
+    case let v as [Any]: return .array(try v.map(jsonValue))
+    default:
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional { return try mirror.children.first.map { try jsonValue($0.value) } ?? .null }
+        throw CArgumentError("cannot write a \(type(of: value)) as JSON")
+    }
+}
+
+/// A parsed JSON value as `[String: Any]`, `[Any]`, `String`, `Int`, `Double`, `Bool`, or
+/// ``JSONValue/null``, for options read by casting.
+func anyValue(_ value: JSONValue) -> Any {
+    switch value {
+    case .null: return JSONValue.null
+    case .bool(let b): return b
+    case .integer(let i): return Int(i)
+    case .number(let d): return d
+    case .string(let s): return s
+    case .array(let a): return a.map(anyValue)
+    case .object(let o): return o.mapValues(anyValue)
+    }
 }

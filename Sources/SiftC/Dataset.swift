@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftIndex
 import SiftScan
@@ -14,11 +18,10 @@ final class Dataset: Sendable {
     let source: Source
 
     init(path: String, asOf: String?) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        guard let kind = LocalFileSystem().kindFollowingLinks(path) else {
             throw TableError(.notATable, "no such file or table folder", path: path)
         }
-        if isFolder.boolValue {
+        if kind == .folder {
             let table = try Table(root: path)
             source = .table(table, try table.snapshot(asOf: try asOf.map(TimeTravel.init(parsing:))))
         } else {
@@ -51,7 +54,7 @@ final class Dataset: Sendable {
     func describe() throws -> String {
         var object: [String: Any] = [
             "schema": schema.fields.map { f -> [String: Any] in
-                ["name": f.name, "type": f.type.name, "nullable": f.nullable, "hint": f.hint == .none ? NSNull() : f.hint.name]
+                ["name": f.name, "type": f.type.name, "nullable": f.nullable, "hint": f.hint == .none ? JSONValue.null : .string(f.hint.name)]
             },
         ]
         switch source {
@@ -61,7 +64,7 @@ final class Dataset: Sendable {
             object["rows"] = reader.metadata.rowCount
             object["bytes"] = reader.source.size
             object["row_groups"] = reader.metadata.rowGroups.count
-            object["version"] = NSNull()
+            object["version"] = JSONValue.null
         case .table(let table, let snapshot):
             object["kind"] = "table"
             object["path"] = table.root
@@ -71,7 +74,7 @@ final class Dataset: Sendable {
             object["bytes"] = snapshot.byteCount
             object["files"] = snapshot.files.count
             object["partition_by"] = snapshot.metadata.partitionBy
-            object["cluster_by"] = snapshot.metadata.clusterBy.map(\.description) ?? NSNull()
+            object["cluster_by"] = snapshot.metadata.clusterBy.map { JSONValue.string($0.description) } ?? .null
         }
         return try jsonText(object)
     }
@@ -95,7 +98,7 @@ final class Dataset: Sendable {
     func plan(predicate: RowPredicate?, columns: [String]?) throws -> String {
         let units: [ScanUnit]
         let report: String
-        var version: Any = NSNull()
+        var version: Any = JSONValue.null
         switch source {
         case .file(let path, let reader):
             let scanner = try fileScanner(reader, predicate: predicate, columns: columns, threads: 0, rowGroups: nil)
@@ -111,7 +114,7 @@ final class Dataset: Sendable {
             version = snapshot.version
         }
         let unitObjects = units.map { ["path": $0.path, "row_groups": $0.rowGroups, "bytes": $0.bytes, "rows": $0.rows] as [String: Any] }
-        let reportObject = try JSONSerialization.jsonObject(with: Data(report.utf8))
+        let reportObject = try JSONValue.parse(Array(report.utf8))
         return try jsonText(["version": version, "units": unitObjects, "report": reportObject])
     }
 

@@ -1,5 +1,9 @@
 import CSiftABI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftArrow
 import SiftFormat
 import SiftIndex
@@ -46,7 +50,7 @@ private func dataset(_ handle: OpaquePointer?) throws -> Dataset {
 }
 
 private func predicate(_ pointer: UnsafePointer<CChar>?) throws -> RowPredicate? {
-    guard let text = text(pointer), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+    guard let text = text(pointer), !text.trimmingWhitespace().isEmpty else { return nil }
     return try RowPredicate.parse(text)
 }
 

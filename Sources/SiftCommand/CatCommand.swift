@@ -6,6 +6,7 @@ import SiftScan
 
 struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cat",
         abstract: "Print the rows of a Sift file as NDJSON, CSV or a table.",
         discussion: """
         NDJSON output round-trips through `sift write`: IPs as text, timestamps as ISO-8601 UTC

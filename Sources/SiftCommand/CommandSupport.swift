@@ -1,4 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 
@@ -11,7 +20,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Reads a whole file, or standard input for "-".
 func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" {
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
+        return try StandardStreams.readAllInput()
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw CommandFailure("\(path): cannot read the file")
@@ -32,13 +41,13 @@ struct StandardOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        StandardStreams.writeOutput(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStreams.writeError(text + "\n")
 }
 
 /// Human-readable byte counts.
@@ -47,7 +56,7 @@ func formatBytes(_ n: UInt64) -> String {
     var v = Double(n)
     var u = 0
     while v >= 1024, u < units.count - 1 { v /= 1024; u += 1 }
-    return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
+    return u == 0 ? "\(n) B" : printfText("%.1f ", v) + units[u]
 }
 
 /// Each rejected line as `{"line": N, "byte": B, "field": F, "reason": R, "text": T}`.
@@ -68,11 +77,13 @@ func writeRejects(_ errors: [LineError], input: UnsafeBufferPointer<UInt8>, sour
         TextForms.appendJSONString(lineRanges[e.line].map { Array(input[$0]) } ?? [], to: &out)
         out += Array("}\n".utf8)
     }
-    if appending, let handle = FileHandle(forWritingAtPath: path) {
-        handle.seekToEndOfFile()
-        handle.write(Data(out))
-        handle.closeFile()
-        return
+    if appending {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            guard StandardStreams.write(out, to: fd) else { throw CommandFailure("\(path): cannot append to the rejects file") }
+            return
+        }
     }
     guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
         throw CommandFailure("\(path): cannot write the rejects file")

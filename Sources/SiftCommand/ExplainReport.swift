@@ -1,4 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SiftFormat
 import SiftIndex
 
 /// What `--explain` prints: a skip ledger, with the command's own timings (`--timing-runs`),
@@ -57,22 +68,22 @@ struct ExplainReport: Encodable {
         }
         out += "rows matched: \(l.rowsMatched)\n"
         out += "row groups read: \(l.rowGroupsRead) of \(l.rowGroupsTotal) in opened files; pages read: \(l.pagesRead) of \(l.pagesTotal)\n"
-        out += "bytes read: \(l.bytesRead) of \(l.bytesTotal) (\(String(format: "%.3f", l.percentRead))%)\n"
+        out += "bytes read: \(l.bytesRead) of \(l.bytesTotal) (\(printfText("%.3f", l.percentRead))%)\n"
         let inFiles = IndexKind.allCases.filter { $0.level != .file }
         out += "skipped by, in opened files: " + inFiles.map { "\($0.rawValue) \(bytes($0)) bytes" }.joined(separator: ", ") + "\n"
         out += "row groups skipped by " + IndexKind.rules(at: .rowGroup).map { "\($0.rawValue): \(count($0).rowGroups)" }.joined(separator: ", ")
-            + "; pages skipped by zone maps: \(count(.zoneMap).pages)\n"
+            + "; pages skipped by zone maps: \(count(.zoneMap).pages), by page bloom filters: \(count(.pageBloom).pages)\n"
         if l.unread.files > 0 || l.unread.rowGroups > 0 {
             let what = l.unread.files > 0 ? "\(l.unread.files) planned files" : "\(l.unread.rowGroups) planned row groups"
             out += "stopped early (--limit reached): \(what) (\(l.unread.bytes) bytes) were not read\n"
         }
         if !runSeconds.isEmpty {
             let sorted = runSeconds.sorted()
-            out += "timed runs: \(runSeconds.count), median \(String(format: "%.2f", sorted[sorted.count / 2] * 1000)) ms\n"
+            out += "timed runs: \(runSeconds.count), median \(printfText("%.2f", sorted[sorted.count / 2] * 1000)) ms\n"
         }
         out += "not materialised (pages in play with no matching row): \(l.notMaterialized) bytes; "
-            + (l.snapshotSeconds > 0 ? "snapshot: \(String(format: "%.1f", l.snapshotSeconds * 1000)) ms, " : "")
-            + "planning: \(String(format: "%.1f", l.planningSeconds * 1000)) ms\n"
+            + (l.snapshotSeconds > 0 ? "snapshot: \(printfText("%.1f", l.snapshotSeconds * 1000)) ms, " : "")
+            + "planning: \(printfText("%.1f", l.planningSeconds * 1000)) ms\n"
         return out
     }
 

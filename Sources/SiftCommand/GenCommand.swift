@@ -1,10 +1,20 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftPipeline
 
 struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gen",
         abstract: "Generate realistic telemetry as NDJSON (deterministic from --seed).",
         discussion: """
         Kinds: conn (connection logs: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, service,
@@ -50,27 +60,28 @@ struct Gen: ParsableCommand {
         if kind == "attacks" {
             var attacks = AttackGenerator(seed: seed, startMicros: startMicros)
             let text = attacks.lines().joined(separator: "\n") + "\n"
-            if output == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try text.write(toFile: output, atomically: true, encoding: .utf8) }
+            if output == "-" { StandardStreams.writeOutput(text) } else { try text.write(toFile: output, atomically: true, encoding: .utf8) }
             return
         }
         let avoiding = try avoidIndicators.map { try IndicatorSet(feeds: try RulesFile(path: $0).feeds) }
         var generator: any RowGenerator = kind == "dns"
             ? DNSGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days, avoiding: avoiding)
             : ConnectionGenerator(seed: seed, rows: rows, startMicros: startMicros, days: days, avoiding: avoiding)
-        let handle: FileHandle
-        if output == "-" { handle = .standardOutput } else {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
-                throw CommandFailure("\(output): cannot create the file")
-            }
-            handle = h
+        let handle: Int32
+        if output == "-" { handle = 1 } else {
+            handle = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard handle >= 0 else { throw CommandFailure("\(output): cannot create the file: \(String(cString: strerror(errno)))") }
+        }
+        func write(_ bytes: [UInt8]) throws {
+            guard StandardStreams.write(bytes, to: handle) else { throw CommandFailure("\(output): cannot write: \(String(cString: strerror(errno)))") }
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 21)
         for i in 0..<rows {
             generator.appendRow(i, to: &buffer)
-            if buffer.count >= 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+            if buffer.count >= 1 << 20 { try write(buffer); buffer.removeAll(keepingCapacity: true) }
         }
-        handle.write(Data(buffer))
-        if output != "-" { try handle.close() }
+        try write(buffer)
+        if output != "-" { close(handle) }
     }
 }

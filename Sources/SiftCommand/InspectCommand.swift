@@ -1,9 +1,19 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show a Sift file's schema, row groups, encodings, codecs, sizes and statistics.",
         discussion: """
         Reads only the footer (two range reads). With --pages, lists every page with its
@@ -28,8 +38,7 @@ struct Inspect: ParsableCommand {
         let reader = try SiftReader(path: file)
         let m = reader.metadata
         if json {
-            let data = try JSONSerialization.data(withJSONObject: try jsonObject(reader), options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(try jsonObject(reader).text(pretty: true))
             return
         }
         var out = ""
@@ -73,12 +82,25 @@ struct Inspect: ParsableCommand {
                 if b.contents.contains(.networkPrefixes) { contents.append("prefixes") }
                 if b.contents.contains(.domainSuffixes) { contents.append("suffixes") }
                 return ["\(g)", m.schema.fields[c].name, formatBytes(UInt64(b.length)), "\(b.keyCount)", chunk.statistics.distinctCount.map { "\($0)" } ?? "-",
-                        contents.joined(separator: "+"), String(format: "%.3f%%", Double(b.targetFPPPerMillion) / 10_000), String(format: "%.3f%%", b.expectedFPP * 100)]
+                        contents.joined(separator: "+"), printfText("%.3f%%", Double(b.targetFPPPerMillion) / 10_000), printfText("%.3f%%", b.expectedFPP * 100)]
             }
         }
         if !bloomRows.isEmpty {
             out += "\nbloom filters:\n"
             out += renderTable(header: ["row group", "column", "bytes", "keys", "distinct values", "holds", "target fpp", "expected fpp"], rows: bloomRows)
+                .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
+        let pageBloomRows = m.rowGroups.enumerated().flatMap { g, group in
+            group.columns.enumerated().compactMap { c, chunk -> [String]? in
+                guard let b = chunk.pageBloomFilters else { return nil }
+                let pages = Int(chunk.pageIndex?.pageCount ?? 0)
+                return ["\(g)", m.schema.fields[c].name, "\(pages)", formatBytes(UInt64(b.length)), "\(b.blocksPerPage)", "\(b.maxKeyCount)",
+                        printfText("%.3f%%", Double(b.targetFPPPerMillion) / 10_000)]
+            }
+        }
+        if !pageBloomRows.isEmpty {
+            out += "\npage bloom filters (one per page, format 1.1):\n"
+            out += renderTable(header: ["row group", "column", "pages", "bytes", "blocks a page", "most keys in a page", "target fpp"], rows: pageBloomRows)
                 .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         }
         for (g, group) in m.rowGroups.enumerated() {
@@ -118,49 +140,55 @@ struct Inspect: ParsableCommand {
         return exact ? text : text + " (inexact)"
     }
 
-    func statsJSON(_ s: Statistics, _ type: ColumnType) -> [String: Any] {
-        var o: [String: Any] = ["null_count": s.nullCount]
-        if let min = s.min { o["min"] = StatisticsText.format(min, type: type); o["min_exact"] = s.minExact }
-        if let max = s.max { o["max"] = StatisticsText.format(max, type: type); o["max_exact"] = s.maxExact }
-        if let d = s.distinctCount { o["distinct_count"] = d }
-        return o
+    func statsJSON(_ s: Statistics, _ type: ColumnType) -> JSONValue {
+        var o: [String: JSONValue] = ["null_count": .int(s.nullCount)]
+        if let min = s.min { o["min"] = .string(StatisticsText.format(min, type: type)); o["min_exact"] = .bool(s.minExact) }
+        if let max = s.max { o["max"] = .string(StatisticsText.format(max, type: type)); o["max_exact"] = .bool(s.maxExact) }
+        if let d = s.distinctCount { o["distinct_count"] = .int(d) }
+        return .object(o)
     }
 
-    func jsonObject(_ reader: SiftReader) throws -> [String: Any] {
+    func jsonObject(_ reader: SiftReader) throws -> JSONValue {
         var m = reader.metadata
         for g in m.rowGroups.indices {
             for c in m.rowGroups[g].columns.indices { m.rowGroups[g].columns[c].pages = try reader.pages(rowGroup: g, column: c) }
         }
-        return [
-            "file": file,
-            "size": reader.source.size,
-            "format_version": "\(FileLayout.majorVersion).\(m.minorVersion)",
-            "created_by": m.createdBy,
-            "footer_length": reader.footerLength,
-            "row_count": m.rowCount,
-            "metadata": Dictionary(m.keyValues, uniquingKeysWith: { $1 }),
-            "schema": m.schema.fields.map { ["name": $0.name, "type": $0.type.name, "nullable": $0.nullable, "hint": $0.hint.name] as [String: Any] },
-            "row_groups": m.rowGroups.map { g in
-                [
-                    "row_count": g.rowCount,
-                    "columns": zip(m.schema.fields, g.columns).map { field, chunk in
-                        [
-                            "name": field.name, "offset": chunk.offset, "length": chunk.length,
-                            "uncompressed_length": chunk.uncompressedLength,
-                            "statistics": statsJSON(chunk.statistics, field.type),
-                            "bloom_filter": chunk.bloomFilter.map { b in
-                                ["offset": b.offset, "length": b.length, "key_count": b.keyCount, "target_fpp": Double(b.targetFPPPerMillion) / 1_000_000,
-                                 "expected_fpp": b.expectedFPP, "contents": Int(b.contents.rawValue)] as [String: Any]
-                            } as Any,
-                            "pages": chunk.pages.map { p in
-                                ["offset": p.offset, "length": p.length, "row_count": p.rowCount, "encoding": p.encoding.description,
-                                 "codec": p.codec.description, "uncompressed_size": p.uncompressedSize,
-                                 "statistics": statsJSON(p.statistics, field.type)] as [String: Any]
-                            },
-                        ] as [String: Any]
-                    },
-                ] as [String: Any]
-            },
-        ]
+        func bloom(_ b: BloomFilterLocation) -> JSONValue {
+            .object(["offset": .int(b.offset), "length": .int(b.length), "key_count": .int(b.keyCount),
+                     "target_fpp": .number(Double(b.targetFPPPerMillion) / 1_000_000), "expected_fpp": .number(b.expectedFPP),
+                     "contents": .int(b.contents.rawValue)])
+        }
+        func page(_ p: PageMetadata, _ field: Field) -> JSONValue {
+            .object(["offset": .int(p.offset), "length": .int(p.length), "row_count": .int(p.rowCount), "encoding": .string(p.encoding.description),
+                     "codec": .string(p.codec.description), "uncompressed_size": .int(p.uncompressedSize),
+                     "statistics": statsJSON(p.statistics, field.type)])
+        }
+        func chunk(_ field: Field, _ chunk: ColumnChunkMetadata) -> JSONValue {
+            .object(["name": .string(field.name), "offset": .int(chunk.offset), "length": .int(chunk.length),
+                     "uncompressed_length": .int(chunk.uncompressedLength),
+                     "statistics": statsJSON(chunk.statistics, field.type),
+                     "bloom_filter": chunk.bloomFilter.map(bloom) ?? .null,
+                     "page_bloom_filters": chunk.pageBloomFilters.map { b in
+                         .object(["offset": .int(b.offset), "length": .int(b.length), "blocks_per_page": .int(b.blocksPerPage),
+                                  "max_key_count": .int(b.maxKeyCount), "target_fpp": .number(Double(b.targetFPPPerMillion) / 1_000_000),
+                                  "contents": .int(b.contents.rawValue)])
+                     } ?? .null,
+                     "pages": .array(chunk.pages.map { page($0, field) })])
+        }
+        return .object([
+            "file": .string(file),
+            "size": .int(reader.source.size),
+            "format_version": .string("\(FileLayout.majorVersion).\(m.minorVersion)"),
+            "created_by": .string(m.createdBy),
+            "footer_length": .int(reader.footerLength),
+            "row_count": .int(m.rowCount),
+            "metadata": .object(Dictionary(m.keyValues, uniquingKeysWith: { $1 }).mapValues { .string($0) }),
+            "schema": .array(m.schema.fields.map {
+                .object(["name": .string($0.name), "type": .string($0.type.name), "nullable": .bool($0.nullable), "hint": .string($0.hint.name)])
+            }),
+            "row_groups": .array(m.rowGroups.map { g in
+                .object(["row_count": .int(g.rowCount), "columns": .array(zip(m.schema.fields, g.columns).map(chunk))])
+            }),
+        ])
     }
 }

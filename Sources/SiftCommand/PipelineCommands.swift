@@ -2,7 +2,11 @@
 import Glibc
 #endif
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 import SiftIndex
@@ -11,6 +15,7 @@ import SiftTable
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Append wrapped events (NDJSON) to a warehouse's staging table; invalid lines go to quarantine.",
         discussion: """
         Each line is a wrapper {"ts": ISO-8601, "event_type": "...", "source": "...", "raw": <event>}
@@ -68,6 +73,7 @@ struct Ingest: ParsableCommand {
 
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse what staging gained since the last run into the refined tables.",
         discussion: """
         Events of types with a parser (zeek.conn/dns/http/ssl, suricata.flow/dns/alert, demo.conn)
@@ -96,6 +102,7 @@ struct Parse: ParsableCommand {
 
 struct Reparse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reparse",
         abstract: "Re-run the current parser of an event type over staging and replace its refined rows atomically.",
         discussion: """
         After a parser fix, its event type's refined rows are rebuilt from staging in one commit.
@@ -123,6 +130,7 @@ struct Reparse: ParsableCommand {
 
 struct Hunt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hunt",
         abstract: "Find events across the refined tables, with what each index skipped.",
         discussion: """
         Searches every refined table (or those named by --table) with the predicate
@@ -217,6 +225,7 @@ struct Hunt: ParsableCommand {
 
 struct Wrap: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "wrap",
         abstract: "Wrap Zeek, Suricata or other NDJSON logs as ingest wrappers (what a log shipper does).",
         discussion: """
         Zeek: TSV logs (the #fields header gives the columns; the wrapper's source records them)
@@ -263,6 +272,7 @@ struct Wrap: ParsableCommand {
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "optimize",
         abstract: "Optimize every refined table of a warehouse: compact and cluster (by IP, or domain and IP) per partition.",
         discussion: """
         Examples:
@@ -284,6 +294,7 @@ struct Optimize: ParsableCommand {
 
 struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "detect",
         abstract: "Run detection rules over what the refined tables gained, writing every alert to the alerts table.",
         discussion: """
         The rules file (JSON; spec/pipeline.md §7) lists indicator feeds (IPs, CIDRs, domains),
@@ -309,7 +320,7 @@ struct Detect: ParsableCommand {
                    (byRule.isEmpty ? "" : " (" + byRule.keys.sorted().map { "\($0) \(byRule[$0]!)" }.joined(separator: ", ") + ")"))
         let j = result.joinReport
         if j.bytesTotal > 0 {
-            printError("indicator joins read \(j.bytesRead) of \(j.bytesTotal) bytes (\(String(format: "%.2f", 100 * Double(j.bytesRead) / Double(j.bytesTotal)))%): skipped by " +
+            printError("indicator joins read \(j.bytesRead) of \(j.bytesTotal) bytes (\(printfText("%.2f", 100 * Double(j.bytesRead) / Double(j.bytesTotal)))%): skipped by " +
                        IndexKind.allCases.map { "\($0.rawValue) \(j.bytesSkipped(by: $0))" }.joined(separator: ", "))
         }
     }
@@ -317,6 +328,7 @@ struct Detect: ParsableCommand {
 
 struct Alerts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "alerts",
         abstract: "De-duplicate and allowlist new alerts and deliver the rest to a sink, exactly once.",
         discussion: """
         Sinks: a file (appended; exactly once across crashes), - (standard output), or
@@ -353,6 +365,7 @@ struct Alerts: ParsableCommand {
 
 struct Graph: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "graph",
         abstract: "Draw the connections around an IP or a domain (Graphviz): the picture to triage from.",
         discussion: "Example: sift graph wh --around 185.220.101.7 --since 2026-08-01 --out c2.svg"
     )

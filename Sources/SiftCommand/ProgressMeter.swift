@@ -1,5 +1,15 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SiftFormat
 import Synchronization
 
 /// `--quiet`, shared by the commands that report progress.
@@ -70,7 +80,7 @@ final class ProgressMeter: Sendable {
     func done() {
         guard enabled, terminal else { return }
         let drew = state.withLock { $0.drewOnTerminal }
-        if drew { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drew { StandardStreams.writeError("\r\u{1B}[K") }
     }
 
     private func due(_ s: inout State, force: Bool = false) -> Bool {
@@ -105,7 +115,7 @@ final class ProgressMeter: Sendable {
     }
 
     private func emit(_ line: String) {
-        FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K\(line)" : "\(line)\n").utf8))
+        StandardStreams.writeError(terminal ? "\r\u{1B}[K\(line)" : "\(line)\n")
     }
 
     /// "42 s", "3 min 5 s", "1 h 2 min".

@@ -1,11 +1,21 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftIndex
 import SiftTable
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "query",
         abstract: "Print the rows of a table that a predicate accepts, pruning partitions, files, row groups and pages.",
         discussion: """
         Planning prunes partitions by their values and files by the statistics in the log before

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Dispatch
 import SiftFormat
 import SiftTable
@@ -43,7 +47,7 @@ struct Sift: ParsableCommand {
             // A bad argument found while running: the subcommand's usage, not the top level's.
             let type = Swift.type(of: command)
             let path = (["sift"] + Self.path(to: type)).joined(separator: " ")
-            FileHandle.standardError.write(Data("Error: \(error)\nUsage: \(usageString(for: type))\n  See '\(path) --help' for more information.\n".utf8))
+            StandardStreams.writeError("Error: \(error)\nUsage: \(usageString(for: type))\n  See '\(path) --help' for more information.\n")
             Self.exit(withError: ExitCode(64))  // EX_USAGE, as ArgumentParser uses for parse errors
         } catch {
             // Everything else (a damaged file, a failed commit): the message alone.

@@ -2,7 +2,11 @@
 import Glibc
 #endif
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 import SiftIndex
@@ -72,7 +76,7 @@ struct TableCreate: ParsableCommand {
             }
         default: throw ValidationError("give exactly one of --schema FILE and --infer-from SAMPLE.ndjson")
         }
-        let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+        let partitions = partitionBy.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() } } ?? []
         let properties = bloom.map { [MetadataAction.bloomColumnsProperty: $0] } ?? [:]
         let table = try Table.create(at: dir, schema: tableSchema, partitionBy: partitions, clusterBy: try clusterBy.map(ClusteringSpec.init(parsing:)), properties: properties)
         printError("created table \(table.root) with \(tableSchema.fields.count) columns" + (partitions.isEmpty ? "" : ", partitioned by \(partitions.joined(separator: ","))"))

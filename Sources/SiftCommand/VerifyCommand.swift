@@ -1,10 +1,20 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftTable
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check every checksum and structural rule of a Sift file or table.",
         discussion: """
         Reads the whole file: header, footer, and every page (checksum, sizes, decompression,
@@ -23,8 +33,7 @@ struct Verify: ParsableCommand {
     var file: String
 
     func run() throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+        if LocalFileSystem().kindFollowingLinks(file) == .folder {
             do {
                 let report = try Table(root: file).verify()
                 print("\(file): ok: \(report.files) files, \(report.rows) rows, \(report.segments) index segments covering \(report.indexedFiles) files; every checksum matches")

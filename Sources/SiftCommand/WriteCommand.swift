@@ -1,11 +1,21 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 import SiftIndex
 
 struct Write: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "write",
         abstract: "Write NDJSON records to a Sift file.",
         discussion: """
         Each input line must hold one JSON object. Without --schema the schema is inferred from the
@@ -162,11 +172,11 @@ struct Write: ParsableCommand {
                 // Nothing (or too little) was kept: no output file, and a failing exit.
                 try? FileManager.default.removeItem(atPath: output)
                 throw CommandFailure("\(inputName): \(summary.rejected) of \(summary.lines) lines rejected"
-                    + (summary.rowsWritten == 0 ? " (every line)" : String(format: " (%.1f%%, over --max-reject-ratio %g)", share * 100, maxRejectRatio ?? 1))
+                    + (summary.rowsWritten == 0 ? " (every line)" : printfText(" (%.1f%%, over --max-reject-ratio %g)", share * 100, maxRejectRatio ?? 1))
                     + "; no file written; the reasons are in \(rejects!)")
             }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? UInt64) ?? 0
+        let size = (try? LocalFileSystem().status(output))??.size ?? 0
         var summaryText = "wrote \(summary.rowsWritten) rows to \(output) (\(formatBytes(size)), from \(formatBytes(inputSize)) of NDJSON)"
         if let rejects { summaryText += "; \(summary.rejected) lines rejected to \(rejects)" }
         printError(summaryText)

@@ -21,6 +21,9 @@ struct CorpusEntry {
     /// Bloom filter probes: row group, column, key bytes (hex) and whether the filter must
     /// answer "may contain" (inserted keys) or "no" (keys this filter is known to reject).
     var bloomProbes: [(Int, String, String, Bool)] = []
+    /// Page bloom filter probes (§7.7): row group, column, page, key bytes (hex) and whether
+    /// that page's filter must answer "may contain".
+    var pageBloomProbes: [(Int, String, Int, String, Bool)] = []
     /// Column -> each row group's page distinct counts, when the file records them.
     var pageDistinctCounts: [String: [[Int]]]?
 
@@ -48,6 +51,12 @@ struct CorpusEntry {
                 "    " + (try text(["row_group": g, "column": c, "key_hex": key, "may_contain": present] as [String: Any]))
             }
             parts.append("  \"bloom_probes\": [\n" + lines.joined(separator: ",\n") + "\n  ]")
+        }
+        if !pageBloomProbes.isEmpty {
+            let lines = try pageBloomProbes.map { g, c, page, key, present in
+                "    " + (try text(["row_group": g, "column": c, "page": page, "key_hex": key, "may_contain": present] as [String: Any]))
+            }
+            parts.append("  \"page_bloom_probes\": [\n" + lines.joined(separator: ",\n") + "\n  ]")
         }
         if let rows {
             parts.append("  \"row_count\": \(rows.count)")

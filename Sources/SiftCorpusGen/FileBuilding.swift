@@ -11,6 +11,8 @@ func writeFile(_ schema: Schema, _ batches: [RecordBatch], _ configure: (inout W
     options.pageDistinctCounts = false
     // Trigram keys in domain columns' filters came later still; `bloom-trigrams` has them.
     options.trigramColumns = []
+    // Page bloom filters came with version 1.1; `page-bloom-filters` has them.
+    options.pageBloomFilterColumns = []
     configure(&options)
     let path = NSTemporaryDirectory() + "corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sift"
     let writer = try SiftWriter(path: path, schema: schema, options: options)
@@ -127,5 +129,5 @@ func rewriteFooter(_ bytes: [UInt8], _ change: (inout FileMetadata) -> Void) thr
     change(&metadata)
     let footer = FooterCodec.encode(metadata)
     let start = footerRange(bytes).lowerBound
-    return Array(bytes[0..<start]) + footer + FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count))
+    return Array(bytes[0..<start]) + footer + FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count), minorVersion: metadata.minorVersion)
 }

@@ -5,9 +5,9 @@ func invalidEntries() throws -> [CorpusEntry] {
     var entries: [CorpusEntry] = []
     // The step of §13 that finds each fault: opening (trailer and footer) and verification
     // (header, bloom filters) are named; the rest are found by a full read.
-    let foundOnOpen: Set = ["bad-magic", "bloom-length", "bloom-out-of-bounds", "chunk-out-of-bounds", "footer-checksum", "footer-length-past-file",
+    let foundOnOpen: Set = ["bad-magic", "bloom-length", "page-bloom-length", "bloom-out-of-bounds", "chunk-out-of-bounds", "footer-checksum", "footer-length-past-file",
                             "footer-truncated-varint", "future-major-version", "row-count-mismatch", "truncated-tiny", "truncated", "unknown-type"]
-    let foundByVerify: Set = ["bad-magic-header-only", "bloom-checksum", "bloom-segment-checksum"]
+    let foundByVerify: Set = ["bad-magic-header-only", "bloom-checksum", "bloom-segment-checksum", "page-bloom-checksum"]
     func add(_ name: String, _ code: String, _ description: String, _ bytes: [UInt8]) {
         var entry = CorpusEntry(name: name, description: description, bytes: bytes, error: code)
         entry.foundBy = foundOnOpen.contains(name) ? "open" : foundByVerify.contains(name) ? "verify" : "read"
@@ -147,5 +147,16 @@ func invalidEntries() throws -> [CorpusEntry] {
     b = withBloom; b[indexAt + 3] ^= 0x20
     add("page-index-checksum", "page_index_checksum_mismatch", "one bit flipped inside the page index of column ip", b)
     add("page-index-count", "malformed_footer", "the footer says the page index holds 2 pages; it holds 1", try rewriteFooter(withBloom) { $0.rowGroups[0].columns[0].pageIndex!.pageCount = 2 })
+
+    // Page bloom filters (version 1.1): a flipped bit, and a length that is not pages × blocks.
+    let domainSchema = try Schema([Field("d", .string, hint: .domain)])
+    let domainBatch = try RecordBatch(schema: domainSchema, columns: [ColumnVector(.string(VarBytes((0..<200).map { "h\($0 % 9).p\($0 / 100).example" })))])
+    let withPageBlooms = try writeFile(domainSchema, [domainBatch]) { $0.compression = .none; $0.pageRows = 100; $0.pageBloomFilterColumns = ["d"] }
+    let pageBlooms = try SiftReader(source: MemorySource(withPageBlooms)).metadata.rowGroups[0].columns[0].pageBloomFilters!
+    b = withPageBlooms; b[Int(pageBlooms.offset) + 9] ^= 0x04
+    add("page-bloom-checksum", "bloom_checksum_mismatch", "version 1.1: one bit flipped inside the page bloom filters of column d", b)
+    add("page-bloom-length", "malformed_footer", "version 1.1: the page bloom filters' length is not 2 pages of their blocks", try rewriteFooter(withPageBlooms) {
+        $0.rowGroups[0].columns[0].pageBloomFilters!.length += 32
+    })
     return entries + (try precisionInvalidEntries())
 }

@@ -174,7 +174,50 @@ func validEntries() throws -> [CorpusEntry] {
 
     entries.append(try bloomEntry(&v))
     entries += try precisionEntries()
+    // Version 1.1 (after every 1.0 file, whose bytes stay as they were).
+    entries.append(try pageBloomEntry())
     return entries
+}
+
+/// Page bloom filters (version 1.1) on a domain column: six pages over two row groups, each
+/// page naming its own zone, with probes an independent reader must answer the same way.
+func pageBloomEntry() throws -> CorpusEntry {
+    let schema = try Schema([Field("domain", .string, hint: .domain), Field("port", .uint16, nullable: false)])
+    let n = 600
+    var names: [String] = [], ports: [UInt16] = []
+    var valid = Bitmap(count: n, value: true)
+    for i in 0..<n {
+        names.append("h\(i % 7).zone\(i / 100).evil.example")
+        ports.append([53, 443][i % 2])
+        if i % 11 == 5 { valid[i] = false }
+    }
+    var domains = ColumnVector(.string(VarBytes(names)), validity: valid)
+    PageNulls.zero(&domains)
+    let batch = try RecordBatch(schema: schema, columns: [domains, ColumnVector(.uint16(ports))])
+    let bytes = try writeFile(schema, [batch]) { o in
+        o.rowGroupRows = 300; o.pageRows = 100; o.compression = .none; o.pageBloomFilterColumns = ["domain"]
+    }
+    var entry = CorpusEntry(name: "page-bloom-filters", description: "version 1.1: page bloom filters (values and domain suffixes, 1% target) on a domain column, 3 pages in each of 2 row groups, every page naming its own zone; probes list keys each page's filter must admit and keys it rejects", bytes: bytes, schema: schema, rows: jsonRows([batch]))
+    let reader = try SiftReader(source: MemorySource(bytes))
+    for g in 0..<2 {
+        let filters = try reader.pageBloomFilters(rowGroup: g, column: 0)!
+        for p in 0..<3 {
+            let zone = g * 3 + p
+            let first = (zone * 100..<(zone + 1) * 100).first { valid[$0] }!
+            entry.pageBloomProbes.append((g, "domain", p, hex(Array(names[first].utf8)), true))
+            entry.pageBloomProbes.append((g, "domain", p, hex(Array(".zone\(zone).evil.example".utf8)), true))
+            entry.pageBloomProbes.append((g, "domain", p, hex(Array(".evil.example".utf8)), true))
+            // Another page's zone, when this page's filter rejects it (a fact of this file).
+            for other in 0..<6 where other != zone {
+                let key = Array(".zone\(other).evil.example".utf8)
+                if !filters.mightContain(page: p, hash: BloomKeys.hash(bytes: key)) {
+                    entry.pageBloomProbes.append((g, "domain", p, hex(key), false))
+                    break
+                }
+            }
+        }
+    }
+    return entry
 }
 
 func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

@@ -24,7 +24,7 @@ enum IndicatorFile {
         var values: [Literal] = [], networks: [RowPredicate] = []
         for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = Substring(raw)
-            if let comment = line.range(of: " #") { line = line[..<comment.lowerBound] }
+            if let comment = line.firstRange(of: " #") { line = line[..<comment.lowerBound] }
             line = line.drop { $0.isWhitespace }
             while let last = line.last, last.isWhitespace { line = line.dropLast() }
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -1,5 +1,9 @@
 import CZlib
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// An input file as its bytes, whether stored plain (memory-mapped), gzip-compressed (rotated
@@ -39,7 +43,7 @@ public final class InputFile: @unchecked Sendable {
         var raw: [UInt8] = []
         if path == "-" {
             plain = nil
-            raw = Array(FileHandle.standardInput.readDataToEndOfFile())
+            raw = try StandardStreams.readAllInput()
         } else {
             plain = try MappedFile(path: path, fileSystem: fileSystem)
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// A whole JSON document as a tree, read by the same strict cursor as NDJSON lines
@@ -33,13 +37,16 @@ package indirect enum JSONTree: Sendable, Equatable {
     }
 }
 
+/// JSON's `null` among ``JSONTree/anyValue``'s values (Foundation's `NSNull` without Foundation).
+package struct JSONNull: Sendable, Equatable {}
+
 extension JSONTree {
     /// The tree as Foundation-style values (`[String: Any]`, `[Any]`, `String`, `Int`,
-    /// `Double`, `Bool`, `NSNull`), for code written against `JSONSerialization`'s output. A
-    /// duplicate key keeps its last value.
+    /// `Double`, `Bool`, ``JSONNull``), for code that reads a document by casting. A duplicate
+    /// key keeps its last value.
     package var anyValue: Any {
         switch self {
-        case .null: return NSNull()
+        case .null: return JSONNull()
         case .bool(let b): return b
         case .int(let n): return Int(n)
         case .number(let d): return d

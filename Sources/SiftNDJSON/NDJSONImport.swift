@@ -1,5 +1,9 @@
 import SiftFormat
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Dispatch
 
 /// Converts NDJSON into a Sift file: schema inference (unless a schema is given), conversion and

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 
@@ -39,7 +43,7 @@ public struct EventWrapping: Sendable {
             }
             return try lines.withUnsafeBufferPointer { try wrap($0, file: file, emit: emit) }
         }
-        let base = (file as NSString).lastPathComponent
+        let base = PathText.lastComponent(file)
         var fields: [String]?
         var path: String?
         var events = 0, withoutTime = 0

@@ -1,4 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftNDJSON
 import SiftIndex
@@ -65,8 +74,7 @@ public struct ConnectionGraph: Sendable {
             out += "  \(id(n)) [shape=\(shape), fillcolor=\"\(fill)\", fontcolor=\(font)\(isSubject ? ", penwidth=2" : "")\(label)];\n"
         }
         let maxEvents = Double(edges.map(\.events).max() ?? 1)
-        func log(_ x: Double) -> Double { Foundation.log(x) }
-        for e in edges {
+                for e in edges {
             let width = 0.6 + 4 * log(Double(e.events) + 1) / log(maxEvents + 1)
             let ports = e.ports.sorted().prefix(3).map(String.init).joined(separator: ",") + (e.ports.count > 3 ? ",..." : "")
             switch e.kind {
@@ -74,7 +82,7 @@ public struct ConnectionGraph: Sendable {
                 out += "  \(id(e.from)) -> \(id(e.to)) [style=dashed, arrowhead=none, label=\"under\"];\n"
             case .direct, .secondHop:
                 let color = e.kind == .secondHop ? ", color=\"#aaaaaa\", fontcolor=\"#888888\"" : ""
-                out += "  \(id(e.from)) -> \(id(e.to)) [penwidth=\(String(format: "%.1f", width)), label=\"\(e.events) ev, \(Self.bytes(e.bytes))\(ports.isEmpty ? "" : "\\nport \(ports)")\"\(color)];\n"
+                out += "  \(id(e.from)) -> \(id(e.to)) [penwidth=\(printfText("%.1f", width)), label=\"\(e.events) ev, \(Self.bytes(e.bytes))\(ports.isEmpty ? "" : "\\nport \(ports)")\"\(color)];\n"
             }
         }
         return out + "}\n"
@@ -110,7 +118,7 @@ public struct ConnectionGraph: Sendable {
     }
 
     static func bytes(_ n: Int64) -> String {
-        n >= 1 << 20 ? String(format: "%.1f MB", Double(n) / 1_048_576) : n >= 1024 ? String(format: "%.0f KB", Double(n) / 1024) : "\(n) B"
+        n >= 1 << 20 ? printfText("%.1f MB", Double(n) / 1_048_576) : n >= 1024 ? printfText("%.0f KB", Double(n) / 1024) : "\(n) B"
     }
 
     static func isPrivate(_ a: IPv6Address) -> Bool {
@@ -120,28 +128,21 @@ public struct ConnectionGraph: Sendable {
 
     /// Lays the graph out with Graphviz (`dot -T<format>`): svg or png; html is the SVG in a page.
     public func render(to path: String) throws {
-        let ext = (path as NSString).pathExtension.lowercased()
+        let ext = PathText.fileExtension(path).lowercased()
         if ext == "dot" {
             try Data(dot.utf8).write(to: URL(fileURLWithPath: path))
             return
         }
         guard ["svg", "png", "html"].contains(ext) else { throw PipelineError("\(path): write .svg, .png, .html or .dot") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["dot", "-T" + (ext == "png" ? "png" : "svg")]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { throw PipelineError("cannot run Graphviz's dot (install graphviz; `make deps` does): \(error)") }
-        input.fileHandleForWriting.write(Data(dot.utf8))
-        try input.fileHandleForWriting.close()
-        let rendered = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw PipelineError("Graphviz's dot failed (exit \(process.terminationStatus)): \(message.isEmpty ? "is graphviz installed? `make deps` installs it" : message)")
+        let outcome: Subprocess.Outcome
+        do { outcome = try Subprocess.run(["dot", "-T" + (ext == "png" ? "png" : "svg")], input: Array(dot.utf8)) } catch {
+            throw PipelineError("cannot run Graphviz's dot (install graphviz; `make deps` does): \(error)")
         }
+        guard outcome.status == 0 else {
+            let message = String(decoding: outcome.errors, as: UTF8.self)
+            throw PipelineError("Graphviz's dot failed (exit \(outcome.status)): \(message.isEmpty ? "is graphviz installed? `make deps` installs it" : message)")
+        }
+        let rendered = Data(outcome.output)
         var data = rendered
         if ext == "html" {
             data = Data(("<!doctype html><meta charset=\"utf-8\"><title>connections around \(subject)</title><body style=\"font-family:sans-serif\">\n").utf8) + rendered + Data("</body>\n".utf8)

@@ -1,4 +1,3 @@
-import Foundation
 import SiftFormat
 
 /// Turns a push-style scan (a producer that hands items to a sink until the sink returns false)
@@ -36,12 +35,10 @@ public final class BatchPuller<Item: Sendable, Summary: Sendable>: Sendable {
     public func next() throws -> Item? {
         if channel.claimStart() {
             let (channel, produce) = (channel, produce)
-            let thread = Thread {
+            startDetachedThread(stackSize: 8 << 20) {
                 let outcome = Result { try produce { channel.push($0) } }
                 channel.finish(outcome)
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         return try channel.pop()
     }

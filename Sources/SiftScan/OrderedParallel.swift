@@ -1,4 +1,9 @@
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Runs tasks on a bounded pool of threads and hands what they emit to one consumer in task

@@ -115,7 +115,12 @@ public struct Scanner: Sendable {
             guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
             if account.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { account.ledger.bytesRead += UInt64(bytes) }
             return answer
-        }, loadPages: { g, c in try self.pages(g, c, account: &account) }, ledger: &ledger)
+        }, loadPages: { g, c in try self.pages(g, c, account: &account) }, loadPageBlooms: { g, c in
+            // Read once per chunk and plan (the planner asks once per row group and column).
+            let filters = try reader.pageBloomFilters(rowGroup: g, column: c)
+            account.ledger.bytesRead += UInt64(reader.metadata.rowGroups[g].columns[c].pageBloomFilters?.length ?? 0)
+            return filters
+        }, ledger: &ledger)
         account.ledger.merge(ledger)
         let elapsed = (clock.now - started).components
         account.ledger.planningSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18

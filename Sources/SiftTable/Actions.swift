@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftIndex
 
@@ -54,7 +58,7 @@ public struct ClusteringSpec: Codable, Sendable, Equatable {
         guard let curve = SpaceFillingCurve(rawValue: name) else {
             throw TableError(.invalidArgument, "clustering curve must be \(SpaceFillingCurve.allCases.map(\.rawValue).joined(separator: " or ")), not '\(name)'")
         }
-        let columns = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let columns = list.split(separator: ",").map { $0.trimmingWhitespace() }
         guard (1...4).contains(columns.count) else { throw TableError(.invalidArgument, "cluster by 1 to 4 columns, not \(columns.count)") }
         self.init(curve: curve, columns: columns)
     }
@@ -129,10 +133,10 @@ public struct MetadataAction: Codable, Sendable, Equatable {
     public func writerOptions(_ options: WriterOptions) -> WriterOptions {
         var options = options
         if options.bloomFilterColumns == nil, let text = properties[Self.bloomColumnsProperty] {
-            options.bloomFilterColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            options.bloomFilterColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingWhitespace() })
         }
         if options.trigramColumns == nil, let text = properties[Self.trigramColumnsProperty] {
-            options.trigramColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            options.trigramColumns = text == "none" ? [] : Set(text.split(separator: ",").map { $0.trimmingWhitespace() })
         }
         return options
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Checkpoints (`spec/table.md` §7): a snapshot's whole state as one Sift file, so a reader

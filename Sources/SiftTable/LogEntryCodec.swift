@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// The bytes of a log entry (`spec/table.md` §3): one JSON action per line, then a last line

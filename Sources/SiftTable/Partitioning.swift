@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftIndex
 
@@ -30,7 +34,7 @@ public struct Partitioning: Sendable, Equatable {
     public init(expressions: [String], schema: Schema) throws {
         var columns: [Column] = []
         for raw in expressions {
-            let e = raw.trimmingCharacters(in: .whitespaces)
+            let e = raw.trimmingWhitespace()
             if e.hasPrefix("date("), e.hasSuffix(")") {
                 let name = String(e.dropFirst(5).dropLast())
                 guard let c = schema.index(of: name) else { throw TableError(.invalidArgument, "partition '\(e)': no column '\(name)'") }

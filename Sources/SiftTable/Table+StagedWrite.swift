@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Writes in two phases, for engines whose tasks write and whose driver commits (Spark): each

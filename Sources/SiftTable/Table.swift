@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 import SiftFormat
 
@@ -62,7 +66,7 @@ public struct Table: Sendable {
         _ = try Partitioning(expressions: partitionBy, schema: schema)
         if let clusterBy { try validate(clusterBy, schema: schema) }
         if let blooms = properties[MetadataAction.bloomColumnsProperty], blooms != "none" {
-            for name in blooms.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where schema.index(of: name) == nil {
+            for name in blooms.split(separator: ",").map({ $0.trimmingWhitespace() }) where schema.index(of: name) == nil {
                 throw TableError(.invalidArgument, "bloom filter column '\(name)' is not in the schema")
             }
         }
@@ -136,8 +140,7 @@ public struct Table: Sendable {
     /// silently replaying from an older state.
     func checkLastCheckpoint(_ checkpoints: [Int64]) throws {
         guard let bytes = try? store.fileSystem.readFile(root + "/" + LogLayout.lastCheckpoint) else { return }
-        let data = Data(bytes)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let v = (object["version"] as? NSNumber)?.int64Value else {
+        guard let v = (try? JSONValue.parse(bytes))?["version"]?.integer else {
             throw TableError(.corruptLog, "\(LogLayout.lastCheckpoint) is not valid JSON with a version", path: LogLayout.lastCheckpoint)
         }
         // A writer may have added that checkpoint (and moved the pointer) since the log was

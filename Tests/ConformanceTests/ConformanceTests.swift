@@ -85,6 +85,15 @@ struct ConformanceTests {
             #expect(filter.mightContain(hash: BloomKeys.hash(bytes: key)) == (probe["may_contain"] as! Bool), "probe \(probe)")
         }
 
+        for probe in expected["page_bloom_probes"] as? [[String: Any]] ?? [] {
+            let group = probe["row_group"] as! Int, page = probe["page"] as! Int
+            let column = try #require(reader.schema.index(of: probe["column"] as! String))
+            let hex = Array((probe["key_hex"] as! String).utf8)
+            let key = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+            let filters = try #require(try reader.pageBloomFilters(rowGroup: group, column: column))
+            #expect(filters.mightContain(page: page, hash: BloomKeys.hash(bytes: key)) == (probe["may_contain"] as! Bool), "probe \(probe)")
+        }
+
         for (name, groups) in expected["page_distinct_counts"] as? [String: [[Int]]] ?? [:] {
             let c = try #require(reader.schema.index(of: name))
             let recorded = try reader.metadata.rowGroups.indices.map { try reader.pages(rowGroup: $0, column: c).map { Int($0.statistics.distinctCount ?? 0) } }

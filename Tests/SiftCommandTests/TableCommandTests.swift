@@ -122,7 +122,7 @@ struct TableCommandTests {
             #expect(report[key] is NSNumber, "explain has \(key)")
         }
         let skipped = report["skipped_by"] as! [String: Any]
-        #expect(Set(skipped.keys) == ["partition", "file_stats", "table_index", "min_max", "bloom", "zone_map"])
+        #expect(Set(skipped.keys) == ["partition", "file_stats", "table_index", "min_max", "bloom", "zone_map", "page_bloom"])
         #expect((skipped["partition"] as! NSNumber).intValue > 0, "later days are pruned by partition")
         #expect((report["rows_matched"] as! NSNumber).intValue >= 1)
         #expect((report["files_read"] as! NSNumber).intValue < (report["files_total"] as! NSNumber).intValue)

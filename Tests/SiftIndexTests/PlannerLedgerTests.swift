@@ -47,7 +47,7 @@ struct PlannerLedgerTests {
         let text = try ledger.jsonText()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["ledger_version"] as? Int == 1)
-        #expect((object["skipped_by"] as? [String: Int]) == ["partition": 300, "file_stats": 0, "table_index": 0, "min_max": 0, "bloom": 400, "zone_map": 50])
+        #expect((object["skipped_by"] as? [String: Int]) == ["partition": 300, "file_stats": 0, "table_index": 0, "min_max": 0, "bloom": 400, "zone_map": 50, "page_bloom": 0])
         #expect((object["files_skipped_by"] as? [String: Int]) == ["partition": 1, "file_stats": 0, "table_index": 0])
         #expect((object["row_groups_skipped_by"] as? [String: Int]) == ["min_max": 0, "bloom": 2])
         #expect(object["pages_skipped_by_zone_map"] as? Int == 5)

@@ -55,7 +55,7 @@ def bytes_chart(ds, path):
 ATTRIBUTION = [("partition", "partition", "#31a354"), ("file_stats", "file statistics", "#74c476"),
                ("table_index", "table index", "#006d2c"),
                ("min_max", "row-group min/max", "#9e9ac8"), ("bloom", "bloom filters", "#6a51a3"),
-               ("zone_map", "page zone maps", "#fd8d3c")]
+               ("zone_map", "page zone maps", "#fd8d3c"), ("page_bloom", "page bloom filters", "#e6550d")]
 
 
 def attribution_chart(ds, path):

@@ -299,16 +299,16 @@ def render(r):
         out.append(f"\n### What each index skipped ({rec}), mean per kind\n")
         out.append(f"![attribution](attribution_{ds['name']}.svg)\n")
         out.append("Shares of the table's bytes. Partition, file statistics and the table index skip files before opening "
-                   "them; min/max and bloom filters skip row groups; zone maps skip pages; \"not materialised\" are pages of "
+                   "them; min/max and bloom filters skip row groups; zone maps and page bloom filters skip pages; \"not materialised\" are pages of "
                    "projected columns in candidate ranges left unread because no row in them matched.\n")
-        out.append("| kind | files skipped | partition | file stats | table index | min/max | bloom | zone maps | not materialised | read |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| kind | files skipped | partition | file stats | table index | min/max | bloom | zone maps | page blooms | not materialised | read |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for q in ds["queries"]:
             m = q["layouts"][rec]
             s, total = m["skipped_bytes_by"], m["bytes_total"]
             share = lambda k: fmt_pct(100 * s.get(k, 0) / total)
             out.append(f"| {q['label']} | {m['files_skipped']:.1f}/{m['files_total']} | {share('partition')} | {share('file_stats')} | "
-                       f"{share('table_index')} | {share('min_max')} | {share('bloom')} | {share('zone_map')} | "
+                       f"{share('table_index')} | {share('min_max')} | {share('bloom')} | {share('zone_map')} | {share('page_bloom')} | "
                        f"{share('not_materialized')} | {fmt_pct(pct(m))} |")
         out.append(f"\n### Time ({ds['name']}): mean (max) over each kind's needles\n")
         out.append(f"![time](time_{ds['name']}.svg)\n")

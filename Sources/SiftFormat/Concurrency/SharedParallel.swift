@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs `body(0..<count)` on the calling thread and on whatever pool threads are free, each
 /// index once, and returns when every index is done.

@@ -168,6 +168,19 @@ public struct LocalFileSystem: FileSystem {
         return FileStatus(kind: kind, size: UInt64(info.st_size), modified: modified)
     }
 
+    /// What `path` names once symbolic links are followed (`stat(2)`, where ``status(_:)`` uses
+    /// `lstat`): nil when nothing is there. For commands given a path by a user, where a link
+    /// to a table folder is that folder.
+    package func kindFollowingLinks(_ path: String) -> FileStatus.Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .folder
+        default: return .other
+        }
+    }
+
     /// `mkdir(2)` for each missing component.
     public func createFolder(_ path: String) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "" : "."

@@ -17,11 +17,13 @@ public enum FileLayout {
     /// The major version this library writes and reads.
     public static let majorVersion: UInt8 = 1
     /// The minor version this library writes.
-    public static let minorVersion: UInt8 = 0
+    /// The newest minor version this library reads and writes. 1 added page bloom filters
+    /// (§7.7); a writer marks a file 1.1 only when it uses them, so files without them stay 1.0.
+    public static let minorVersion: UInt8 = 1
 
-    package static func header() -> [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
+    package static func header(minorVersion: UInt8 = 0) -> [UInt8] { magic + [majorVersion, minorVersion, 0, 0] }
 
-    package static func trailer(footerChecksum: UInt64, footerLength: UInt32) -> [UInt8] {
+    package static func trailer(footerChecksum: UInt64, footerLength: UInt32, minorVersion: UInt8 = 0) -> [UInt8] {
         var w = ByteWriter(capacity: trailerSize)
         w.le(footerChecksum)
         w.le(footerLength)

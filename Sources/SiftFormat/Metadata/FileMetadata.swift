@@ -58,14 +58,18 @@ public struct ColumnChunkMetadata: Sendable, Equatable {
     /// needs: `pages` is empty in metadata read from a file; `SiftReader.pages(rowGroup:column:)`
     /// loads them.
     public var pageIndex: PageIndexLocation?
+    /// Where the chunk's page bloom filters lie, when it has them (§7.7, version 1.1).
+    public var pageBloomFilters: PageBloomLocation?
 
-    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata], bloomFilter: BloomFilterLocation? = nil, pageIndex: PageIndexLocation? = nil) {
+    package init(offset: UInt64, length: UInt64, statistics: Statistics, pages: [PageMetadata], bloomFilter: BloomFilterLocation? = nil,
+                 pageIndex: PageIndexLocation? = nil, pageBloomFilters: PageBloomLocation? = nil) {
         self.offset = offset
         self.length = length
         self.statistics = statistics
         self.pages = pages
         self.bloomFilter = bloomFilter
         self.pageIndex = pageIndex
+        self.pageBloomFilters = pageBloomFilters
     }
 
     /// Sum of the pages' uncompressed body sizes plus their headers, when pages are loaded.
@@ -125,6 +129,38 @@ public struct BloomFilterLocation: Sendable, Equatable {
 
     /// The expected false-positive rate at the recorded key count.
     public var expectedFPP: Double { BloomFilter.falsePositiveRate(blocks: Int(length) / 32, distinct: Int(keyCount)) }
+}
+
+/// The footer's entry for a column chunk's page bloom filters (`spec/format.md` §7.7): one
+/// split-block filter per page, each of `blocksPerPage` blocks, back to back in page order, so
+/// page `p`'s filter starts `p · blocksPerPage · 32` bytes in.
+public struct PageBloomLocation: Sendable, Equatable {
+    /// Byte offset of the first page's filter in the file.
+    public var offset: UInt64
+    /// Bytes of all the filters: pages × `blocksPerPage` × 32.
+    public var length: UInt32
+    /// Blocks of every page's filter (at least 1).
+    public var blocksPerPage: UInt32
+    /// The most distinct keys any page's filter holds (what the writer sized them for).
+    public var maxKeyCount: UInt64
+    /// The false-positive rate the writer sized the filters for, in parts per million.
+    public var targetFPPPerMillion: UInt32
+    /// Which keys the filters hold (the reference writer: values and domain suffixes).
+    public var contents: BloomKeys.Contents
+    /// XXH3-64 of all the filters' bytes.
+    public var checksum: UInt64
+
+    /// A location.
+    public init(offset: UInt64, length: UInt32, blocksPerPage: UInt32, maxKeyCount: UInt64, targetFPPPerMillion: UInt32,
+                contents: BloomKeys.Contents, checksum: UInt64) {
+        self.offset = offset
+        self.length = length
+        self.blocksPerPage = blocksPerPage
+        self.maxKeyCount = maxKeyCount
+        self.targetFPPPerMillion = targetFPPPerMillion
+        self.contents = contents
+        self.checksum = checksum
+    }
 }
 
 /// The footer's entry for a column chunk's page index (`spec/format.md` §10.5).

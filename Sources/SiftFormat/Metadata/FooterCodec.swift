@@ -39,6 +39,17 @@ package enum FooterCodec {
                                 i.varint(4, index.checksum)
                             }
                         }
+                        if let blooms = chunk.pageBloomFilters {
+                            c.message(7) { b in
+                                b.varint(1, blooms.offset)
+                                b.varint(2, UInt64(blooms.length))
+                                b.varint(3, UInt64(blooms.blocksPerPage))
+                                b.varint(4, blooms.maxKeyCount)
+                                b.varint(5, UInt64(blooms.targetFPPPerMillion))
+                                b.varint(6, UInt64(blooms.contents.rawValue))
+                                b.varint(7, blooms.checksum)
+                            }
+                        }
                     }
                 }
             }
@@ -194,6 +205,15 @@ package enum FooterCodec {
                         throw FormatError(.chunkOutOfBounds, "bloom filter at \(bloom.offset) of \(bloom.length) bytes lies outside the data region", offset: offset, rowGroup: index, column: name)
                     }
                 }
+                if let blooms = chunk.pageBloomFilters {
+                    let expected = UInt64(pageIndex.pageCount) * UInt64(blooms.blocksPerPage) * 32
+                    guard blooms.blocksPerPage >= 1, UInt64(blooms.length) == expected, UInt64(blooms.length) <= UInt64(FormatLimits.maxBloomBytes) else {
+                        throw FormatError(.malformedFooter, "page bloom filters of \(blooms.length) bytes are not \(pageIndex.pageCount) pages of \(blooms.blocksPerPage) blocks (at least 1) up to \(FormatLimits.maxBloomBytes) bytes", offset: offset, rowGroup: index, column: name)
+                    }
+                    guard blooms.offset >= UInt64(FileLayout.headerSize), UInt64(blooms.length) <= footerStart, blooms.offset <= footerStart - UInt64(blooms.length) else {
+                        throw FormatError(.chunkOutOfBounds, "page bloom filters at \(blooms.offset) of \(blooms.length) bytes lie outside the data region", offset: offset, rowGroup: index, column: name)
+                    }
+                }
                 if let problem = StatisticsForm.problem(chunk.statistics, type: fields[c].type, rows: group.rowCount) {
                     throw FormatError(.malformedFooter, "chunk statistics: \(problem)", offset: offset, rowGroup: index, column: name)
                 }
@@ -256,14 +276,15 @@ package enum FooterCodec {
         var chunk = ColumnChunkMetadata(offset: 0, length: 0, statistics: Statistics(), pages: [])
         var seen: UInt64 = 0
         while let (n, v) = try m.next() {
-            if (1...3).contains(n) || (5...6).contains(n) { try m.once(n, &seen) }
+            if (1...3).contains(n) || (5...7).contains(n) { try m.once(n, &seen) }
             switch (n, v) {
             case (1, .varint(let x)): chunk.offset = x
             case (2, .varint(let x)): chunk.length = x
             case (3, .bytes(let r)): chunk.statistics = try decodeStatistics(m.sub(r))
             case (5, .bytes(let r)): chunk.bloomFilter = try decodeBloom(m.sub(r))
             case (6, .bytes(let r)): chunk.pageIndex = try decodePageIndexLocation(m.sub(r))
-            case (1...3, _), (5...6, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
+            case (7, .bytes(let r)): chunk.pageBloomFilters = try decodePageBlooms(m.sub(r))
+            case (1...3, _), (5...7, _): throw FormatError(.malformedFooter, "column chunk field \(n) has the wrong wire type", offset: m.r.fileOffset)
             default: continue
             }
         }
@@ -350,6 +371,34 @@ package enum FooterCodec {
         }
         guard length <= UInt64(UInt32.max) else { throw FormatError(.malformedFooter, "bloom filter length exceeds 32 bits", offset: start) }
         b.length = UInt32(length)
+        return b
+    }
+
+    static func decodePageBlooms(_ m: WireReader) throws(FormatError) -> PageBloomLocation {
+        var m = m
+        let start = m.r.fileOffset
+        var b = PageBloomLocation(offset: 0, length: 0, blocksPerPage: 0, maxKeyCount: 0, targetFPPPerMillion: 0, contents: [], checksum: 0)
+        var length: UInt64 = 0, blocks: UInt64 = 0
+        var seen: UInt64 = 0
+        while let (n, v) = try m.next() {
+            if (1...7).contains(n) { try m.once(n, &seen) }
+            switch (n, v) {
+            case (1, .varint(let x)): b.offset = x
+            case (2, .varint(let x)): length = x
+            case (3, .varint(let x)): blocks = x
+            case (4, .varint(let x)): b.maxKeyCount = x
+            case (5, .varint(let x)): b.targetFPPPerMillion = UInt32(truncatingIfNeeded: min(x, 1_000_000))
+            case (6, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 15))  // bits 4+ ignored (§10.1)
+            case (7, .varint(let x)): b.checksum = x
+            case (1...7, _): throw FormatError(.malformedFooter, "page bloom filters field \(n) has the wrong wire type", offset: start)
+            default: continue
+            }
+        }
+        guard length <= UInt64(UInt32.max), blocks <= UInt64(UInt32.max) else {
+            throw FormatError(.malformedFooter, "page bloom filters length or blocks per page exceed 32 bits", offset: start)
+        }
+        b.length = UInt32(length)
+        b.blocksPerPage = UInt32(blocks)
         return b
     }
 

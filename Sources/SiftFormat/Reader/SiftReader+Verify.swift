@@ -39,6 +39,8 @@ extension SiftReader {
                 var merged: Statistics?
                 // Kept only for chunks with a bloom filter, whose keys are checked below.
                 var values = chunk.bloomFilter == nil ? nil : ColumnVector.empty(field.type)
+                let pageFilters = try pageBloomFilters(rowGroup: g, column: c)
+                let pagesBefore = report.pages
                 for page in chunk.pages {
                     let start = Int(page.offset - chunk.offset)
                     do throws(FormatError) {
@@ -49,6 +51,14 @@ extension SiftReader {
                         }
                         merged = merged.map { $0.merged(with: stats, type: field.type) } ?? stats
                         values?.append(contentsOf: pageValues)
+                        // Every key of the page's values must be in its page filter (§7.7).
+                        if let pageFilters {
+                            let p = report.pages - pagesBefore
+                            let keys = BloomKeys.hashes(pageValues, field: field, contents: pageFilters.contents).keys
+                            if let missing = keys.first(where: { !pageFilters.mightContain(page: p, hash: $0) }) {
+                                throw FormatError(.invalidValue, "page \(p)'s bloom filter lacks key \(hex64(missing)) of its values", offset: chunk.pageBloomFilters!.offset)
+                            }
+                        }
                     } catch { throw error.located(file: name, rowGroup: g, column: field.name) }
                     report.pages += 1
                 }

@@ -1,5 +1,9 @@
 import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads a Sift file: the metadata with two range reads (trailer, then footer), then any column
 /// of any row group without touching the others (`spec/format.md` §2, §13).
@@ -143,6 +147,15 @@ public final class SiftReader: Sendable {
         let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
         guard let location = chunk.bloomFilter else { return nil }
         return BloomFilter(bytes: try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "bloom filter", rowGroup, field))
+    }
+
+    /// Reads and checks a column chunk's page bloom filters (§7.7, one read and one checksum for
+    /// all pages); nil when the chunk has none.
+    public func pageBloomFilters(rowGroup: Int, column: Int) throws(FormatError) -> PageBloomFilters? {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard let location = chunk.pageBloomFilters else { return nil }
+        let bytes = try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "page bloom filters", rowGroup, field)
+        return PageBloomFilters(bytes: bytes, blocksPerPage: Int(location.blocksPerPage), contents: location.contents)
     }
 
     /// Probes a chunk's bloom filter for a key hash, reading and verifying only the 4 KiB

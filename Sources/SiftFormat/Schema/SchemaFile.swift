@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads and writes schema files (`spec/format.md` §3.4):
 ///
@@ -14,24 +18,22 @@ public enum SchemaFile {
     /// - Throws: `FormatError.invalidSchema` naming `file` and what is wrong.
     public static func parse(_ data: [UInt8], file: String) throws(FormatError) -> Schema {
         func bad(_ message: String) -> FormatError { FormatError(.invalidSchema, message, file: file) }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(data)) } catch {
-            throw bad("not valid JSON: \(error.localizedDescription)")
-        }
-        guard let root = object as? [String: Any], let columns = root["columns"] as? [Any] else {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch { throw bad("not valid JSON: \(error)") }
+        guard let columns = root["columns"]?.array else {
             throw bad("expected an object with a \"columns\" array")
         }
         var fields: [Field] = []
-        for (i, entry) in columns.enumerated() {
-            guard let c = entry as? [String: Any] else { throw bad("column \(i) is not an object") }
-            guard let name = c["name"] as? String else { throw bad("column \(i) has no \"name\"") }
-            guard let typeName = c["type"] as? String else { throw bad("column \"\(name)\" has no \"type\"") }
+        for (i, c) in columns.enumerated() {
+            guard c.object != nil else { throw bad("column \(i) is not an object") }
+            guard let name = c["name"]?.string else { throw bad("column \(i) has no \"name\"") }
+            guard let typeName = c["type"]?.string else { throw bad("column \"\(name)\" has no \"type\"") }
             guard let type = ColumnType(name: typeName) else {
                 throw bad("column \"\(name)\": unknown type \"\(typeName)\" (expected one of \(ColumnType.allCases.map(\.name).joined(separator: ", ")))")
             }
-            let nullable = c["nullable"] as? Bool ?? true
+            let nullable = c["nullable"]?.bool ?? true
             var hint = ColumnHint.none
-            if let hintName = c["hint"] as? String {
+            if let hintName = c["hint"]?.string {
                 guard let h = ColumnHint(name: hintName) else { throw bad("column \"\(name)\": unknown hint \"\(hintName)\"") }
                 hint = h
             }

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Writes a Sift file: row groups of pages, then the footer and trailer (`spec/format.md` §2).
 ///
@@ -34,6 +38,9 @@ public final class SiftWriter {
     /// Collects the keys of the bloom filters of every row group written from now on.
     package func collectBloomKeys() { if fileBloomKeys == nil { fileBloomKeys = [:] } }
 
+    /// The file's minor version (§15): 1 when it has page bloom filters, else 0.
+    private let minorVersion: UInt8
+
     /// The footer as written, once `close()` has succeeded (the table layer records its
     /// statistics in the log).
     public private(set) var writtenMetadata: FileMetadata?
@@ -48,14 +55,16 @@ public final class SiftWriter {
     public init(path: String, schema: Schema, options: WriterOptions = WriterOptions(),
                 fileSystem: any FileSystem = LocalFileSystem()) throws(FormatError) {
         try options.validate()
-        for name in Array(options.columnCompression.keys) + Array(options.columnEncoding.keys) + Array(options.bloomFilterColumns ?? []) where schema.index(of: name) == nil {
+        for name in Array(options.columnCompression.keys) + Array(options.columnEncoding.keys) + Array(options.bloomFilterColumns ?? []) + Array(options.pageBloomFilterColumns ?? []) where schema.index(of: name) == nil {
             throw FormatError(.invalidArgument, "option names column '\(name)', which is not in the schema")
         }
         self.schema = schema
         self.options = options
         output = try OutputFile(path: path, fileSystem: fileSystem)
         pending = schema.fields.map { ColumnVector.empty($0.type) }
-        try output.write(FileLayout.header())
+        // 1.1 only when a 1.1 feature is used, so files without page bloom filters stay 1.0.
+        minorVersion = schema.fields.contains(where: options.wantsPageBloomFilters) ? 1 : 0
+        try output.write(FileLayout.header(minorVersion: minorVersion))
     }
 
     /// Writes a file in one call: `body` writes batches, then the file is closed (and moved
@@ -85,7 +94,7 @@ public final class SiftWriter {
     deinit {
         guard !closed, !abandoned, totalRows + UInt64(pendingRows) > 0 else { return }
         let message = "sift: a SiftWriter for \(output.path) was released without close(): its \(totalRows + UInt64(pendingRows)) rows were not written\n"
-        FileHandle.standardError.write(Data(message.utf8))
+        StandardStreams.writeError(message)
     }
 
     /// Abandons the file: nothing will appear under `path` (the partial file is removed when
@@ -132,13 +141,13 @@ public final class SiftWriter {
         closed = true
         let metadata = FileMetadata(schema: schema, rowCount: totalRows, rowGroups: rowGroups,
                                     keyValues: options.keyValues, createdBy: options.createdBy,
-                                    minorVersion: FileLayout.minorVersion)
+                                    minorVersion: minorVersion)
         let footer = FooterCodec.encode(metadata)
         guard footer.count <= FormatLimits.maxFooterBytes else {
             throw FormatError(.limitExceeded, "footer of \(footer.count) bytes exceeds \(FormatLimits.maxFooterBytes); use larger row groups or pages", file: output.path)
         }
         try output.write(footer)
-        try output.write(FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count)))
+        try output.write(FileLayout.trailer(footerChecksum: Checksum.hash(footer), footerLength: UInt32(footer.count), minorVersion: minorVersion))
         try output.commit()
         writtenMetadata = metadata
     }
@@ -155,6 +164,7 @@ public final class SiftWriter {
             metadata.columns[c].offset += base
             metadata.columns[c].pageIndex?.offset += base
             metadata.columns[c].bloomFilter?.offset += base
+            metadata.columns[c].pageBloomFilters?.offset += base
         }
         rowGroups.append(metadata)
         totalRows += metadata.rowCount
@@ -181,10 +191,14 @@ public final class SiftWriter {
         let fields = batch.schema.fields
         let results = ParallelResults<Result<([UInt8], [PageMetadata], Statistics), FormatError>>(count: fields.count)
         let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int, [UInt64])>(count: fields.count)
+        let pageBlooms = ParallelResults<([UInt8], PageBloomLocation)>(count: fields.count)
         SharedParallel.forEach(fields.count) { c in
             results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
             if options.wantsBloomFilter(fields[c]) {
                 blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]))
+            }
+            if options.wantsPageBloomFilters(fields[c]) {
+                pageBlooms[c] = buildPageBloomFilters(batch.columns[c], field: fields[c], options: options)
             }
         }
         var bytes: [UInt8] = []
@@ -217,6 +231,13 @@ public final class SiftWriter {
             bytes += filterBytes
             bytes += BloomFilter.segmentChecksums(filterBytes)
         }
+        // Page bloom filters after those (§7.7).
+        for c in fields.indices {
+            guard let (filterBytes, location) = pageBlooms[c] else { continue }
+            chunks[c].pageBloomFilters = location
+            chunks[c].pageBloomFilters!.offset = UInt64(bytes.count)
+            bytes += filterBytes
+        }
         return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks), bloomKeys: bloomKeys)
     }
 
@@ -235,6 +256,22 @@ public final class SiftWriter {
                                            targetFPPPerMillion: UInt32((fpp * 1_000_000).rounded()), contents: contents,
                                            checksum: Checksum.hash(bytes))
         return (filter, location, distinctValues, keys)
+    }
+
+    /// The page bloom filters of one column chunk (§7.7): each page's distinct values and domain
+    /// suffixes (no trigrams: a page's filter is for equality and suffix needles), over the same
+    /// page boundaries as ``encodeChunk(_:field:options:)``; the footer entry's offset is set by
+    /// the caller.
+    static func buildPageBloomFilters(_ column: ColumnVector, field: Field, options: WriterOptions) -> ([UInt8], PageBloomLocation) {
+        let contents = BloomKeys.contents(for: field, trigrams: false)
+        let pageKeys = pageRanges(column, options: options).map { range in
+            BloomKeys.hashes(range.count == column.count ? column : column.slice(range), field: field, contents: contents).keys
+        }
+        let (bytes, blocks, maxKeys) = PageBloomFilters.build(pageKeys: pageKeys, fpp: options.bloomFilterFPP)
+        let location = PageBloomLocation(offset: 0, length: UInt32(bytes.count), blocksPerPage: UInt32(blocks), maxKeyCount: UInt64(maxKeys),
+                                         targetFPPPerMillion: UInt32((options.bloomFilterFPP * 1_000_000).rounded()), contents: contents,
+                                         checksum: Checksum.hash(bytes))
+        return (bytes, location)
     }
 
     /// One column chunk: its bytes, its pages (offsets relative to the chunk) and statistics.

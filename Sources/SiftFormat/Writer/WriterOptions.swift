@@ -40,6 +40,19 @@ public struct WriterOptions: Sendable {
         return field.hint == .domain
     }
 
+    /// Columns that get a bloom filter per page besides the row group's (`spec/format.md` §7.7,
+    /// version 1.1). nil means the default: string columns with hint domain that get a bloom
+    /// filter. A rare domain's rows sit in a page or two of each row group its filter admits;
+    /// without page filters the needle reads the domain column of every such row group whole
+    /// (zone maps cannot bound names), with them only the pages that may hold it.
+    public var pageBloomFilterColumns: Set<String>?
+
+    /// Whether `field` gets page bloom filters under these options.
+    public func wantsPageBloomFilters(_ field: Field) -> Bool {
+        if let names = pageBloomFilterColumns { return names.contains(field.name) }
+        return field.type == .string && field.hint == .domain && wantsBloomFilter(field)
+    }
+
     /// Whether `field` gets a bloom filter under these options.
     public func wantsBloomFilter(_ field: Field) -> Bool {
         if let names = bloomFilterColumns { return names.contains(field.name) }

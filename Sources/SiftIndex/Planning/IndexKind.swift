@@ -18,6 +18,9 @@ public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyReprese
     case bloom
     /// Page zone maps (per-page statistics in the page index): row ranges inside a row group.
     case zoneMap = "zone_map"
+    /// Page bloom filters (`spec/format.md` §7.7): pages of a column that hold no value or
+    /// suffix asked for, among the rows zone maps left.
+    case pageBloom = "page_bloom"
 
     /// The level an index decides at.
     public enum Level: Sendable { case file, rowGroup, page }
@@ -27,7 +30,7 @@ public enum IndexKind: String, Sendable, CaseIterable, Codable, CodingKeyReprese
         switch self {
         case .partition, .fileStats, .tableIndex: .file
         case .minMax, .bloom: .rowGroup
-        case .zoneMap: .page
+        case .zoneMap, .pageBloom: .page
         }
     }
 

@@ -8,12 +8,16 @@ public struct RowGroupPlan: Sendable {
     public var skippedBy: IndexKind?
     /// Row ranges (within the group) that may hold matching rows, in order, not overlapping.
     public var candidateRows: [Range<Int>]
+    /// The ranges zone maps alone left (a superset of `candidateRows`; page bloom filters ruled
+    /// out the difference), so the ledger can name the index that spared each page.
+    public var zoneMapRows: [Range<Int>]
 
-    /// A row group's plan.
-    public init(index: Int, skippedBy: IndexKind?, candidateRows: [Range<Int>]) {
+    /// A row group's plan; `zoneMapRows` defaults to `candidateRows` (no page filter ruled).
+    public init(index: Int, skippedBy: IndexKind?, candidateRows: [Range<Int>], zoneMapRows: [Range<Int>]? = nil) {
         self.index = index
         self.skippedBy = skippedBy
         self.candidateRows = candidateRows
+        self.zoneMapRows = zoneMapRows ?? candidateRows
     }
 }
 
@@ -109,12 +113,16 @@ public struct Planner: Sendable {
     /// it needs (nil: no filter); `loadPages` reads a page index. Both count their bytes; they
     /// are called only for row groups still in play, and only for the columns that can answer:
     /// filters for equality, networks and suffixes, page indexes for the predicate's columns.
+    /// `loadPageBlooms` reads a chunk's page bloom filters (nil: none), only for predicate
+    /// columns that have them and only where zone maps left rows.
     ///
     /// Row groups ruled out whole are recorded in `ledger` (bytes of the `needed` columns) with
     /// a decision each; the totals are the caller's.
     public func planRowGroups(_ metadata: FileMetadata, needed: Set<Int>, only: Set<Int>? = nil,
                               probeBloom: (Int, Int, UInt64) throws -> Bool?,
-                              loadPages: (Int, Int) throws -> [PageMetadata], ledger: inout SkipLedger) throws -> [RowGroupPlan] {
+                              loadPages: (Int, Int) throws -> [PageMetadata],
+                              loadPageBlooms: (Int, Int) throws -> PageBloomFilters? = { _, _ in nil },
+                              ledger: inout SkipLedger) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
         for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
@@ -139,60 +147,103 @@ public struct Planner: Sendable {
                 }
             }
             if let loadError { throw loadError }
-            var candidates: [Range<Int>] = []
-            if ruling == nil { candidates = try candidateRows(group, fields: fields, group: g, loadPages: loadPages) }
-            // Zone maps that leave no row rule the whole row group out too.
-            let skippedBy = ruling ?? (candidates.isEmpty ? .zoneMap : nil)
+            var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
+            if ruling == nil {
+                (candidates, zoneMapRows) = try candidateRows(group, fields: fields, group: g, loadPages: loadPages, loadPageBlooms: loadPageBlooms)
+            }
+            // Zone maps (or page filters) that leave no row rule the whole row group out too.
+            let skippedBy = ruling ?? (zoneMapRows.isEmpty ? .zoneMap : candidates.isEmpty ? .pageBloom : nil)
             if let skippedBy {
                 let bytes = Self.neededBytes(group, needed)
                 ledger.skip(skippedBy, rowGroups: 1, bytes: bytes)
                 ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: skippedBy, neededBytes: bytes))
             }
-            plans.append(RowGroupPlan(index: g, skippedBy: skippedBy, candidateRows: candidates))
+            plans.append(RowGroupPlan(index: g, skippedBy: skippedBy, candidateRows: candidates, zoneMapRows: zoneMapRows))
         }
         return plans
     }
 
-    /// Page zone maps: cuts a row group's rows at every page boundary of the predicate's
-    /// columns and keeps the segments whose pages may match, merged into ranges.
+    /// Page zone maps, then page bloom filters: cuts a row group's rows at every page boundary
+    /// of the predicate's columns and keeps the segments whose pages may match, merged into
+    /// ranges. Returns those ranges and the (wider) ones zone maps alone left.
     func candidateRows(_ group: RowGroupMetadata, fields: [Field], group g: Int,
-                       loadPages: (Int, Int) throws -> [PageMetadata]) throws -> [Range<Int>] {
-        let rows = Int(group.rowCount)
-        let columns = predicate.columns.sorted()
-        var pagesOf: [Int: [PageMetadata]] = [:]
-        for c in columns { pagesOf[c] = try loadPages(g, c) }
-        var cuts = Set([0, rows])
-        for c in columns {
-            var start = 0
-            for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
-        }
-        let boundaries = cuts.sorted()
-        var candidates: [Range<Int>] = []
-        var pageIndex = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
-        var pageStart = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
-        for k in 0..<(boundaries.count - 1) {
-            let segment = boundaries[k]..<boundaries[k + 1]
-            guard !segment.isEmpty else { continue }
-            var pageBounds: [Int: ColumnBounds] = [:]
+                       loadPages: (Int, Int) throws -> [PageMetadata],
+                       loadPageBlooms: (Int, Int) throws -> PageBloomFilters?) throws -> (candidates: [Range<Int>], zoneMapRows: [Range<Int>]) {
+        // The page filters' loader is used by evidence closures that do not outlive this call.
+        try withoutActuallyEscaping(loadPageBlooms) { loadPageBlooms in
+            let rows = Int(group.rowCount)
+            let columns = predicate.columns.sorted()
+            var pagesOf: [Int: [PageMetadata]] = [:]
+            for c in columns { pagesOf[c] = try loadPages(g, c) }
+            // Page filters are read lazily: only once zone maps leave a segment, and only for
+            // columns whose chunk has them.
+            var pageFilters: [Int: PageBloomFilters?] = [:]
+            var loadError: Error?
+            func filters(_ c: Int) -> PageBloomFilters? {
+                if let known = pageFilters[c] { return known }
+                var loaded: PageBloomFilters?
+                if group.columns[c].pageBloomFilters != nil {
+                    do { loaded = try loadPageBlooms(g, c) } catch { loadError = error }
+                }
+                pageFilters[c] = loaded
+                return loaded
+            }
+            var cuts = Set([0, rows])
             for c in columns {
-                let pages = pagesOf[c]!
-                // Advance to the page that holds the segment's first row.
-                while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
-                    pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)
-                    pageIndex[c]! += 1
-                }
-                let page = pages[pageIndex[c]!]
-                pageBounds[c] = ColumnBounds(page.statistics, rows: UInt64(page.rowCount), type: fields[c].type)
+                var start = 0
+                for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
             }
-            if firstRuling([.zoneMap], evidence: { _ in .bounds { pageBounds[$0] } }) == nil {
-                if let last = candidates.last, last.upperBound == segment.lowerBound {
-                    candidates[candidates.count - 1] = last.lowerBound..<segment.upperBound
-                } else {
-                    candidates.append(segment)
+            let boundaries = cuts.sorted()
+            var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
+            var pageIndex = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+            var pageStart = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+            for k in 0..<(boundaries.count - 1) {
+                let segment = boundaries[k]..<boundaries[k + 1]
+                guard !segment.isEmpty else { continue }
+                var pageBounds: [Int: ColumnBounds] = [:]
+                var pageOf: [Int: Int] = [:]
+                for c in columns {
+                    let pages = pagesOf[c]!
+                    // Advance to the page that holds the segment's first row.
+                    while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
+                        pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)
+                        pageIndex[c]! += 1
+                    }
+                    let page = pages[pageIndex[c]!]
+                    pageBounds[c] = ColumnBounds(page.statistics, rows: UInt64(page.rowCount), type: fields[c].type)
+                    pageOf[c] = pageIndex[c]!
                 }
+                let ruling = firstRuling(IndexKind.rules(at: .page)) { kind -> Evidence? in
+                    switch kind {
+                    case .zoneMap:
+                        return .bounds { pageBounds[$0] }
+                    case .pageBloom:
+                        // Bounds are the zone maps' (already tested), so that an `or` ruled out half
+                        // by each index is still ruled out.
+                        return Evidence(bounds: { pageBounds[$0] }, membership: { c, key in
+                            guard let f = filters(c), Self.holds(f.contents, key), let hash = key.hash(type: fields[c].type), let p = pageOf[c],
+                                  p < f.pageCount else { return nil }
+                            return f.mightContain(page: p, hash: hash)
+                        })
+                    default:
+                        return nil
+                    }
+                }
+                if let loadError { throw loadError }
+                if ruling != .zoneMap { Self.appendMerging(segment, to: &zoneMapRows) }
+                if ruling == nil { Self.appendMerging(segment, to: &candidates) }
             }
+            return (candidates, zoneMapRows)
         }
-        return candidates
+    }
+
+    /// Appends a row range to ordered ranges, joining it to the last one when they touch.
+    static func appendMerging(_ segment: Range<Int>, to ranges: inout [Range<Int>]) {
+        if let last = ranges.last, last.upperBound == segment.lowerBound {
+            ranges[ranges.count - 1] = last.lowerBound..<segment.upperBound
+        } else {
+            ranges.append(segment)
+        }
     }
 
     /// Whether a bloom filter holding `contents` can answer a probe of this kind.
@@ -212,8 +263,9 @@ public struct Planner: Sendable {
 
     // MARK: Pages
 
-    /// Accounts a row group that was read: pages of needed columns outside the candidate rows
-    /// were spared by zone maps; pages in play but not read were spared by late
+    /// Accounts a row group that was read: pages of needed columns outside the rows zone maps
+    /// left were spared by zone maps, those inside them but outside the candidate rows by page
+    /// bloom filters; pages in play but not read were spared by late
     /// materialisation. `pages` returns a column's page index when it was loaded (nil: the
     /// scan never needed it, and it is not loaded just to account for it; its bytes are then
     /// split by the share of candidate rows, `spec/predicates.md`); `pagesRead` the pages read.
@@ -222,13 +274,21 @@ public struct Planner: Sendable {
     public static func accountRead(_ plan: RowGroupPlan, group: RowGroupMetadata, needed: Set<Int>, rowsMatched: Int,
                                    pages: (Int) throws -> [PageMetadata]?, pagesRead: (Int) -> Set<Int>,
                                    ledger: inout SkipLedger) rethrows -> SkipLedger.RowGroupDecision {
-        var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0, zoneMapPages = 0
-        let rowCount = Int(group.rowCount), candidateCount = plan.candidateRows.reduce(0) { $0 + $1.count }
+        var readBytes: UInt64 = 0, readPages = 0, inPlayBytes: UInt64 = 0
+        var zoneMapPages = 0, zoneMapBytes: UInt64 = 0, pageBloomPages = 0, pageBloomBytes: UInt64 = 0
+        let rowCount = Int(group.rowCount)
+        let candidateCount = plan.candidateRows.reduce(0) { $0 + $1.count }, zoneMapCount = plan.zoneMapRows.reduce(0) { $0 + $1.count }
         for c in needed {
             guard let columnPages = try pages(c) else {
+                guard rowCount > 0 else { continue }
                 let chunk = group.columns[c].length, pageCount = Int(group.columns[c].pageIndex?.pageCount ?? 0)
-                inPlayBytes += rowCount == 0 ? 0 : chunk * UInt64(candidateCount) / UInt64(rowCount)
-                zoneMapPages += rowCount == 0 ? 0 : pageCount - (pageCount * candidateCount + rowCount - 1) / rowCount
+                let inPlay = chunk * UInt64(candidateCount) / UInt64(rowCount), zoneKept = chunk * UInt64(zoneMapCount) / UInt64(rowCount)
+                let pagesInPlay = (pageCount * candidateCount + rowCount - 1) / rowCount, pagesZoneKept = (pageCount * zoneMapCount + rowCount - 1) / rowCount
+                inPlayBytes += inPlay
+                zoneMapBytes += chunk - zoneKept
+                pageBloomBytes += zoneKept - inPlay
+                zoneMapPages += pageCount - pagesZoneKept
+                pageBloomPages += pagesZoneKept - pagesInPlay
                 continue
             }
             for p in pagesRead(c) { readBytes += UInt64(columnPages[p].length); readPages += 1 }
@@ -236,11 +296,20 @@ public struct Planner: Sendable {
             for page in columnPages {
                 let rows = start..<(start + Int(page.rowCount))
                 start = rows.upperBound
-                if plan.candidateRows.contains(where: { $0.overlaps(rows) }) { inPlayBytes += UInt64(page.length) } else { zoneMapPages += 1 }
+                if plan.candidateRows.contains(where: { $0.overlaps(rows) }) {
+                    inPlayBytes += UInt64(page.length)
+                } else if plan.zoneMapRows.contains(where: { $0.overlaps(rows) }) {
+                    pageBloomPages += 1
+                    pageBloomBytes += UInt64(page.length)
+                } else {
+                    zoneMapPages += 1
+                    zoneMapBytes += UInt64(page.length)
+                }
             }
         }
         let bytes = neededBytes(group, needed)
-        ledger.skip(.zoneMap, pages: zoneMapPages, bytes: bytes - inPlayBytes)
+        ledger.skip(.zoneMap, pages: zoneMapPages, bytes: zoneMapBytes)
+        ledger.skip(.pageBloom, pages: pageBloomPages, bytes: pageBloomBytes)
         ledger.notMaterialized += inPlayBytes - readBytes
         var decision = SkipLedger.RowGroupDecision(rowGroup: plan.index, skippedBy: nil, neededBytes: bytes)
         decision.pagesRead = readPages

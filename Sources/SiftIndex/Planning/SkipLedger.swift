@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a scan read and what each index spared it: one ledger for a file, a table, a hunt over
 /// several tables, a planned engine task and `--explain --json` alike (`spec/predicates.md`,

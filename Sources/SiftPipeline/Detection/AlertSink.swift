@@ -1,7 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SiftFormat
 
 /// Where delivered alerts go: one JSON object per alert.
 public protocol AlertSink {
@@ -51,7 +56,7 @@ public struct StandardOutputAlertSink: AlertSink {
     public init() {}
     public mutating func resume(at position: Int64) throws {}
     public mutating func deliver(_ line: [UInt8], id: String) throws -> Int64 {
-        FileHandle.standardOutput.write(Data(line))
+        StandardStreams.writeOutput(line)
         return 0
     }
 }

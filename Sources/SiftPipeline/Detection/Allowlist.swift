@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Hosts and names whose alerts are suppressed (kept in the alerts table, marked
@@ -18,7 +22,7 @@ public struct Allowlist: Sendable {
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError("\(path): cannot read the allowlist") }
         for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
+            let line = String(raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingWhitespace()
             if line.isEmpty { continue }
             // An address or network is a value whole (IPv6 ones hold colons); otherwise text
             // before the first colon names a rule.
@@ -26,7 +30,7 @@ public struct Allowlist: Sendable {
             var rule: String?, value = line
             if !isAddressOrNetwork(line), let colon = line.firstIndex(of: ":") {
                 rule = String(line[..<colon])
-                value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                value = String(line[line.index(after: colon)...]).trimmingWhitespace()
             }
             var set = IndicatorSet()
             guard isAddressOrNetwork(value) ? set.addAddressOrNetwork(value, feed: line) : set.addDomain(value, feed: line) else {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Who owns an internal host and how much it matters: the context alerts are enriched with.
@@ -12,12 +16,12 @@ public struct AssetTable: Sendable {
 
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError("\(path): cannot read the asset table") }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let header = lines.first, header.replacingOccurrences(of: " ", with: "") == "ip,owner,criticality" else {
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimmingWhitespace() }
+        guard let header = lines.first, String(header.filter { $0 != " " }) == "ip,owner,criticality" else {
             throw PipelineError("\(path):1: the header must be ip,owner,criticality")
         }
         for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty && !line.hasPrefix("#") {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
             guard cells.count == 3 else { throw PipelineError("\(path):\(n + 1): expected 3 fields, got \(cells.count)") }
             if cells[0].contains("/") {
                 guard networks.addAddressOrNetwork(cells[0], feed: cells[0]) else { throw PipelineError("\(path):\(n + 1): '\(cells[0])' is not a network") }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 import SiftIndex
 import SiftTable
@@ -325,7 +329,7 @@ extension Warehouse {
             }
             let domain: String? = groupBy.firstIndex(of: "domain").map { key[$0].text }
             out.append(AlertRecord(ruleId: id, severity: severity.rawValue,
-                                   title: "\(ts.count) connections every \(Int(mean.rounded())) s (jitter \(String(format: "%.1f", 100 * sd / mean))%)",
+                                   title: "\(ts.count) connections every \(Int(mean.rounded())) s (jitter \(printfText("%.1f", 100 * sd / mean))%)",
                                    key: zip(groupBy, key).map { "\($0)=\($1.text)" }.joined(separator: " "),
                                    windowStart: ts.first!, windowEnd: ts.last!, srcIP: ip("src_ip"), dstIP: ip("dst_ip"), domain: domain,
                                    dstPort: nil, count: Int64(ts.count), indicator: nil, indicatorFeed: nil,

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// Indicators of compromise from feeds: addresses, networks and domains, with where each came
@@ -27,10 +31,10 @@ public struct IndicatorSet: Sendable {
         }
         var fields: [String] = []
         for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingWhitespace()
             if line.hasPrefix("#fields") { fields = line.split(separator: "\t").dropFirst().map(String.init); continue }
             // Comments: whole lines, and trailing ones after " #".
-            let text = String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
+            let text = String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingWhitespace()
             if text.isEmpty { continue }
             let ok: Bool
             switch feed.format {
@@ -66,7 +70,10 @@ public struct IndicatorSet: Sendable {
     }
 
     mutating func addDomain(_ text: String, feed: String) -> Bool {
-        let d = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        var trimmed = Substring(text.lowercased())
+        while trimmed.hasPrefix(".") { trimmed = trimmed.dropFirst() }
+        while trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
+        let d = String(trimmed)
         guard !d.isEmpty, !d.contains(" "), d.contains(".") || !d.contains("/") else { return false }
         domains[d] = feed
         return true

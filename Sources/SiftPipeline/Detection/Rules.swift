@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SiftFormat
 import SiftIndex
 import SiftNDJSON
 
@@ -50,7 +55,7 @@ public struct RulesFile: Sendable {
 
     /// Parses a rules file's bytes; `path` names it in errors and anchors relative feed paths.
     public init(data: Data, path: String) throws {
-        let base = (path as NSString).deletingLastPathComponent
+        let base = PathText.parent(path)
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
         // The same strict parser as NDJSON lines and log entries; errors name the byte.
         let object: Any
@@ -67,7 +72,7 @@ public struct RulesFile: Sendable {
             guard let formatName = f["format"] as? String, let format = Feed.Format(rawValue: formatName) else {
                 throw PipelineError("\(at): \"format\" must be cidr-list, ip-list, domain-list or zeek-intel")
             }
-            feeds.append(Feed(name: f["name"] as? String ?? (p as NSString).lastPathComponent, path: resolve(p), format: format))
+            feeds.append(Feed(name: f["name"] as? String ?? PathText.lastComponent(p), path: resolve(p), format: format))
         }
         if let a = root["assets"] {
             guard let p = a as? String else { throw PipelineError("\(path): \"assets\" must be a path") }

@@ -43,7 +43,7 @@ func fields(of raw: [UInt8], source: String, defaultTSVFields: [String]) throws 
     guard raw.first == UInt8(ascii: "\"") else { return try RawFields(json: raw) }
     let line = try RawFields(json: Array("{\"l\":".utf8) + raw + [UInt8(ascii: "}")]).text("l") ?? ""
     var names = defaultTSVFields
-    if let marker = source.range(of: "#fields=") {
+    if let marker = source.firstRange(of: "#fields=") {
         names = source[marker.upperBound...].split(separator: ",").map(String.init)
     }
     return try RawFields(tsv: line, fields: names)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SiftFormat
 
 /// A table index segment (`spec/table.md` §11): which of a set of data files may hold a key,
