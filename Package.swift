@@ -55,10 +55,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
 
+        // The C library and FoundationEssentials, imported in one place for every module (never
+        // full Foundation: start-up).
+        .target(name: "SiftPlatform", swiftSettings: swiftSettings),
         // Bytes <-> values: the file format of spec/format.md, and nothing above it (no JSON, no C++).
         .target(
             name: "SiftFormat",
-            dependencies: ["CZstd", "CLZ4", "CXXHash"],
+            dependencies: ["SiftPlatform", "CZstd", "CLZ4", "CXXHash"],
             swiftSettings: swiftSettings
         ),
         // Text in and out: NDJSON import with schema inference (simdjson's fast path), rows as

@@ -1,11 +1,7 @@
 import CSiftABI
 import SiftFormat
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// How IP address columns appear in Arrow (`spec/arrow.md` §2).
 public enum IPForm: Int32, Sendable {

@@ -1,11 +1,7 @@
 import CSiftABI
 import SiftFormat
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// Hands a sequence of batches to an Arrow consumer as an `ArrowArrayStream` (the Arrow C
 /// stream interface): `get_schema`, `get_next` (a released array at the end), `get_last_error`

@@ -1,9 +1,5 @@
 import CSiftABI
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftArrow
 import SiftFormat
 import SiftIndex

@@ -1,18 +1,9 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftArrow
 import SiftFormat
 import SiftIndex
 import SiftTable
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The status codes of `sift.h`, and how Swift errors map to them.
 enum CStatus: Int32 {

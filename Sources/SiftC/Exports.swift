@@ -1,20 +1,11 @@
 import CSiftABI
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftArrow
 import SiftFormat
 import SiftIndex
 import SiftScan
 import SiftTable
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // The functions `sift.h` declares. Each is a thin shell: arguments checked, the work done by
 // Dataset or ArrowWrites, errors turned into a status and a message by `guarded`.

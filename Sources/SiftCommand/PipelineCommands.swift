@@ -1,12 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 import SiftNDJSON
 import SiftIndex

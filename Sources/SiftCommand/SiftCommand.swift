@@ -1,18 +1,9 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import Dispatch
 import SiftFormat
 import SiftTable
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The `sift` command line: thin wrappers over the library, one file per subcommand.
 @main

@@ -1,9 +1,5 @@
 import CZlib
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// An input file as its bytes, whether stored plain (memory-mapped), gzip-compressed (rotated

@@ -1,9 +1,5 @@
 import SiftFormat
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import Dispatch
 
 /// Converts NDJSON into a Sift file: schema inference (unless a schema is given), conversion and

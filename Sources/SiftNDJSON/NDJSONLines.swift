@@ -1,16 +1,7 @@
 import SiftFormat
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Walks the lines of NDJSON bytes: `\n` ends a line, a `\r` before it is dropped, and blank
 /// lines are passed over (they hold no record, so nothing is lost).

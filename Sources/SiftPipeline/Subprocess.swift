@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// Runs a program found on `PATH` with bytes on its standard input and collects its standard

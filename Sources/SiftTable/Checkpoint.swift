@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// Checkpoints (`spec/table.md` §7): a snapshot's whole state as one Sift file, so a reader

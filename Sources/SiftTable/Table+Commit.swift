@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// What a commit changes, so a writer that loses a race knows whether it may retry

@@ -27,6 +27,14 @@ struct PageBloomTests {
         return schema
     }
 
+    /// The same rows written with page filters and without, in `dir`.
+    static func pair(in dir: TemporaryDirectory) throws -> (with: String, without: String, schema: Schema) {
+        let with = dir.file("with.sift"), without = dir.file("without.sift")
+        let schema = try write(with, pageBlooms: true)
+        _ = try write(without, pageBlooms: false)
+        return (with, without, schema)
+    }
+
     /// The `n` of every matching row, and what the scan skipped.
     static func scan(_ path: String, _ text: String, schema: Schema) throws -> ([Int64], SkipLedger) {
         var rows: [Int64] = []
@@ -40,9 +48,7 @@ struct PageBloomTests {
     @Test("a name and a zone read one page per column, with the rows a file without page filters gives")
     func skipsPages() throws {
         let dir = TemporaryDirectory()
-        let with = dir.file("with.sift"), without = dir.file("without.sift")
-        let schema = try Self.write(with, pageBlooms: true)
-        _ = try Self.write(without, pageBlooms: false)
+        let (with, without, schema) = try Self.pair(in: dir)
         #expect(try SiftReader(path: with).metadata.minorVersion == 1, "a file with page filters is version 1.1")
         #expect(try SiftReader(path: without).metadata.minorVersion == 0, "a file without them stays 1.0")
         _ = try SiftReader(path: with).verify()
@@ -64,9 +70,7 @@ struct PageBloomTests {
     @Test("an or of a page-filter test and an IP test keeps the pages either may match")
     func disjunction() throws {
         let dir = TemporaryDirectory()
-        let with = dir.file("with.sift"), without = dir.file("without.sift")
-        let schema = try Self.write(with, pageBlooms: true)
-        _ = try Self.write(without, pageBlooms: false)
+        let (with, without, schema) = try Self.pair(in: dir)
         let needle = "domain = 'h42.zone9.evil.example' or src_ip = 10.0.1.7"
         #expect(try Self.scan(with, needle, schema: schema).0 == Self.scan(without, needle, schema: schema).0)
     }

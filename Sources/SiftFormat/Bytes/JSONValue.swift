@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// Any JSON value, for the package's small JSON documents (schema files, `_last_checkpoint`,
 /// `sift inspect --json`), decoded and encoded by Foundation's Codable coders: the package's

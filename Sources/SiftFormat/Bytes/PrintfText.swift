@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// `format` filled in by C's `vsnprintf` (`%.1f`, `%g`, `%d`, ...): the package's replacement
 /// for Foundation's `String(format:)`, so that no module loads Foundation. Arguments must be C

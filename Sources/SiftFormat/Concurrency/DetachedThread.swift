@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// Runs `body` on a new detached POSIX thread with a stack of `stackSize` bytes: the package's
 /// replacement for Foundation's `Thread`, for producers that must not hold a worker of

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// State shared by threads that wait for each other (a producer for room, a consumer for an
 /// item), under one lock with one condition: the package's single primitive for that. Plain

@@ -1,9 +1,5 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// Runs `body(0..<count)` on the calling thread and on whatever pool threads are free, each
 /// index once, and returns when every index is done.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// A byte string as a dictionary key, hashed once with XXH3 (hashing an `ArraySlice` byte by
 /// byte through `Hasher` dominated string dictionary building).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// The local file system through POSIX calls: the one file of the library that calls the OS
 /// for files (Linux and macOS). Calls interrupted by a signal (`EINTR`) are retried; every

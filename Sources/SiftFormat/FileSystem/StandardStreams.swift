@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// The process's standard input, output and error through POSIX calls, for the modules of the
 /// package (the library does not load Foundation, whose `FileHandle` would otherwise do this).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// A split-block bloom filter (`spec/format.md` §7.5), laid out and probed exactly as Parquet's
 /// (parquet-format `BloomFilter.md`): 256-bit blocks of eight 32-bit words; a key's 64-bit

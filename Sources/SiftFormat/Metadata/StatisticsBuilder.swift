@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiftPlatform
 
 /// Computes the statistics of a page from its logical values (`spec/format.md` §7).
 public enum StatisticsBuilder {

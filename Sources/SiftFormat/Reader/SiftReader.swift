@@ -1,9 +1,5 @@
 import Synchronization
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// Reads a Sift file: the metadata with two range reads (trailer, then footer), then any column
 /// of any row group without touching the others (`spec/format.md` §2, §13).

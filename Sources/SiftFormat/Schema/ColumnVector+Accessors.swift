@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// Typed access to a column's values. Each accessor answers nil for a null row, and for a
 /// column of a type it does not read (`strings` of an `int64` column is nil); `texts` reads

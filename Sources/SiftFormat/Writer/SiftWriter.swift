@@ -1,9 +1,5 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// Writes a Sift file: row groups of pages, then the footer and trailer (`spec/format.md` §2).
 ///

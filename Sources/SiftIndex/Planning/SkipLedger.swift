@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 
 /// What a scan read and what each index spared it: one ledger for a file, a table, a hunt over
 /// several tables, a planned engine task and `--explain --json` alike (`spec/predicates.md`,

@@ -1,11 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// Where delivered alerts go: one JSON object per alert.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// Indicators of compromise from feeds: addresses, networks and domains, with where each came

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SiftPlatform
 import SiftFormat
 
 /// A table index segment (`spec/table.md` §11): which of a set of data files may hold a key,
