@@ -64,9 +64,10 @@ struct PruningPropertyTests {
         let op = ops[Int(rng.next() % 6)]
         switch rng.next() % 12 {
         case 0: return "ip \(op) 10.0.0.\(rng.next() % 70)"
-        case 1: return "ip in 10.0.0.\((rng.next() % 8) * 8)/\(29 + rng.next() % 4)"
+        case 1: return rng.next() % 2 == 0 ? "ip in 10.0.0.\((rng.next() % 8) * 8)/\(29 + rng.next() % 4)"
+            : "ip in 10.0.\((rng.next() % 4) * 16).0/\(20 + rng.next() % 4)"  // between indexed lengths: finer keys
         case 2: return "addr \(op) 192.0.2.\(rng.next() % 260 % 256)"
-        case 3: return "addr in 2001:db8::/\([32, 64, 120, 124][Int(rng.next() % 4)])"
+        case 3: return "addr in 2001:db8::/\([32, 44, 64, 116, 120, 124][Int(rng.next() % 6)])"
         case 4: return "port in (\(rng.next() % 700), 443)"
         case 5: return "port \(op) \([22, 53, 666, 1000][Int(rng.next() % 4)])"
         case 6: return "ts between '2026-08-01T00:\(10 + rng.next() % 40):00Z' and '2026-08-01T00:\(20 + rng.next() % 39):00Z'"
