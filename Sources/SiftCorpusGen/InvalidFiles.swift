@@ -154,8 +154,8 @@ func invalidEntries() throws -> [CorpusEntry] {
     let withPageBlooms = try writeFile(domainSchema, [domainBatch]) { $0.compression = .none; $0.pageRows = 100; $0.pageBloomFilterColumns = ["d"] }
     let pageBlooms = try SiftReader(source: MemorySource(withPageBlooms)).metadata.rowGroups[0].columns[0].pageBloomFilters!
     b = withPageBlooms; b[Int(pageBlooms.offset) + 9] ^= 0x04
-    add("page-bloom-checksum", "bloom_checksum_mismatch", "version 1.1: one bit flipped inside the page bloom filters of column d", b)
-    add("page-bloom-length", "malformed_footer", "version 1.1: the page bloom filters' length is not 2 pages of their blocks", try rewriteFooter(withPageBlooms) {
+    add("page-bloom-checksum", "bloom_checksum_mismatch", "version 1.1: one bit flipped inside the first block row of the page bloom filters of column d", b)
+    add("page-bloom-length", "malformed_footer", "version 1.1: the page bloom filters' length is not a whole number of block rows of 2 pages", try rewriteFooter(withPageBlooms) {
         $0.rowGroups[0].columns[0].pageBloomFilters!.length += 32
     })
     return entries + (try precisionInvalidEntries())

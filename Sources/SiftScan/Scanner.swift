@@ -115,11 +115,10 @@ public struct Scanner: Sendable {
             guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
             if account.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { account.ledger.bytesRead += UInt64(bytes) }
             return answer
-        }, loadPages: { g, c in try self.pages(g, c, account: &account) }, loadPageBlooms: { g, c in
-            // Read once per chunk and plan (the planner asks once per row group and column).
-            let filters = try reader.pageBloomFilters(rowGroup: g, column: c)
-            account.ledger.bytesRead += UInt64(reader.metadata.rowGroups[g].columns[c].pageBloomFilters?.length ?? 0)
-            return filters
+        }, loadPages: { g, c in try self.pages(g, c, account: &account) }, probePageBlooms: { g, c, hash in
+            guard let (answers, row, bytes) = try reader.pageBloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
+            if account.pageBloomRowsRead.insert(g << 40 | c << 20 | row).inserted { account.ledger.bytesRead += UInt64(bytes) }
+            return answers
         }, ledger: &ledger)
         account.ledger.merge(ledger)
         let elapsed = (clock.now - started).components

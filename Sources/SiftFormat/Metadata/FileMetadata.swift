@@ -132,12 +132,12 @@ public struct BloomFilterLocation: Sendable, Equatable {
 }
 
 /// The footer's entry for a column chunk's page bloom filters (`spec/format.md` §7.7): one
-/// split-block filter per page, each of `blocksPerPage` blocks, back to back in page order, so
-/// page `p`'s filter starts `p · blocksPerPage · 32` bytes in.
+/// split-block filter per page, each of `blocksPerPage` blocks, stored as block rows (block `r`
+/// of every page, then the row's XXH3-64), so one probe reads one row for every page.
 public struct PageBloomLocation: Sendable, Equatable {
     /// Byte offset of the first page's filter in the file.
     public var offset: UInt64
-    /// Bytes of all the filters: pages × `blocksPerPage` × 32.
+    /// Bytes of all the block rows: `blocksPerPage` × (32 × pages + 8).
     public var length: UInt32
     /// Blocks of every page's filter (at least 1).
     public var blocksPerPage: UInt32
@@ -147,7 +147,7 @@ public struct PageBloomLocation: Sendable, Equatable {
     public var targetFPPPerMillion: UInt32
     /// Which keys the filters hold (the reference writer: values and domain suffixes).
     public var contents: BloomKeys.Contents
-    /// XXH3-64 of all the filters' bytes.
+    /// XXH3-64 of all `length` bytes (what verification checks; probes check their row's).
     public var checksum: UInt64
 
     /// A location.

@@ -206,9 +206,9 @@ package enum FooterCodec {
                     }
                 }
                 if let blooms = chunk.pageBloomFilters {
-                    let expected = UInt64(pageIndex.pageCount) * UInt64(blooms.blocksPerPage) * 32
+                    let expected = UInt64(blooms.blocksPerPage) * (32 * UInt64(pageIndex.pageCount) + 8)
                     guard blooms.blocksPerPage >= 1, UInt64(blooms.length) == expected, UInt64(blooms.length) <= UInt64(FormatLimits.maxBloomBytes) else {
-                        throw FormatError(.malformedFooter, "page bloom filters of \(blooms.length) bytes are not \(pageIndex.pageCount) pages of \(blooms.blocksPerPage) blocks (at least 1) up to \(FormatLimits.maxBloomBytes) bytes", offset: offset, rowGroup: index, column: name)
+                        throw FormatError(.malformedFooter, "page bloom filters of \(blooms.length) bytes are not \(blooms.blocksPerPage) block rows (at least 1) of \(pageIndex.pageCount) pages up to \(FormatLimits.maxBloomBytes) bytes", offset: offset, rowGroup: index, column: name)
                     }
                     guard blooms.offset >= UInt64(FileLayout.headerSize), UInt64(blooms.length) <= footerStart, blooms.offset <= footerStart - UInt64(blooms.length) else {
                         throw FormatError(.chunkOutOfBounds, "page bloom filters at \(blooms.offset) of \(blooms.length) bytes lie outside the data region", offset: offset, rowGroup: index, column: name)

@@ -18,7 +18,8 @@ public final class SiftReader: Sendable {
     /// Page indexes already read and checked, by (row group, column).
     private let pageCache = PageIndexCache()
     /// Bloom filter segments already read and verified.
-    private let segmentCache = ByteCache()
+    private let segmentCache = ByteCache<FilterPieceKey>()
+    private let pageBloomRowCache = ByteCache<FilterPieceKey>()
 
     /// The file's columns.
     public var schema: Schema { metadata.schema }
@@ -145,13 +146,46 @@ public final class SiftReader: Sendable {
         return BloomFilter(bytes: try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "bloom filter", rowGroup, field))
     }
 
-    /// Reads and checks a column chunk's page bloom filters (§7.7, one read and one checksum for
-    /// all pages); nil when the chunk has none.
+    /// Reads and checks all of a column chunk's page bloom filters (§7.7: the whole checksum
+    /// and every row's); nil when the chunk has none. Probes need only ``pageBloomProbe(rowGroup:column:hash:)``.
     public func pageBloomFilters(rowGroup: Int, column: Int) throws(FormatError) -> PageBloomFilters? {
         let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
-        guard let location = chunk.pageBloomFilters else { return nil }
+        guard let location = chunk.pageBloomFilters, let pageCount = chunk.pageIndex.map({ Int($0.pageCount) }) else { return nil }
         let bytes = try readVerified(location.offset, Int(location.length), checksum: location.checksum, .bloomChecksumMismatch, "page bloom filters", rowGroup, field)
-        return PageBloomFilters(bytes: bytes, blocksPerPage: Int(location.blocksPerPage), contents: location.contents)
+        let filters = PageBloomFilters(bytes: bytes, blocksPerPage: Int(location.blocksPerPage), pageCount: pageCount, contents: location.contents)
+        if let row = filters.firstDamagedRow(), checksumsEnforced {
+            throw FormatError(.bloomChecksumMismatch, "page bloom filters: block row \(row)'s checksum does not match", file: source.name,
+                              offset: location.offset + UInt64(row * PageBloomFilters.rowBytes(pageCount: pageCount)), rowGroup: rowGroup, column: field.name)
+        }
+        return filters
+    }
+
+    /// Probes a chunk's page bloom filters for a key hash (§7.7), reading and checking only the
+    /// block row the key falls in (cached for later probes); nil when the chunk has none.
+    /// Returns each page's answer, the row and its size with its checksum (what reading it
+    /// costs), so callers can count each row once.
+    public func pageBloomProbe(rowGroup: Int, column: Int, hash: UInt64) throws(FormatError) -> (mightContain: [Bool], row: Int, rowBytes: Int)? {
+        let (chunk, field) = try locate(rowGroup: rowGroup, column: column)
+        guard let location = chunk.pageBloomFilters, let pageCount = chunk.pageIndex.map({ Int($0.pageCount) }) else { return nil }
+        let row = PageBloomFilters.row(of: hash, blocksPerPage: Int(location.blocksPerPage))
+        let rowBytes = PageBloomFilters.rowBytes(pageCount: pageCount)
+        let key = FilterPieceKey(rowGroup: rowGroup, column: column, index: row)
+        let bytes: [UInt8]
+        if let cached = pageBloomRowCache.get(key) {
+            bytes = cached
+        } else {
+            let stored: [UInt8]
+            do { stored = try source.read(offset: location.offset + UInt64(row * rowBytes), length: rowBytes) } catch {
+                throw error.located(file: source.name, rowGroup: rowGroup, column: field.name)
+            }
+            bytes = Array(stored[0..<(rowBytes - 8)])
+            if Checksum.hash(bytes) != loadLE(UInt64.self, stored, at: rowBytes - 8) && checksumsEnforced {
+                throw FormatError(.bloomChecksumMismatch, "page bloom filters: block row \(row)'s checksum does not match", file: source.name,
+                                  offset: location.offset + UInt64(row * rowBytes), rowGroup: rowGroup, column: field.name)
+            }
+            pageBloomRowCache.set(key, bytes)
+        }
+        return ((0..<pageCount).map { PageBloomFilters.mightContain(row: bytes, page: $0, hash: hash) }, row, rowBytes)
     }
 
     /// Probes a chunk's bloom filter for a key hash, reading and verifying only the 4 KiB
@@ -163,7 +197,7 @@ public final class SiftReader: Sendable {
         guard let location = chunk.bloomFilter else { return nil }
         let blocks = Int(location.length) / 32
         let segment = BloomFilter.segment(of: hash, blockCount: blocks)
-        let key = rowGroup << 40 | column << 20 | segment
+        let key = FilterPieceKey(rowGroup: rowGroup, column: column, index: segment)
         let start = segment * BloomFilter.segmentBlocks * 32
         let length = min(Int(location.length) - start, BloomFilter.segmentBlocks * 32)
         let bytes: [UInt8]
@@ -230,10 +264,18 @@ final class PageIndexCache: Sendable {
 }
 
 /// A cache of verified byte regions.
-final class ByteCache: Sendable {
-    private let entries = Mutex<[Int: [UInt8]]>([:])
+final class ByteCache<Key: Hashable & Sendable>: Sendable {
+    private let entries = Mutex<[Key: [UInt8]]>([:])
 
-    func get(_ key: Int) -> [UInt8]? { entries.withLock { $0[key] } }
+    func get(_ key: Key) -> [UInt8]? { entries.withLock { $0[key] } }
 
-    func set(_ key: Int, _ bytes: [UInt8]) { entries.withLock { $0[key] = bytes } }
+    func set(_ key: Key, _ bytes: [UInt8]) { entries.withLock { $0[key] = bytes } }
+}
+
+/// A piece of one column chunk's filters: a bloom filter segment or a page bloom block row.
+/// Whole numbers, not bits packed into one integer, so no file can make two pieces collide.
+struct FilterPieceKey: Hashable, Sendable {
+    var rowGroup: Int
+    var column: Int
+    var index: Int
 }

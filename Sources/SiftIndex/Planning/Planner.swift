@@ -113,15 +113,16 @@ public struct Planner: Sendable {
     /// it needs (nil: no filter); `loadPages` reads a page index. Both count their bytes; they
     /// are called only for row groups still in play, and only for the columns that can answer:
     /// filters for equality, networks and suffixes, page indexes for the predicate's columns.
-    /// `loadPageBlooms` reads a chunk's page bloom filters (nil: none), only for predicate
-    /// columns that have them and only where zone maps left rows.
+    /// `probePageBlooms` answers a key hash for every page of a chunk from its page bloom
+    /// filters (nil: none), reading one block row; it is asked only for predicate columns that
+    /// have them and only where zone maps left rows, once per key.
     ///
     /// Row groups ruled out whole are recorded in `ledger` (bytes of the `needed` columns) with
     /// a decision each; the totals are the caller's.
     public func planRowGroups(_ metadata: FileMetadata, needed: Set<Int>, only: Set<Int>? = nil,
                               probeBloom: (Int, Int, UInt64) throws -> Bool?,
                               loadPages: (Int, Int) throws -> [PageMetadata],
-                              loadPageBlooms: (Int, Int) throws -> PageBloomFilters? = { _, _ in nil },
+                              probePageBlooms: (Int, Int, UInt64) throws -> [Bool]? = { _, _, _ in nil },
                               ledger: inout SkipLedger) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
@@ -149,7 +150,7 @@ public struct Planner: Sendable {
             if let loadError { throw loadError }
             var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
             if ruling == nil {
-                (candidates, zoneMapRows) = try candidateRows(group, fields: fields, group: g, loadPages: loadPages, loadPageBlooms: loadPageBlooms)
+                (candidates, zoneMapRows) = try candidateRows(group, fields: fields, group: g, loadPages: loadPages, probePageBlooms: probePageBlooms)
             }
             // Zone maps (or page filters) that leave no row rule the whole row group out too.
             let skippedBy = ruling ?? (zoneMapRows.isEmpty ? .zoneMap : candidates.isEmpty ? .pageBloom : nil)
@@ -168,25 +169,23 @@ public struct Planner: Sendable {
     /// ranges. Returns those ranges and the (wider) ones zone maps alone left.
     func candidateRows(_ group: RowGroupMetadata, fields: [Field], group g: Int,
                        loadPages: (Int, Int) throws -> [PageMetadata],
-                       loadPageBlooms: (Int, Int) throws -> PageBloomFilters?) throws -> (candidates: [Range<Int>], zoneMapRows: [Range<Int>]) {
-        // The page filters' loader is used by evidence closures that do not outlive this call.
-        try withoutActuallyEscaping(loadPageBlooms) { loadPageBlooms in
+                       probePageBlooms: (Int, Int, UInt64) throws -> [Bool]?) throws -> (candidates: [Range<Int>], zoneMapRows: [Range<Int>]) {
+        // The page filters' probe is used by evidence closures that do not outlive this call.
+        try withoutActuallyEscaping(probePageBlooms) { probePageBlooms in
             let rows = Int(group.rowCount)
             let columns = predicate.columns.sorted()
             var pagesOf: [Int: [PageMetadata]] = [:]
             for c in columns { pagesOf[c] = try loadPages(g, c) }
-            // Page filters are read lazily: only once zone maps leave a segment, and only for
-            // columns whose chunk has them.
-            var pageFilters: [Int: PageBloomFilters?] = [:]
+            // Page filters are probed lazily: only once zone maps leave a segment, only for
+            // columns whose chunk has them, and once per key (the answer covers every page).
+            var answers: [Int: [UInt64: [Bool]?]] = [:]
             var loadError: Error?
-            func filters(_ c: Int) -> PageBloomFilters? {
-                if let known = pageFilters[c] { return known }
-                var loaded: PageBloomFilters?
-                if group.columns[c].pageBloomFilters != nil {
-                    do { loaded = try loadPageBlooms(g, c) } catch { loadError = error }
-                }
-                pageFilters[c] = loaded
-                return loaded
+            func pageAnswers(_ c: Int, _ hash: UInt64) -> [Bool]? {
+                if let known = answers[c]?[hash] { return known }
+                var answer: [Bool]?
+                do { answer = try probePageBlooms(g, c, hash) } catch { loadError = error }
+                answers[c, default: [:]][hash] = answer
+                return answer
             }
             var cuts = Set([0, rows])
             for c in columns {
@@ -221,9 +220,10 @@ public struct Planner: Sendable {
                         // Bounds are the zone maps' (already tested), so that an `or` ruled out half
                         // by each index is still ruled out.
                         return Evidence(bounds: { pageBounds[$0] }, membership: { c, key in
-                            guard let f = filters(c), Self.holds(f.contents, key), let hash = key.hash(type: fields[c].type), let p = pageOf[c],
-                                  p < f.pageCount else { return nil }
-                            return f.mightContain(page: p, hash: hash)
+                            guard let location = group.columns[c].pageBloomFilters, Self.holds(location.contents, key),
+                                  let hash = key.hash(type: fields[c].type), let p = pageOf[c],
+                                  let pages = pageAnswers(c, hash), p < pages.count else { return nil }
+                            return pages[p]
                         })
                     default:
                         return nil
