@@ -97,7 +97,7 @@ step "13. parse into refined tables of a common schema (what no parser takes, or
 echo "quarantine, by reason:"
 "$SIFT" query "$WH/quarantine" --columns stage,reason --format csv | tail -n +2 | sed 's/"byte [0-9]*: /"/' | sort | uniq -c | sort -rn | head -8
 
-step "14. optimize: cluster each day of conn by (src_ip, dst_ip, domain), alert by (src_ip, dst_ip), dns, http and ssl by (domain, dst_ip)"
+step "14. optimize: cluster each day of conn by (src_ip, dst_ip), alert by (src_ip, dst_ip), dns, http and ssl by (domain, dst_ip)"
 "$SIFT" optimize "$WH" --target-file-mb 64
 
 step "15. hunt across the warehouse"
