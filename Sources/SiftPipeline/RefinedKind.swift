@@ -42,7 +42,7 @@ public enum RefinedKind: String, Sendable, CaseIterable {
         // conn: Hilbert order on the two addresses, as README recommends for connection logs
         // (BENCHMARKS.md §11, §12): a third dimension for `domain` halved suffix reads but
         // doubled every IP needle's, and page bloom filters now find a rare name's pages in an
-        // IP-ordered table (0.86% of 20M rows); names have their own domain-ordered tables.
+        // IP-ordered table (0.66% of 20M rows); names have their own domain-ordered tables.
         case .conn: ["src_ip", "dst_ip"]
         case .alert: ["src_ip", "dst_ip"]
         case .dns, .http, .ssl: ["domain", "dst_ip"]

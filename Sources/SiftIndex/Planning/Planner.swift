@@ -129,7 +129,7 @@ public struct Planner: Sendable {
         for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
             let chunkBounds: (Int) -> ColumnBounds? = { c in ColumnBounds(group.columns[c].statistics, rows: group.rowCount, type: fields[c].type) }
             var loadError: Error?
-            let ruling = withoutActuallyEscaping(probeBloom) { probeBloom in
+            let ruling = withoutActuallyEscaping(probeBloom) { probeBloom in withoutActuallyEscaping(probePageBlooms) { probePageBlooms in
                 firstRuling(IndexKind.rules(at: .rowGroup)) { kind -> Evidence? in
                     switch kind {
                     case .minMax:
@@ -138,15 +138,24 @@ public struct Planner: Sendable {
                         // Probed one 4 KiB segment at a time; bounds too, so a disjunction ruled
                         // out half by each is still ruled out.
                         return Evidence(bounds: chunkBounds, membership: { c, key in
-                            guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key),
-                                  let hash = key.hash(type: fields[c].type) else { return nil }
+                            guard let hash = key.hash(type: fields[c].type) else { return nil }
+                            // Page filters first where they hold the key: one 520-byte block row
+                            // that every page rejects rules the row group out before a 4 KiB
+                            // segment of the chunk filter is read; that segment then removes the
+                            // pages' false positives (one in a hundred per page, not per chunk).
+                            if let pages = group.columns[c].pageBloomFilters, Self.holds(pages.contents, key) {
+                                do {
+                                    if let answers = try probePageBlooms(g, c, hash), !answers.contains(true) { return false }
+                                } catch { loadError = error; return nil }
+                            }
+                            guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key) else { return nil }
                             do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
                         })
                     default:
                         return nil
                     }
                 }
-            }
+            } }
             if let loadError { throw loadError }
             var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
             if ruling == nil {
