@@ -189,12 +189,13 @@ public final class SiftWriter {
         let blooms = ParallelResults<(BloomFilter, BloomFilterLocation, Int, [UInt64])>(count: fields.count)
         let pageBlooms = ParallelResults<([UInt8], PageBloomLocation)>(count: fields.count)
         SharedParallel.forEach(fields.count) { c in
-            results[c] = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
+            let chunk = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
+            results[c] = chunk
             if options.wantsBloomFilter(fields[c]) {
                 blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]))
             }
-            if options.wantsPageBloomFilters(fields[c]) {
-                pageBlooms[c] = buildPageBloomFilters(batch.columns[c], field: fields[c], options: options)
+            if options.wantsPageBloomFilters(fields[c]), case .success(let (_, pages, _)) = chunk {
+                pageBlooms[c] = buildPageBloomFilters(batch.columns[c], pages: pages, field: fields[c], options: options)
             }
         }
         var bytes: [UInt8] = []
@@ -255,13 +256,16 @@ public final class SiftWriter {
     }
 
     /// The page bloom filters of one column chunk (§7.7): each page's distinct values and domain
-    /// suffixes (no trigrams: a page's filter is for equality and suffix needles), over the same
-    /// page boundaries as ``encodeChunk(_:field:options:)``; the footer entry's offset is set by
-    /// the caller.
-    static func buildPageBloomFilters(_ column: ColumnVector, field: Field, options: WriterOptions) -> ([UInt8], PageBloomLocation) {
+    /// suffixes (no trigrams: a page's filter is for equality and suffix needles), page by page
+    /// as ``encodeChunk(_:field:options:)`` cut them (`pages`); the footer entry's offset is set
+    /// by the caller.
+    static func buildPageBloomFilters(_ column: ColumnVector, pages: [PageMetadata], field: Field, options: WriterOptions) -> ([UInt8], PageBloomLocation) {
         let contents = BloomKeys.contents(for: field, trigrams: false)
-        let pageKeys = pageRanges(column, options: options).map { range in
-            BloomKeys.hashes(range.count == column.count ? column : column.slice(range), field: field, contents: contents).keys
+        var start = 0
+        let pageKeys = pages.map { page in
+            let range = start..<(start + Int(page.rowCount))
+            start = range.upperBound
+            return BloomKeys.hashes(range.count == column.count ? column : column.slice(range), field: field, contents: contents).keys
         }
         let (bytes, blocks, maxKeys) = PageBloomFilters.build(pageKeys: pageKeys, fpp: options.bloomFilterFPP)
         let location = PageBloomLocation(offset: 0, length: UInt32(bytes.count), blocksPerPage: UInt32(blocks), maxKeyCount: UInt64(maxKeys),

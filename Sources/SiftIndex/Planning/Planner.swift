@@ -126,49 +126,54 @@ public struct Planner: Sendable {
                               ledger: inout SkipLedger) throws -> [RowGroupPlan] {
         let fields = metadata.schema.fields
         var plans: [RowGroupPlan] = []
-        for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
-            let chunkBounds: (Int) -> ColumnBounds? = { c in ColumnBounds(group.columns[c].statistics, rows: group.rowCount, type: fields[c].type) }
-            var loadError: Error?
-            let ruling = withoutActuallyEscaping(probeBloom) { probeBloom in withoutActuallyEscaping(probePageBlooms) { probePageBlooms in
-                firstRuling(IndexKind.rules(at: .rowGroup)) { kind -> Evidence? in
-                    switch kind {
-                    case .minMax:
-                        return .bounds(chunkBounds)
-                    case .bloom:
-                        // Probed one 4 KiB segment at a time; bounds too, so a disjunction ruled
-                        // out half by each is still ruled out.
-                        return Evidence(bounds: chunkBounds, membership: { c, key in
-                            guard let hash = key.hash(type: fields[c].type) else { return nil }
-                            // Page filters first where they hold the key: one 520-byte block row
-                            // that every page rejects rules the row group out before a 4 KiB
-                            // segment of the chunk filter is read; that segment then removes the
-                            // pages' false positives (one in a hundred per page, not per chunk).
-                            if let pages = group.columns[c].pageBloomFilters, Self.holds(pages.contents, key) {
-                                do {
-                                    if let answers = try probePageBlooms(g, c, hash), !answers.contains(true) { return false }
-                                } catch { loadError = error; return nil }
-                            }
-                            guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key) else { return nil }
-                            do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
-                        })
-                    default:
-                        return nil
+        // The probes are used by evidence closures that do not outlive this call.
+        try withoutActuallyEscaping(probePageBlooms) { probePageBlooms in
+            for (g, group) in metadata.rowGroups.enumerated() where only?.contains(g) ?? true {
+                let chunkBounds: (Int) -> ColumnBounds? = { c in ColumnBounds(group.columns[c].statistics, rows: group.rowCount, type: fields[c].type) }
+                // One probe per key for the row group, whichever rule asks first.
+                let pageAnswers = PageFilterAnswers { c, hash in try probePageBlooms(g, c, hash) }
+                var loadError: Error?
+                let ruling = withoutActuallyEscaping(probeBloom) { probeBloom in
+                    firstRuling(IndexKind.rules(at: .rowGroup)) { kind -> Evidence? in
+                        switch kind {
+                        case .minMax:
+                            return .bounds(chunkBounds)
+                        case .bloom:
+                            // Probed one 4 KiB segment at a time; bounds too, so a disjunction ruled
+                            // out half by each is still ruled out.
+                            return Evidence(bounds: chunkBounds, membership: { c, key in
+                                guard let hash = key.hash(type: fields[c].type) else { return nil }
+                                // Page filters first where they hold the key: one 520-byte block row
+                                // that every page rejects rules the row group out before a 4 KiB
+                                // segment of the chunk filter is read; that segment then removes the
+                                // pages' false positives (one in a hundred per page, not per chunk).
+                                if let pages = group.columns[c].pageBloomFilters, Self.holds(pages.contents, key) {
+                                    do {
+                                        if let answers = try pageAnswers.answer(c, hash), !answers.contains(true) { return false }
+                                    } catch { loadError = error; return nil }
+                                }
+                                guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key) else { return nil }
+                                do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
+                            })
+                        default:
+                            return nil
+                        }
                     }
                 }
-            } }
-            if let loadError { throw loadError }
-            var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
-            if ruling == nil {
-                (candidates, zoneMapRows) = try candidateRows(group, fields: fields, group: g, loadPages: loadPages, probePageBlooms: probePageBlooms)
+                if let loadError { throw loadError }
+                var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
+                if ruling == nil {
+                    (candidates, zoneMapRows) = try candidateRows(group, fields: fields, group: g, loadPages: loadPages, pageAnswers: pageAnswers)
+                }
+                // Zone maps (or page filters) that leave no row rule the whole row group out too.
+                let skippedBy = ruling ?? (zoneMapRows.isEmpty ? .zoneMap : candidates.isEmpty ? .pageBloom : nil)
+                if let skippedBy {
+                    let bytes = Self.neededBytes(group, needed)
+                    ledger.skip(skippedBy, rowGroups: 1, bytes: bytes)
+                    ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: skippedBy, neededBytes: bytes))
+                }
+                plans.append(RowGroupPlan(index: g, skippedBy: skippedBy, candidateRows: candidates, zoneMapRows: zoneMapRows))
             }
-            // Zone maps (or page filters) that leave no row rule the whole row group out too.
-            let skippedBy = ruling ?? (zoneMapRows.isEmpty ? .zoneMap : candidates.isEmpty ? .pageBloom : nil)
-            if let skippedBy {
-                let bytes = Self.neededBytes(group, needed)
-                ledger.skip(skippedBy, rowGroups: 1, bytes: bytes)
-                ledger.rowGroupDecisions.append(.init(rowGroup: g, skippedBy: skippedBy, neededBytes: bytes))
-            }
-            plans.append(RowGroupPlan(index: g, skippedBy: skippedBy, candidateRows: candidates, zoneMapRows: zoneMapRows))
         }
         return plans
     }
@@ -178,72 +183,63 @@ public struct Planner: Sendable {
     /// ranges. Returns those ranges and the (wider) ones zone maps alone left.
     func candidateRows(_ group: RowGroupMetadata, fields: [Field], group g: Int,
                        loadPages: (Int, Int) throws -> [PageMetadata],
-                       probePageBlooms: (Int, Int, UInt64) throws -> [Bool]?) throws -> (candidates: [Range<Int>], zoneMapRows: [Range<Int>]) {
-        // The page filters' probe is used by evidence closures that do not outlive this call.
-        try withoutActuallyEscaping(probePageBlooms) { probePageBlooms in
-            let rows = Int(group.rowCount)
-            let columns = predicate.columns.sorted()
-            var pagesOf: [Int: [PageMetadata]] = [:]
-            for c in columns { pagesOf[c] = try loadPages(g, c) }
-            // Page filters are probed lazily: only once zone maps leave a segment, only for
-            // columns whose chunk has them, and once per key (the answer covers every page).
-            var answers: [Int: [UInt64: [Bool]?]] = [:]
-            var loadError: Error?
-            func pageAnswers(_ c: Int, _ hash: UInt64) -> [Bool]? {
-                if let known = answers[c]?[hash] { return known }
-                var answer: [Bool]?
-                do { answer = try probePageBlooms(g, c, hash) } catch { loadError = error }
-                answers[c, default: [:]][hash] = answer
-                return answer
-            }
-            var cuts = Set([0, rows])
-            for c in columns {
-                var start = 0
-                for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
-            }
-            let boundaries = cuts.sorted()
-            var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
-            var pageIndex = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
-            var pageStart = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
-            for k in 0..<(boundaries.count - 1) {
-                let segment = boundaries[k]..<boundaries[k + 1]
-                guard !segment.isEmpty else { continue }
-                var pageBounds: [Int: ColumnBounds] = [:]
-                var pageOf: [Int: Int] = [:]
-                for c in columns {
-                    let pages = pagesOf[c]!
-                    // Advance to the page that holds the segment's first row.
-                    while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
-                        pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)
-                        pageIndex[c]! += 1
-                    }
-                    let page = pages[pageIndex[c]!]
-                    pageBounds[c] = ColumnBounds(page.statistics, rows: UInt64(page.rowCount), type: fields[c].type)
-                    pageOf[c] = pageIndex[c]!
-                }
-                let ruling = firstRuling(IndexKind.rules(at: .page)) { kind -> Evidence? in
-                    switch kind {
-                    case .zoneMap:
-                        return .bounds { pageBounds[$0] }
-                    case .pageBloom:
-                        // Bounds are the zone maps' (already tested), so that an `or` ruled out half
-                        // by each index is still ruled out.
-                        return Evidence(bounds: { pageBounds[$0] }, membership: { c, key in
-                            guard let location = group.columns[c].pageBloomFilters, Self.holds(location.contents, key),
-                                  let hash = key.hash(type: fields[c].type), let p = pageOf[c],
-                                  let pages = pageAnswers(c, hash), p < pages.count else { return nil }
-                            return pages[p]
-                        })
-                    default:
-                        return nil
-                    }
-                }
-                if let loadError { throw loadError }
-                if ruling != .zoneMap { Self.appendMerging(segment, to: &zoneMapRows) }
-                if ruling == nil { Self.appendMerging(segment, to: &candidates) }
-            }
-            return (candidates, zoneMapRows)
+                       pageAnswers: PageFilterAnswers) throws -> (candidates: [Range<Int>], zoneMapRows: [Range<Int>]) {
+        let rows = Int(group.rowCount)
+        let columns = predicate.columns.sorted()
+        var pagesOf: [Int: [PageMetadata]] = [:]
+        for c in columns { pagesOf[c] = try loadPages(g, c) }
+        // Page filters are probed only once zone maps leave a segment, and only for columns
+        // whose chunk has them.
+        var loadError: Error?
+        var cuts = Set([0, rows])
+        for c in columns {
+            var start = 0
+            for page in pagesOf[c]! { start += Int(page.rowCount); cuts.insert(start) }
         }
+        let boundaries = cuts.sorted()
+        var candidates: [Range<Int>] = [], zoneMapRows: [Range<Int>] = []
+        var pageIndex = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+        var pageStart = Dictionary(uniqueKeysWithValues: columns.map { ($0, 0) })
+        for k in 0..<(boundaries.count - 1) {
+            let segment = boundaries[k]..<boundaries[k + 1]
+            guard !segment.isEmpty else { continue }
+            var pageBounds: [Int: ColumnBounds] = [:]
+            var pageOf: [Int: Int] = [:]
+            for c in columns {
+                let pages = pagesOf[c]!
+                // Advance to the page that holds the segment's first row.
+                while pageIndex[c]! < pages.count, pageStart[c]! + Int(pages[pageIndex[c]!].rowCount) <= segment.lowerBound {
+                    pageStart[c]! += Int(pages[pageIndex[c]!].rowCount)
+                    pageIndex[c]! += 1
+                }
+                let page = pages[pageIndex[c]!]
+                pageBounds[c] = ColumnBounds(page.statistics, rows: UInt64(page.rowCount), type: fields[c].type)
+                pageOf[c] = pageIndex[c]!
+            }
+            let ruling = firstRuling(IndexKind.rules(at: .page)) { kind -> Evidence? in
+                switch kind {
+                case .zoneMap:
+                    return .bounds { pageBounds[$0] }
+                case .pageBloom:
+                    // Bounds are the zone maps' (already tested), so that an `or` ruled out half
+                    // by each index is still ruled out.
+                    return Evidence(bounds: { pageBounds[$0] }, membership: { c, key in
+                        guard let location = group.columns[c].pageBloomFilters, Self.holds(location.contents, key),
+                              let hash = key.hash(type: fields[c].type), let p = pageOf[c] else { return nil }
+                        do {
+                            guard let pages = try pageAnswers.answer(c, hash), p < pages.count else { return nil }
+                            return pages[p]
+                        } catch { loadError = error; return nil }
+                    })
+                default:
+                    return nil
+                }
+            }
+            if let loadError { throw loadError }
+            if ruling != .zoneMap { Self.appendMerging(segment, to: &zoneMapRows) }
+            if ruling == nil { Self.appendMerging(segment, to: &candidates) }
+        }
+        return (candidates, zoneMapRows)
     }
 
     /// Appends a row range to ordered ranges, joining it to the last one when they touch.
@@ -328,5 +324,23 @@ public struct Planner: Sendable {
         decision.rowsMatched = rowsMatched
         ledger.rowGroupDecisions.append(decision)
         return decision
+    }
+}
+
+/// A row group's page filter answers (`spec/format.md` §7.7), one probe per column and key
+/// hash: the row-group rule asks first and the page rule reuses the answer (the block row's
+/// bytes are cached by the reader, but the answers for every page are computed once).
+final class PageFilterAnswers {
+    private var known: [Int: [UInt64: [Bool]?]] = [:]
+    private let probe: (Int, UInt64) throws -> [Bool]?
+
+    init(_ probe: @escaping (Int, UInt64) throws -> [Bool]?) { self.probe = probe }
+
+    /// Each page's answer for `hash` in column `c`; nil when the chunk has no page filters.
+    func answer(_ c: Int, _ hash: UInt64) throws -> [Bool]? {
+        if let answer = known[c]?[hash] { return answer }
+        let answer = try probe(c, hash)
+        known[c, default: [:]][hash] = answer
+        return answer
     }
 }
