@@ -23,6 +23,16 @@ public indirect enum BoundPredicate: Sendable, Equatable {
     /// the file was written: SQL's unknown for every row (neither true nor false).
     case unknown
 
+    /// The column a single-column test reads; nil for `and`, `or`, `not` and constants.
+    /// (Planning asks this of every leaf of every block: it builds no set.)
+    public var leafColumn: Int? {
+        switch self {
+        case .compare(let c, _, _), .inSet(let c, _), .network(let c, _, _, _, _), .between(let c, _, _),
+             .startsWith(let c, _), .endsWith(let c, _), .match(let c, _, _), .isNull(let c, _): c
+        case .and, .or, .not, .constant, .unknown: nil
+        }
+    }
+
     /// Every column index the predicate reads.
     public var columns: Set<Int> {
         switch self {

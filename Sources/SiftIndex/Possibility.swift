@@ -73,7 +73,7 @@ extension Evidence {
     }
 
     func leaf(_ p: BoundPredicate) -> Possibility {
-        guard let c = p.columns.first, let b = bounds(c) else { return .unknown }
+        guard let c = p.leafColumn, let b = bounds(c) else { return .unknown }
         if b.nonNull == 0 { return Possibility(mayBeTrue: false, mayBeFalse: false) }
         // NaN is never a bound, so a float column may hold values outside them that make a
         // comparison false (or `!=` true): only "may be true" for in-range tests is decided.

@@ -13,7 +13,12 @@ public struct Snapshot: Sendable {
     /// How files are partitioned.
     public var partitioning: Partitioning
     /// Live data files by path.
-    public var files: [String: TableFile] { didSet { sortedFiles = Self.sorted(files) } }
+    public var files: [String: TableFile] {
+        didSet {
+            sortedFiles = Self.sorted(files)
+            planningAids = PlanningAids()
+        }
+    }
     /// Files removed, by path, with when (for vacuum's retention).
     public var tombstones: [String: RemoveAction]
     /// The last version each idempotent writer committed.
@@ -22,11 +27,13 @@ public struct Snapshot: Sendable {
     public var timestamp: Int64
     /// Index segments in log order, each the latest to cover at least one live file
     /// (`spec/table.md` §4.7): a file's segment is the last one that lists it.
-    public var indexSegments: [IndexAction] = []
+    public var indexSegments: [IndexAction] = [] { didSet { planningAids = PlanningAids() } }
 
     /// Live files in a stable order (by path). Kept beside `files` rather than sorted on each
     /// use: every plan walks it, and sorting 100,000 paths per query cost more than planning.
     public private(set) var sortedFiles: [TableFile]
+    /// Arrays over `sortedFiles` that planning works out once per snapshot.
+    private(set) var planningAids = PlanningAids()
 
     init(version: Int64, protocolVersion: ProtocolAction, metadata: MetadataAction, schema: Schema, partitioning: Partitioning,
          files: [String: TableFile], tombstones: [String: RemoveAction], txns: [String: TxnAction], timestamp: Int64,

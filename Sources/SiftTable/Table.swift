@@ -129,7 +129,12 @@ public struct Table: Sendable {
             }
         }
         if builder.version > cache.builder?.version ?? -1 { cache.builder = builder }
-        return try builder.snapshot()
+        // The newest version asked again (a long-lived process between commits): the snapshot
+        // built last time, with whatever planning worked out over it.
+        if let known = cache.snapshot, known.version == builder.version { return known }
+        let snapshot = try builder.snapshot()
+        if builder.version >= cache.builder?.version ?? -1 { cache.snapshot = snapshot }
+        return snapshot
     }
 
     /// `_last_checkpoint` names the newest checkpoint; if that file is gone, say so rather than
@@ -185,9 +190,16 @@ public struct Table: Sendable {
 /// The newest snapshot state a `Table` value has built, shared by its copies.
 final class SnapshotCache: Sendable {
     private let state = Mutex<SnapshotBuilder?>(nil)
+    private let built = Mutex<Snapshot?>(nil)
 
     var builder: SnapshotBuilder? {
         get { state.withLock { $0 } }
         set { state.withLock { $0 = newValue } }
+    }
+
+    /// The snapshot of the newest version built (its planning aids with it).
+    var snapshot: Snapshot? {
+        get { built.withLock { $0 } }
+        set { built.withLock { $0 = newValue } }
     }
 }

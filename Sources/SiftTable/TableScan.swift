@@ -58,41 +58,47 @@ public struct TableScan: Sendable {
 
     /// The files that partition values and log statistics cannot rule out, in path order,
     /// and a ledger with the files each index skipped (from the log: no file is opened).
+    ///
+    /// Built for tables of 100,000 files: files are planned by position in the snapshot's
+    /// sorted list, against arrays the snapshot keeps (``PlanningAids``: partition groups,
+    /// index slots, bounds of the predicate's columns), with one piece of evidence per rule
+    /// pointed at each file in turn; only the files kept are copied out.
     public func plan() -> (files: [TableFile], ledger: SkipLedger) {
         var ledger = SkipLedger()
         let files = snapshot.sortedFiles
+        let aids = snapshot.planningAids
         ledger.filesTotal = files.count
-        ledger.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
+        ledger.bytesTotal = aids.bytes(snapshot)
         guard let bound else { return (files, ledger) }
         let (fields, partitioning) = (snapshot.schema.fields, snapshot.partitioning)
         let index = TableIndexProbe(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
-        func statistics(_ file: TableFile) -> (Int) -> ColumnBounds? {
-            { c in ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: fields[c].type) }
+        let groups = aids.partitionGroups(snapshot)
+        // The bounds of the columns the predicate reads, by column; other columns answer nil.
+        var columnBounds: [[ColumnBounds]?] = Array(repeating: nil, count: fields.count)
+        for c in bound.columns where c < fields.count { columnBounds[c] = aids.bounds(snapshot, column: c) }
+        let cursor = FileCursor()
+        let statistics: (Int) -> ColumnBounds? = { c in columnBounds[c]?[cursor.file] }
+        let partitionEvidence = Evidence.bounds { c in
+            // Row counts do not matter here: partition values hold for every row.
+            partitioning.impliedStatistics(column: c, values: groups.values[Int(groups.groupOfFile[cursor.file])], type: fields[c].type, rows: 1)
+                .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
         }
-        let kept = Planner(predicate: bound).planFiles(files, bytes: { UInt64($0.size) }, ledger: &ledger,
-                                                       shared: { file, kind in kind == .partition ? partitioning.columns.map { file.partitionValues[$0.name] } : nil }) { file, kind in
+        let statsEvidence = Evidence.bounds(statistics)
+        // Membership, with the file's statistics so a disjunction ruled out half by each is
+        // still ruled out.
+        let indexEvidence = Evidence(bounds: statistics) { c, key in index.mayHold(file: cursor.file, column: c, key: key) }
+        let kept = Planner(predicate: bound).planFiles(Array(files.indices), bytes: { UInt64(files[$0].size) }, ledger: &ledger,
+                                                       shared: { i, kind in kind == .partition ? groups.groupOfFile[i] : nil }) { i, kind in
+            cursor.file = i
             switch kind {
-            case .partition:
-                guard !partitioning.isEmpty else { return nil }
-                // Row counts do not matter here: partition values hold for every row.
-                return .bounds { c in
-                    partitioning.impliedStatistics(column: c, values: file.partitionValues, type: fields[c].type, rows: 1)
-                        .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
-                }
-            case .fileStats:
-                return .bounds(statistics(file))
-            case .tableIndex:
-                guard useTableIndex else { return nil }
-                // Membership, with the file's statistics so a disjunction ruled out half by
-                // each is still ruled out.
-                guard let membership = index.membership(of: file.path) else { return nil }
-                return Evidence(bounds: statistics(file), membership: membership)
-            default:
-                return nil
+            case .partition: return partitioning.isEmpty ? nil : partitionEvidence
+            case .fileStats: return statsEvidence
+            case .tableIndex: return useTableIndex && index.covers(i) ? indexEvidence : nil
+            default: return nil
             }
         }
         ledger.bytesRead += index.bytesRead
-        return (kept, ledger)
+        return (kept.map { files[$0] }, ledger)
     }
 
     /// Calls `body` with each batch of matching rows (projected columns, in table order of

@@ -48,6 +48,35 @@ struct TableIndexTests {
         #expect(Double(opened) / Double(absentNeedles) < 1.0, "\(opened) files opened for \(absentNeedles) absent needles of \(snapshot.files.count) files")
     }
 
+    @Test("a table held by a long-lived process: snapshots are reused until a commit, and plans follow every change")
+    func heldTable() throws {
+        let dir = TemporaryDirectory()
+        let (table, batches) = try Self.table(dir, appends: 3)
+        let held = try Table(root: table.root)
+        let first = try held.snapshot()
+        // The same version again: the same snapshot, planning aids and all.
+        #expect(try held.snapshot().planningAids === first.planningAids)
+        let needles = ["dst_ip = 203.0.113.7", "domain = 'x.test'", "dst_ip in 203.0.120.0/22 and bytes > 1000", "domain = 'm.absent.example'"]
+        var all = batches
+        for k in 0..<3 {
+            for text in needles {
+                #expect(try TableFixtures.rows(held, where: text).rows == (try TableFixtures.expected(all, where: text)), "\(text) after \(k) more commits")
+            }
+            // Another writer commits: the held table sees it at once.
+            let batch = TableFixtures.batch(rows: 300, days: 10, seed: UInt64(500 + k))
+            try TableFixtures.append(Table(root: table.root), batch)
+            all.append(batch)
+            let next = try held.snapshot()
+            #expect(next.version == first.version + Int64(k) + 1 && next.planningAids !== first.planningAids)
+        }
+        // A snapshot narrowed to some of its files plans over those files only.
+        var narrowed = try held.snapshot()
+        let keep = Set(narrowed.sortedFiles.prefix(narrowed.files.count / 2).map(\.path))
+        narrowed.files = narrowed.files.filter { keep.contains($0.key) }
+        let (files, ledger) = try TableScan(table: held, snapshot: narrowed, predicate: RowPredicate.parse("bytes > 10")).plan()
+        #expect(ledger.filesTotal == keep.count && !files.isEmpty && files.allSatisfy { keep.contains($0.path) })
+    }
+
     @Test("the index survives checkpoints and time travel, and vacuum keeps live segments")
     func checkpointsAndTimeTravel() throws {
         let dir = TemporaryDirectory()

@@ -71,31 +71,39 @@ public struct Planner: Sendable {
     ///
     /// The key is a concrete `Hashable` (not `AnyHashable`): planning runs once per file of
     /// tables of 100,000 files, and boxing a key per file cost more than the decision it saved.
+    @inlinable
     public func planFiles<File, Key: Hashable>(_ files: [File], bytes: (File) -> UInt64, ledger: inout SkipLedger,
                                                shared: (File, IndexKind) -> Key?,
                                                evidence: (File, IndexKind) -> Evidence?) -> [File] {
         let kinds = IndexKind.rules(at: .file)
         var decided: [[Key: Bool]] = Array(repeating: [:], count: kinds.count)
         var kept: [File] = []
+        // Skips are tallied here and entered in the ledger once per kind (not once per file).
+        var skippedFiles = Array(repeating: 0, count: kinds.count)
+        var skippedBytes = Array(repeating: UInt64(0), count: kinds.count)
         for file in files {
-            var ruling: IndexKind?
+            var ruling: Int?
             for (k, kind) in kinds.enumerated() {
                 let key = shared(file, kind)
                 if let key, let known = decided[k][key] {
                     if known { continue }
-                    ruling = kind
+                    ruling = k
                     break
                 }
                 guard let e = evidence(file, kind) else { continue }
                 let may = mayMatch(e)
                 if let key { decided[k][key] = may }
-                if !may { ruling = kind; break }
+                if !may { ruling = k; break }
             }
             if let ruling {
-                ledger.skip(ruling, files: 1, bytes: bytes(file))
+                skippedFiles[ruling] += 1
+                skippedBytes[ruling] += bytes(file)
             } else {
                 kept.append(file)
             }
+        }
+        for (k, kind) in kinds.enumerated() where skippedFiles[k] > 0 {
+            ledger.skip(kind, files: skippedFiles[k], bytes: skippedBytes[k])
         }
         return kept
     }

@@ -14,8 +14,8 @@ final class TableIndexProbe {
     private let schema: Schema
     /// The snapshot's segments, in log order.
     private let segments: [IndexAction]
-    /// The segment (by position in `segments`) and slot of each covered file.
-    private var slotOf: [String: (segment: Int, slot: Int)] = [:]
+    /// The segment and slot of each live file, by position in the snapshot's sorted files.
+    private let slots: [PlanningAids.IndexSlot]
     /// Each column's fingerprint salt, computed on first use.
     private var salts: [UInt64?]
     private var headers: [Int: IndexSegment] = [:]
@@ -23,7 +23,10 @@ final class TableIndexProbe {
     /// Block rows read, by segment and block.
     private var blocks: [Int: [Int: ArraySlice<UInt8>]] = [:]
     /// Candidate slots by segment and fingerprint.
-    private var bitmaps: [Int: [UInt32: [UInt8]]] = [:]
+    private var bitmaps: [[UInt32: [UInt8]]]
+    /// Each segment's indexed contents by table column, decoded on first use.
+    private var contentsBySegment: [[BloomKeys.Contents?]?]
+    private var lastFingerprint: (column: Int, key: BloomProbe, fingerprint: UInt32)?
     /// Bytes read from segments.
     private(set) var bytesRead: UInt64 = 0
 
@@ -32,40 +35,60 @@ final class TableIndexProbe {
         self.fileSystem = fileSystem
         schema = snapshot.schema
         segments = snapshot.indexSegments
+        slots = snapshot.planningAids.indexSlots(snapshot)
         salts = Array(repeating: nil, count: snapshot.schema.fields.count)
-        // In log order: a later segment that lists a file replaces an earlier one. Files no
-        // longer live are never asked about.
-        slotOf.reserveCapacity(snapshot.files.count)
-        for (s, segment) in segments.enumerated() {
-            for (slot, file) in segment.files.enumerated() { slotOf[file] = (s, slot) }
-        }
+        bitmaps = Array(repeating: [:], count: segments.count)
+        contentsBySegment = Array(repeating: nil, count: segments.count)
     }
 
-    /// Whether any live file is covered (otherwise the rule has nothing to say).
-    var isEmpty: Bool { slotOf.isEmpty }
+    /// Whether a usable segment covers file `file` (by position in the snapshot's sorted
+    /// files); a file that is not covered is opened as if there were no index.
+    func covers(_ file: Int) -> Bool {
+        let s = slots[file].segment
+        return s >= 0 && !broken.contains(Int(s))
+    }
 
-    /// The membership probe of one file; nil when no usable segment covers it.
-    func membership(of file: String) -> ((Int, BloomProbe) -> Bool?)? {
-        guard let (segment, slot) = slotOf[file], !broken.contains(segment) else { return nil }
-        return { [self] c, key in
-            let field = schema.fields[c]
-            guard let raw = segments[segment].columns[field.name], Planner.holds(BloomKeys.Contents(rawValue: raw), key),
-                  let hash = key.hash(type: field.type) else { return nil }
-            let salt = salts[c] ?? IndexSegment.salt(column: field.name)
-            salts[c] = salt
-            return self.mayHold(segment, slot: slot, fingerprint: IndexSegment.fingerprint(salt: salt, keyHash: hash))
+    /// Whether file `file` may hold `key` in column `c`; nil when no usable segment answers.
+    func mayHold(file: Int, column c: Int, key: BloomProbe) -> Bool? {
+        let location = slots[file]
+        guard location.segment >= 0 else { return nil }
+        let segment = Int(location.segment)
+        guard !broken.contains(segment), let contents = contents(segment, c), Planner.holds(contents, key),
+              let f = fingerprint(column: c, key: key) else { return nil }
+        return mayHold(segment, slot: Int(location.slot), fingerprint: f)
+    }
+
+    /// What segment `s` indexes of column `c` (nil: not that column), looked up once.
+    private func contents(_ s: Int, _ c: Int) -> BloomKeys.Contents? {
+        if contentsBySegment[s] == nil {
+            let columns = segments[s].columns
+            contentsBySegment[s] = schema.fields.map { field in columns[field.name].map { BloomKeys.Contents(rawValue: $0) } }
         }
+        return contentsBySegment[s]![c]
+    }
+
+    /// The fingerprint of `key` in column `c`: the same for every segment, so the last one
+    /// asked is kept (a needle asks one key of every file in turn).
+    private func fingerprint(column c: Int, key: BloomProbe) -> UInt32? {
+        if let last = lastFingerprint, last.column == c, last.key == key { return last.fingerprint }
+        let field = schema.fields[c]
+        guard let hash = key.hash(type: field.type) else { return nil }
+        let salt = salts[c] ?? IndexSegment.salt(column: field.name)
+        salts[c] = salt
+        let f = IndexSegment.fingerprint(salt: salt, keyHash: hash)
+        lastFingerprint = (c, key, f)
+        return f
     }
 
     private func mayHold(_ s: Int, slot: Int, fingerprint f: UInt32) -> Bool? {
         do {
             let bitmap: [UInt8]
-            if let known = bitmaps[s]?[f] {
+            if let known = bitmaps[s][f] {
                 bitmap = known
             } else {
                 let header = try self.header(s)
                 bitmap = header.candidateBitmap(f, blockRows: try blockRows(s, header, header.block(f)))
-                bitmaps[s, default: [:]][f] = bitmap
+                bitmaps[s][f] = bitmap
             }
             guard slot / 8 < bitmap.count else { throw IndexSegmentError("slot \(slot) past the segment's files") }
             return bitmap[slot / 8] & (1 << UInt8(slot % 8)) != 0
