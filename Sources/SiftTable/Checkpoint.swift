@@ -132,6 +132,9 @@ package enum Checkpoint {
         // Room for every row at once (growing a dictionary of 100,000 paths rehashes it ~17
         // times), capped: the count is the file's word, and a damaged one must not allocate.
         builder.files.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
+        // The add rows' paths in order, while they are sorted (as this writer writes them).
+        var order: [String]? = []
+        order!.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
         var partitionCache: [[UInt8]: [String: String?]] = [:]
         var bloomCache: [[UInt8]: [String]] = [:]
         var clusteringCache: [[UInt8]: ClusteringSpec] = [:]
@@ -144,39 +147,61 @@ package enum Checkpoint {
                   case .bool(let changes) = cols[6].values, case .string(let blooms) = cols[7].values,
                   case .string(let clustering) = cols[8].values else { throw corrupt("unexpected column types") }
             func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
+            // Each statistics column taken apart once and kept: files decode their statistics
+            // from it when asked. Null counts are checked here, for every row.
+            var statColumns: [CheckpointStatistics.Columns?] = []
+            for c in 0..<width {
+                let base = fixedColumns + 4 * c
+                guard case .int64(let nulls) = cols[base].values, case .binary(let mins) = cols[base + 1].values,
+                      case .binary(let maxes) = cols[base + 2].values, case .uint16(let exact) = cols[base + 3].values else {
+                    statColumns.append(nil)
+                    continue
+                }
+                statColumns.append(CheckpointStatistics.Columns(nulls: nulls, nullsValid: cols[base].validity, mins: mins, minsValid: cols[base + 1].validity,
+                                                                maxes: maxes, maxesValid: cols[base + 2].validity, exact: exact))
+            }
+            let statistics = CheckpointStatistics(columns: statColumns)
+            let (rowsValid, clusteringValid) = (cols[4].validity, cols[8].validity)
+            var lastPartition: (bytes: ArraySlice<UInt8>, value: [String: String?])?
             for r in 0..<cols[0].count {
                 let path = text(paths, r)
                 try TablePath.check(path, version: version)
-                switch text(kinds, r) {
-                case "add":
-                    var stats: [Statistics?] = Array(repeating: nil, count: width)
-                    for c in 0..<width {
-                        let base = fixedColumns + 4 * c
-                        guard !cols[base].isNull(r), case .int64(let nulls) = cols[base].values,
-                              case .binary(let mins) = cols[base + 1].values, case .binary(let maxes) = cols[base + 2].values,
-                              case .uint16(let exact) = cols[base + 3].values else { continue }
-                        guard nulls[r] >= 0 else { throw corrupt("row \(r): a null count of \(nulls[r])") }
-                        stats[c] = Statistics(nullCount: UInt64(nulls[r]),
-                                              min: cols[base + 1].isNull(r) ? nil : Array(mins[r]),
-                                              max: cols[base + 2].isNull(r) ? nil : Array(maxes[r]),
-                                              minExact: exact[r] & 1 != 0, maxExact: exact[r] & 2 != 0)
+                let kind = kinds[r]
+                if kind.elementsEqual("add".utf8) {
+                    guard rowsValid?[r] ?? true else { throw corrupt("row \(r): an add row without its row count") }
+                    for column in statColumns {
+                        guard let column, column.nullsValid?[r] ?? true else { continue }
+                        let nulls = column.nulls[r]
+                        guard nulls >= 0 else { throw corrupt("row \(r): a null count of \(nulls)") }
+                        guard nulls <= rows[r] else { throw corrupt("row \(r): '\(path)': a column has \(nulls) nulls in \(rows[r]) rows") }
                     }
-                    // Files share a handful of distinct values here: decode each once.
-                    let partitionValues = try memo(&partitionCache, Array(partitions[r])) { try decoder.decode([String: String?].self, from: Data($0)) }
+                    // Files share a handful of distinct values here: decode each once. Rows are
+                    // in path order, so a partition's files are consecutive.
+                    let partitionBytes = partitions[r]
+                    let partitionValues: [String: String?]
+                    if let last = lastPartition, last.bytes.elementsEqual(partitionBytes) {
+                        partitionValues = last.value
+                    } else {
+                        partitionValues = try memo(&partitionCache, Array(partitionBytes)) { try decoder.decode([String: String?].self, from: Data($0)) }
+                        lastPartition = (partitionBytes, partitionValues)
+                    }
                     let bloomList = try memo(&bloomCache, Array(blooms[r])) { try decoder.decode([String].self, from: Data($0)) }
-                    let spec = cols[8].isNull(r) ? nil : try memo(&clusteringCache, Array(clustering[r])) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
-                    guard !cols[4].isNull(r) else { throw corrupt("row \(r): an add row without its row count") }
-                    builder.files[path] = try TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
-                                                        modificationTime: times[r], dataChange: changes[r], statistics: stats,
-                                                        blooms: bloomList, clustering: spec).checked(version: version, in: "checkpoint row \(r)")
-                case "remove":
+                    let spec = !(clusteringValid?[r] ?? true) ? nil : try memo(&clusteringCache, Array(clustering[r])) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
+                    var file = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
+                                         modificationTime: times[r], dataChange: changes[r], statistics: [],
+                                         blooms: bloomList, clustering: spec)
+                    file.storedStatistics = .checkpoint(statistics, row: r)
+                    builder.files[path] = try file.checked(version: version, in: "checkpoint row \(r)")
+                    if let last = order?.last, last >= path { order = nil } else { order?.append(path) }
+                } else if kind.elementsEqual("remove".utf8) {
                     guard sizes[r] >= 0 else { throw corrupt("row \(r): size \(sizes[r]) is negative") }
                     builder.tombstones[path] = RemoveAction(path: path, deletionTime: times[r], dataChange: changes[r], size: sizes[r])
-                case let other:
-                    throw corrupt("row \(r): unknown kind '\(other)'")
+                } else {
+                    throw corrupt("row \(r): unknown kind '\(text(kinds, r))'")
                 }
             }
         }
+        builder.checkpointOrder = order
         return builder
     }
 }

@@ -35,7 +35,11 @@ final class PlanningAids: Sendable {
     }
     private let state = Mutex(State())
 
-    init() {}
+    /// Aids with each file's index slot known already (the snapshot builder works them out
+    /// while it lists the current segments).
+    init(indexSlots: [IndexSlot]? = nil) {
+        state.withLock { $0.slots = indexSlots }
+    }
 
     func partitionGroups(_ snapshot: Snapshot) -> PartitionGroups {
         if let known = state.withLock({ $0.groups }) { return known }

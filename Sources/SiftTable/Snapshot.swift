@@ -35,20 +35,23 @@ public struct Snapshot: Sendable {
     /// Arrays over `sortedFiles` that planning works out once per snapshot.
     private(set) var planningAids = PlanningAids()
 
+    /// `sortedFiles` must be `files` by path, and `indexSlots` (when given) each sorted file's
+    /// place in `indexSegments`.
     init(version: Int64, protocolVersion: ProtocolAction, metadata: MetadataAction, schema: Schema, partitioning: Partitioning,
-         files: [String: TableFile], tombstones: [String: RemoveAction], txns: [String: TxnAction], timestamp: Int64,
-         indexSegments: [IndexAction]) {
+         files: [String: TableFile], sortedFiles: [TableFile]? = nil, tombstones: [String: RemoveAction], txns: [String: TxnAction],
+         timestamp: Int64, indexSegments: [IndexAction], indexSlots: [PlanningAids.IndexSlot]? = nil) {
         self.version = version
         self.protocolVersion = protocolVersion
         self.metadata = metadata
         self.schema = schema
         self.partitioning = partitioning
         self.files = files
-        self.sortedFiles = Self.sorted(files)
+        self.sortedFiles = sortedFiles ?? Self.sorted(files)
         self.tombstones = tombstones
         self.txns = txns
         self.timestamp = timestamp
         self.indexSegments = indexSegments
+        planningAids = PlanningAids(indexSlots: indexSlots)
     }
 
     static func sorted(_ files: [String: TableFile]) -> [TableFile] { files.values.sorted { $0.path < $1.path } }
@@ -68,18 +71,26 @@ package struct SnapshotBuilder {
     var tombstones: [String: RemoveAction] = [:]
     var txns: [String: TxnAction] = [:]
     var timestamp: Int64 = 0
-    /// Every index segment applied, in log order, and each file's latest.
-    var indexSegments: [IndexAction] = []
-    var segmentOfFile: [String: String] = [:]
-    /// The paths in `indexSegments`: a segment named again is rare, and searching the list for
-    /// every segment made loading a checkpoint of 10,000 segments quadratic.
-    private var segmentPaths = Set<String>()
+    /// Every index segment applied, by the order it was applied in (nil: named again later,
+    /// so replaced), each file's latest segment and slot in it, and each segment path's entry.
+    private var segmentLog: [IndexAction?] = []
+    private var segmentOfFile: [String: PlanningAids.IndexSlot] = [:]
+    private var sequenceOfSegment: [String: Int] = [:]
+    /// The live paths of the checkpoint this state was loaded from, in its (path) order, and
+    /// the paths added since: the snapshot's sorted list is a merge of the two instead of a
+    /// sort of every file (sorting 100,000 paths cost more than reading them).
+    var checkpointOrder: [String]?
+    private var addedSinceCheckpoint = Set<String>()
 
     /// Records a segment: it becomes the segment of every file it lists.
     mutating func addIndex(_ segment: IndexAction) {
-        if !segmentPaths.insert(segment.path).inserted { indexSegments.removeAll { $0.path == segment.path } }
-        indexSegments.append(segment)
-        for file in segment.files { segmentOfFile[file] = segment.path }
+        if let old = sequenceOfSegment[segment.path] { segmentLog[old] = nil }
+        let sequence = segmentLog.count
+        sequenceOfSegment[segment.path] = sequence
+        segmentLog.append(segment)
+        for (slot, file) in segment.files.enumerated() {
+            segmentOfFile[file] = PlanningAids.IndexSlot(segment: Int32(sequence), slot: Int32(slot))
+        }
     }
 
     package init() {}
@@ -120,6 +131,7 @@ package struct SnapshotBuilder {
                 try TablePath.check(a.path, version: version)
                 files[a.path] = try TableFile(a, schema: schema, version: version).checked(version: version, in: "add")
                 tombstones[a.path] = nil
+                if checkpointOrder != nil { addedSinceCheckpoint.insert(a.path) }
             case .remove(let r):
                 try TablePath.check(r.path, version: version)
                 guard r.size >= 0 else { throw TableError(.corruptLog, "remove '\(r.path)': size \(r.size) is negative", version: version) }
@@ -141,15 +153,43 @@ package struct SnapshotBuilder {
         guard let protocolVersion, let metadata, let schema else {
             throw TableError(.corruptLog, "no protocol or metadata action up to this version", version: version)
         }
+        let sorted = sortedFiles()
+        // The segments that are the latest of at least one live file, in log order, and each
+        // file's place in them (`spec/table.md` §11).
+        var used = Array(repeating: false, count: segmentLog.count)
+        var located = [PlanningAids.IndexSlot](repeating: .none, count: sorted.count)
+        for (i, file) in sorted.enumerated() {
+            if let at = segmentOfFile[file.path], segmentLog[Int(at.segment)] != nil {
+                used[Int(at.segment)] = true
+                located[i] = at
+            }
+        }
+        var position = Array(repeating: Int32(-1), count: segmentLog.count)
+        var segments: [IndexAction] = []
+        for (sequence, segment) in segmentLog.enumerated() where used[sequence] {
+            position[sequence] = Int32(segments.count)
+            segments.append(segment!)
+        }
+        let slots = located.map { $0.segment < 0 ? $0 : PlanningAids.IndexSlot(segment: position[Int($0.segment)], slot: $0.slot) }
         return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
                         partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
-                        files: files, tombstones: tombstones, txns: txns, timestamp: timestamp,
-                        indexSegments: currentSegments())
+                        files: files, sortedFiles: sorted, tombstones: tombstones, txns: txns, timestamp: timestamp,
+                        indexSegments: segments, indexSlots: slots)
     }
 
-    /// The segments that are the latest of at least one live file, in log order.
-    func currentSegments() -> [IndexAction] {
-        let current = Set(files.keys.compactMap { segmentOfFile[$0] })
-        return indexSegments.filter { current.contains($0.path) }
+    /// The live files by path.
+    private func sortedFiles() -> [TableFile] {
+        guard let base = checkpointOrder else { return Snapshot.sorted(files) }
+        let added = addedSinceCheckpoint.compactMap { files[$0] }.sorted { $0.path < $1.path }
+        var sorted: [TableFile] = []
+        sorted.reserveCapacity(files.count)
+        var next = added.startIndex
+        for path in base where !addedSinceCheckpoint.contains(path) {
+            guard let file = files[path] else { continue }   // removed since
+            while next < added.endIndex, added[next].path < path { sorted.append(added[next]); next += 1 }
+            sorted.append(file)
+        }
+        sorted += added[next...]
+        return sorted
     }
 }

@@ -15,7 +15,14 @@ public struct TableFile: Sendable, Equatable {
     /// False for files optimize wrote (rows that were already in the table).
     public var dataChange: Bool
     /// Statistics by table column index; nil (or past the end) for a column the file lacks.
-    public var statistics: [Statistics?]
+    public var statistics: [Statistics?] {
+        get { storedStatistics.all }
+        set { storedStatistics = .decoded(newValue) }
+    }
+    /// Where the statistics are: decoded, or still in the columns of the checkpoint the file
+    /// was loaded from (decoded when asked: a snapshot of 100,000 files loads without 800,000
+    /// small arrays, and planning reads bounds of one or two columns).
+    var storedStatistics: StoredStatistics
     /// Columns with a bloom filter in every row group.
     public var blooms: [String]
     /// How the file's rows are ordered, if clustered.
@@ -30,7 +37,7 @@ public struct TableFile: Sendable, Equatable {
         self.rows = rows
         self.modificationTime = modificationTime
         self.dataChange = dataChange
-        self.statistics = statistics
+        self.storedStatistics = .decoded(statistics)
         self.blooms = blooms
         self.clustering = clustering
     }
@@ -57,9 +64,12 @@ public struct TableFile: Sendable, Equatable {
         func corrupt(_ what: String) -> TableError { TableError(.corruptLog, "\(place) '\(path)': \(what)", version: version) }
         guard size >= 0 else { throw corrupt("size \(size) is negative") }
         guard rows >= 0 else { throw corrupt("rows \(rows) is negative") }
-        for s in statistics {
-            if let s, s.nullCount > UInt64(rows) { throw corrupt("a column has \(s.nullCount) nulls in \(rows) rows") }
+        if case .decoded(let all) = storedStatistics {
+            for s in all {
+                if let s, s.nullCount > UInt64(rows) { throw corrupt("a column has \(s.nullCount) nulls in \(rows) rows") }
+            }
         }
+        // (Statistics left in checkpoint columns were checked as the columns were read.)
         return self
     }
 
@@ -72,5 +82,59 @@ public struct TableFile: Sendable, Equatable {
     }
 
     /// The statistics of column `c`, or nil when the file lacks it.
-    public func statistics(_ c: Int) -> Statistics? { c < statistics.count ? statistics[c] : nil }
+    public func statistics(_ c: Int) -> Statistics? { storedStatistics.statistics(c) }
+
+    /// Files are equal when every field is, statistics compared decoded.
+    public static func == (a: TableFile, b: TableFile) -> Bool {
+        a.path == b.path && a.partitionValues == b.partitionValues && a.size == b.size && a.rows == b.rows
+            && a.modificationTime == b.modificationTime && a.dataChange == b.dataChange && a.statistics == b.statistics
+            && a.blooms == b.blooms && a.clustering == b.clustering
+    }
+}
+
+/// A file's statistics: decoded, or a row of a checkpoint's statistics columns.
+enum StoredStatistics: Sendable {
+    case decoded([Statistics?])
+    case checkpoint(CheckpointStatistics, row: Int)
+
+    func statistics(_ c: Int) -> Statistics? {
+        switch self {
+        case .decoded(let all): c < all.count ? all[c] : nil
+        case .checkpoint(let columns, let row): columns.statistics(row: row, column: c)
+        }
+    }
+
+    var all: [Statistics?] {
+        switch self {
+        case .decoded(let all): all
+        case .checkpoint(let columns, let row): (0..<columns.width).map { columns.statistics(row: row, column: $0) }
+        }
+    }
+}
+
+/// A checkpoint's statistics columns (`spec/table.md` §7: four per table column), kept as read
+/// and shared by every file loaded from it.
+final class CheckpointStatistics: Sendable {
+    /// One table column's four columns; nil when the checkpoint's vectors are not of these types.
+    struct Columns: Sendable {
+        let nulls: [Int64]
+        let nullsValid: Bitmap?
+        let mins: VarBytes
+        let minsValid: Bitmap?
+        let maxes: VarBytes
+        let maxesValid: Bitmap?
+        let exact: [UInt16]
+    }
+    let columns: [Columns?]
+    var width: Int { columns.count }
+
+    init(columns: [Columns?]) { self.columns = columns }
+
+    func statistics(row r: Int, column c: Int) -> Statistics? {
+        guard c < columns.count, let column = columns[c], column.nullsValid?[r] ?? true else { return nil }
+        return Statistics(nullCount: UInt64(max(column.nulls[r], 0)),
+                          min: column.minsValid?[r] ?? true ? Array(column.mins[r]) : nil,
+                          max: column.maxesValid?[r] ?? true ? Array(column.maxes[r]) : nil,
+                          minExact: column.exact[r] & 1 != 0, maxExact: column.exact[r] & 2 != 0)
+    }
 }
