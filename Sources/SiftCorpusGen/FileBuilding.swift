@@ -13,6 +13,8 @@ func writeFile(_ schema: Schema, _ batches: [RecordBatch], _ configure: (inout W
     options.trigramColumns = []
     // Page bloom filters came with version 1.1; `page-bloom-filters` has them.
     options.pageBloomFilterColumns = []
+    // Fine network prefixes (IPv4 /12 and /20) came later still; `bloom-fine-prefixes` has them.
+    options.finePrefixColumns = []
     configure(&options)
     let path = NSTemporaryDirectory() + "corpus-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sift"
     let writer = try SiftWriter(path: path, schema: schema, options: options)

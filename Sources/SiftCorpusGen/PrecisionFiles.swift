@@ -130,5 +130,24 @@ func precisionEntries() throws -> [CorpusEntry] {
                                 (0, "domain", trigramKey("x.i"), true), (0, "domain", hex(Array(".example".utf8)), true), (0, "domain", hex(Array("x.io".utf8)), true),
                                 (0, "domain", trigramKey("zqj"), false), (0, "domain", trigramKey("Pay"), false)]
     entries.append(trigramEntry)
+    // Fine network prefixes in IP columns' filters (contents 1 | 2 | 16): IPv4 /12 and /20,
+    // IPv6 /40 and /56, and the IPv4 /12 and /20 of mapped values (/108, /116).
+    let addresses = try Schema([Field("v4", .ipv4, nullable: false), Field("v6", .ipv6, nullable: false)])
+    let v4: [UInt32] = [0x0A01_0203, 0x0A14_1E28, 0xC0A8_C809]   // 10.1.2.3, 10.20.30.40, 192.168.200.9
+    let v6 = [ip("2001:db8:1234:5678::1"), IPv6Address(mapping: 0x0A01_0203), ip("fe80::1")]
+    let addressBatch = try RecordBatch(schema: addresses, columns: [ColumnVector(.ipv4(v4)), ColumnVector(.ipv6(v6))])
+    let fineFile = try writeFile(addresses, [addressBatch]) { $0.compression = .none; $0.finePrefixColumns = nil }
+    var fineEntry = CorpusEntry(name: "bloom-fine-prefixes", description: "IP columns whose bloom filters hold values, network prefixes and fine network prefixes (contents 19, §7.6): IPv4 /8, /12, /16, /20, /24; IPv6 /32, /40, /48, /56, /64; IPv4-mapped /104, /108, /112, /116, /120", bytes: fineFile, schema: addresses, rows: jsonRows([addressBatch]))
+    func v4Key(_ a: UInt32, _ length: Int) -> String { hex(le32(a & ~((1 << UInt32(32 - length)) &- 1)) + [UInt8(length)]) }
+    func v6Key(_ a: IPv6Address, _ length: Int) -> String {
+        let m = BloomKeys.mask(a, length)
+        return hex(withUnsafeBytes(of: (m.high.bigEndian, m.low.bigEndian)) { Array($0) } + [UInt8(length)])
+    }
+    fineEntry.bloomProbes = [(0, "v4", v4Key(v4[0], 20), true), (0, "v4", v4Key(v4[1], 12), true), (0, "v4", v4Key(v4[2], 20), true),
+                             (0, "v4", v4Key(v4[0], 16), true), (0, "v4", v4Key(0x0A01_1000, 20), false), (0, "v4", v4Key(0x0A30_0000, 12), false),
+                             (0, "v6", v6Key(v6[0], 40), true), (0, "v6", v6Key(v6[0], 56), true), (0, "v6", v6Key(v6[1], 116), true),
+                             (0, "v6", v6Key(v6[1], 108), true), (0, "v6", v6Key(ip("2001:db8:1234:5700::"), 56), false),
+                             (0, "v6", v6Key(IPv6Address(mapping: 0x0A01_1000), 116), false)]
+    entries.append(fineEntry)
     return entries
 }

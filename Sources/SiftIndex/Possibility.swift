@@ -137,9 +137,10 @@ public enum BloomProbe: Sendable, Hashable {
     /// A 3-byte window of a string, ASCII letters lowercased.
     case trigram(UInt8, UInt8, UInt8)
 
-    /// The key hash to probe in a filter on a column of `type` (`spec/format.md` §7.6); nil when
-    /// the filter cannot answer (no indexed prefix length fits).
-    public func hash(type: ColumnType) -> UInt64? {
+    /// The key hash to probe in a filter on a column of `type` that holds `contents`
+    /// (`spec/format.md` §7.6): a network probes the longest prefix length the filter indexes
+    /// that fits in it. nil when the filter cannot answer (no indexed prefix length fits).
+    public func hash(type: ColumnType, contents: BloomKeys.Contents = [.values, .networkPrefixes]) -> UInt64? {
         switch self {
         case .value(let key):
             switch (type, key) {
@@ -156,11 +157,11 @@ public enum BloomProbe: Sendable, Hashable {
         case .network(let base, let length):
             if type == .ipv4, let v4 = base.mappedIPv4 {
                 let ipLength = length
-                guard let indexed = BloomKeys.ipv4Prefixes.last(where: { $0 <= ipLength }) else { return nil }
+                guard let indexed = BloomKeys.networkLengths(contents, ipv4: true, mapped: false).last(where: { $0 <= ipLength }) else { return nil }
                 return BloomKeys.hash(ipv4Network: v4, length: indexed)
             }
             if type == .ipv6 {
-                let lengths = base.mappedIPv4 != nil && length >= 96 ? BloomKeys.mappedPrefixes : BloomKeys.ipv6Prefixes
+                let lengths = BloomKeys.networkLengths(contents, ipv4: false, mapped: base.mappedIPv4 != nil && length >= 96)
                 guard let indexed = lengths.last(where: { $0 <= length }) else { return nil }
                 return BloomKeys.hash(ipv6Network: base, length: indexed)
             }

@@ -4,8 +4,8 @@
 /// | key | key bytes |
 /// |---|---|
 /// | a value | its PLAIN bytes: integers little-endian, ipv4 4 bytes LE, ipv6 16 bytes big-endian (IPv4 held mapped), strings as is |
-/// | an ipv4 network a.b.c.d/L, L in 8, 16, 24 | the masked address, 4 bytes LE, then L (1 byte) |
-/// | an ipv6 network /L: L in 32, 48, 64; for IPv4-mapped values L in 104, 112, 120 | the masked address, 16 bytes BE, then L |
+/// | an ipv4 network a.b.c.d/L, L in 8, 16, 24 (and 12, 20 with fine prefixes) | the masked address, 4 bytes LE, then L (1 byte) |
+/// | an ipv6 network /L: L in 32, 48, 64 (and 40, 56); for IPv4-mapped values L in 104, 112, 120 (and 108, 116) | the masked address, 16 bytes BE, then L |
 /// | a domain suffix (hint domain): every suffix starting at a '.' | the suffix bytes, leading '.' included |
 /// | a trigram (strings, when asked for): every 3-byte window, ASCII letters lowercased | `FF`, then the 3 bytes |
 public enum BloomKeys {
@@ -15,6 +15,19 @@ public enum BloomKeys {
     public static let ipv6Prefixes = [32, 48, 64]
     /// Prefix lengths indexed for IPv4-mapped values of ipv6 columns (IPv4 /8, /16, /24).
     public static let mappedPrefixes = [104, 112, 120]
+    /// The lengths between those that filters with fine prefixes also hold (``Contents/fineNetworkPrefixes``):
+    /// IPv4 /12 and /20, IPv6 /40 and /56, and for IPv4-mapped values their IPv4 /12 and /20.
+    public static let ipv4FinePrefixes = [12, 20]
+    public static let ipv6FinePrefixes = [40, 56]
+    public static let mappedFinePrefixes = [108, 116]
+
+    /// The prefix lengths a filter holding `contents` indexes for an ipv4 value, an IPv4-mapped
+    /// ipv6 value, or another ipv6 value, ascending; empty without network prefixes.
+    public static func networkLengths(_ contents: Contents, ipv4: Bool, mapped: Bool) -> [Int] {
+        guard contents.contains(.networkPrefixes) else { return [] }
+        let (coarse, fine) = ipv4 ? (ipv4Prefixes, ipv4FinePrefixes) : mapped ? (mappedPrefixes, mappedFinePrefixes) : (ipv6Prefixes, ipv6FinePrefixes)
+        return contents.contains(.fineNetworkPrefixes) ? (coarse + fine).sorted() : coarse
+    }
 
     /// What a filter holds besides values (footer field `BloomFilter.contents`).
     public struct Contents: OptionSet, Sendable, Hashable {
@@ -31,6 +44,9 @@ public enum BloomKeys {
         /// The filter holds every 3-byte window of string values, ASCII letters lowercased
         /// (`contains`, `icontains` and `ieq` prune).
         public static let trigrams = Contents(rawValue: 8)
+        /// With ``networkPrefixes``: the prefixes between those too (IPv4 /12 and /20), so a
+        /// /20 search probes its own key instead of its /16's.
+        public static let fineNetworkPrefixes = Contents(rawValue: 16)
     }
 
     /// The key hash of a trigram (`bytes` already lowercased): XXH64 of `FF` and the 3 bytes.
@@ -55,10 +71,10 @@ public enum BloomKeys {
     @inline(__always) static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
     /// The contents a filter on this field holds, with trigrams when `trigrams` (string
-    /// columns only).
-    public static func contents(for field: Field, trigrams: Bool = false) -> Contents {
+    /// columns only) and, for IP columns, fine network prefixes unless `finePrefixes` is false.
+    public static func contents(for field: Field, trigrams: Bool = false, finePrefixes: Bool = true) -> Contents {
         var contents: Contents = switch field.type {
-        case .ipv4, .ipv6: [.values, .networkPrefixes]
+        case .ipv4, .ipv6: finePrefixes ? [.values, .networkPrefixes, .fineNetworkPrefixes] : [.values, .networkPrefixes]
         case .string where field.hint == .domain: [.values, .domainSuffixes]
         default: .values
         }
@@ -133,22 +149,20 @@ public enum BloomKeys {
         case .ipv4(let v):
             // Distinct addresses first: each address's prefixes are hashed once.
             var seen = HashSet64(capacity: 1024, mix: true)
+            let lengths = networkLengths(contents, ipv4: true, mapped: false)
             for i in v.indices where (valid?[i] ?? true) && seen.insert(UInt64(v[i])) {
                 values.insert(hash(littleEndian: v[i]))
-                if contents.contains(.networkPrefixes) {
-                    for length in ipv4Prefixes { out.insert(hash(ipv4Network: v[i], length: length)) }
-                }
+                for length in lengths { out.insert(hash(ipv4Network: v[i], length: length)) }
             }
         case .ipv6(let v):
             // Exact addresses (not their hashes: a collision must not skip a prefix). Mapped IPv4
             // addresses, the common case, go to a fast set of their 32 bits.
             var seen = Set<IPv6Address>()
             var seenV4 = HashSet64(capacity: 1024, mix: true)
+            let (v6Lengths, mappedLengths) = (networkLengths(contents, ipv4: false, mapped: false), networkLengths(contents, ipv4: false, mapped: true))
             for i in v.indices where (valid?[i] ?? true) && (v[i].mappedIPv4.map { seenV4.insert(UInt64($0)) } ?? seen.insert(v[i]).inserted) {
                 values.insert(hash(ipv6: v[i]))
-                if contents.contains(.networkPrefixes) {
-                    for length in v[i].mappedIPv4 == nil ? ipv6Prefixes : mappedPrefixes { out.insert(hash(ipv6Network: v[i], length: length)) }
-                }
+                for length in v[i].mappedIPv4 == nil ? v6Lengths : mappedLengths { out.insert(hash(ipv6Network: v[i], length: length)) }
             }
         case .string(let v), .binary(let v):
             var windows = Set<UInt32>()

@@ -363,7 +363,7 @@ package enum FooterCodec {
             case (2, .varint(let x)): length = x
             case (3, .varint(let x)): b.keyCount = x
             case (4, .varint(let x)): b.targetFPPPerMillion = UInt32(truncatingIfNeeded: min(x, 1_000_000))
-            case (5, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 15))  // bits 4+ ignored (§10.1)
+            case (5, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 31))  // bits 5+ ignored (§10.1)
             case (6, .varint(let x)): b.checksum = x
             case (1...6, _): throw FormatError(.malformedFooter, "bloom filter field \(n) has the wrong wire type", offset: start)
             default: continue
@@ -388,7 +388,7 @@ package enum FooterCodec {
             case (3, .varint(let x)): blocks = x
             case (4, .varint(let x)): b.maxKeyCount = x
             case (5, .varint(let x)): b.targetFPPPerMillion = UInt32(truncatingIfNeeded: min(x, 1_000_000))
-            case (6, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 15))  // bits 4+ ignored (§10.1)
+            case (6, .varint(let x)): b.contents = BloomKeys.Contents(rawValue: UInt8(truncatingIfNeeded: x & 31))  // bits 5+ ignored (§10.1)
             case (7, .varint(let x)): b.checksum = x
             case (1...7, _): throw FormatError(.malformedFooter, "page bloom filters field \(n) has the wrong wire type", offset: start)
             default: continue

@@ -192,7 +192,8 @@ public final class SiftWriter {
             let chunk = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
             results[c] = chunk
             if options.wantsBloomFilter(fields[c]) {
-                blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]))
+                blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]),
+                                             finePrefixes: options.wantsFinePrefixes(fields[c]))
             }
             if options.wantsPageBloomFilters(fields[c]), case .success(let (_, pages, _)) = chunk {
                 pageBlooms[c] = buildPageBloomFilters(batch.columns[c], pages: pages, field: fields[c], options: options)
@@ -242,8 +243,9 @@ public final class SiftWriter {
     /// distinct values, and the keys inserted.
     /// The keys returned are those of the field's default contents (no trigrams): what the
     /// table index holds.
-    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, trigrams: Bool = false) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
-        let contents = BloomKeys.contents(for: field, trigrams: trigrams)
+    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, trigrams: Bool = false,
+                                 finePrefixes: Bool = true) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
+        let contents = BloomKeys.contents(for: field, trigrams: trigrams, finePrefixes: finePrefixes)
         let (keys, distinctValues, trigramKeys) = BloomKeys.hashes(column, field: field, contents: contents)
         let all = keys + trigramKeys
         var filter = BloomFilter(distinct: all.count, fpp: fpp)
@@ -260,7 +262,7 @@ public final class SiftWriter {
     /// as ``encodeChunk(_:field:options:)`` cut them (`pages`); the footer entry's offset is set
     /// by the caller.
     static func buildPageBloomFilters(_ column: ColumnVector, pages: [PageMetadata], field: Field, options: WriterOptions) -> ([UInt8], PageBloomLocation) {
-        let contents = BloomKeys.contents(for: field, trigrams: false)
+        let contents = BloomKeys.contents(for: field, trigrams: false, finePrefixes: options.wantsFinePrefixes(field))
         var start = 0
         let pageKeys = pages.map { page in
             let range = start..<(start + Int(page.rowCount))

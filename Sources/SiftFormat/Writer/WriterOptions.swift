@@ -33,6 +33,17 @@ public struct WriterOptions: Sendable {
     /// filters grow little).
     public var trigramColumns: Set<String>?
 
+    /// IP columns whose bloom filters also hold the network prefixes between /8, /16 and /24
+    /// (IPv4 /12 and /20; `spec/format.md` §7.6, contents bit 4), so a /20 search probes its
+    /// own key. nil means the default: every IP column that gets a bloom filter.
+    public var finePrefixColumns: Set<String>?
+
+    /// Whether `field`'s bloom filter holds fine network prefixes under these options.
+    public func wantsFinePrefixes(_ field: Field) -> Bool {
+        guard field.type == .ipv4 || field.type == .ipv6 else { return false }
+        return finePrefixColumns?.contains(field.name) ?? true
+    }
+
     /// Whether `field`'s bloom filter holds trigrams under these options.
     public func wantsTrigrams(_ field: Field) -> Bool {
         guard field.type == .string else { return false }

@@ -150,17 +150,20 @@ public struct Planner: Sendable {
                             // Probed one 4 KiB segment at a time; bounds too, so a disjunction ruled
                             // out half by each is still ruled out.
                             return Evidence(bounds: chunkBounds, membership: { c, key in
-                                guard let hash = key.hash(type: fields[c].type) else { return nil }
                                 // Page filters first where they hold the key: one 520-byte block row
                                 // that every page rejects rules the row group out before a 4 KiB
                                 // segment of the chunk filter is read; that segment then removes the
                                 // pages' false positives (one in a hundred per page, not per chunk).
-                                if let pages = group.columns[c].pageBloomFilters, Self.holds(pages.contents, key) {
+                                if let pages = group.columns[c].pageBloomFilters, Self.holds(pages.contents, key),
+                                   let hash = key.hash(type: fields[c].type, contents: pages.contents) {
                                     do {
                                         if let answers = try pageAnswers.answer(c, hash), !answers.contains(true) { return false }
                                     } catch { loadError = error; return nil }
                                 }
-                                guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key) else { return nil }
+                                // The key as this filter holds it (a /20 search probes a /20 key
+                                // where the filter has fine prefixes, else its /16's).
+                                guard let location = group.columns[c].bloomFilter, Self.holds(location.contents, key),
+                                      let hash = key.hash(type: fields[c].type, contents: location.contents) else { return nil }
                                 do { return try probeBloom(g, c, hash) } catch { loadError = error; return nil }
                             })
                         default:
@@ -233,7 +236,7 @@ public struct Planner: Sendable {
                     // by each index is still ruled out.
                     return Evidence(bounds: { pageBounds[$0] }, membership: { c, key in
                         guard let location = group.columns[c].pageBloomFilters, Self.holds(location.contents, key),
-                              let hash = key.hash(type: fields[c].type), let p = pageOf[c] else { return nil }
+                              let hash = key.hash(type: fields[c].type, contents: location.contents), let p = pageOf[c] else { return nil }
                         do {
                             guard let pages = try pageAnswers.answer(c, hash), p < pages.count else { return nil }
                             return pages[p]

@@ -26,7 +26,7 @@ final class TableIndexProbe {
     private var bitmaps: [[UInt32: [UInt8]]]
     /// Each segment's indexed contents by table column, decoded on first use.
     private var contentsBySegment: [[BloomKeys.Contents?]?]
-    private var lastFingerprint: (column: Int, key: BloomProbe, fingerprint: UInt32)?
+    private var lastFingerprint: (column: Int, key: BloomProbe, contents: BloomKeys.Contents, fingerprint: UInt32)?
     /// Bytes read from segments.
     private(set) var bytesRead: UInt64 = 0
 
@@ -54,7 +54,7 @@ final class TableIndexProbe {
         guard location.segment >= 0 else { return nil }
         let segment = Int(location.segment)
         guard !broken.contains(segment), let contents = contents(segment, c), Planner.holds(contents, key),
-              let f = fingerprint(column: c, key: key) else { return nil }
+              let f = fingerprint(column: c, key: key, contents: contents) else { return nil }
         return mayHold(segment, slot: Int(location.slot), fingerprint: f)
     }
 
@@ -67,16 +67,17 @@ final class TableIndexProbe {
         return contentsBySegment[s]![c]
     }
 
-    /// The fingerprint of `key` in column `c`: the same for every segment, so the last one
-    /// asked is kept (a needle asks one key of every file in turn).
-    private func fingerprint(column c: Int, key: BloomProbe) -> UInt32? {
-        if let last = lastFingerprint, last.column == c, last.key == key { return last.fingerprint }
+    /// The fingerprint of `key` in column `c` of a segment holding `contents`: the same for
+    /// segments alike, so the last one asked is kept (a needle asks one key of every file in
+    /// turn). Segments written before fine network prefixes hold a /20 search as its /16.
+    private func fingerprint(column c: Int, key: BloomProbe, contents: BloomKeys.Contents) -> UInt32? {
+        if let last = lastFingerprint, last.column == c, last.key == key, last.contents == contents { return last.fingerprint }
         let field = schema.fields[c]
-        guard let hash = key.hash(type: field.type) else { return nil }
+        guard let hash = key.hash(type: field.type, contents: contents) else { return nil }
         let salt = salts[c] ?? IndexSegment.salt(column: field.name)
         salts[c] = salt
         let f = IndexSegment.fingerprint(salt: salt, keyHash: hash)
-        lastFingerprint = (c, key, f)
+        lastFingerprint = (c, key, contents, f)
         return f
     }
 
