@@ -15,10 +15,12 @@ public enum BloomKeys {
     public static let ipv6Prefixes = [32, 48, 64]
     /// Prefix lengths indexed for IPv4-mapped values of ipv6 columns (IPv4 /8, /16, /24).
     public static let mappedPrefixes = [104, 112, 120]
-    /// The lengths between those that filters with fine prefixes also hold (``Contents/fineNetworkPrefixes``):
-    /// IPv4 /12 and /20, IPv6 /40 and /56, and for IPv4-mapped values their IPv4 /12 and /20.
+    /// The ipv4 lengths between those that filters with fine prefixes also hold
+    /// (``Contents/fineNetworkPrefixes``): /12 and /20.
     public static let ipv4FinePrefixes = [12, 20]
+    /// The fine lengths of ipv6 values that are not IPv4-mapped: /40 and /56.
     public static let ipv6FinePrefixes = [40, 56]
+    /// The fine lengths of IPv4-mapped values of ipv6 columns (their IPv4 /12 and /20).
     public static let mappedFinePrefixes = [108, 116]
 
     /// The prefix lengths a filter holding `contents` indexes for an ipv4 value, an IPv4-mapped
