@@ -71,7 +71,9 @@ struct Inspect: ParsableCommand {
                 var contents: [String] = []
                 if b.contents.contains(.values) { contents.append("values") }
                 if b.contents.contains(.networkPrefixes) { contents.append("prefixes") }
+                if b.contents.contains(.fineNetworkPrefixes) { contents.append("fine-prefixes") }
                 if b.contents.contains(.domainSuffixes) { contents.append("suffixes") }
+                if b.contents.contains(.trigrams) { contents.append("trigrams") }
                 return ["\(g)", m.schema.fields[c].name, formatBytes(UInt64(b.length)), "\(b.keyCount)", chunk.statistics.distinctCount.map { "\($0)" } ?? "-",
                         contents.joined(separator: "+"), printfText("%.3f%%", Double(b.targetFPPPerMillion) / 10_000), printfText("%.3f%%", b.expectedFPP * 100)]
             }
