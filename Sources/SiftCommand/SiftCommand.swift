@@ -29,7 +29,8 @@ struct Sift: ParsableCommand {
 
     static func main() {
         AllocatorTuning.apply()
-        Interrupts.removeTemporaryFilesOnExit()
+        // Handlers only once a file is being written: a query writes none.
+        TemporaryFiles.onFirstRegistration { Interrupts.removeTemporaryFilesOnExit() }
         var command: ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do {
@@ -65,6 +66,7 @@ struct Sift: ParsableCommand {
 enum Interrupts {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
+    /// Installs the handlers (once: `TemporaryFiles` calls this at the first registration).
     static func removeTemporaryFilesOnExit() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)

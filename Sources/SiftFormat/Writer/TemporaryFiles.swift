@@ -6,8 +6,31 @@ import Synchronization
 /// the program's business.
 public enum TemporaryFiles {
     private static let paths = Mutex<Set<String>>([])
+    /// The program's first-registration hook, and whether any file was registered yet.
+    private static let firstUse = Mutex<(hook: (@Sendable () -> Void)?, used: Bool)>((nil, false))
 
-    static func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
+    /// Runs `action` once, when the first temporary file is registered (at once if one has
+    /// been already), before that file exists: a program that removes temporary files on a
+    /// signal installs its handlers here, so a run that writes nothing (a query) does not pay
+    /// for them (the dispatch thread they need cost a `sift` query about a tenth of its time).
+    public static func onFirstRegistration(_ action: @escaping @Sendable () -> Void) {
+        let runNow = firstUse.withLock { state -> Bool in
+            if state.used { return true }
+            state.hook = action
+            return false
+        }
+        if runNow { action() }
+    }
+
+    static func register(_ path: String) {
+        let hook = firstUse.withLock { state -> (@Sendable () -> Void)? in
+            state.used = true
+            defer { state.hook = nil }
+            return state.hook
+        }
+        hook?()
+        paths.withLock { _ = $0.insert(path) }
+    }
 
     static func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }
 
