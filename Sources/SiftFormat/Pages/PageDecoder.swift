@@ -159,20 +159,37 @@ enum PageDecoder {
     }
 
     /// Null slots read back as zero (or empty), whatever filler the writer stored.
+    ///
+    /// Only slots that are not zero already are written, on an array taken out of the vector
+    /// first (so the write does not copy it), and strings are rebuilt only when a null slot is
+    /// not empty: writers store zeros and empty strings there, so this usually writes nothing.
     static func zeroNullSlots(_ column: inout ColumnVector) {
         guard let validity = column.validity else { return }
-        func zero<T>(_ v: inout [T], _ z: T) { for i in v.indices where !validity[i] { v[i] = z } }
+        func zero<T: Equatable>(_ v: [T], _ z: T, _ wrap: ([T]) -> ColumnVector.Values) {
+            guard v.indices.contains(where: { !validity[$0] && v[$0] != z }) else { return }
+            var v = v
+            column.values = .bool([])  // drop the vector's reference, so `v` is uniquely held
+            for i in v.indices where !validity[i] { v[i] = z }
+            column.values = wrap(v)
+        }
         switch column.values {
-        case .bool(var v): zero(&v, false); column.values = .bool(v)
-        case .int32(var v): zero(&v, 0); column.values = .int32(v)
-        case .int64(var v): zero(&v, 0); column.values = .int64(v)
-        case .timestamp(var v): zero(&v, 0); column.values = .timestamp(v)
-        case .uint16(var v): zero(&v, 0); column.values = .uint16(v)
-        case .uint32(var v): zero(&v, 0); column.values = .uint32(v)
-        case .ipv4(var v): zero(&v, 0); column.values = .ipv4(v)
-        case .float64(var v): zero(&v, 0); column.values = .float64(v)
-        case .ipv6(var v): zero(&v, IPv6Address(high: 0, low: 0)); column.values = .ipv6(v)
+        case .bool(let v): zero(v, false, ColumnVector.Values.bool)
+        case .int32(let v): zero(v, 0, ColumnVector.Values.int32)
+        case .int64(let v): zero(v, 0, ColumnVector.Values.int64)
+        case .timestamp(let v): zero(v, 0, ColumnVector.Values.timestamp)
+        case .uint16(let v): zero(v, 0, ColumnVector.Values.uint16)
+        case .uint32(let v): zero(v, 0, ColumnVector.Values.uint32)
+        case .ipv4(let v): zero(v, 0, ColumnVector.Values.ipv4)
+        // Bit patterns, so a stored -0.0 or NaN filler is zeroed too.
+        case .float64(let v):
+            guard v.indices.contains(where: { !validity[$0] && v[$0].bitPattern != 0 }) else { return }
+            var w = v
+            column.values = .bool([])
+            for i in w.indices where !validity[i] { w[i] = 0 }
+            column.values = .float64(w)
+        case .ipv6(let v): zero(v, IPv6Address(high: 0, low: 0), ColumnVector.Values.ipv6)
         case .string(let v), .binary(let v):
+            guard (0..<v.count).contains(where: { !validity[$0] && v.offsets[$0 + 1] != v.offsets[$0] }) else { return }
             var out = VarBytes()
             for i in 0..<v.count { if validity[i] { out.append(v[i]) } else { out.append(EmptyCollection<UInt8>()) } }
             column.values = column.type == .string ? .string(out) : .binary(out)

@@ -167,8 +167,7 @@ public struct ColumnVector: Sendable, Equatable {
         case .ipv4(let v): picked = .ipv4(pick(v))
         case .ipv6(let v): picked = .ipv6(pick(v))
         case .string(let v), .binary(let v):
-            var out = VarBytes()
-            for i in indices { out.append(v[i]) }
+            let out = v.gathered(indices)
             picked = type == .string ? .string(out) : .binary(out)
         }
         var validity: Bitmap?

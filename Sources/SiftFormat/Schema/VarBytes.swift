@@ -61,6 +61,27 @@ public struct VarBytes: Sendable, Equatable {
         bytes.removeSubrange(Int(offsets[offsets.count - 1])...)
     }
 
+    /// The values at `indices` (in range, any order), in that order: sized once, each value's
+    /// bytes copied straight from the buffer (no slice, retain or release per value).
+    public func gathered(_ indices: [Int]) -> VarBytes {
+        var total = 0
+        for i in indices { total += Int(offsets[i + 1] - offsets[i]) }
+        var newOffsets = [UInt32](repeating: 0, count: indices.count + 1)
+        let newBytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            bytes.withUnsafeBufferPointer { source in
+                var at = 0
+                for (k, i) in indices.enumerated() {
+                    let start = Int(offsets[i]), length = Int(offsets[i + 1]) - start
+                    if length > 0 { out.baseAddress!.advanced(by: at).update(from: source.baseAddress!.advanced(by: start), count: length) }
+                    at += length
+                    newOffsets[k + 1] = UInt32(at)
+                }
+            }
+            initialized = total
+        }
+        return VarBytes(offsets: newOffsets, bytes: newBytes)
+    }
+
     /// Reserves room for more values and bytes.
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + values)
