@@ -47,7 +47,7 @@ extension Table {
                                   isBlindAppend: pending.isBlindAppend, engine: Self.engine, metrics: pending.metrics)
             let bytes = try LogEntryCodec.encode(pending.actions + [.commitInfo(info)])
             if try store.createEntry(version, bytes) {
-                if version % checkpointInterval == 0 { try? writeCheckpoint(version) }
+                if version % checkpointInterval == 0 || bytes.count >= checkpointAfterBytes { try? writeCheckpoint(version) }
                 return version
             }
             // Another writer took `version`: check every entry it and others added since.

@@ -35,6 +35,10 @@ public struct Table: Sendable {
     public var root: String { store.root }
     /// A checkpoint is written after every commit whose version is a multiple of this.
     public var checkpointInterval: Int64 = 10
+    /// A checkpoint is also written after every commit whose entry is at least this many bytes
+    /// (`spec/table.md` §7): an index compaction of a table of 100,000 files names every file
+    /// (6.5 MB of JSON), and each reader until the next checkpoint would replay it.
+    public var checkpointAfterBytes = 1 << 20
     /// The last snapshot this value loaded: log entries never change once written, so a later
     /// snapshot replays only the entries since (a long-running writer does not re-read the
     /// checkpoint for every commit).

@@ -186,6 +186,28 @@ struct TableTests {
         #expect(oldCheckpoint.files == (try Table(root: dir.file("t")).snapshot(asOf: .version(5))).files)
     }
 
+    @Test("a commit whose entry is large gets a checkpoint whatever its version, and reads as replay does")
+    func largeEntriesAreCheckpointed() throws {
+        let dir = TemporaryDirectory()
+        var table = try TableFixtures.create(dir)
+        table.checkpointInterval = 1000
+        try TableFixtures.append(table, TableFixtures.batch(rows: 10, days: 1, seed: 1))   // version 1: a few files
+        let small = try table.snapshot()
+        table.checkpointAfterBytes = (try table.store.readEntry(1)!.count) + 1
+        try TableFixtures.append(table, TableFixtures.batch(rows: 10, days: 1, seed: 2))   // version 2: as small
+        try TableFixtures.append(table, TableFixtures.batch(rows: 600, days: 20, seed: 3))  // version 3: many files
+        let fm = FileManager.default
+        #expect(small.files.count > 0)
+        #expect(!fm.fileExists(atPath: dir.file("t/" + LogLayout.checkpointName(1))))
+        #expect(!fm.fileExists(atPath: dir.file("t/" + LogLayout.checkpointName(2))))
+        #expect(fm.fileExists(atPath: dir.file("t/" + LogLayout.checkpointName(3))))
+        let fromCheckpoint = try Table(root: dir.file("t")).snapshot()
+        try fm.removeItem(atPath: dir.file("t/" + LogLayout.checkpointName(3)))
+        try fm.removeItem(atPath: dir.file("t/" + LogLayout.lastCheckpoint))
+        let replayed = try Table(root: dir.file("t")).snapshot()
+        #expect(fromCheckpoint.version == 3 && fromCheckpoint.files == replayed.files && fromCheckpoint.indexSegments == replayed.indexSegments)
+    }
+
     @Test func aRememberedSnapshotCatchesUpWithOtherWriters() throws {
         let dir = TemporaryDirectory()
         var a = try TableFixtures.create(dir, partitionBy: [])
