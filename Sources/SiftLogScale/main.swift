@@ -68,7 +68,7 @@ if !FileManager.default.fileExists(atPath: root + "/_sift_log") {
 do {
     let table = try Table(root: root)
     let latest = try table.store.listLog().commits.last!
-    let checkpoint = root + "/_sift_log/" + LogLayout.checkpointName(latest)
+    let checkpoint = root + "/" + LogLayout.checkpointName(latest)
     if !FileManager.default.fileExists(atPath: checkpoint), let entry = try table.store.readEntry(latest), entry.count >= table.checkpointAfterBytes {
         try table.writeCheckpoint(latest)
         print("wrote the checkpoint of version \(latest) (a \(entry.count)-byte commit)")
