@@ -88,6 +88,9 @@ package struct SnapshotBuilder {
         let sequence = segmentLog.count
         sequenceOfSegment[segment.path] = sequence
         segmentLog.append(segment)
+        // Room first: a compacted segment lists tens of thousands of files, and growing the map
+        // one doubling at a time rehashed every path again each time.
+        segmentOfFile.reserveCapacity(segmentOfFile.count + segment.files.count)
         for (slot, file) in segment.files.enumerated() {
             segmentOfFile[file] = PlanningAids.IndexSlot(segment: Int32(sequence), slot: Int32(slot))
         }
