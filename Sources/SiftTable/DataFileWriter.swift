@@ -58,7 +58,7 @@ final class DataFileWriter {
     /// The index keys of every file written, in order, and the indexed columns with their
     /// key kinds.
     var indexKeys: (files: [(path: String, keys: [UInt32])], columns: [String: UInt8]) {
-        let columns = Dictionary(uniqueKeysWithValues: indexed.map { (schema.fields[$0].name, BloomKeys.contents(for: schema.fields[$0], finePrefixes: options.wantsFinePrefixes(schema.fields[$0])).rawValue) })
+        let columns = Dictionary(uniqueKeysWithValues: indexed.map { (schema.fields[$0].name, options.bloomContents(schema.fields[$0], trigrams: false).rawValue) })
         return (written.map { ($0.path, writtenKeys[$0.path] ?? []) }, columns)
     }
 

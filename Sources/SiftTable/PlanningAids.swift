@@ -5,9 +5,8 @@ import SiftIndex
 /// What planning needs of a snapshot's live files beyond the files themselves, worked out on
 /// first use and kept with the snapshot, so a long-lived process (a server, the Python package,
 /// Spark's driver) pays for it once per version instead of once per query (issue 19 item 3):
-/// each file's partition group, each file's index segment and slot, the files' bytes, and the
-/// bounds of the columns predicates have asked about, as arrays aligned with
-/// ``Snapshot/sortedFiles``.
+/// each file's partition group, each file's index segment and slot, and the bounds of the
+/// columns predicates have asked about, as arrays aligned with ``Snapshot/sortedFiles``.
 ///
 /// A snapshot whose files are replaced gets new aids (``Snapshot/files`` sets them afresh).
 final class PlanningAids: Sendable {
@@ -30,10 +29,17 @@ final class PlanningAids: Sendable {
     private struct State {
         var groups: PartitionGroups?
         var slots: [IndexSlot]?
-        var bytes: UInt64?
         var bounds: [Int: [ColumnBounds]] = [:]
     }
     private let state = Mutex(State())
+
+    /// The aid `at` holds, made by `make` (outside the lock) and kept the first time.
+    private func memo<T: Sendable>(_ at: WritableKeyPath<State, T?> & Sendable, _ make: () -> T) -> T {
+        if let known = state.withLock({ $0[keyPath: at] }) { return known }
+        let made = make()
+        state.withLock { $0[keyPath: at] = made }
+        return made
+    }
 
     /// Aids with each file's index slot known already (the snapshot builder works them out
     /// while it lists the current segments).
@@ -42,58 +48,49 @@ final class PlanningAids: Sendable {
     }
 
     func partitionGroups(_ snapshot: Snapshot) -> PartitionGroups {
-        if let known = state.withLock({ $0.groups }) { return known }
-        let names = snapshot.partitioning.columns.map(\.name)
-        var ids: [[String?]: Int32] = [:]
-        var groups = PartitionGroups(groupOfFile: [], values: [])
-        groups.groupOfFile.reserveCapacity(snapshot.sortedFiles.count)
-        for file in snapshot.sortedFiles {
-            let key = names.map { file.partitionValues[$0] ?? nil }
-            if let id = ids[key] {
-                groups.groupOfFile.append(id)
-            } else {
-                let id = Int32(groups.values.count)
-                ids[key] = id
-                groups.values.append(file.partitionValues)
-                groups.groupOfFile.append(id)
+        memo(\.groups) {
+            let names = snapshot.partitioning.columns.map(\.name)
+            var ids: [[String?]: Int32] = [:]
+            var groups = PartitionGroups(groupOfFile: [], values: [])
+            groups.groupOfFile.reserveCapacity(snapshot.sortedFiles.count)
+            for file in snapshot.sortedFiles {
+                let key = names.map { file.partitionValues[$0] ?? nil }
+                if let id = ids[key] {
+                    groups.groupOfFile.append(id)
+                } else {
+                    let id = Int32(groups.values.count)
+                    ids[key] = id
+                    groups.values.append(file.partitionValues)
+                    groups.groupOfFile.append(id)
+                }
             }
+            return groups
         }
-        state.withLock { $0.groups = groups }
-        return groups
     }
 
     /// Each file's index slot; `.none` where no segment lists it. In log order: a later
-    /// segment that lists a file replaces an earlier one.
+    /// segment that lists a file replaces an earlier one. (The snapshot builder hands these
+    /// over already; this is for a snapshot whose files were replaced since.)
     func indexSlots(_ snapshot: Snapshot) -> [IndexSlot] {
-        if let known = state.withLock({ $0.slots }) { return known }
-        var slotOf: [String: IndexSlot] = [:]
-        slotOf.reserveCapacity(snapshot.sortedFiles.count)
-        for (s, segment) in snapshot.indexSegments.enumerated() {
-            for (slot, file) in segment.files.enumerated() { slotOf[file] = IndexSlot(segment: Int32(s), slot: Int32(slot)) }
+        memo(\.slots) {
+            var slotOf: [String: IndexSlot] = [:]
+            slotOf.reserveCapacity(snapshot.sortedFiles.count)
+            for (s, segment) in snapshot.indexSegments.enumerated() {
+                for (slot, file) in segment.files.enumerated() { slotOf[file] = IndexSlot(segment: Int32(s), slot: Int32(slot)) }
+            }
+            return snapshot.sortedFiles.map { slotOf[$0.path] ?? .none }
         }
-        let slots = snapshot.sortedFiles.map { slotOf[$0.path] ?? .none }
-        state.withLock { $0.slots = slots }
-        return slots
-    }
-
-    /// Bytes of the live files.
-    func bytes(_ snapshot: Snapshot) -> UInt64 {
-        if let known = state.withLock({ $0.bytes }) { return known }
-        let total = snapshot.sortedFiles.reduce(UInt64(0)) { $0 + UInt64($1.size) }
-        state.withLock { $0.bytes = total }
-        return total
     }
 
     /// Every file's bounds of column `c` from its log statistics (a file without them: all
     /// rows may be anything, none known null-free).
     func bounds(_ snapshot: Snapshot, column c: Int) -> [ColumnBounds] {
-        if let known = state.withLock({ $0.bounds[c] }) { return known }
-        let type = snapshot.schema.fields[c].type
-        let bounds = snapshot.sortedFiles.map { file in
-            ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: type)
+        memo(\.bounds[c]) {
+            let type = snapshot.schema.fields[c].type
+            return snapshot.sortedFiles.map { file in
+                ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: type)
+            }
         }
-        state.withLock { $0.bounds[c] = bounds }
-        return bounds
     }
 }
 

@@ -68,7 +68,7 @@ public struct TableScan: Sendable {
         let files = snapshot.sortedFiles
         let aids = snapshot.planningAids
         ledger.filesTotal = files.count
-        ledger.bytesTotal = aids.bytes(snapshot)
+        ledger.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
         guard let bound else { return (files, ledger) }
         let (fields, partitioning) = (snapshot.schema.fields, snapshot.partitioning)
         let index = TableIndexProbe(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)

@@ -31,13 +31,9 @@ struct FinePrefixTests {
         return schema
     }
 
+    /// The `n` of every matching row, and what the scan skipped.
     static func scan(_ path: String, _ text: String, schema: Schema) throws -> ([Int64], SkipLedger) {
-        var rows: [Int64] = []
-        let ledger = try Scanner(reader: try SiftReader(path: path), predicate: try RowPredicate.parse(text).bind(to: schema), columns: [0, 1]).scan { batch in
-            if case .int64(let v) = batch.columns[1].values { rows += v }
-            return true
-        }
-        return (rows, ledger)
+        try FileScans.int64s(path, where: text, schema: schema, column: 1)
     }
 
     @Test("a /20 is ruled out where its /16 is present; a /12 likewise; rows equal a file without fine keys")

@@ -37,12 +37,7 @@ struct PageBloomTests {
 
     /// The `n` of every matching row, and what the scan skipped.
     static func scan(_ path: String, _ text: String, schema: Schema) throws -> ([Int64], SkipLedger) {
-        var rows: [Int64] = []
-        let ledger = try Scanner(reader: try SiftReader(path: path), predicate: try RowPredicate.parse(text).bind(to: schema), columns: [0, 1, 2]).scan { batch in
-            if case .int64(let v) = batch.columns[2].values { rows += v }
-            return true
-        }
-        return (rows, ledger)
+        try FileScans.int64s(path, where: text, schema: schema, column: 2)
     }
 
     @Test("a name and a zone read one page per column, with the rows a file without page filters gives")

@@ -158,20 +158,18 @@ enum PageDecoder {
         }
     }
 
-    /// Null slots read back as zero (or empty), whatever filler the writer stored.
-    ///
-    /// Only slots that are not zero already are written, on an array taken out of the vector
-    /// first (so the write does not copy it), and strings are rebuilt only when a null slot is
-    /// not empty: writers store zeros and empty strings there, so this usually writes nothing.
+    /// Null slots read back as zero (or empty), whatever filler the writer stored. A vector
+    /// is rewritten only when some null slot holds filler: writers store zeros and empty
+    /// strings there, so this usually only looks.
     static func zeroNullSlots(_ column: inout ColumnVector) {
         guard let validity = column.validity else { return }
-        func zero<T: Equatable>(_ v: [T], _ z: T, _ wrap: ([T]) -> ColumnVector.Values) {
-            guard v.indices.contains(where: { !validity[$0] && v[$0] != z }) else { return }
-            var v = v
-            column.values = .bool([])  // drop the vector's reference, so `v` is uniquely held
-            for i in v.indices where !validity[i] { v[i] = z }
-            column.values = wrap(v)
+        func zero<T>(_ v: [T], _ z: T, isFiller: (T) -> Bool, _ wrap: ([T]) -> ColumnVector.Values) {
+            guard v.indices.contains(where: { !validity[$0] && isFiller(v[$0]) }) else { return }
+            var w = v
+            for i in w.indices where !validity[i] { w[i] = z }
+            column.values = wrap(w)
         }
+        func zero<T: Equatable>(_ v: [T], _ z: T, _ wrap: ([T]) -> ColumnVector.Values) { zero(v, z, isFiller: { $0 != z }, wrap) }
         switch column.values {
         case .bool(let v): zero(v, false, ColumnVector.Values.bool)
         case .int32(let v): zero(v, 0, ColumnVector.Values.int32)
@@ -180,13 +178,8 @@ enum PageDecoder {
         case .uint16(let v): zero(v, 0, ColumnVector.Values.uint16)
         case .uint32(let v): zero(v, 0, ColumnVector.Values.uint32)
         case .ipv4(let v): zero(v, 0, ColumnVector.Values.ipv4)
-        // Bit patterns, so a stored -0.0 or NaN filler is zeroed too.
-        case .float64(let v):
-            guard v.indices.contains(where: { !validity[$0] && v[$0].bitPattern != 0 }) else { return }
-            var w = v
-            column.values = .bool([])
-            for i in w.indices where !validity[i] { w[i] = 0 }
-            column.values = .float64(w)
+        // By bit pattern, so a stored -0.0 or NaN filler is zeroed too.
+        case .float64(let v): zero(v, 0, isFiller: { $0.bitPattern != 0 }, ColumnVector.Values.float64)
         case .ipv6(let v): zero(v, IPv6Address(high: 0, low: 0), ColumnVector.Values.ipv6)
         case .string(let v), .binary(let v):
             guard (0..<v.count).contains(where: { !validity[$0] && v.offsets[$0 + 1] != v.offsets[$0] }) else { return }

@@ -192,8 +192,7 @@ public final class SiftWriter {
             let chunk = Result { () throws(FormatError) in try encodeChunk(batch.columns[c], field: fields[c], options: options) }
             results[c] = chunk
             if options.wantsBloomFilter(fields[c]) {
-                blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, trigrams: options.wantsTrigrams(fields[c]),
-                                             finePrefixes: options.wantsFinePrefixes(fields[c]))
+                blooms[c] = buildBloomFilter(batch.columns[c], field: fields[c], fpp: options.bloomFilterFPP, contents: options.bloomContents(fields[c]))
             }
             if options.wantsPageBloomFilters(fields[c]), case .success(let (_, pages, _)) = chunk {
                 pageBlooms[c] = buildPageBloomFilters(batch.columns[c], pages: pages, field: fields[c], options: options)
@@ -239,13 +238,10 @@ public final class SiftWriter {
         return EncodedRowGroup(bytes: bytes, metadata: RowGroupMetadata(rowCount: UInt64(batch.rowCount), columns: chunks), bloomKeys: bloomKeys)
     }
 
-    /// The bloom filter of one column chunk, its footer entry (offset to be set), the number of
-    /// distinct values, and the keys inserted.
-    /// The keys returned are those of the field's default contents (no trigrams): what the
+    /// The bloom filter of one column chunk holding `contents`, its footer entry (offset to be
+    /// set), the number of distinct values, and the keys inserted other than trigrams: what the
     /// table index holds.
-    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, trigrams: Bool = false,
-                                 finePrefixes: Bool = true) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
-        let contents = BloomKeys.contents(for: field, trigrams: trigrams, finePrefixes: finePrefixes)
+    static func buildBloomFilter(_ column: ColumnVector, field: Field, fpp: Double, contents: BloomKeys.Contents) -> (BloomFilter, BloomFilterLocation, Int, [UInt64]) {
         let (keys, distinctValues, trigramKeys) = BloomKeys.hashes(column, field: field, contents: contents)
         let all = keys + trigramKeys
         var filter = BloomFilter(distinct: all.count, fpp: fpp)
@@ -262,7 +258,7 @@ public final class SiftWriter {
     /// as ``encodeChunk(_:field:options:)`` cut them (`pages`); the footer entry's offset is set
     /// by the caller.
     static func buildPageBloomFilters(_ column: ColumnVector, pages: [PageMetadata], field: Field, options: WriterOptions) -> ([UInt8], PageBloomLocation) {
-        let contents = BloomKeys.contents(for: field, trigrams: false, finePrefixes: options.wantsFinePrefixes(field))
+        let contents = options.bloomContents(field, trigrams: false)
         var start = 0
         let pageKeys = pages.map { page in
             let range = start..<(start + Int(page.rowCount))

@@ -44,6 +44,12 @@ public struct WriterOptions: Sendable {
         return finePrefixColumns?.contains(field.name) ?? true
     }
 
+    /// The keys `field`'s filters hold under these options (`spec/format.md` §7.6); without
+    /// `trigrams`, what its page filters and the table index hold.
+    public func bloomContents(_ field: Field, trigrams: Bool = true) -> BloomKeys.Contents {
+        BloomKeys.contents(for: field, trigrams: trigrams && wantsTrigrams(field), finePrefixes: wantsFinePrefixes(field))
+    }
+
     /// Whether `field`'s bloom filter holds trigrams under these options.
     public func wantsTrigrams(_ field: Field) -> Bool {
         guard field.type == .string else { return false }
