@@ -17,7 +17,7 @@ RELEASE_CLI := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(
 SIFT       := $(SIFT_BUILD)/release/sift
 DEMO_DIR   ?= demo-out
 
-.PHONY: all deps bench-deps build release test demo corpus example report bench-startup bench-size bench-ingest clean python python-test spark-test bench-python docs faults fuzz kills log-scale
+.PHONY: all deps bench-deps build release test demo corpus example report bench-startup bench-size bench-ingest clean python python-test jvm spark-test bench-python docs faults fuzz kills log-scale
 
 all: build
 
@@ -91,18 +91,32 @@ docs: deps
 
 # The Python package (python/): libSiftC built in release mode, installed with pyarrow, the
 # test peers and pyspark into the repo's .venv (pip's cache keeps later runs quick: pyspark is
-# built from its sdist once, then reused as a cached wheel), and Debian's Java 17 for Spark.
+# built from its sdist once, then reused as a cached wheel), Debian's Java 17 (the JDK: javac
+# builds the JVM reader) for Spark, and that reader's jar (`make jvm`).
 VENV     := .venv
 PY       := $(VENV)/bin/python
 PY_PKGS  := pyarrow duckdb polars pandas pytest pyspark
 python: deps
-	@command -v java >/dev/null || $(MAKE) --no-print-directory deps APT_PKGS="openjdk-17-jre-headless python3-venv"
+	@command -v javac >/dev/null || $(MAKE) --no-print-directory deps APT_PKGS="openjdk-17-jdk-headless python3-venv"
 	$(RELEASE) --product SiftC
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	@$(PY) -c "import pyarrow, duckdb, polars, pandas, pytest, pyspark" 2>/dev/null || $(PY) -m pip install -q $(PY_PKGS)
 	@rm -rf python/sift/_lib python/build
 	$(PY) -m pip install -q --no-deps ./python
 	@$(PY) -c "import sift; print('python: ' + sift.version())"
+	@$(MAKE) --no-print-directory jvm
+
+# Spark's JVM reader (`format("sift-jvm")`, jvm/): compiled against the Spark and Arrow jars
+# pyspark ships, into .build/jvm/sift-spark.jar (pass it to Spark with spark.jars).
+JVM_JAR  := .build/jvm/sift-spark.jar
+JVM_SRC  := $(wildcard jvm/src/io/sift/spark/*.java) $(wildcard jvm/resources/META-INF/services/*)
+jvm: $(JVM_JAR)
+$(JVM_JAR): $(JVM_SRC)
+	@jars=$$($(PY) -c "import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), 'jars'))") && \
+		rm -rf .build/jvm/classes && mkdir -p .build/jvm/classes && \
+		javac --release 17 -Xlint:all,-path,-classfile,-processing -Werror -d .build/jvm/classes -cp "$$jars/*" $(filter %.java,$(JVM_SRC)) && \
+		cp -r jvm/resources/META-INF .build/jvm/classes/ && jar cf $@ -C .build/jvm/classes .
+	@echo "jvm: $@"
 
 # The pytest suite against the installed package (Spark tests on local[2]); it builds tables
 # with the debug `sift`.
@@ -115,7 +129,7 @@ python-test: python
 spark-test: python
 	$(SWIFT) build --product sift
 	@bash scripts/spark-cluster.sh start
-	@SIFT_SPARK_MASTER=$$(cat .spark/master.url) SIFT_BIN=.build/debug/sift $(PY) -m pytest -q python/tests/test_spark.py; \
+	@SIFT_SPARK_MASTER=$$(cat .spark/master.url) SIFT_BIN=.build/debug/sift $(PY) -m pytest -q python/tests/test_spark.py python/tests/test_spark_jvm.py; \
 		status=$$?; bash scripts/spark-cluster.sh stop; exit $$status
 
 # Sift through Python against pyarrow and DuckDB on Parquet (BENCHMARKS.md §8).

@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "SiftCommand",
             dependencies: [
-                "SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "SiftArrow", "CAllocatorTuning",
+                "SiftFormat", "SiftNDJSON", "SiftIndex", "SiftScan", "SiftTable", "SiftPipeline", "SiftArrow", "SiftC", "CAllocatorTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -6,7 +6,7 @@ import SiftFormat
 /// the spec the Sift types need: flat schemas of Int, FloatingPoint, Bool, Utf8, Binary,
 /// FixedSizeBinary and Timestamp fields, metadata version V5, little-endian, no compression,
 /// no dictionaries. Types map as in ``ArrowTypeMapping`` (IPs as `sift.ipv4`/`sift.ipv6`
-/// extension types, hints as field metadata).
+/// extension types, or as utf8 text with ``IPForm/text``; hints as field metadata).
 ///
 /// Each encapsulated message is laid out as
 /// ```
@@ -17,9 +17,13 @@ import SiftFormat
 /// ```
 public struct ArrowIPCStreamWriter {
     public let schema: Schema
+    /// How IP columns are written: extension types (the default) or text, for engines that
+    /// compare addresses as strings (Spark's JVM reader).
+    public let ips: IPForm
 
-    public init(schema: Schema) {
+    public init(schema: Schema, ips: IPForm = .extension) {
         self.schema = schema
+        self.ips = ips
     }
 
     /// The stream's first message.
@@ -46,7 +50,7 @@ public struct ArrowIPCStreamWriter {
             body += [UInt8](repeating: 0, count: (8 - body.count % 8) % 8)
         }
         func addEmpty() { buffers.append((body.count, 0)) }
-        for column in batch.columns {
+        for column in ips == .text ? batch.columns.map(ArrowTypeMapping.ipText) : batch.columns {
             let n = column.count, nulls = column.nullCount
             nodes.append((n, nulls))
             if nulls > 0, let validity = column.validity {
@@ -109,9 +113,10 @@ public struct ArrowIPCStreamWriter {
     /// `Field { name, nullable, type_type, type, children: [], custom_metadata }`.
     private func field(field: Field, _ b: inout FlatBufferBuilder) -> FlatBufferBuilder.Ref {
         let name = b.string(field.name)
-        let (typeId, typeRef) = arrowType(field.type, &b)
+        let asText = ips == .text && (field.type == .ipv4 || field.type == .ipv6)
+        let (typeId, typeRef) = arrowType(asText ? .string : field.type, &b)
         let children = b.vector(of: [])
-        let pairs = ArrowTypeMapping.metadata(field, ips: .extension).map { key, value -> FlatBufferBuilder.Ref in
+        let pairs = ArrowTypeMapping.metadata(field, ips: ips).map { key, value -> FlatBufferBuilder.Ref in
             let k = b.string(key), v = b.string(value)
             b.startTable()
             b.add(0, offset: k)

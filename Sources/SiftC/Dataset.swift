@@ -48,11 +48,7 @@ final class Dataset: Sendable {
     }
 
     func describe() throws -> String {
-        var object: [String: Any] = [
-            "schema": schema.fields.map { f -> [String: Any] in
-                ["name": f.name, "type": f.type.name, "nullable": f.nullable, "hint": f.hint == .none ? JSONValue.null : .string(f.hint.name)]
-            },
-        ]
+        var object: [String: Any] = ["schema": Self.fieldObjects(schema.fields)]
         switch source {
         case .file(let path, let reader):
             object["kind"] = "file"
@@ -75,6 +71,13 @@ final class Dataset: Sendable {
         return try jsonText(object)
     }
 
+    /// Fields as the JSON of `describe` and `plan` show them.
+    static func fieldObjects(_ fields: [Field]) -> [[String: Any]] {
+        fields.map { f in
+            ["name": f.name, "type": f.type.name, "nullable": f.nullable, "hint": f.hint == .none ? JSONValue.null : .string(f.hint.name)]
+        }
+    }
+
     func history() throws -> String {
         guard case .table(let table, let snapshot) = source else { throw CArgumentError("a single file has no history; open a table folder") }
         let entries = try table.history().filter { $0.version <= snapshot.version }.map { entry -> [String: Any] in
@@ -90,7 +93,8 @@ final class Dataset: Sendable {
         return try jsonText(entries)
     }
 
-    /// Units of work a scan of `predicate` leaves, and the report of planning.
+    /// Units of work a scan of `predicate` leaves, the scan's output schema and the report of
+    /// planning.
     func plan(predicate: RowPredicate?, columns: [String]?) throws -> String {
         let units: [ScanUnit]
         let report: String
@@ -111,7 +115,8 @@ final class Dataset: Sendable {
         }
         let unitObjects = units.map { ["path": $0.path, "row_groups": $0.rowGroups, "bytes": $0.bytes, "rows": $0.rows] as [String: Any] }
         let reportObject = try JSONValue.parse(Array(report.utf8))
-        return try jsonText(["version": version, "units": unitObjects, "report": reportObject])
+        return try jsonText(["version": version, "schema": Self.fieldObjects(try outputSchema(columns).fields), "units": unitObjects,
+                             "report": reportObject])
     }
 
     /// A pull-style scan: its output schema and a puller whose summary is the explain report

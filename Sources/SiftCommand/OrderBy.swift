@@ -1,5 +1,6 @@
 import ArgumentParser
 import SiftFormat
+import SiftArrow
 import SiftScan
 
 /// `--order-by`: the column rows are printed in order of, and the direction (`cat`, `query`,
@@ -47,7 +48,7 @@ struct OrderedPrinter {
     var format: OutputFormat { printer.format }
 
     /// A printer of rows of `schema`, checking the order column exists.
-    init(format: OutputFormat, schema: Schema, order: OrderBy?, hidden: Set<String> = [], limit: Int?, wide: Bool) throws {
+    init(format: OutputFormat, schema: Schema, order: OrderBy?, hidden: Set<String> = [], limit: Int?, wide: Bool, ips: IPForm = .extension) throws {
         if let order {
             guard schema.index(of: order.column) != nil else {
                 throw ValidationError("--order-by: no column '\(order.column)'; the rows have \(schema.fields.map(\.name).joined(separator: ", "))")
@@ -55,7 +56,7 @@ struct OrderedPrinter {
             sorter = try RowOrder(by: order.column, descending: order.descending, limit: limit, schema: schema)
         }
         self.hidden = hidden
-        printer = try RowPrinter(format: format, fields: schema.fields.filter { !hidden.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide)
+        printer = try RowPrinter(format: format, fields: schema.fields.filter { !hidden.contains($0.name) }, limit: order == nil ? limit : nil, wide: wide, ips: ips)
     }
 
     /// Takes a batch; false once the limit is reached (never while ordering: every row counts).

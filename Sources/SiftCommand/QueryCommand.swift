@@ -1,5 +1,6 @@
 import ArgumentParser
 import SiftPlatform
+import SiftArrow
 import SiftFormat
 import SiftIndex
 import SiftTable
@@ -46,6 +47,14 @@ struct Query: ParsableCommand {
     @Flag(name: .customLong("no-table-index"), help: "Plan without the table index (to measure what it saves).")
     var noTableIndex = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Read only these units of a plan from `sift plan` (a JSON file, or - for standard input): one task of another engine's job (spec/arrow.md §8).",
+        valueName: "file"))
+    var units: String?
+
+    @Option(name: .customLong("arrow-ips"), help: "With --format arrow: IP columns as 'extension' types (sift.ipv4 on uint32, sift.ipv6 on fixed_size_binary(16)) or as utf8 'text'.")
+    var arrowIPs = "extension"
+
     func run() throws {
         let rowFormat = try OutputFormat(option: format)
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
@@ -55,6 +64,13 @@ struct Query: ParsableCommand {
             do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
         }
         if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
+        let ips: IPForm
+        switch arrowIPs {
+        case "extension": ips = .extension
+        case "text": ips = .text
+        default: throw ValidationError("--arrow-ips must be extension or text, not '\(arrowIPs)'")
+        }
+        let planned = try units.map(PlannedUnits.read)
         let wanted = columns.map { $0.split(separator: ",").map(String.init) }
         var order: OrderBy?
         var added: Set<String> = []
@@ -68,8 +84,8 @@ struct Query: ParsableCommand {
         }
         var printer: OrderedPrinter?
         var groups = groupBy.map(GroupCounts.init)
-        let ledger = try execute(predicate: predicate, projection: projection) { scan in
-            if !count { printer = try OrderedPrinter(format: rowFormat, schema: try scan.outputSchema, order: order, hidden: added, limit: limit, wide: wide) }
+        let ledger = try execute(predicate: predicate, projection: projection, planned: planned) { scan in
+            if !count { printer = try OrderedPrinter(format: rowFormat, schema: try scan.outputSchema, order: order, hidden: added, limit: limit, wide: wide, ips: ips) }
             return { batch in
                 groups?.add(batch)
                 return try printer?.print(batch) ?? true
@@ -77,7 +93,7 @@ struct Query: ParsableCommand {
         }
         try printer?.finish()
         var report = ExplainReport(ledger)
-        report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection) { _ in { _ in true } } }
+        report.runSeconds = try timedRuns(timingRuns) { _ = try execute(predicate: predicate, projection: projection, planned: planned) { _ in { _ in true } } }
         var out = StandardOutput()
         if let groups { out.write(groups.lines) } else if count { out.write("\(ledger.rowsMatched)\n") }
         if explain { try report.emit(json: json, arrow: printer?.format == .arrow, to: &out) }
@@ -86,7 +102,7 @@ struct Query: ParsableCommand {
 
     /// Opens the table, plans and scans; `consumer` makes the batch handler once the scan's
     /// output schema is known.
-    private func execute(predicate: RowPredicate?, projection: (Schema) throws -> [String]?,
+    private func execute(predicate: RowPredicate?, projection: (Schema) throws -> [String]?, planned: PlannedUnits?,
                          consumer: (TableScan) throws -> (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let table = try Table(root: dir)
         let started = Date()
@@ -99,6 +115,10 @@ struct Query: ParsableCommand {
             scan.useTableIndex = !noTableIndex
         } catch let error as BindError {
             throw ValidationError("--where: \(error)")
+        }
+        if let planned {
+            scan.units = try planned.units(for: scan, pinned: asOf != nil)
+            _ = try scan.unitFilesChecked()
         }
         var report = try scan.run(try consumer(scan))
         report.snapshotSeconds = snapshotSeconds

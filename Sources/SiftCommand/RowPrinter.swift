@@ -36,14 +36,14 @@ struct RowPrinter {
     var maxCellWidth: Int? = RowPrinter.defaultCellWidth
     static let defaultCellWidth = 64
 
-    init(format: OutputFormat, fields: [Field], limit: Int?, wide: Bool = false) throws {
+    init(format: OutputFormat, fields: [Field], limit: Int?, wide: Bool = false, ips: IPForm = .extension) throws {
         self.format = format
         if wide { maxCellWidth = nil }
         self.fields = fields
         remaining = limit ?? Int.max
         if format == .csv { out.write(fields.map { RowFormatter.csvField($0.name) }.joined(separator: ",") + "\n") }
         if format == .arrow {
-            let writer = ArrowIPCStreamWriter(schema: try Schema(fields))
+            let writer = ArrowIPCStreamWriter(schema: try Schema(fields), ips: ips)
             out.write(writer.schemaMessage())
             ipc = writer
         }

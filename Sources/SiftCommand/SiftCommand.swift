@@ -22,7 +22,7 @@ struct Sift: ParsableCommand {
         The file format is specified in spec/format.md.
         """,
         version: "sift \(FileLayout.majorVersion).\(FileLayout.minorVersion) (file format \(FileLayout.majorVersion).\(FileLayout.minorVersion), table protocol \(ProtocolAction.current.readerVersion))",
-        subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self, TableCommand.self, Query.self,
+        subcommands: [Write.self, Cat.self, Inspect.self, Verify.self, Gen.self, TableCommand.self, Query.self, Plan.self,
                       Wrap.self, Ingest.self, Parse.self, Reparse.self, Hunt.self, Optimize.self,
                       Detect.self, Alerts.self, Graph.self]
     )

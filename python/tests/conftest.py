@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,38 @@ def conn_table(tmp_path_factory) -> str:
     run_sift("table", "append", str(table), str(logs))
     run_sift("table", "optimize", str(table))
     return str(table)
+
+
+def spark_jar() -> Path:
+    """The JVM reader (`format("sift-jvm")`), built by `make jvm` (make python-test does)."""
+    return REPO / ".build" / "jvm" / "sift-spark.jar"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One Spark session for the Spark tests: local[2] (make test) or the project's standalone
+    cluster (make spark-test sets SIFT_SPARK_MASTER); both data sources registered."""
+    pytest.importorskip("pyspark", reason="pyspark is installed by `make python`")
+    from pyspark.sql import SparkSession
+    from sift.spark import register
+    master = os.environ.get("SIFT_SPARK_MASTER", "local[2]")
+    # Spark's Python workers must be this interpreter: it has the sift package and pyarrow.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    # PySpark hands timestamps over as naive local times; make local time UTC for the checks.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    builder = (SparkSession.builder.master(master).appName("sift-tests")
+               .config("spark.sql.python.filterPushdown.enabled", "true")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               # Executors run in folders of their own: the command by its absolute path.
+               .config("spark.sift.bin", os.path.abspath(sift_binary())))
+    if spark_jar().exists():
+        builder = builder.config("spark.jars", str(spark_jar()))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    register(session)
+    yield session
+    session.stop()

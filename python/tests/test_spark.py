@@ -15,30 +15,9 @@ import sift
 from conftest import run_sift
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by `make python`")
-from pyspark.sql import SparkSession, functions as F  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
 
-from sift.spark import SiftReader, register  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def spark():
-    master = os.environ.get("SIFT_SPARK_MASTER", "local[2]")
-    # Spark's Python workers must be this interpreter: it has the sift package and pyarrow.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    # PySpark hands timestamps over as naive local times; make local time UTC for the checks.
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    session = (SparkSession.builder.master(master).appName("sift-tests")
-               .config("spark.sql.python.filterPushdown.enabled", "true")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.enabled", "false")
-               .config("spark.driver.host", "127.0.0.1")
-               .config("spark.driver.bindAddress", "127.0.0.1")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    register(session)
-    yield session
-    session.stop()
+from sift.spark import SiftReader  # noqa: E402
 
 
 @pytest.fixture()

@@ -1,0 +1,160 @@
+package io.sift.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A planned scan: {@code sift plan} on the driver, its units grouped into tasks of about
+ * {@code target_partition_bytes} of the query's columns (a unit larger than that is split by row
+ * groups), as the Python source does.
+ */
+final class SiftBatchScan implements Scan, Batch {
+    private final SiftOptions options;
+    private final StructType schema;
+    private final List<String> columns;
+    private final String where;
+    private final TableDescription description;
+    /** Spark asks more than once per query; one plan (one `sift plan`) answers every time. */
+    private InputPartition[] planned;
+
+    SiftBatchScan(SiftOptions options, StructType schema, List<String> columns, String where, TableDescription description) {
+        this.options = options;
+        this.schema = schema;
+        this.columns = columns;
+        this.where = where;
+        this.description = description;
+    }
+
+    @Override
+    public StructType readSchema() {
+        return schema;
+    }
+
+    @Override
+    public String description() {
+        return "sift " + options.path + (where == null ? "" : " where " + where);
+    }
+
+    @Override
+    public Batch toBatch() {
+        return this;
+    }
+
+    /** The columns Sift reads: Spark's, or one narrow column when Spark needs only a row count. */
+    List<String> readColumns() {
+        if (!columns.isEmpty()) return columns;
+        String narrowest = null;
+        for (var e : description.kinds.entrySet()) {
+            if (narrowest == null || width(e.getValue()) < width(description.kinds.get(narrowest))) narrowest = e.getKey();
+        }
+        return List.of(narrowest);
+    }
+
+    private static int width(String kind) {
+        switch (kind) {
+            case "bool": return 1;
+            case "uint16": return 2;
+            case "int32": case "uint32": case "ipv4": return 4;
+            case "int64": case "float64": case "timestamp": return 8;
+            default: return 16;
+        }
+    }
+
+    @Override
+    public synchronized InputPartition[] planInputPartitions() {
+        if (planned == null) planned = plan();
+        return planned.clone();
+    }
+
+    private InputPartition[] plan() {
+        List<String> args = new ArrayList<>(List.of("plan", options.path, "--columns", String.join(",", readColumns())));
+        if (where != null) {
+            args.add("--where");
+            args.add(where);
+        }
+        if (options.asOf != null) {
+            args.add("--as-of");
+            args.add(options.asOf);
+        }
+        JsonNode plan = SiftProcess.run(options.siftBin, args);
+        List<List<JsonNode>> tasks = group(plan.get("units"), options.targetPartitionBytes);
+        if (options.explain) System.err.println(explainLine(plan, tasks.size()));
+        long version = plan.get("version").asLong();
+        if (tasks.isEmpty() && options.asOf == null) {
+            // Spark keeps a DataFrame's planned tasks: one task that reads nothing unless the
+            // table has moved on since this plan (then it plans again: `sift query --units`).
+            tasks.add(new ArrayList<>());
+        }
+        InputPartition[] partitions = new InputPartition[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            ObjectNode doc = SiftProcess.JSON.createObjectNode();
+            doc.put("version", version);
+            ArrayNode units = doc.putArray("units");
+            tasks.get(i).forEach(units::add);
+            doc.put("index", i);
+            doc.put("count", tasks.size());
+            partitions[i] = new SiftPartition(options, readColumns(), columns.isEmpty(), where, version, doc.toString());
+        }
+        return partitions;
+    }
+
+    /** Units into tasks of about {@code target} bytes, in plan order. */
+    static List<List<JsonNode>> group(JsonNode units, long target) {
+        List<List<JsonNode>> tasks = new ArrayList<>();
+        long size = 0;
+        for (JsonNode unit : units) {
+            JsonNode groups = unit.get("row_groups");
+            int n = Math.max(groups.size(), 1);
+            double perGroup = unit.get("bytes").asDouble() / n;
+            int step = (int) Math.max(1, Math.floor(target / Math.max(perGroup, 1)));
+            for (int i = 0; i < groups.size(); i += step) {
+                ObjectNode piece = ((ObjectNode) unit).deepCopy();
+                ArrayNode slice = piece.putArray("row_groups");
+                int end = Math.min(groups.size(), i + step);
+                for (int g = i; g < end; g++) slice.add(groups.get(g));
+                long bytes = (long) (perGroup * (end - i));
+                piece.put("bytes", bytes);
+                if (tasks.isEmpty() || size + bytes > target) {
+                    tasks.add(new ArrayList<>());
+                    size = 0;
+                }
+                tasks.get(tasks.size() - 1).add(piece);
+                size += bytes;
+            }
+        }
+        return tasks;
+    }
+
+    /** What Sift's planner skipped, in the words of the Python source's explain line. */
+    private String explainLine(JsonNode plan, int tasks) {
+        JsonNode r = plan.get("report");
+        long read = r.get("bytes_read").asLong(), total = r.get("bytes_total").asLong();
+        JsonNode skipped = r.get("files_skipped_by");
+        int groups = 0;
+        for (JsonNode u : plan.get("units")) groups += u.get("row_groups").size();
+        return String.format("sift: %s version %d, where %s: %d files, %d skipped by partition, %d by file statistics, "
+                + "%d by the table index, %d opened; row groups %d of %d in opened files left (skipped by min_max %d, bloom %d); "
+                + "planning read %d of %d bytes (%.3f%%); %d units in %d tasks%s",
+                options.path, plan.get("version").asLong(), where == null ? "(none)" : where, r.get("files_total").asLong(),
+                skipped.get("partition").asLong(), skipped.get("file_stats").asLong(), skipped.path("table_index").asLong(),
+                r.get("files_read").asLong(), groups, r.get("row_groups_total").asLong(),
+                r.get("row_groups_skipped_by").get("min_max").asLong(), r.get("row_groups_skipped_by").get("bloom").asLong(),
+                read, total, total > 0 ? 100.0 * read / total : 0.0, plan.get("units").size(), tasks,
+                tasks == 0 && options.asOf == null ? " (and one that only checks the table's version)" : "");
+    }
+
+    @Override
+    public PartitionReaderFactory createReaderFactory() {
+        return new SiftReaderFactory();
+    }
+}

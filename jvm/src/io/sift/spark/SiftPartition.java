@@ -1,0 +1,30 @@
+package io.sift.spark;
+
+import java.util.List;
+
+import org.apache.spark.sql.connector.read.InputPartition;
+
+/**
+ * One Spark task: the {@code sift query --units} document of its share of the plan (the
+ * version planned, its units, its index among the plan's tasks), and how to run the query.
+ */
+final class SiftPartition implements InputPartition {
+    private static final long serialVersionUID = 1L;
+
+    final SiftOptions options;
+    final List<String> columns;
+    /** Spark needs only the row count (the one column read is not handed over). */
+    final boolean countOnly;
+    final String where;
+    final long version;
+    final String unitsDocument;
+
+    SiftPartition(SiftOptions options, List<String> columns, boolean countOnly, String where, long version, String unitsDocument) {
+        this.options = options;
+        this.columns = List.copyOf(columns);
+        this.countOnly = countOnly;
+        this.where = where;
+        this.version = version;
+        this.unitsDocument = unitsDocument;
+    }
+}

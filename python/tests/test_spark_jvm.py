@@ -1,0 +1,134 @@
+"""Spark's JVM reader, `format("sift-jvm")` (jvm/, built by `make jvm`): Spark prunes columns
+and pushes AND/OR/NOT of exact comparisons, the driver plans with `sift plan`, each task runs
+`sift query --units` and reads its Arrow stream as columnar batches. Checked against `sift
+query` and against the Python source, on local[2] (make test) or the cluster (make spark-test)."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import pytest
+
+import sift
+from conftest import run_sift, spark_jar
+from test_spark import SPARK_NEEDLES
+from test_write import every_type
+
+pytest.importorskip("pyspark", reason="pyspark is installed by `make python`")
+pytestmark = pytest.mark.skipif(not spark_jar().exists(), reason="the JVM reader is built by `make jvm`")
+
+
+def load(spark, path, **options):
+    reader = spark.read.format("sift-jvm")
+    for key, value in options.items():
+        reader = reader.option(key, value)
+    return reader.load(path)
+
+
+def scan_node(df) -> str:
+    """The physical plan's scan: its columns and the predicate Sift was handed."""
+    return next(line for line in df._jdf.queryExecution().executedPlan().toString().splitlines() if "BatchScan" in line)
+
+
+@pytest.fixture()
+def table(conn_table, tmp_path):
+    path = tmp_path / "conn"
+    shutil.copytree(conn_table, path)
+    return str(path)
+
+
+@pytest.mark.parametrize("spark_sql,sift_where", SPARK_NEEDLES + [
+    ("(dst_port = 3389 or dst_port = 22) and not (proto = 'udp')", "dst_port in (22, 3389) and not (proto = 'udp')"),
+])
+def test_needles_return_sift_querys_rows(spark, conn_table, spark_sql, sift_where):
+    got = load(spark, conn_table).where(spark_sql).select("uid", "src_ip", "dst_ip", "ts").collect()
+    out = run_sift("query", conn_table, "--where", sift_where, "--columns", "uid,src_ip,dst_ip,ts")
+    expected = sorted((r["uid"], r["src_ip"], r["dst_ip"], r["ts"]) for r in map(json.loads, out.splitlines()))
+    assert sorted((r.uid, r.src_ip, r.dst_ip, r.ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) for r in got) == expected
+
+
+def test_rows_equal_the_python_sources(spark, conn_table):
+    """Every column, every type of the connection table, the same as format("sift") gives."""
+    where = "dst_port in (22, 3389) or domain like '%.de'"
+    jvm = load(spark, conn_table).where(where).collect()
+    python = spark.read.format("sift").load(conn_table).where(where).collect()
+    assert len(jvm) > 0 and sorted(jvm) == sorted(python)
+
+
+def test_filters_are_pushed_and_columns_pruned(spark, conn_table):
+    df = (load(spark, conn_table).where("(dst_port = 22 or dst_port = 3389) and src_ip = '10.2.3.233' and duration > 1.0")
+          .select("uid"))
+    node = scan_node(df)
+    # OR reaches Sift (a Python source is never handed one); doubles' order is left to Spark.
+    assert "((dst_port = 22) or (dst_port = 3389))" in node and "(src_ip = 10.2.3.233)" in node
+    assert "duration >" not in node.split(" where ", 1)[1]
+    # Only the columns the query needs: the projection and the filter Spark kept.
+    assert "[uid#" in node and "duration#" in node and "domain#" not in node
+    assert df.count() == sift.open(conn_table).to_table("dst_port in (22, 3389) and src_ip = 10.2.3.233 and duration > 1.0", ["uid"]).num_rows
+
+
+def test_literals_sift_would_judge_differently_stay_with_spark(spark, conn_table):
+    for spark_sql in ["dst_ip = '010.2.3.233'", "src_port = 4000000000000", "dst_ip > '10.0.0.0'", "duration = double('NaN')"]:
+        node = scan_node(load(spark, conn_table).where(spark_sql))
+        assert " where " not in node or "is not null" in node.split(" where ", 1)[1].replace("(", "").split(")")[0], (spark_sql, node)
+
+
+def test_tasks_follow_sifts_plan(spark, conn_table):
+    small = "200000"
+    everything = load(spark, conn_table, target_partition_bytes=small).rdd.getNumPartitions()
+    needle = load(spark, conn_table, target_partition_bytes=small).where("dst_port = 22 and src_ip = '10.2.3.233'")
+    units = sift.open(conn_table).plan("dst_port = 22 and src_ip = 10.2.3.233")["units"]
+    assert 1 <= needle.rdd.getNumPartitions() <= len(units) < everything
+    absent = load(spark, conn_table).where("dst_ip = '203.0.113.7'")
+    assert absent.rdd.getNumPartitions() == 1 and absent.count() == 0  # one task that only checks the version
+    assert load(spark, conn_table).count() == sift.open(conn_table).num_rows
+    assert load(spark, conn_table).limit(3).count() == 3  # a task that stops early stops its command
+
+
+def test_a_reused_dataframe_plans_afresh(spark, table):
+    df = load(spark, table)
+    needle = df.where("dst_port = 22 and src_ip = '10.2.3.233'")
+    absent = df.where("dst_ip = '203.0.113.99'")
+    before = len(needle.collect())
+    assert absent.collect() == []
+    t = sift.open(table)
+    row = t.to_table("dst_port = 22 and src_ip = 10.2.3.233").slice(0, 1)
+    t.append(row)
+    moved = row.set_column(row.schema.get_field_index("dst_ip"), "dst_ip", sift.ipv6_array(["203.0.113.99"]))
+    t.append(moved)
+    # Spark keeps the tasks it planned before the appends; they plan again and read it all
+    # (both new rows are the needle's; the second is also the once-absent address's).
+    assert len(needle.collect()) == before + 2
+    assert len(absent.collect()) == 1
+
+
+def test_time_travel(spark, table):
+    t = sift.open(table)
+    v = t.version
+    t.append(t.to_table("dst_port = 22").slice(0, 5))
+    assert load(spark, table, version=str(v)).count() + 5 == load(spark, table).count() == sift.open(table).num_rows
+
+
+def test_every_type(spark, tmp_path):
+    path = str(tmp_path / "types")
+    data = every_type()
+    sift.create_table(path, data)
+    rows = load(spark, path).collect()
+    python = spark.read.format("sift").load(path).collect()
+    assert len(rows) == 4
+    for jvm_row, py_row in zip(sorted(rows, key=repr), sorted(python, key=repr)):
+        for a, b in zip(jvm_row, py_row):
+            assert a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b)), (jvm_row, py_row)
+    got = {r.u32: r.u16 for r in load(spark, path).where("u32 = 4000000000 or u16 = 7").collect()}
+    assert got == {4_000_000_000: 65535, 0: 7}
+    assert [r.v6 for r in load(spark, path).where("v6 = '2001:db8::1'").collect()] == ["2001:db8::1"]
+
+
+def test_errors_name_what_is_wrong(spark, conn_table, tmp_path):
+    with pytest.raises(Exception, match="no-such-sift"):
+        load(spark, conn_table, sift_bin=str(tmp_path / "no-such-sift")).count()
+    with pytest.raises(Exception, match="where"):
+        load(spark, conn_table, where="dst_port >>> 3").count()
+    with pytest.raises(Exception, match="columns option names 'nope'"):
+        load(spark, conn_table, columns="ts,nope").count()
