@@ -20,7 +20,7 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 start() {
     if alive "$STATE/master.pid"; then echo "already running: $(cat "$STATE/master.url")"; return; fi
     [ -x "$PY" ] || { echo "run 'make python' first (it installs pyspark)" >&2; exit 1; }
-    command -v java >/dev/null || { echo "java is missing: make python installs openjdk-17-jre-headless" >&2; exit 1; }
+    command -v java >/dev/null || { echo "java is missing: make python installs openjdk-17-jdk-headless" >&2; exit 1; }
     mkdir -p "$STATE/logs" "$STATE/work"
     local home port ui url
     home=$(spark_home)

@@ -1,7 +1,9 @@
 """Sift on Spark against Spark's own Parquet reader, on the project's standalone cluster, same
 rows, one run (issue 15's benchmark).
 
-Layouts: the Sift table (daily partitions, Hilbert on src_ip,dst_ip); Parquet written by Spark
+Readers and layouts: the Sift table (daily partitions, Hilbert on src_ip,dst_ip) through the
+Python source (`format("sift")`) and through the JVM reader (`format("sift-jvm")`, which gets
+Spark's column pruning); Parquet written by Spark
 from the same DataFrame (arrival order); Parquet written by Spark sorted by (src_ip, dst_ip), the
 strongest IP layout plain Parquet gets. For each reference needle and a full-scan aggregate:
 wall time (median), scan tasks launched, bytes Sift read (its explain report; Spark 4.3's input
@@ -9,7 +11,7 @@ metrics for Parquet scans came out far below the pages a needle must read, so th
 reported), and the row count (checked equal everywhere). Then
 an ETL job: one day of events written into a Sift table against written as Parquet.
 
-    python compare_spark.py SIFT_TABLE WORKDIR MASTER_URL RUNS
+    python compare_spark.py SIFT_TABLE WORKDIR MASTER_URL RUNS SIFT_BIN JVM_JAR
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from pyspark.sql import SparkSession, functions as F
 import sift
 from sift.spark import register
 
-TABLE, WORK, MASTER, RUNS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+TABLE, WORK, MASTER, RUNS, SIFT_BIN, JVM_JAR = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
 os.environ["PYSPARK_PYTHON"] = sys.executable
 
 
@@ -35,6 +37,7 @@ def session() -> SparkSession:
          .config("spark.sql.session.timeZone", "UTC")
          .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
          .config("spark.ui.enabled", "false").config("spark.executor.memory", "1536m")
+         .config("spark.jars", JVM_JAR).config("spark.sift.bin", SIFT_BIN)
          .getOrCreate())
     s.sparkContext.setLogLevel("ERROR")
     register(s)
@@ -74,6 +77,7 @@ def main() -> None:
     ]
     layouts = {
         "sift": lambda: spark.read.format("sift").load(TABLE),
+        "sift-jvm": lambda: spark.read.format("sift-jvm").load(TABLE),
         "parquet (Spark)": lambda: spark.read.parquet(plain),
         "parquet sorted by src_ip,dst_ip": lambda: spark.read.parquet(ordered),
     }
@@ -84,16 +88,22 @@ def main() -> None:
         for layout, load in layouts.items():
             seconds, rows = timed(lambda: load().where(sql).collect())
             tasks = load().where(sql).rdd.getNumPartitions()
-            read = sift.open(TABLE).explain(where)["bytes_read"] if layout == "sift" else None
+            read = sift.open(TABLE).explain(where)["bytes_read"] if layout.startswith("sift") else None
             results["needles"][name][layout] = {"seconds": seconds, "rows": len(rows), "tasks": tasks, "bytes_read": read}
             shown = f"{read / 2**20:8.1f} MiB read" if read is not None else ""
             print(f"  {name:20s} {layout:32s} {seconds * 1000:8.0f} ms  {len(rows):7d} rows  {tasks:4d} tasks  {shown}")
         counts = {v["rows"] for v in results["needles"][name].values()}
         assert len(counts) == 1, f"{name}: the layouts disagree: {results['needles'][name]}"
-    for layout, load in layouts.items():
+    # The Python source gets no projection from Spark; its `columns` option is the way round.
+    aggregate_layouts = dict(layouts, **{"sift, columns option": lambda: spark.read.format("sift").option("columns", "proto,bytes_out").load(TABLE)})
+    answers = {}
+    for layout, load in aggregate_layouts.items():
         seconds, rows = timed(lambda: load().groupBy("proto").agg(F.count("*"), F.sum("bytes_out")).collect(), runs=max(1, RUNS // 2))
-        results["aggregate"][layout] = {"seconds": seconds}
-        print(f"  full-scan aggregate  {layout:32s} {seconds * 1000:8.0f} ms")
+        tasks = load().rdd.getNumPartitions()
+        answers[layout] = sorted(tuple(r) for r in rows)
+        results["aggregate"][layout] = {"seconds": seconds, "tasks": tasks}
+        print(f"  full-scan aggregate  {layout:32s} {seconds * 1000:8.0f} ms  {tasks:4d} tasks")
+    assert len(set(map(tuple, answers.values()))) == 1, f"the aggregates disagree: {answers}"
 
     # ETL: one day of events into a Sift table, against Parquet.
     day = spark.read.parquet(plain).where("ts >= '2026-08-10' and ts < '2026-08-11'").cache()
