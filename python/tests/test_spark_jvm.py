@@ -132,3 +132,10 @@ def test_errors_name_what_is_wrong(spark, conn_table, tmp_path):
         load(spark, conn_table, where="dst_port >>> 3").count()
     with pytest.raises(Exception, match="columns option names 'nope'"):
         load(spark, conn_table, columns="ts,nope").count()
+
+
+def test_a_single_file_is_refused_by_name(spark, tmp_path):
+    path = str(tmp_path / "one.sift")
+    sift.write(path, every_type())
+    with pytest.raises(Exception, match="single Sift file"):
+        load(spark, path).count()

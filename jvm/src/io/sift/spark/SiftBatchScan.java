@@ -87,7 +87,7 @@ final class SiftBatchScan implements Scan, Batch {
             args.add(options.asOf);
         }
         JsonNode plan = SiftProcess.run(options.siftBin, args);
-        List<List<JsonNode>> tasks = group(plan.get("units"), options.targetPartitionBytes);
+        List<List<JsonNode>> tasks = group(plan.get("units"), taskBytes(plan.get("units")));
         if (options.explain) System.err.println(explainLine(plan, tasks.size()));
         long version = plan.get("version").asLong();
         if (tasks.isEmpty() && options.asOf == null) {
@@ -106,6 +106,26 @@ final class SiftBatchScan implements Scan, Batch {
             partitions[i] = new SiftPartition(options, readColumns(), columns.isEmpty(), where, version, doc.toString());
         }
         return partitions;
+    }
+
+    /**
+     * Bytes per task: {@code target_partition_bytes}; for a scan without a predicate no more than
+     * an even share of the plan per core Spark has (and no less than 4 MiB), so a scan of a few
+     * narrow columns still keeps every core busy, as Spark sizes its own file splits. With a
+     * predicate the units' bytes overstate the read (pages and page filters prune inside them:
+     * a needle's 31 MiB of row groups reads 1.7 MiB), and a task per core costs more than it saves.
+     */
+    private long taskBytes(JsonNode units) {
+        if (where != null) return options.targetPartitionBytes;
+        long total = 0;
+        for (JsonNode u : units) total += u.get("bytes").asLong();
+        int cores = 1;
+        try {
+            cores = Math.max(1, org.apache.spark.sql.SparkSession.active().sparkContext().defaultParallelism());
+        } catch (RuntimeException noSession) {
+            // planning outside a session: the option alone
+        }
+        return Math.min(options.targetPartitionBytes, Math.max(4L << 20, (total + cores - 1) / cores));
     }
 
     /** Units into tasks of about {@code target} bytes, in plan order. */

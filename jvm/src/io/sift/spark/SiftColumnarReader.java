@@ -53,7 +53,15 @@ final class SiftColumnarReader implements PartitionReader<ColumnarBatch> {
 
     @Override
     public boolean next() throws IOException {
-        if (!reader.loadNextBatch()) {
+        boolean loaded;
+        try {
+            loaded = reader.loadNextBatch();
+        } catch (IOException | RuntimeException broken) {
+            // A stream cut short: the command's own message says why, when it failed.
+            process.finishAfter(broken);
+            throw broken;
+        }
+        if (!loaded) {
             batch = null;
             process.finish();
             return false;

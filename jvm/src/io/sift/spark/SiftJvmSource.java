@@ -24,18 +24,26 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * then the environment's {@code SIFT_BIN}, then {@code sift} on the PATH).
  */
 public final class SiftJvmSource implements TableProvider, DataSourceRegister {
+    /** What inferSchema found, for the getTable that follows it (one `sift` run, not two). */
+    private SiftOptions inferredFor;
+    private TableDescription inferred;
+
     @Override
     public String shortName() {
         return "sift-jvm";
     }
 
     @Override
-    public StructType inferSchema(CaseInsensitiveStringMap options) {
-        return SiftOptions.from(options).describe().sparkSchema();
+    public synchronized StructType inferSchema(CaseInsensitiveStringMap options) {
+        inferredFor = SiftOptions.from(options);
+        inferred = inferredFor.describe();
+        return inferred.sparkSchema();
     }
 
     @Override
-    public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-        return new SiftSparkTable(SiftOptions.from(new CaseInsensitiveStringMap(properties)), schema);
+    public synchronized Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+        SiftOptions options = SiftOptions.from(new CaseInsensitiveStringMap(properties));
+        TableDescription description = inferred != null && options.sameTable(inferredFor) ? inferred : options.describe();
+        return new SiftSparkTable(options, schema, description);
     }
 }

@@ -88,6 +88,12 @@ final class SiftOptions implements Serializable {
         return env != null ? env : "sift";
     }
 
+    /** The same table, version and projection (so the same description). */
+    boolean sameTable(SiftOptions other) {
+        return other != null && path.equals(other.path) && java.util.Objects.equals(asOf, other.asOf)
+                && java.util.Objects.equals(columns, other.columns) && siftBin.equals(other.siftBin);
+    }
+
     /** The table's version, schema and column kinds ({@code sift plan --describe}). */
     TableDescription describe() {
         List<String> args = new ArrayList<>(List.of("plan", path, "--describe"));

@@ -92,6 +92,19 @@ final class SiftProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * After {@code broken} cut its output short: waits for the command and throws its failure
+     * (with the stream's error attached), or returns when it succeeded.
+     */
+    void finishAfter(Exception broken) throws IOException {
+        try {
+            finish();
+        } catch (IOException failed) {
+            failed.addSuppressed(broken);
+            throw failed;
+        }
+    }
+
     /** Stops the command if it is still running (a task that stopped reading early). */
     @Override
     public void close() {

@@ -15,10 +15,10 @@ final class SiftSparkTable implements SupportsRead {
     private final StructType schema;
     private final TableDescription description;
 
-    SiftSparkTable(SiftOptions options, StructType schema) {
+    SiftSparkTable(SiftOptions options, StructType schema, TableDescription description) {
         this.options = options;
         this.schema = schema;
-        this.description = options.describe();
+        this.description = description;
     }
 
     @Override

@@ -24,6 +24,10 @@ final class TableDescription {
     private final List<String> projection;
 
     TableDescription(JsonNode described, List<String> projection, String path) {
+        if (!"table".equals(described.path("kind").asText())) {
+            throw new IllegalArgumentException(path + " is a single Sift file; the sift-jvm source reads table folders "
+                    + "(read a file with format(\"sift\"))");
+        }
         for (JsonNode field : described.get("schema")) {
             kinds.put(field.get("name").asText(), field.get("type").asText());
             nullable.put(field.get("name").asText(), field.get("nullable").asBoolean());
