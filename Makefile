@@ -101,10 +101,10 @@ python: deps
 	$(RELEASE) --product SiftC
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	@$(PY) -c "import pyarrow, duckdb, polars, pandas, pytest, pyspark" 2>/dev/null || $(PY) -m pip install -q $(PY_PKGS)
+	@$(MAKE) --no-print-directory jvm
 	@rm -rf python/sift/_lib python/build
 	$(PY) -m pip install -q --no-deps ./python
 	@$(PY) -c "import sift; print('python: ' + sift.version())"
-	@$(MAKE) --no-print-directory jvm
 
 # Spark's JVM reader (`format("sift-jvm")`, jvm/): compiled against the Spark and Arrow jars
 # pyspark ships, into .build/jvm/sift-spark.jar (pass it to Spark with spark.jars).

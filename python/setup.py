@@ -1,5 +1,6 @@
 """Builds libSiftC (the Swift C API) from the checkout this folder sits in, and ships it inside
-the package, so `pip install ./python` works from a fresh clone with Swift installed."""
+the package, so `pip install ./python` works from a fresh clone with Swift installed. Spark's JVM
+reader (`.build/jvm/sift-spark.jar`, from `make jvm`) ships beside it when it was built."""
 import os
 import shutil
 import subprocess
@@ -24,6 +25,9 @@ class BuildWithSwift(build_py):
                 raise RuntimeError(f"{built} is missing: run `make python` from the repository")
             target.parent.mkdir(exist_ok=True)
             shutil.copy2(built, target)
+        jar = REPO / ".build" / "jvm" / "sift-spark.jar"
+        if jar.exists():
+            shutil.copy2(jar, target.parent / jar.name)
         super().run()
 
 

@@ -58,6 +58,13 @@ def register(spark) -> None:
     spark.dataSource.register(SiftDataSource)
 
 
+def jvm_jar() -> str | None:
+    """The JVM reader's jar (`format("sift-jvm")`) shipped in this package, for `spark.jars`;
+    None when the package was built without it (`make jvm` builds it)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(sift.__file__)), "_lib", "sift-spark.jar")
+    return path if os.path.exists(path) else None
+
+
 def _columns_of(info: dict, options) -> list[dict]:
     fields = info["schema"]
     wanted = options.get("columns")

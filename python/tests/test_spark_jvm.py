@@ -139,3 +139,8 @@ def test_a_single_file_is_refused_by_name(spark, tmp_path):
     sift.write(path, every_type())
     with pytest.raises(Exception, match="single Sift file"):
         load(spark, path).count()
+
+
+def test_the_package_ships_the_jar():
+    from sift.spark import jvm_jar
+    assert jvm_jar() is not None and open(jvm_jar(), "rb").read() == spark_jar().read_bytes()
