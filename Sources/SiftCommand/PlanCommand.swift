@@ -6,6 +6,7 @@ import SiftIndex
 /// reads elsewhere (Spark's JVM reader, one `sift query --units` per task) plan with this.
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Print the units of work (files and row groups) a query leaves after pruning, as JSON.",
         discussion: """
         Prints one JSON object: {"version", "schema", "units": [{"path", "row_groups", "bytes",
