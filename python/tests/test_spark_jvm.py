@@ -144,3 +144,38 @@ def test_a_single_file_is_refused_by_name(spark, tmp_path):
 def test_the_package_ships_the_jar():
     from sift.spark import jvm_jar
     assert jvm_jar() is not None and open(jvm_jar(), "rb").read() == spark_jar().read_bytes()
+
+
+def test_a_needle_is_broadcast_into_a_join(spark, conn_table):
+    """The scan reports the plan's rows and bytes, so a needle joins as the small side."""
+    conn = load(spark, conn_table)
+    needle = conn.where("dst_port = 22 and src_ip = '10.2.3.233'").select("dst_ip")
+    everything = conn.select("dst_ip", "uid")
+    joined = everything.join(needle.distinct(), "dst_ip")
+    plan = joined._jdf.queryExecution().executedPlan().toString()
+    assert "BroadcastHashJoin" in plan and "SortMergeJoin" not in plan, plan
+    size = lambda df: int(str(df._jdf.queryExecution().optimizedPlan().stats().sizeInBytes()))
+    # Without the scan's statistics Spark would take a V2 relation as defaultSizeInBytes (2^63 - 1).
+    assert 0 < size(needle) < 10 * 2**20
+
+
+def test_count_is_answered_by_sift(spark, table):
+    """count(*) with pushed filters: each task runs `sift query --count`; Spark adds them up."""
+    conn = load(spark, table)
+    needle = conn.where("dst_port = 22 or src_ip = '10.2.3.233'")
+    assert "count(*)" in scan_node(needle.groupBy().count())
+    expected = sift.open(table).to_table("dst_port = 22 or src_ip = 10.2.3.233", ["ts"]).num_rows
+    assert needle.count() == expected > 0
+    assert conn.count() == sift.open(table).num_rows
+    assert conn.where("dst_ip = '203.0.113.99'").count() == 0
+    # Not pushed: a filter Spark keeps, or a grouped count.
+    assert "count(*)" not in scan_node(conn.where("duration > 1.0").groupBy().count())
+    grouped = {r["proto"]: r["count"] for r in conn.groupBy("proto").count().collect()}
+    assert sum(grouped.values()) == sift.open(table).num_rows
+    # A reused count after a commit counts the new rows too.
+    counted = conn.where("dst_ip = '203.0.113.99'")
+    assert counted.count() == 0
+    t = sift.open(table)
+    row = t.to_table("dst_port = 22").slice(0, 1)
+    t.append(row.set_column(row.schema.get_field_index("dst_ip"), "dst_ip", sift.ipv6_array(["203.0.113.99"])))
+    assert counted.count() == 1

@@ -11,6 +11,8 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.Statistics;
+import org.apache.spark.sql.connector.read.SupportsReportStatistics;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -18,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code target_partition_bytes} of the query's columns (a unit larger than that is split by row
  * groups), as the Python source does.
  */
-final class SiftBatchScan implements Scan, Batch {
+final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
     private final SiftOptions options;
     private final StructType schema;
     private final List<String> columns;
@@ -26,8 +28,15 @@ final class SiftBatchScan implements Scan, Batch {
     private final TableDescription description;
     /** Spark asks more than once per query; one plan (one `sift plan`) answers every time. */
     private InputPartition[] planned;
+    /** The plan's upper bounds: rows and bytes of the units left (for Spark's join choices). */
+    private long plannedRows, plannedBytes;
 
-    SiftBatchScan(SiftOptions options, StructType schema, List<String> columns, String where, TableDescription description) {
+    /** The scan answers count(*): each task returns one row of its count (in each column). */
+    private final boolean counting;
+
+    SiftBatchScan(SiftOptions options, StructType schema, List<String> columns, String where, TableDescription description,
+                  boolean counting) {
+        this.counting = counting;
         this.options = options;
         this.schema = schema;
         this.columns = columns;
@@ -42,7 +51,7 @@ final class SiftBatchScan implements Scan, Batch {
 
     @Override
     public String description() {
-        return "sift " + options.path + (where == null ? "" : " where " + where);
+        return "sift " + options.path + (where == null ? "" : " where " + where) + (counting ? " count(*)" : "");
     }
 
     @Override
@@ -76,6 +85,27 @@ final class SiftBatchScan implements Scan, Batch {
         return planned.clone();
     }
 
+    /**
+     * What the plan leaves, at most: the rows and bytes of the units Sift could not rule out.
+     * A needle's few units make Spark broadcast it into a join instead of shuffling both sides.
+     */
+    @Override
+    public synchronized Statistics estimateStatistics() {
+        if (planned == null) planned = plan();
+        final long rows = plannedRows, bytes = plannedBytes;
+        return new Statistics() {
+            @Override
+            public java.util.OptionalLong sizeInBytes() {
+                return java.util.OptionalLong.of(bytes);
+            }
+
+            @Override
+            public java.util.OptionalLong numRows() {
+                return java.util.OptionalLong.of(rows);
+            }
+        };
+    }
+
     private InputPartition[] plan() {
         List<String> args = new ArrayList<>(List.of("plan", options.path, "--columns", String.join(",", readColumns())));
         if (where != null) {
@@ -87,6 +117,10 @@ final class SiftBatchScan implements Scan, Batch {
             args.add(options.asOf);
         }
         JsonNode plan = SiftProcess.run(options.siftBin, args);
+        for (JsonNode unit : plan.get("units")) {
+            plannedRows += unit.get("rows").asLong();
+            plannedBytes += unit.get("bytes").asLong();
+        }
         List<List<JsonNode>> tasks = group(plan.get("units"), taskBytes(plan.get("units")));
         if (options.explain) System.err.println(explainLine(plan, tasks.size()));
         long version = plan.get("version").asLong();
@@ -103,7 +137,8 @@ final class SiftBatchScan implements Scan, Batch {
             tasks.get(i).forEach(units::add);
             doc.put("index", i);
             doc.put("count", tasks.size());
-            partitions[i] = new SiftPartition(options, readColumns(), columns.isEmpty(), where, version, doc.toString());
+            partitions[i] = new SiftPartition(options, readColumns(), columns.isEmpty(), counting ? schema.size() : 0, where, version,
+                    doc.toString());
         }
         return partitions;
     }

@@ -15,11 +15,15 @@ final class SiftPartition implements InputPartition {
     final List<String> columns;
     /** Spark needs only the row count (the one column read is not handed over). */
     final boolean countOnly;
+    /** count(*) pushed down: the task returns one row of this many copies of its count. */
+    final int counts;
     final String where;
     final long version;
     final String unitsDocument;
 
-    SiftPartition(SiftOptions options, List<String> columns, boolean countOnly, String where, long version, String unitsDocument) {
+    SiftPartition(SiftOptions options, List<String> columns, boolean countOnly, int counts, String where, long version,
+                  String unitsDocument) {
+        this.counts = counts;
         this.options = options;
         this.columns = List.copyOf(columns);
         this.countOnly = countOnly;

@@ -10,14 +10,17 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 final class SiftReaderFactory implements PartitionReaderFactory {
     private static final long serialVersionUID = 1L;
 
+    /** Rows only for count(*) pushed down: one row per task. */
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
-        throw new UnsupportedOperationException("the sift-jvm source reads columnar batches only");
+        SiftPartition p = (SiftPartition) partition;
+        if (p.counts == 0) throw new UnsupportedOperationException("the sift-jvm source reads columnar batches, not rows");
+        return new SiftCountReader(p);
     }
 
     @Override
     public boolean supportColumnarReads(InputPartition partition) {
-        return true;
+        return ((SiftPartition) partition).counts == 0;
     }
 
     @Override
