@@ -168,7 +168,11 @@ class SiftReader(DataSourceReader):
             value = _literal(kind, f.value, equality=True)
             return None if value is None else f"{column} = {value}"
         if isinstance(f, In):
-            values = [_literal(kind, v, equality=True) for v in f.value if v is not None]
+            # x IN (1, NULL) is null, not false, where x is not 1: under NOT that differs from
+            # Sift's x IN (1). Spark folds such lists itself; left to it if one comes.
+            if any(v is None for v in f.value):
+                return None
+            values = [_literal(kind, v, equality=True) for v in f.value]
             if not values or any(v is None for v in values):
                 return None
             return f"{column} in ({', '.join(values)})"

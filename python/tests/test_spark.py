@@ -58,7 +58,8 @@ def test_filters_sift_decides_exactly_are_pushed_and_the_rest_returned(spark, co
                StringContains(("uid",), "x"),            # a substring test on a string column: Sift's contains
                GreaterThan(("duration",), 1.0),          # Spark orders NaN above numbers; Sift does not
                EqualTo(("dst_ip",), "010.2.3.233"),      # not the text Sift shows: string equality differs
-               EqualTo(("src_port",), 2**70)]            # out of the column's range
+               EqualTo(("src_port",), 2**70),            # out of the column's range
+               Not(In(("dst_port",), (22, None)))]       # null, not true, where dst_port is not 22
     leftover = list(reader.pushFilters(filters))
     assert reader.where() == ("dst_port = 22 and src_ip = 10.2.3.233 and domain ends_with '.de' and "
                               "not (proto in ('icmp', 'it\\'s')) and service is null and uid contains 'x'")

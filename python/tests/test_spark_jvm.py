@@ -179,3 +179,45 @@ def test_count_is_answered_by_sift(spark, table):
     row = t.to_table("dst_port = 22").slice(0, 1)
     t.append(row.set_column(row.schema.get_field_index("dst_ip"), "dst_ip", sift.ipv6_array(["203.0.113.99"])))
     assert counted.count() == 1
+
+
+def test_the_translator_decides_what_is_pushed(spark):
+    """FilterTranslator (Java) case by case, as test_spark checks the Python source's rules."""
+    jvm, gateway = spark._jvm, spark.sparkContext._gateway
+    kinds = jvm.java.util.HashMap()
+    for name, kind in {"port": "int64", "u16": "uint16", "f": "float64", "ip4": "ipv4", "ip6": "ipv6", "s": "string",
+                       "ts": "timestamp", "b": "bool"}.items():
+        kinds.put(name, kind)
+    translate = jvm.io.sift.spark.FilterTranslator(kinds).translate
+    src = jvm.org.apache.spark.sql.sources
+
+    def values(*items):
+        array = gateway.new_array(jvm.java.lang.Object, len(items))
+        for i, v in enumerate(items):
+            array[i] = v
+        return array
+
+    cases = [
+        (src.EqualTo("port", jvm.java.lang.Long(22)), "port = 22"),
+        (src.EqualTo("u16", jvm.java.lang.Integer(70000)), None),                  # out of range
+        (src.In("port", values(jvm.java.lang.Long(22), jvm.java.lang.Long(3389))), "port in (22, 3389)"),
+        (src.Not(src.In("port", values(jvm.java.lang.Long(22), None))), None),      # null in the list
+        (src.EqualTo("f", jvm.java.lang.Double(1.5)), "f = 1.5"),
+        (src.GreaterThan("f", jvm.java.lang.Double(1.5)), None),                    # NaN orders differently
+        (src.EqualTo("ip4", "10.2.3.4"), "ip4 = 10.2.3.4"),
+        (src.EqualTo("ip4", "010.2.3.4"), None),                                    # not Sift's text
+        (src.EqualTo("ip6", "2001:db8::1"), "ip6 = 2001:db8::1"),
+        (src.EqualTo("ip6", "2001:DB8::1"), None),
+        (src.EqualTo("ip6", "2001:db8:0:0:0:0:0:1"), None),
+        (src.EqualTo("ip6", "::ffff:10.0.0.1"), None),
+        (src.EqualTo("ip6", "10.0.0.1"), "ip6 = 10.0.0.1"),
+        (src.GreaterThan("ip4", "10.0.0.0"), None),                                 # text order is not address order
+        (src.StringEndsWith("s", "it's"), "s ends_with 'it\\'s'"),
+        (src.EqualTo("b", True), "b = true"),
+        (src.Or(src.EqualTo("port", jvm.java.lang.Long(1)), src.IsNull("s")), "(port = 1) or (s is null)"),
+        (src.And(src.EqualTo("port", jvm.java.lang.Long(1)), src.GreaterThan("f", jvm.java.lang.Double(0.0))), None),
+        (src.EqualTo("nope", jvm.java.lang.Long(1)), None),
+        (src.GreaterThanOrEqual("ts", jvm.java.time.Instant.parse("2026-08-01T00:00:00Z")), "ts >= '2026-08-01T00:00:00.000000Z'"),
+    ]
+    for spark_filter, expected in cases:
+        assert translate(spark_filter) == expected, spark_filter.toString()

@@ -34,17 +34,20 @@ import org.apache.spark.sql.sources.StringStartsWith;
  * those of the Python source ({@code sift/spark.py}): integers within the column's range,
  * equality only for doubles (Spark orders NaN, IEEE does not) and for addresses (Spark compares
  * their text, so only the text Sift shows for an address is equal to it), timestamps as UTC.
- * Unlike Python sources, a JVM source is also handed AND, OR and NOT.
+ * Unlike Python sources, a JVM source is also handed AND, OR and NOT. Public for tests that
+ * drive it through Spark's gateway.
  */
-final class FilterTranslator {
+public final class FilterTranslator {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private final Map<String, String> kinds;
 
-    FilterTranslator(Map<String, String> kinds) {
+    /** A translator for columns of these Sift kinds (name to type name, as `sift plan --describe` gives them). */
+    public FilterTranslator(Map<String, String> kinds) {
         this.kinds = kinds;
     }
 
-    String translate(Filter f) {
+    /** The Sift predicate deciding {@code f} exactly as Spark does, or null. */
+    public String translate(Filter f) {
         if (f instanceof And) {
             String l = translate(((And) f).left()), r = translate(((And) f).right());
             return l == null || r == null ? null : "(" + l + ") and (" + r + ")";
@@ -76,7 +79,9 @@ final class FilterTranslator {
         if (f instanceof In) {
             List<String> values = new ArrayList<>();
             for (Object v : ((In) f).values()) {
-                if (v == null) continue;
+                // x IN (1, NULL) is null, not false, where x is not 1: under NOT that differs
+                // from Sift's x IN (1). Spark folds such lists itself; left to it if one comes.
+                if (v == null) return null;
                 String literal = literal(kind, v, true);
                 if (literal == null) return null;
                 values.add(literal);
