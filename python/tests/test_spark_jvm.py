@@ -221,3 +221,21 @@ def test_the_translator_decides_what_is_pushed(spark):
     ]
     for spark_filter, expected in cases:
         assert translate(spark_filter) == expected, spark_filter.toString()
+
+
+def test_an_aggregate_over_every_batch_of_every_task(spark, conn_table):
+    """Sums over the whole table, several tasks of many batches each (the reader reuses one set of
+    vectors per task), equal to the same sums over sift's own rows."""
+    from pyspark.sql import functions as F
+    got = {r["proto"]: (r["n"], r["out"], r["last"]) for r in
+           load(spark, conn_table, target_partition_bytes="300000").groupBy("proto")
+           .agg(F.count("*").alias("n"), F.sum("bytes_out").alias("out"), F.max("ts").alias("last")).collect()}
+    rows = sift.open(conn_table).to_table(columns=["proto", "bytes_out", "ts"]).to_pylist()
+    expected = {}
+    for r in rows:
+        n, out, last = expected.get(r["proto"], (0, 0, None))
+        expected[r["proto"]] = (n + 1, out + (r["bytes_out"] or 0), max(last, r["ts"]) if last else r["ts"])
+    assert load(spark, conn_table, target_partition_bytes="300000").rdd.getNumPartitions() > 2
+    assert {k: (n, out) for k, (n, out, _) in got.items()} == {k: (n, out) for k, (n, out, _) in expected.items()}
+    assert {k: last.replace(tzinfo=None) for k, (_, _, last) in got.items()} == \
+        {k: last.replace(tzinfo=None) for k, (_, _, last) in expected.items()}
