@@ -2,7 +2,7 @@ import SiftIndex
 import SiftTable
 
 /// The scan plan of a file or table as JSON: what `sift_plan` returns and `sift plan` prints
-/// (`spec/arrow.md` §8). Engines that plan with Sift and read through another process (Spark's
+/// (`spec/arrow.md` §5.3, §9). Engines that plan with Sift and read through another process (Spark's
 /// JVM reader) take it from the command.
 public enum ScanPlanJSON {
     /// `{"version", "schema", "units", "report"}` for the rows of `path` (a table folder or one

@@ -55,8 +55,8 @@ int sift_history(sift_dataset* dataset, char** json, char** error);
 // The Arrow schema of a scan of `columns` (a struct schema, one child per column).
 int sift_get_schema(sift_dataset* dataset, const char* columns, int ip_form, struct ArrowSchema* out, char** error);
 
-// Plans a scan without reading data pages: {"version","units":[{"path","row_groups":[...],"bytes","rows"}],
-// "report":{explain fields}}. One engine task per unit (or per part of a unit's row groups).
+// Plans a scan without reading data pages: {"version","schema":[{"name","type","nullable","hint"}],
+// "units":[{"path","row_groups":[...],"bytes","rows"}],"report":{explain fields}}. One engine task per unit (or per part of a unit's row groups).
 int sift_plan(sift_dataset* dataset, const char* where, const char* columns, char** json, char** error);
 // Scans into an Arrow C stream of record batches. `units_json`: NULL for the whole dataset, or
 // a JSON array of units from sift_plan (one task's share). `threads` <= 0: the machine's cores.
