@@ -239,3 +239,21 @@ def test_an_aggregate_over_every_batch_of_every_task(spark, conn_table):
     assert {k: (n, out) for k, (n, out, _) in got.items()} == {k: (n, out) for k, (n, out, _) in expected.items()}
     assert {k: last.replace(tzinfo=None) for k, (_, _, last) in got.items()} == \
         {k: last.replace(tzinfo=None) for k, (_, _, last) in expected.items()}
+
+
+def test_the_skip_report_is_in_sparks_metrics(spark, conn_table):
+    """The scan node's metrics (Spark's SQL tab) hold the planner's skip report."""
+    where = "dst_port = 22 and src_ip = '10.2.3.233'"
+    df = load(spark, conn_table).where(where)
+    df.collect()
+    node = df._jdf.queryExecution().executedPlan()
+    while "BatchScan" not in node.getClass().getSimpleName():
+        node = node.children().apply(0)
+    metrics = node.metrics()
+    value = lambda name: metrics.apply(name).value()
+    report = sift.open(conn_table).plan("dst_port = 22 and src_ip = 10.2.3.233", ["ts"])["report"]
+    assert value("sift_files_total") == report["files_total"] > 0
+    assert value("sift_files_skipped_table_index") == report["files_skipped_by"]["table_index"]
+    assert value("sift_files_skipped_partition") + value("sift_files_skipped_file_stats") + \
+        value("sift_files_skipped_table_index") + value("sift_files_opened") == report["files_total"]
+    assert value("sift_row_groups_left") >= 1 and value("sift_planning_bytes_read") > 0

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -30,6 +32,8 @@ final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
     private InputPartition[] planned;
     /** The plan's upper bounds: rows and bytes of the units left (for Spark's join choices). */
     private long plannedRows, plannedBytes;
+    /** The planner's skip report, for Spark's metrics of the scan. */
+    private CustomTaskMetric[] plannedMetrics = new CustomTaskMetric[0];
 
     /** The scan answers count(*): each task returns one row of its count (in each column). */
     private final boolean counting;
@@ -85,6 +89,17 @@ final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
         return planned.clone();
     }
 
+    @Override
+    public CustomMetric[] supportedCustomMetrics() {
+        return SiftMetrics.supported();
+    }
+
+    /** The planner's skip report (Spark posts it once the scan's tasks are planned). */
+    @Override
+    public synchronized CustomTaskMetric[] reportDriverMetrics() {
+        return plannedMetrics.clone();
+    }
+
     /**
      * What the plan leaves, at most: the rows and bytes of the units Sift could not rule out.
      * A needle's few units make Spark broadcast it into a join instead of shuffling both sides.
@@ -117,6 +132,7 @@ final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
             args.add(options.asOf);
         }
         JsonNode plan = SiftProcess.run(options.siftBin, args);
+        plannedMetrics = SiftMetrics.of(plan);
         for (JsonNode unit : plan.get("units")) {
             plannedRows += unit.get("rows").asLong();
             plannedBytes += unit.get("bytes").asLong();
