@@ -131,10 +131,10 @@ package enum Checkpoint {
         let width = tableSchema.fields.count
         // Room for every row at once (growing a dictionary of 100,000 paths rehashes it ~17
         // times), capped: the count is the file's word, and a damaged one must not allocate.
-        builder.files.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
-        // The add rows' paths in order, while they are sorted (as this writer writes them).
-        var order: [String]? = []
-        order!.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
+        // The add rows' files in order, while they are sorted by path (as this writer writes
+        // them, each path once); a row out of order moves them all into `builder.files`.
+        var ordered: [TableFile]? = []
+        ordered!.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
         var partitionCache: [[UInt8]: [String: String?]] = [:]
         var bloomCache: [[UInt8]: [String]] = [:]
         var clusteringCache: [[UInt8]: ClusteringSpec] = [:]
@@ -163,6 +163,8 @@ package enum Checkpoint {
             let statistics = CheckpointStatistics(columns: statColumns)
             let (rowsValid, clusteringValid) = (cols[4].validity, cols[8].validity)
             var lastPartition: (bytes: ArraySlice<UInt8>, value: [String: String?])?
+            var lastBlooms: (bytes: ArraySlice<UInt8>, value: [String])?
+            var lastClustering: (bytes: ArraySlice<UInt8>, value: ClusteringSpec)?
             for r in 0..<cols[0].count {
                 let path = text(paths, r)
                 try TablePath.check(path, version: version)
@@ -185,14 +187,36 @@ package enum Checkpoint {
                         partitionValues = try memo(&partitionCache, Array(partitionBytes)) { try decoder.decode([String: String?].self, from: Data($0)) }
                         lastPartition = (partitionBytes, partitionValues)
                     }
-                    let bloomList = try memo(&bloomCache, Array(blooms[r])) { try decoder.decode([String].self, from: Data($0)) }
-                    let spec = !(clusteringValid?[r] ?? true) ? nil : try memo(&clusteringCache, Array(clustering[r])) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
+                    // Neighbouring rows nearly always repeat the last row's lists: compare the
+                    // bytes before copying them into a key.
+                    let bloomBytes = blooms[r]
+                    let bloomList: [String]
+                    if let last = lastBlooms, last.bytes.elementsEqual(bloomBytes) {
+                        bloomList = last.value
+                    } else {
+                        bloomList = try memo(&bloomCache, Array(bloomBytes)) { try decoder.decode([String].self, from: Data($0)) }
+                        lastBlooms = (bloomBytes, bloomList)
+                    }
+                    var spec: ClusteringSpec?
+                    if clusteringValid?[r] ?? true {
+                        let specBytes = clustering[r]
+                        if let last = lastClustering, last.bytes.elementsEqual(specBytes) {
+                            spec = last.value
+                        } else {
+                            spec = try memo(&clusteringCache, Array(specBytes)) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
+                            lastClustering = (specBytes, spec!)
+                        }
+                    }
                     var file = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
                                          modificationTime: times[r], dataChange: changes[r], statistics: [],
                                          blooms: bloomList, clustering: spec)
                     file.storedStatistics = .checkpoint(statistics, row: r)
-                    builder.files[path] = try file.checked(version: version, in: "checkpoint row \(r)")
-                    if let last = order?.last, last >= path { order = nil } else { order?.append(path) }
+                    let checked = try file.checked(version: version, in: "checkpoint row \(r)")
+                    if let last = ordered?.last, last.path >= path {
+                        for earlier in ordered! { builder.files[earlier.path] = earlier }
+                        ordered = nil
+                    }
+                    if ordered != nil { ordered!.append(checked) } else { builder.files[path] = checked }
                 } else if kind.elementsEqual("remove".utf8) {
                     guard sizes[r] >= 0 else { throw corrupt("row \(r): size \(sizes[r]) is negative") }
                     builder.tombstones[path] = RemoveAction(path: path, deletionTime: times[r], dataChange: changes[r], size: sizes[r])
@@ -201,7 +225,7 @@ package enum Checkpoint {
                 }
             }
         }
-        builder.checkpointOrder = order
+        builder.checkpointFiles = ordered
         return builder
     }
 }

@@ -1,4 +1,5 @@
 import SiftFormat
+import Synchronization
 
 /// The state of a table at one version: what a reader sees (`spec/table.md` §6).
 public struct Snapshot: Sendable {
@@ -12,10 +13,13 @@ public struct Snapshot: Sendable {
     public var schema: Schema
     /// How files are partitioned.
     public var partitioning: Partitioning
-    /// Live data files by path.
+    /// Live data files by path (made from ``sortedFiles`` on first use: a needle's plan needs
+    /// only the sorted list, and a snapshot loaded from a checkpoint of 100,000 files spent a
+    /// fifth of its load building and freeing this dictionary).
     public var files: [String: TableFile] {
-        didSet {
-            sortedFiles = Self.sorted(files)
+        get { live.byPath }
+        set {
+            live = LiveFiles(sorted: Self.sorted(newValue), byPath: newValue)
             planningAids = PlanningAids()
         }
     }
@@ -31,22 +35,22 @@ public struct Snapshot: Sendable {
 
     /// Live files in a stable order (by path). Kept beside `files` rather than sorted on each
     /// use: every plan walks it, and sorting 100,000 paths per query cost more than planning.
-    public private(set) var sortedFiles: [TableFile]
+    public var sortedFiles: [TableFile] { live.sorted }
+    private var live: LiveFiles
     /// Arrays over `sortedFiles` that planning works out once per snapshot.
     private(set) var planningAids = PlanningAids()
 
-    /// `sortedFiles` must be `files` by path, and `indexSlots` (when given) each sorted file's
-    /// place in `indexSegments`.
+    /// `sortedFiles` must be `files` by path (one of them given at least), and `indexSlots`
+    /// (when given) each sorted file's place in `indexSegments`.
     init(version: Int64, protocolVersion: ProtocolAction, metadata: MetadataAction, schema: Schema, partitioning: Partitioning,
-         files: [String: TableFile], sortedFiles: [TableFile]? = nil, tombstones: [String: RemoveAction], txns: [String: TxnAction],
+         files: [String: TableFile]?, sortedFiles: [TableFile]? = nil, tombstones: [String: RemoveAction], txns: [String: TxnAction],
          timestamp: Int64, indexSegments: [IndexAction], indexSlots: [PlanningAids.IndexSlot]? = nil) {
         self.version = version
         self.protocolVersion = protocolVersion
         self.metadata = metadata
         self.schema = schema
         self.partitioning = partitioning
-        self.files = files
-        self.sortedFiles = sortedFiles ?? Self.sorted(files)
+        live = LiveFiles(sorted: sortedFiles ?? Self.sorted(files ?? [:]), byPath: files)
         self.tombstones = tombstones
         self.txns = txns
         self.timestamp = timestamp
@@ -56,9 +60,31 @@ public struct Snapshot: Sendable {
 
     static func sorted(_ files: [String: TableFile]) -> [TableFile] { files.values.sorted { $0.path < $1.path } }
     /// Rows in the live files.
-    public var rowCount: Int64 { files.values.reduce(0) { $0 + $1.rows } }
+    public var rowCount: Int64 { sortedFiles.reduce(0) { $0 + $1.rows } }
     /// Bytes of the live files.
-    public var byteCount: Int64 { files.values.reduce(0) { $0 + $1.size } }
+    public var byteCount: Int64 { sortedFiles.reduce(0) { $0 + $1.size } }
+}
+
+/// A snapshot's live files: sorted by path, and by path in a dictionary made on first use.
+/// Shared by every copy of the snapshot (a new set of files makes a new one).
+final class LiveFiles: Sendable {
+    let sorted: [TableFile]
+    private let map: Mutex<[String: TableFile]?>
+
+    init(sorted: [TableFile], byPath: [String: TableFile]?) {
+        self.sorted = sorted
+        map = Mutex(byPath)
+    }
+
+    var byPath: [String: TableFile] {
+        map.withLock { map in
+            if let map { return map }
+            var made = [String: TableFile](minimumCapacity: sorted.count)
+            for file in sorted { made[file.path] = file }
+            map = made
+            return made
+        }
+    }
 }
 
 /// Replays actions in log order into a snapshot.
@@ -76,11 +102,12 @@ package struct SnapshotBuilder {
     private var segmentLog: [IndexAction?] = []
     private var segmentOfFile: [String: PlanningAids.IndexSlot] = [:]
     private var sequenceOfSegment: [String: Int] = [:]
-    /// The live paths of the checkpoint this state was loaded from, in its (path) order, and
-    /// the paths added since: the snapshot's sorted list is a merge of the two instead of a
-    /// sort of every file (sorting 100,000 paths cost more than reading them).
-    var checkpointOrder: [String]?
-    private var addedSinceCheckpoint = Set<String>()
+    /// The live files of the checkpoint this state was loaded from, in its (path) order, when
+    /// its rows were sorted; `files` then holds only what commits since added, and
+    /// `removedSinceCheckpoint` what they removed. The snapshot's sorted list is a merge of the
+    /// two, with no dictionary of every path (building one cost a fifth of a 100,000-file load).
+    var checkpointFiles: [TableFile]?
+    private var removedSinceCheckpoint = Set<String>()
 
     /// Records a segment: it becomes the segment of every file it lists.
     mutating func addIndex(_ segment: IndexAction) {
@@ -134,11 +161,11 @@ package struct SnapshotBuilder {
                 try TablePath.check(a.path, version: version)
                 files[a.path] = try TableFile(a, schema: schema, version: version).checked(version: version, in: "add")
                 tombstones[a.path] = nil
-                if checkpointOrder != nil { addedSinceCheckpoint.insert(a.path) }
             case .remove(let r):
                 try TablePath.check(r.path, version: version)
                 guard r.size >= 0 else { throw TableError(.corruptLog, "remove '\(r.path)': size \(r.size) is negative", version: version) }
                 files[r.path] = nil
+                if checkpointFiles != nil { removedSinceCheckpoint.insert(r.path) }
                 tombstones[r.path] = r
             case .txn(let t):
                 txns[t.appId] = t
@@ -176,20 +203,23 @@ package struct SnapshotBuilder {
         let slots = located.map { $0.segment < 0 ? $0 : PlanningAids.IndexSlot(segment: position[Int($0.segment)], slot: $0.slot) }
         return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
                         partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
-                        files: files, sortedFiles: sorted, tombstones: tombstones, txns: txns, timestamp: timestamp,
+                        files: checkpointFiles == nil ? files : nil, sortedFiles: sorted, tombstones: tombstones, txns: txns, timestamp: timestamp,
                         indexSegments: segments, indexSlots: slots)
     }
 
-    /// The live files by path.
+    /// The live files by path: the checkpoint's (less those removed or added again since)
+    /// merged with the files added since, or all of `files` sorted.
     private func sortedFiles() -> [TableFile] {
-        guard let base = checkpointOrder else { return Snapshot.sorted(files) }
-        let added = addedSinceCheckpoint.compactMap { files[$0] }.sorted { $0.path < $1.path }
+        guard let base = checkpointFiles else { return Snapshot.sorted(files) }
+        if files.isEmpty && removedSinceCheckpoint.isEmpty { return base }
+        let added = Snapshot.sorted(files)
         var sorted: [TableFile] = []
-        sorted.reserveCapacity(files.count)
+        sorted.reserveCapacity(base.count + added.count)
         var next = added.startIndex
-        for path in base where !addedSinceCheckpoint.contains(path) {
-            guard let file = files[path] else { continue }   // removed since
-            while next < added.endIndex, added[next].path < path { sorted.append(added[next]); next += 1 }
+        for file in base {
+            while next < added.endIndex, added[next].path < file.path { sorted.append(added[next]); next += 1 }
+            if next < added.endIndex, added[next].path == file.path { continue }   // added again since: that one is taken
+            if !removedSinceCheckpoint.isEmpty, removedSinceCheckpoint.contains(file.path) { continue }
             sorted.append(file)
         }
         sorted += added[next...]

@@ -171,7 +171,7 @@ struct TableTests {
         try table.addColumn(Field("extra", .string))
         let fm = FileManager.default
         #expect(fm.fileExists(atPath: dir.file("t/" + LogLayout.checkpointName(8))))
-        let fromCheckpoint = try table.snapshot()
+        let fromCheckpoint = try Table(root: dir.file("t")).snapshot()   // a fresh reader: from checkpoint 8, then 9 to 11
         let oldCheckpoint = try table.snapshot(asOf: .version(5))
         // Without checkpoints, replaying every commit must give the same state.
         for v in [4, 8] { try fm.removeItem(atPath: dir.file("t/" + LogLayout.checkpointName(Int64(v)))) }
@@ -179,6 +179,11 @@ struct TableTests {
         let replayed = try Table(root: dir.file("t")).snapshot()   // a fresh reader: nothing cached
         #expect(fromCheckpoint.version == replayed.version)
         #expect(fromCheckpoint.files == replayed.files)
+        // The sorted list merged from the checkpoint's and the commits' since (optimize removed
+        // checkpoint files and added others) is the replay's, by path.
+        #expect(fromCheckpoint.sortedFiles == replayed.sortedFiles)
+        #expect(fromCheckpoint.sortedFiles.map(\.path) == fromCheckpoint.files.keys.sorted())
+        #expect(fromCheckpoint.rowCount == replayed.rowCount && fromCheckpoint.byteCount == replayed.byteCount)
         #expect(fromCheckpoint.tombstones == replayed.tombstones)
         #expect(fromCheckpoint.txns == replayed.txns)
         #expect(fromCheckpoint.schema == replayed.schema)
