@@ -1,11 +1,20 @@
+import ArgumentParser
 import SiftPlatform
 import SiftFormat
+import SiftIndex
 import SiftNDJSON
 
 /// A failure the command reports as one clear line and a non-zero exit.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `--where`: the predicate, parsed (nil when the option is absent); a bad one is a usage error
+/// naming the option.
+func wherePredicate(_ text: String?) throws -> RowPredicate? {
+    guard let text else { return nil }
+    do { return try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
 }
 
 /// Reads a whole file, or standard input for "-".

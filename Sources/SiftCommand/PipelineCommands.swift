@@ -156,8 +156,7 @@ struct Hunt: ParsableCommand {
 
     func run() throws {
         let outputFormat = try OutputFormat(option: format)
-        let predicate: RowPredicate
-        do { predicate = try RowPredicate.parse(`where`) } catch { throw ValidationError("--where \(error)") }
+        let predicate = try wherePredicate(`where`)!   // present: the option is required
         let kinds = try table.map { try $0.split(separator: ",").map { name in
             guard let k = RefinedKind(rawValue: String(name)) else { throw ValidationError("--table: no refined table '\(name)'; they are conn, dns, http, ssl, alert") }
             return k

@@ -25,10 +25,7 @@ struct Plan: ParsableCommand {
     @Flag(name: .long, help: "Print the table's version, schema and size instead of a plan (what an engine asks first).") var describe = false
 
     func run() throws {
-        var predicate: RowPredicate?
-        if let text = `where`, !text.trimmingWhitespace().isEmpty {
-            do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
-        }
+        let predicate = try wherePredicate(`where`)
         let names = columns.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() } }
         var out = StandardOutput()
         if describe {

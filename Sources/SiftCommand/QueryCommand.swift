@@ -59,10 +59,7 @@ struct Query: ParsableCommand {
         let rowFormat = try OutputFormat(option: format)
         guard timingRuns >= 0 else { throw ValidationError("--timing-runs must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
-        var predicate: RowPredicate?
-        if let text = `where` {
-            do { predicate = try RowPredicate.parse(text) } catch { throw ValidationError("--where \(error)") }
-        }
+        let predicate = try wherePredicate(`where`)
         if groupBy != nil, !count { throw ValidationError("--group-by needs --count") }
         let ips: IPForm
         switch arrowIPs {

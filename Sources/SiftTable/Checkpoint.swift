@@ -77,11 +77,25 @@ package enum Checkpoint {
         try writer.close()
     }
 
-    static func memo<T>(_ cache: inout [[UInt8]: T], _ key: [UInt8], _ make: ([UInt8]) throws -> T) throws -> T {
-        if let hit = cache[key] { return hit }
-        let value = try make(key)
-        cache[key] = value
-        return value
+    /// Decoded values of a checkpoint column whose rows repeat a handful of values (partition
+    /// values, bloom lists, clustering): the previous row's value when the bytes are the same
+    /// (neighbouring rows nearly always are: rows are in path order), else one decode per
+    /// distinct bytes.
+    struct RepeatedValues<T> {
+        private var last: (bytes: ArraySlice<UInt8>, value: T)?
+        private var decoded: [[UInt8]: T] = [:]
+        private let decode: ([UInt8]) throws -> T
+
+        init(_ decode: @escaping ([UInt8]) throws -> T) { self.decode = decode }
+
+        mutating func value(_ bytes: ArraySlice<UInt8>) throws -> T {
+            if let last, last.bytes.elementsEqual(bytes) { return last.value }
+            let key = Array(bytes)
+            let value = try decoded[key] ?? decode(key)
+            decoded[key] = value
+            last = (bytes, value)
+            return value
+        }
     }
 
     /// Loads checkpoint `version` into a builder ready to replay the commits after it.
@@ -135,9 +149,9 @@ package enum Checkpoint {
         // them, each path once); a row out of order moves them all into `builder.files`.
         var ordered: [TableFile]? = []
         ordered!.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
-        var partitionCache: [[UInt8]: [String: String?]] = [:]
-        var bloomCache: [[UInt8]: [String]] = [:]
-        var clusteringCache: [[UInt8]: ClusteringSpec] = [:]
+        var partitionValues = RepeatedValues { try decoder.decode([String: String?].self, from: Data($0)) }
+        var bloomLists = RepeatedValues { try decoder.decode([String].self, from: Data($0)) }
+        var clusterings = RepeatedValues { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
         for g in reader.metadata.rowGroups.indices {
             let cols: [ColumnVector]
             do { cols = try reader.schema.fields.indices.map { try reader.readColumn(rowGroup: g, column: $0) } } catch { throw corrupt("\(error)") }
@@ -162,9 +176,6 @@ package enum Checkpoint {
             }
             let statistics = CheckpointStatistics(columns: statColumns)
             let (rowsValid, clusteringValid) = (cols[4].validity, cols[8].validity)
-            var lastPartition: (bytes: ArraySlice<UInt8>, value: [String: String?])?
-            var lastBlooms: (bytes: ArraySlice<UInt8>, value: [String])?
-            var lastClustering: (bytes: ArraySlice<UInt8>, value: ClusteringSpec)?
             for r in 0..<cols[0].count {
                 let path = text(paths, r)
                 try TablePath.check(path, version: version)
@@ -177,39 +188,10 @@ package enum Checkpoint {
                         guard nulls >= 0 else { throw corrupt("row \(r): a null count of \(nulls)") }
                         guard nulls <= rows[r] else { throw corrupt("row \(r): '\(path)': a column has \(nulls) nulls in \(rows[r]) rows") }
                     }
-                    // Files share a handful of distinct values here: decode each once. Rows are
-                    // in path order, so a partition's files are consecutive.
-                    let partitionBytes = partitions[r]
-                    let partitionValues: [String: String?]
-                    if let last = lastPartition, last.bytes.elementsEqual(partitionBytes) {
-                        partitionValues = last.value
-                    } else {
-                        partitionValues = try memo(&partitionCache, Array(partitionBytes)) { try decoder.decode([String: String?].self, from: Data($0)) }
-                        lastPartition = (partitionBytes, partitionValues)
-                    }
-                    // Neighbouring rows nearly always repeat the last row's lists: compare the
-                    // bytes before copying them into a key.
-                    let bloomBytes = blooms[r]
-                    let bloomList: [String]
-                    if let last = lastBlooms, last.bytes.elementsEqual(bloomBytes) {
-                        bloomList = last.value
-                    } else {
-                        bloomList = try memo(&bloomCache, Array(bloomBytes)) { try decoder.decode([String].self, from: Data($0)) }
-                        lastBlooms = (bloomBytes, bloomList)
-                    }
-                    var spec: ClusteringSpec?
-                    if clusteringValid?[r] ?? true {
-                        let specBytes = clustering[r]
-                        if let last = lastClustering, last.bytes.elementsEqual(specBytes) {
-                            spec = last.value
-                        } else {
-                            spec = try memo(&clusteringCache, Array(specBytes)) { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
-                            lastClustering = (specBytes, spec!)
-                        }
-                    }
-                    var file = TableFile(path: path, partitionValues: partitionValues, size: sizes[r], rows: rows[r],
+                    let spec = clusteringValid?[r] ?? true ? try clusterings.value(clustering[r]) : nil
+                    var file = TableFile(path: path, partitionValues: try partitionValues.value(partitions[r]), size: sizes[r], rows: rows[r],
                                          modificationTime: times[r], dataChange: changes[r], statistics: [],
-                                         blooms: bloomList, clustering: spec)
+                                         blooms: try bloomLists.value(blooms[r]), clustering: spec)
                     file.storedStatistics = .checkpoint(statistics, row: r)
                     let checked = try file.checked(version: version, in: "checkpoint row \(r)")
                     if let last = ordered?.last, last.path >= path {

@@ -25,9 +25,7 @@ struct FinePrefixTests {
         var options = WriterOptions()
         options.rowGroupRows = 1000
         if !fine { options.finePrefixColumns = [] }
-        let writer = try SiftWriter(path: path, schema: schema, options: options)
-        try writer.write(batch)
-        try writer.close()
+        try FileScans.write(batch, to: path, options: options)
         return schema
     }
 

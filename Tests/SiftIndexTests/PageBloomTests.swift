@@ -21,9 +21,7 @@ struct PageBloomTests {
         options.rowGroupRows = 2000
         options.pageRows = 250
         if !pageBlooms { options.pageBloomFilterColumns = [] }
-        let writer = try SiftWriter(path: path, schema: schema, options: options)
-        try writer.write(batch)
-        try writer.close()
+        try FileScans.write(batch, to: path, options: options)
         return schema
     }
 

@@ -122,16 +122,8 @@ final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
     }
 
     private InputPartition[] plan() {
-        List<String> args = new ArrayList<>(List.of("plan", options.path, "--columns", String.join(",", readColumns())));
-        if (where != null) {
-            args.add("--where");
-            args.add(where);
-        }
-        if (options.asOf != null) {
-            args.add("--as-of");
-            args.add(options.asOf);
-        }
-        JsonNode plan = SiftProcess.run(options.siftBin, args);
+        List<String> read = readColumns();
+        JsonNode plan = SiftProcess.run(options.siftBin, options.command("plan", where, options.asOf, "--columns", String.join(",", read)));
         plannedMetrics = SiftMetrics.of(plan);
         for (JsonNode unit : plan.get("units")) {
             plannedRows += unit.get("rows").asLong();
@@ -153,7 +145,7 @@ final class SiftBatchScan implements Scan, Batch, SupportsReportStatistics {
             tasks.get(i).forEach(units::add);
             doc.put("index", i);
             doc.put("count", tasks.size());
-            partitions[i] = new SiftPartition(options, readColumns(), columns.isEmpty(), counting ? schema.size() : 0, where, version,
+            partitions[i] = new SiftPartition(options, read, columns.isEmpty(), counting ? schema.size() : 0, where, version,
                     doc.toString());
         }
         return partitions;

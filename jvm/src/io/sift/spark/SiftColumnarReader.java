@@ -1,8 +1,6 @@
 package io.sift.spark;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.arrow.memory.BufferAllocator;
@@ -34,20 +32,8 @@ final class SiftColumnarReader implements PartitionReader<ColumnarBatch> {
 
     SiftColumnarReader(SiftPartition partition) {
         this.partition = partition;
-        SiftOptions o = partition.options;
-        List<String> args = new ArrayList<>(List.of("query", o.path, "--columns", String.join(",", partition.columns), "--units", "-",
-                "--format", "arrow", "--arrow-ips", "text", "--order-by", "none", "--threads", Integer.toString(o.threads)));
-        if (partition.where != null) {
-            args.add("--where");
-            args.add(partition.where);
-        }
-        if (o.asOf != null) {
-            // Time travel: the version the driver resolved, not the option again (a time
-            // could resolve differently on another node's clock? no: but a plan is a version).
-            args.add("--as-of");
-            args.add(Long.toString(partition.version));
-        }
-        process = SiftProcess.start(o.siftBin, args, partition.unitsDocument.getBytes(StandardCharsets.UTF_8));
+        process = partition.startQuery("--columns", String.join(",", partition.columns), "--format", "arrow", "--arrow-ips", "text",
+                "--order-by", "none");
         reader = new ArrowStreamReader(process.process.getInputStream(), allocator);
     }
 

@@ -2,8 +2,6 @@ package io.sift.spark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -27,20 +25,9 @@ final class SiftCountReader implements PartitionReader<InternalRow> {
     public boolean next() throws IOException {
         if (done) return false;
         done = true;
-        SiftOptions o = partition.options;
-        List<String> args = new ArrayList<>(List.of("query", o.path, "--count", "--units", "-", "--threads", Integer.toString(o.threads)));
-        if (partition.where != null) {
-            args.add("--where");
-            args.add(partition.where);
-        }
-        if (o.asOf != null) {
-            args.add("--as-of");
-            args.add(Long.toString(partition.version));
-        }
         String out;
-        try (SiftProcess p = SiftProcess.start(o.siftBin, args, partition.unitsDocument.getBytes(StandardCharsets.UTF_8))) {
-            out = new String(p.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.finish();
+        try (SiftProcess p = partition.startQuery("--count")) {
+            out = new String(p.output(), StandardCharsets.UTF_8).trim();
         }
         long count;
         try {

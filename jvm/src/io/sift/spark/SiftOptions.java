@@ -96,11 +96,18 @@ final class SiftOptions implements Serializable {
 
     /** The table's version, schema and column kinds ({@code sift plan --describe}). */
     TableDescription describe() {
-        List<String> args = new ArrayList<>(List.of("plan", path, "--describe"));
-        if (asOf != null) {
-            args.add("--as-of");
-            args.add(asOf);
-        }
-        return new TableDescription(SiftProcess.run(siftBin, args), columns, path);
+        return new TableDescription(SiftProcess.run(siftBin, command("plan", null, asOf, "--describe")), columns, path);
+    }
+
+    /**
+     * {@code sift VERB PATH ARGS... [--where WHERE] [--as-of AS_OF]}: the arguments of a
+     * {@code sift} command on this table (each task's command, the plan, the description).
+     */
+    List<String> command(String verb, String where, String asOf, String... args) {
+        List<String> command = new ArrayList<>(List.of(verb, path));
+        command.addAll(List.of(args));
+        if (where != null) command.addAll(List.of("--where", where));
+        if (asOf != null) command.addAll(List.of("--as-of", asOf));
+        return command;
     }
 }

@@ -21,6 +21,17 @@ final class SiftPartition implements InputPartition {
     final long version;
     final String unitsDocument;
 
+    /**
+     * Starts this task's {@code sift query} ({@code args} say what it prints) with the task's
+     * units document on standard input. Under time travel it reads the version the driver
+     * planned (a time option was resolved to it once, there).
+     */
+    SiftProcess startQuery(String... args) {
+        List<String> command = options.command("query", where, options.asOf == null ? null : Long.toString(version), args);
+        command.addAll(List.of("--units", "-", "--threads", Integer.toString(options.threads)));
+        return SiftProcess.start(options.siftBin, command, unitsDocument.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     SiftPartition(SiftOptions options, List<String> columns, boolean countOnly, int counts, String where, long version,
                   String unitsDocument) {
         this.counts = counts;

@@ -52,12 +52,17 @@ final class SiftProcess implements AutoCloseable {
     /** Runs {@code bin args} to its end and parses its standard output as JSON. */
     static JsonNode run(String bin, List<String> args) {
         try (SiftProcess p = start(bin, args, null)) {
-            byte[] out = p.process.getInputStream().readAllBytes();
-            p.finish();
-            return JSON.readTree(out);
+            return JSON.readTree(p.output());
         } catch (IOException e) {
             throw new UncheckedIOException("sift " + String.join(" ", args) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The command's whole standard output, once it ended well (else its failure). */
+    byte[] output() throws IOException {
+        byte[] out = process.getInputStream().readAllBytes();
+        finish();
+        return out;
     }
 
     private void drain(InputStream stream) {
