@@ -20,7 +20,7 @@ struct TableCommand: ParsableCommand {
           sift table vacuum conn --retain-hours 168
         """,
         subcommands: [TableCreate.self, TableAppend.self, TableOptimize.self, TableVacuum.self, TableHistory.self,
-                      TableAddColumn.self, TableDescribe.self]
+                      TableAddColumn.self, TableDescribe.self, TableUpgrade.self]
     )
 }
 
@@ -259,6 +259,28 @@ struct TableAddColumn: ParsableCommand {
         if let hint { guard let h = ColumnHint(name: hint) else { throw ValidationError("unknown hint '\(hint)'") }; columnHint = h }
         let version = try Table(root: dir).addColumn(Field(name, columnType, nullable: true, hint: columnHint))
         printError("added column \(name) (\(type)) as version \(version)")
+    }
+}
+
+struct TableUpgrade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade",
+        abstract: "Raise the table's protocol to this version's (its checkpoints then keep index slots in columns).",
+        discussion: """
+        Older readers refuse the table from the upgrade's version on.
+        Examples:
+          sift table upgrade conn
+        """
+    )
+    @Argument(help: "The table folder.") var dir: String
+
+    func run() throws {
+        let current = ProtocolAction.current
+        if let version = try Table(root: dir).upgradeProtocol() {
+            printError("upgraded to reader version \(current.readerVersion), writer version \(current.writerVersion) as version \(version)")
+        } else {
+            printError("already at reader version \(current.readerVersion) or later")
+        }
     }
 }
 

@@ -15,6 +15,8 @@ struct TableCase {
     var step: String
     /// Live rows of the sound table.
     var rows: Int?
+    /// The reader version the table needs, where the case is about it.
+    var readerVersion: Int?
     /// Damages a copy of the sound table at `root`.
     var damage: (String) throws -> Void
 }
@@ -51,6 +53,23 @@ private func soundTable(at root: String) throws {
         ])
         _ = try table.append { sink in try sink(batch); return 0 }
     }
+}
+
+/// Rewrites the checkpoint of `version` with `edit` applied to its columns, keeping its footer's
+/// key-value pairs (a damage a checksum does not catch: the file is a sound Sift file).
+private func rewriteCheckpoint(_ root: String, _ version: Int64, _ edit: (inout [ColumnVector]) throws -> Void) throws {
+    let path = root + "/" + LogLayout.checkpointName(version)
+    let reader = try SiftReader(path: path)
+    var columns = try reader.readColumns(rowGroup: 0)
+    try edit(&columns)
+    var options = WriterOptions()
+    options.bloomFilterColumns = []
+    options.keyValues = reader.metadata.keyValues.map { ($0.0, $0.1) }
+    let writer = try SiftWriter(path: path + ".new", schema: reader.schema, options: options)
+    try writer.write(try RecordBatch(schema: reader.schema, columns: columns))
+    try writer.close()
+    try FileManager.default.removeItem(atPath: path)
+    try FileManager.default.moveItem(atPath: path + ".new", toPath: path)
 }
 
 func tableCases() -> [TableCase] {
@@ -106,6 +125,17 @@ func tableCases() -> [TableCase] {
             try FileManager.default.removeItem(atPath: root + "/" + path)
             try FileManager.default.moveItem(atPath: root + "/" + path + ".new", toPath: root + "/" + path)
         },
+        // Reader version 3 (`spec/table.md` §7): checkpoints keep each file's index slot in columns.
+        TableCase(name: "sound-v3", description: "reader version 3: create, three appends of 50 rows, a checkpoint at version 2 that keeps each file's index segment and slot in columns, commit 3 replayed on it: reads 150 rows",
+                  step: "scan", rows: 150, readerVersion: 3) { _ in },
+        TableCase(name: "v3-slot-outside-segment", description: "reader version 3: the checkpoint of version 2 puts its first file in slot 1000 of a segment that covers fewer files",
+                  error: "corrupt_log", version: 2, step: "snapshot", readerVersion: 3) { root in
+            try rewriteCheckpoint(root, 2) { columns in
+                guard case .int32(var slots) = columns[10].values else { throw TableError(.corruptLog, "no index_slot column") }
+                slots[0] = 1000
+                columns[10] = ColumnVector(.int32(slots), validity: columns[10].validity)
+            }
+        },
     ]
 }
 
@@ -122,6 +152,7 @@ func storeTables(in folder: String) throws -> (Int, Int) {
         if let error = c.error { expectation["error"] = error }
         if let version = c.version { expectation["version"] = version }
         if let rows = c.rows { expectation["rows"] = rows }
+        if let readerVersion = c.readerVersion { expectation["reader_version"] = readerVersion }
         let json = try JSONSerialization.data(withJSONObject: expectation, options: [.prettyPrinted, .sortedKeys])
         try (json + Data("\n".utf8)).write(to: URL(fileURLWithPath: root + ".json"))
         written += 1

@@ -28,17 +28,27 @@ public enum Key: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// A statistics-form value (`spec/format.md` §7.1) as a key of its column's order.
-    public static func fromStatistics(_ bytes: [UInt8], type: ColumnType) -> Key? {
-        func le() -> UInt64 { bytes.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) } }
+    public static func fromStatistics(_ bytes: [UInt8], type: ColumnType) -> Key? { fromStatistics(bytes[...], type: type) }
+
+    /// A statistics-form value held in part of a larger buffer (a checkpoint's column), read
+    /// without copying it out first unless the key is bytes.
+    @inlinable
+    public static func fromStatistics<C: Collection>(_ bytes: C, type: ColumnType) -> Key? where C.Element == UInt8 {
+        func le() -> UInt64 {
+            var value: UInt64 = 0
+            for (k, byte) in bytes.prefix(8).enumerated() { value |= UInt64(byte) << UInt64(8 * k) }
+            return value
+        }
         switch type {
         case .bool, .uint16, .uint32, .ipv4: return .int(Int64(le()))
         case .int32: return .int(Int64(Int32(truncatingIfNeeded: le())))
         case .int64, .timestamp: return .int(Int64(bitPattern: le()))
         case .float64: return .double(Double(bitPattern: le()))
-        case .string, .binary: return .bytes(bytes)
+        case .string, .binary: return .bytes(Array(bytes))
         case .ipv6:
             guard bytes.count == 16 else { return nil }
-            return .ip(IPv6Address(high: bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low: bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }))
+            let all = Array(bytes)
+            return .ip(IPv6Address(high: all[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low: all[8..<16].reduce(0) { $0 << 8 | UInt64($1) }))
         }
     }
 }

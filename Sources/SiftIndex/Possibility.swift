@@ -41,6 +41,17 @@ public struct ColumnBounds: Sendable {
         self.type = type
     }
 
+    /// Bounds given field by field (statistics still in a checkpoint's columns).
+    public init(rows: UInt64, nullCount: UInt64, min: Key?, max: Key?, minExact: Bool, maxExact: Bool, type: ColumnType) {
+        self.rows = rows
+        self.nullCount = nullCount
+        self.min = min
+        self.max = max
+        self.minExact = minExact
+        self.maxExact = maxExact
+        self.type = type
+    }
+
     var nonNull: UInt64 { rows - Swift.min(nullCount, rows) }
     /// Every non-null value equals `min` (bounds exact and equal).
     var single: Key? { (minExact && maxExact && min != nil && min == max && type != .float64) ? min : nil }

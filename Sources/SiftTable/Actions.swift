@@ -10,9 +10,11 @@ public struct ProtocolAction: Codable, Sendable, Equatable {
     public var writerVersion: Int
 
     /// What this library reads and writes.
-    /// Version 2 adds `index` actions (`spec/table.md` §4.7): tables created by this library
-    /// use it; version 1 tables are read and written without an index.
-    public static let current = ProtocolAction(readerVersion: 2, writerVersion: 2)
+    /// Version 2 adds `index` actions (`spec/table.md` §4.7); version 3 keeps each file's index
+    /// slot in checkpoint columns (§7). Tables created by this library use version 3; version 1
+    /// and 2 tables are read and written as they are (version 1 without an index) until
+    /// ``Table/upgradeProtocol()``.
+    public static let current = ProtocolAction(readerVersion: 3, writerVersion: 3)
 
     enum CodingKeys: String, CodingKey {
         case readerVersion = "reader_version"

@@ -12,18 +12,39 @@ package enum Checkpoint {
     static let protocolKey = "sift.table.protocol"
     static let metadataKey = "sift.table.metadata"
     static let txnsKey = "sift.table.txns"
-    /// The live index segments (reader version 2); absent in older checkpoints.
+    /// The live index segments with their files (reader version 2); absent in older checkpoints.
     static let indexKey = "sift.table.index"
-    /// Columns before the statistics columns.
-    static let fixedColumns = 9
+    /// The live index segments without their files (reader version 3: each file's slot is in
+    /// the `index_segment` and `index_slot` columns).
+    static let indexSegmentsKey = "sift.table.index_segments"
 
-    static func schema(for table: Schema) throws -> Schema {
+    /// An index segment as a reader-version-3 checkpoint lists it: an `index` action (§4.7)
+    /// with the number of files it covers in place of their paths.
+    struct SegmentEntry: Codable {
+        var path: String
+        var fileCount: Int
+        var columns: [String: UInt8]
+        var size: Int64
+        enum CodingKeys: String, CodingKey {
+            case path, columns, size
+            case fileCount = "file_count"
+        }
+    }
+
+    /// Whether a table of this protocol keeps index slots in its checkpoints' columns.
+    static func hasSlotColumns(_ p: ProtocolAction) -> Bool { p.readerVersion >= 3 }
+    static let null = Array("null".utf8)
+    /// Columns before the statistics columns (two more with slot columns).
+    static func fixedColumns(slots: Bool) -> Int { slots ? 11 : 9 }
+
+    static func schema(for table: Schema, slots: Bool) throws -> Schema {
         var fields = [
             Field("kind", .string, nullable: false), Field("path", .string, nullable: false),
             Field("partition_values", .string), Field("size", .int64, nullable: false), Field("rows", .int64),
             Field("time_ms", .int64, nullable: false), Field("data_change", .bool, nullable: false),
             Field("blooms", .string), Field("clustering", .string),
         ]
+        if slots { fields += [Field("index_segment", .int32), Field("index_slot", .int32)] }
         for c in table.fields.indices {
             fields += [Field("s\(c).nulls", .int64), Field("s\(c).min", .binary), Field("s\(c).max", .binary), Field("s\(c).exact", .uint16)]
         }
@@ -56,6 +77,19 @@ package enum Checkpoint {
             ColumnVector(.int64(sizes)), .int64s(rows), ColumnVector(.int64(times)), ColumnVector(.bool(changes)),
             .strings(blooms), .strings(clustering),
         ]
+        let slots = hasSlotColumns(snapshot.protocolVersion)
+        var segmentKey = (indexKey, "")
+        if slots {
+            let located = snapshot.planningAids.indexSlots(snapshot) + Array(repeating: .none, count: tombstones.count)
+            columns.append(.int32s(located.map { $0.segment < 0 ? nil : $0.segment }))
+            columns.append(.int32s(located.map { $0.segment < 0 ? nil : $0.slot }))
+            let list = snapshot.segmentList
+            segmentKey = (indexSegmentsKey, try json(list.heads.indices.map {
+                SegmentEntry(path: list.heads[$0].path, fileCount: list.fileCounts[$0], columns: list.heads[$0].columns, size: list.heads[$0].size)
+            }))
+        } else {
+            segmentKey.1 = try json(snapshot.indexSegments)
+        }
         for c in snapshot.schema.fields.indices {
             let stats = files.map { $0.statistics(c) } + Array(repeating: nil, count: tombstones.count)
             columns.append(.int64s(stats.map { $0.map { Int64($0.nullCount) } }))
@@ -66,35 +100,52 @@ package enum Checkpoint {
         precondition(columns.allSatisfy { $0.count == n })
         var options = WriterOptions()
         options.bloomFilterColumns = []
+        // One row group in large pages: a reader takes every column whole, and a column that
+        // comes in one piece is used as read instead of being put together from 50 pages.
+        options.rowGroupRows = max(1, min(n, 1 << 20))
+        options.pageRows = FormatLimits.maxPageRows
+        options.pageBytes = 16 << 20
+        // LZ4: a fresh reader of a 100,000-file table spent 12-16 ms of its ~70 in zstd on the
+        // path column alone (5.9 MiB); LZ4 decodes several times faster for ~1.5x the bytes.
+        options.compression = Compression(.lz4)
         options.keyValues = [
             (versionKey, String(snapshot.version)), (timestampKey, String(snapshot.timestamp)),
             (protocolKey, try json(snapshot.protocolVersion)), (metadataKey, try json(snapshot.metadata)),
             (txnsKey, try json(snapshot.txns.values.sorted { $0.appId < $1.appId })),
-            (indexKey, try json(snapshot.indexSegments)),
+            segmentKey,
         ]
-        let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema), options: options, fileSystem: fileSystem)
+        let writer = try SiftWriter(path: path, schema: try schema(for: snapshot.schema, slots: slots), options: options, fileSystem: fileSystem)
         try writer.write(try RecordBatch(schema: writer.schema, columns: columns))
         try writer.close()
     }
 
     /// Decoded values of a checkpoint column whose rows repeat a handful of values (partition
-    /// values, bloom lists, clustering): the previous row's value when the bytes are the same
-    /// (neighbouring rows nearly always are: rows are in path order), else one decode per
-    /// distinct bytes.
+    /// values, bloom lists, clustering), numbered: the previous row's number when the bytes are
+    /// the same (neighbouring rows nearly always are: rows are in path order), else one decode
+    /// per distinct bytes.
     struct RepeatedValues<T> {
-        private var last: (bytes: ArraySlice<UInt8>, value: T)?
-        private var decoded: [[UInt8]: T] = [:]
+        private var last: (bytes: [UInt8], group: Int32)?
+        private var groups: [[UInt8]: Int32] = [:]
+        /// The distinct values, by number.
+        private(set) var values: [T] = []
         private let decode: ([UInt8]) throws -> T
 
         init(_ decode: @escaping ([UInt8]) throws -> T) { self.decode = decode }
 
-        mutating func value(_ bytes: ArraySlice<UInt8>) throws -> T {
-            if let last, last.bytes.elementsEqual(bytes) { return last.value }
+        mutating func group(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Int32 {
+            if let last, last.bytes.count == bytes.count,
+               bytes.isEmpty || last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return last.group }
             let key = Array(bytes)
-            let value = try decoded[key] ?? decode(key)
-            decoded[key] = value
-            last = (bytes, value)
-            return value
+            let group: Int32
+            if let known = groups[key] {
+                group = known
+            } else {
+                group = Int32(values.count)
+                values.append(try decode(key))
+                groups[key] = group
+            }
+            last = (key, group)
+            return group
         }
     }
 
@@ -134,38 +185,56 @@ package enum Checkpoint {
         let tableSchema = try metadata.tableSchema()
         builder.schema = tableSchema
         for t in try decode([TxnAction].self, txnsKey) { builder.txns[t.appId] = t }
-        if let text = pairs[indexKey] {
+        let slots = hasSlotColumns(builder.protocolVersion!)
+        if slots {
+            // Segments without their files: each file's slot comes with its row.
+            let entries = pairs[indexSegmentsKey] == nil ? [] : try decode([SegmentEntry].self, indexSegmentsKey)
+            for entry in entries {
+                try TablePath.check(entry.path, version: version)
+                guard entry.fileCount >= 0 else { throw corrupt("index segment '\(entry.path)' covers \(entry.fileCount) files") }
+                builder.addIndex(IndexAction(path: entry.path, files: [], columns: entry.columns, size: entry.size))
+            }
+            builder.checkpointSegmentCounts = entries.map(\.fileCount)
+        } else if let text = pairs[indexKey] {
             for segment in try FastActionDecoder.indexActions(text) ?? decode([IndexAction].self, indexKey) {
                 try TablePath.check(segment.path, version: version)
                 builder.addIndex(segment)
             }
         }
-        guard reader.schema == (try schema(for: tableSchema)) else { throw corrupt("its columns do not match the table's schema") }
+        guard reader.schema == (try schema(for: tableSchema, slots: slots)) else { throw corrupt("its columns do not match the table's schema") }
+        let statisticsStart = fixedColumns(slots: slots)
+        let segmentCounts = builder.checkpointSegmentCounts
+        var indexSlots: [PlanningAids.IndexSlot] = []
 
         let width = tableSchema.fields.count
-        // Room for every row at once (growing a dictionary of 100,000 paths rehashes it ~17
-        // times), capped: the count is the file's word, and a damaged one must not allocate.
-        // The add rows' files in order, while they are sorted by path (as this writer writes
-        // them, each path once); a row out of order moves them all into `builder.files`.
-        var ordered: [TableFile]? = []
-        ordered!.reserveCapacity(Int(min(reader.metadata.rowCount, 1 << 20)))
+        // The add rows' columns, gathered across row groups, capped: the row count is the
+        // file's word, and a damaged one must not allocate.
+        let expected = Int(min(reader.metadata.rowCount, 1 << 20))
+        var paths = VarBytes()
+        var sizes: [Int64] = [], rowCounts: [Int64] = [], times: [Int64] = [], changes: [Bool] = []
+        var partitionGroup: [Int32] = [], bloomGroup: [Int32] = [], clusteringGroup: [Int32] = []
+        var statisticsChunk: [Int32] = [], statisticsRow: [Int32] = [], statistics: [CheckpointStatistics] = []
+        partitionGroup.reserveCapacity(expected); bloomGroup.reserveCapacity(expected); clusteringGroup.reserveCapacity(expected)
         var partitionValues = RepeatedValues { try decoder.decode([String: String?].self, from: Data($0)) }
         var bloomLists = RepeatedValues { try decoder.decode([String].self, from: Data($0)) }
-        var clusterings = RepeatedValues { try decoder.decode(ClusteringSpec.self, from: Data($0)) }
+        var clusterings = RepeatedValues { try decoder.decode(ClusteringSpec?.self, from: Data($0)) }
+        // Whether the add rows' paths are strictly increasing in byte order, as this writer
+        // writes them; a checkpoint out of order is read into `builder.files` instead.
+        var ordered = true
+        func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
         for g in reader.metadata.rowGroups.indices {
             let cols: [ColumnVector]
-            do { cols = try reader.schema.fields.indices.map { try reader.readColumn(rowGroup: g, column: $0) } } catch { throw corrupt("\(error)") }
-            guard case .string(let kinds) = cols[0].values, case .string(let paths) = cols[1].values,
-                  case .string(let partitions) = cols[2].values, case .int64(let sizes) = cols[3].values,
-                  case .int64(let rows) = cols[4].values, case .int64(let times) = cols[5].values,
-                  case .bool(let changes) = cols[6].values, case .string(let blooms) = cols[7].values,
+            do { cols = try reader.readColumns(rowGroup: g) } catch { throw corrupt("\(error)") }
+            guard case .string(let kinds) = cols[0].values, case .string(let rowPaths) = cols[1].values,
+                  case .string(let partitions) = cols[2].values, case .int64(let rowSizes) = cols[3].values,
+                  case .int64(let rows) = cols[4].values, case .int64(let rowTimes) = cols[5].values,
+                  case .bool(let rowChanges) = cols[6].values, case .string(let blooms) = cols[7].values,
                   case .string(let clustering) = cols[8].values else { throw corrupt("unexpected column types") }
-            func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
             // Each statistics column taken apart once and kept: files decode their statistics
             // from it when asked. Null counts are checked here, for every row.
             var statColumns: [CheckpointStatistics.Columns?] = []
             for c in 0..<width {
-                let base = fixedColumns + 4 * c
+                let base = statisticsStart + 4 * c
                 guard case .int64(let nulls) = cols[base].values, case .binary(let mins) = cols[base + 1].values,
                       case .binary(let maxes) = cols[base + 2].values, case .uint16(let exact) = cols[base + 3].values else {
                     statColumns.append(nil)
@@ -174,40 +243,98 @@ package enum Checkpoint {
                 statColumns.append(CheckpointStatistics.Columns(nulls: nulls, nullsValid: cols[base].validity, mins: mins, minsValid: cols[base + 1].validity,
                                                                 maxes: maxes, maxesValid: cols[base + 2].validity, exact: exact))
             }
-            let statistics = CheckpointStatistics(columns: statColumns)
+            let chunk = Int32(statistics.count)
+            statistics.append(CheckpointStatistics(columns: statColumns))
             let (rowsValid, clusteringValid) = (cols[4].validity, cols[8].validity)
-            for r in 0..<cols[0].count {
-                let path = text(paths, r)
-                try TablePath.check(path, version: version)
-                let kind = kinds[r]
-                if kind.elementsEqual("add".utf8) {
-                    guard rowsValid?[r] ?? true else { throw corrupt("row \(r): an add row without its row count") }
-                    for column in statColumns {
-                        guard let column, column.nullsValid?[r] ?? true else { continue }
-                        let nulls = column.nulls[r]
-                        guard nulls >= 0 else { throw corrupt("row \(r): a null count of \(nulls)") }
-                        guard nulls <= rows[r] else { throw corrupt("row \(r): '\(path)': a column has \(nulls) nulls in \(rows[r]) rows") }
-                    }
-                    let spec = clusteringValid?[r] ?? true ? try clusterings.value(clustering[r]) : nil
-                    var file = TableFile(path: path, partitionValues: try partitionValues.value(partitions[r]), size: sizes[r], rows: rows[r],
-                                         modificationTime: times[r], dataChange: changes[r], statistics: [],
-                                         blooms: try bloomLists.value(blooms[r]), clustering: spec)
-                    file.storedStatistics = .checkpoint(statistics, row: r)
-                    let checked = try file.checked(version: version, in: "checkpoint row \(r)")
-                    if let last = ordered?.last, last.path >= path {
-                        for earlier in ordered! { builder.files[earlier.path] = earlier }
-                        ordered = nil
-                    }
-                    if ordered != nil { ordered!.append(checked) } else { builder.files[path] = checked }
-                } else if kind.elementsEqual("remove".utf8) {
-                    guard sizes[r] >= 0 else { throw corrupt("row \(r): size \(sizes[r]) is negative") }
-                    builder.tombstones[path] = RemoveAction(path: path, deletionTime: times[r], dataChange: changes[r], size: sizes[r])
-                } else {
-                    throw corrupt("row \(r): unknown kind '\(text(kinds, r))'")
+            var segmentOf: [Int32] = [], slotOf: [Int32] = [], segmentValid: Bitmap?, slotValid: Bitmap?
+            if slots {
+                guard case .int32(let s) = cols[9].values, case .int32(let k) = cols[10].values else { throw corrupt("unexpected column types") }
+                (segmentOf, slotOf, segmentValid, slotValid) = (s, k, cols[9].validity, cols[10].validity)
+            }
+            // Row by row only where rows must be told apart (kinds, paths); then column by
+            // column over the add rows, without a slice or a copy of a column per row.
+            let n = cols[0].count
+            var adds: [Int] = [], isAdd = Array(repeating: false, count: n)
+            adds.reserveCapacity(n)
+            for r in 0..<n {
+                let kind = kinds.withValue(r) { $0.count == 3 && $0[0] == 0x61 && $0[1] == 0x64 && $0[2] == 0x64 ? 1 : $0.elementsEqual("remove".utf8) ? 0 : -1 }   // "add"
+                guard kind >= 0 else { throw corrupt("row \(r): unknown kind '\(text(kinds, r))'") }
+                if kind == 1 { adds.append(r); isAdd[r] = true }
+            }
+            func bad(_ r: Int, _ what: String) -> TableError { corrupt("row \(r): '\(text(rowPaths, r))': \(what)") }
+            for r in 0..<n {
+                // Checked as bytes; only an unsafe path is made a string (for the error).
+                if rowPaths.withValue(r, { $0.isEmpty || TablePath.problem($0) != nil }) { try TablePath.check(text(rowPaths, r), version: version) }
+            }
+            for r in adds {
+                guard rowsValid?[r] ?? true else { throw corrupt("row \(r): an add row without its row count") }
+                guard rowSizes[r] >= 0 else { throw bad(r, "size \(rowSizes[r]) is negative") }
+                guard rows[r] >= 0 else { throw bad(r, "rows \(rows[r]) is negative") }
+            }
+            for case let column? in statColumns {
+                for r in adds where column.nullsValid?[r] ?? true {
+                    let nulls = column.nulls[r]
+                    guard nulls >= 0 else { throw corrupt("row \(r): a null count of \(nulls)") }
+                    guard nulls <= rows[r] else { throw bad(r, "a column has \(nulls) nulls in \(rows[r]) rows") }
                 }
             }
+            if ordered, let first = adds.first {
+                if paths.count > 0, !paths[paths.count - 1].lexicographicallyPrecedes(rowPaths[first]) { ordered = false }
+                for (a, b) in zip(adds, adds.dropFirst()) where !rowPaths.value(a, precedes: b) {
+                    ordered = false
+                    break
+                }
+            }
+            var r = 0
+            do {
+                for row in adds {
+                    r = row
+                    partitionGroup.append(try partitions.withValue(row) { try partitionValues.group($0) })
+                    bloomGroup.append(try blooms.withValue(row) { try bloomLists.group($0) })
+                    clusteringGroup.append(try clusteringValid?[row] ?? true ? clustering.withValue(row) { try clusterings.group($0) }
+                                                                         : Self.null.withUnsafeBufferPointer { try clusterings.group($0) })
+                }
+            } catch let error as TableError { throw error } catch { throw bad(r, LogEntryCodec.describe(error)) }
+            if slots {
+                for r in adds {
+                    guard segmentValid?[r] ?? true else { indexSlots.append(.none); continue }
+                    let (s, k) = (segmentOf[r], slotOf[r])
+                    guard slotValid?[r] ?? true, s >= 0, Int(s) < segmentCounts.count, k >= 0, Int(k) < segmentCounts[Int(s)] else {
+                        throw bad(r, "index slot \(s), \(k) is outside the checkpoint's segments")
+                    }
+                    indexSlots.append(PlanningAids.IndexSlot(segment: s, slot: k))
+                }
+            }
+            if adds.count == n, paths.count == 0 {
+                // The usual checkpoint: one row group of add rows, its columns used as read.
+                (paths, sizes, rowCounts, times, changes) = (rowPaths, rowSizes, rows, rowTimes, rowChanges)
+            } else if adds.count == n {
+                paths.append(contentsOf: rowPaths)
+                sizes += rowSizes; rowCounts += rows; times += rowTimes; changes += rowChanges
+            } else {
+                paths.append(contentsOf: rowPaths.gathered(adds))
+                for r in adds { sizes.append(rowSizes[r]); rowCounts.append(rows[r]); times.append(rowTimes[r]); changes.append(rowChanges[r]) }
+            }
+            statisticsChunk += repeatElement(chunk, count: adds.count)
+            statisticsRow += adds.lazy.map { Int32($0) }
+            for r in 0..<n where !isAdd[r] {
+                let path = text(rowPaths, r)
+                guard rowSizes[r] >= 0 else { throw corrupt("row \(r): size \(rowSizes[r]) is negative") }
+                builder.tombstones[path] = RemoveAction(path: path, deletionTime: rowTimes[r], dataChange: rowChanges[r], size: rowSizes[r])
+            }
         }
-        builder.checkpointFiles = ordered
+        let files = CheckpointFiles(paths: paths, sizes: sizes, rows: rowCounts, times: times, changes: changes,
+                                    partitionGroup: partitionGroup, partitionValues: partitionValues.values,
+                                    bloomGroup: bloomGroup, bloomLists: bloomLists.values,
+                                    clusteringGroup: clusteringGroup, clusterings: clusterings.values,
+                                    statisticsChunk: statisticsChunk, statisticsRow: statisticsRow, statistics: statistics, indexSlots: slots ? indexSlots : nil)
+        if ordered {
+            builder.checkpointFiles = files
+        } else {
+            for i in 0..<files.count { builder.files[files.path(i)] = files.file(i) }
+            // Out of order, the files are found by path: so are their slots.
+            if slots { for (i, at) in indexSlots.enumerated() where at.segment >= 0 { builder.locate(files.path(i), at) } }
+        }
         return builder
     }
 }

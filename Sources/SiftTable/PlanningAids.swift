@@ -49,18 +49,26 @@ final class PlanningAids: Sendable {
 
     func partitionGroups(_ snapshot: Snapshot) -> PartitionGroups {
         memo(\.groups) {
+            let live = snapshot.live
             let names = snapshot.partitioning.columns.map(\.name)
+            // A checkpoint's rows come numbered by their distinct partition values already;
+            // added files are numbered after them.
+            var groups = PartitionGroups(groupOfFile: [], values: live.base?.partitionValues ?? [])
             var ids: [[String?]: Int32] = [:]
-            var groups = PartitionGroups(groupOfFile: [], values: [])
-            groups.groupOfFile.reserveCapacity(snapshot.sortedFiles.count)
-            for file in snapshot.sortedFiles {
-                let key = names.map { file.partitionValues[$0] ?? nil }
+            groups.groupOfFile.reserveCapacity(live.count)
+            for i in 0..<live.count {
+                if let base = live.base, let row = live.baseRow(i) {
+                    groups.groupOfFile.append(base.partitionGroup[row])
+                    continue
+                }
+                let values = live.file(at: i).partitionValues
+                let key = names.map { values[$0] ?? nil }
                 if let id = ids[key] {
                     groups.groupOfFile.append(id)
                 } else {
                     let id = Int32(groups.values.count)
                     ids[key] = id
-                    groups.values.append(file.partitionValues)
+                    groups.values.append(values)
                     groups.groupOfFile.append(id)
                 }
             }
@@ -87,8 +95,13 @@ final class PlanningAids: Sendable {
     func bounds(_ snapshot: Snapshot, column c: Int) -> [ColumnBounds] {
         memo(\.bounds[c]) {
             let type = snapshot.schema.fields[c].type
-            return snapshot.sortedFiles.map { file in
-                ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: type)
+            let live = snapshot.live
+            let fromBase = live.base?.bounds(column: c, type: type)
+            if let fromBase, live.order == nil { return fromBase }
+            return (0..<live.count).map { i in
+                if let fromBase, let row = live.baseRow(i) { return fromBase[row] }
+                let file = live.file(at: i)
+                return ColumnBounds(file.statistics(c) ?? Statistics(nullCount: UInt64(file.rows)), rows: UInt64(file.rows), type: type)
             }
         }
     }

@@ -31,59 +31,123 @@ public struct Snapshot: Sendable {
     public var timestamp: Int64
     /// Index segments in log order, each the latest to cover at least one live file
     /// (`spec/table.md` §4.7): a file's segment is the last one that lists it.
-    public var indexSegments: [IndexAction] = [] { didSet { planningAids = PlanningAids() } }
+    public var indexSegments: [IndexAction] {
+        get { segmentList.segments { (live, planningAids.indexSlots(self)) } }
+        set {
+            segmentList = IndexSegmentList(newValue)
+            planningAids = PlanningAids()
+        }
+    }
+    /// The segments as loaded (files listed or not) and how many files each covers.
+    private(set) var segmentList: IndexSegmentList
 
     /// Live files in a stable order (by path). Kept beside `files` rather than sorted on each
     /// use: every plan walks it, and sorting 100,000 paths per query cost more than planning.
     public var sortedFiles: [TableFile] { live.sorted }
-    private var live: LiveFiles
+    /// The live files by position (what planning reads, without making every `TableFile`).
+    private(set) var live: LiveFiles
     /// Arrays over `sortedFiles` that planning works out once per snapshot.
     private(set) var planningAids = PlanningAids()
 
     /// `sortedFiles` must be `files` by path (one of them given at least), and `indexSlots`
     /// (when given) each sorted file's place in `indexSegments`.
     init(version: Int64, protocolVersion: ProtocolAction, metadata: MetadataAction, schema: Schema, partitioning: Partitioning,
-         files: [String: TableFile]?, sortedFiles: [TableFile]? = nil, tombstones: [String: RemoveAction], txns: [String: TxnAction],
-         timestamp: Int64, indexSegments: [IndexAction], indexSlots: [PlanningAids.IndexSlot]? = nil) {
+         files: [String: TableFile]?, sortedFiles: [TableFile]? = nil, live: LiveFiles? = nil, tombstones: [String: RemoveAction], txns: [String: TxnAction],
+         timestamp: Int64, indexSegments: IndexSegmentList, indexSlots: [PlanningAids.IndexSlot]? = nil) {
         self.version = version
         self.protocolVersion = protocolVersion
         self.metadata = metadata
         self.schema = schema
         self.partitioning = partitioning
-        live = LiveFiles(sorted: sortedFiles ?? Self.sorted(files ?? [:]), byPath: files)
+        self.live = live ?? LiveFiles(sorted: sortedFiles ?? Self.sorted(files ?? [:]), byPath: files)
         self.tombstones = tombstones
         self.txns = txns
         self.timestamp = timestamp
-        self.indexSegments = indexSegments
+        segmentList = indexSegments
         planningAids = PlanningAids(indexSlots: indexSlots)
     }
 
     static func sorted(_ files: [String: TableFile]) -> [TableFile] { files.values.sorted { $0.path < $1.path } }
     /// Rows in the live files.
-    public var rowCount: Int64 { sortedFiles.reduce(0) { $0 + $1.rows } }
+    public var rowCount: Int64 { (0..<live.count).reduce(0) { $0 + live.rows(at: $1) } }
     /// Bytes of the live files.
-    public var byteCount: Int64 { sortedFiles.reduce(0) { $0 + $1.size } }
+    public var byteCount: Int64 { (0..<live.count).reduce(0) { $0 + live.size(at: $1) } }
 }
 
-/// A snapshot's live files: sorted by path, and by path in a dictionary made on first use.
-/// Shared by every copy of the snapshot (a new set of files makes a new one).
+/// A snapshot's live files by position in path order: a list of files, or a checkpoint's
+/// columns (``CheckpointFiles``) merged with the files later commits added, where a position
+/// names a checkpoint row or an added file. The sorted list of `TableFile`s and the dictionary
+/// by path are made on first use. Shared by every copy of the snapshot (a new set of files
+/// makes a new one).
 final class LiveFiles: Sendable {
-    let sorted: [TableFile]
-    private let map: Mutex<[String: TableFile]?>
+    /// The checkpoint's files, when the snapshot was loaded from one.
+    let base: CheckpointFiles?
+    /// Position `i`'s file: row `order[i]` of `base` when it is 0 or more, else
+    /// `added[-1 - order[i]]`; nil when the positions are `base`'s rows in order (or, without
+    /// a base, `added` in order).
+    let order: [Int32]?
+    let added: [TableFile]
+    let count: Int
+    private struct Made { var sorted: [TableFile]?; var byPath: [String: TableFile]? }
+    private let made: Mutex<Made>
 
+    /// Files already sorted by path, and maybe the same by path.
     init(sorted: [TableFile], byPath: [String: TableFile]?) {
-        self.sorted = sorted
-        map = Mutex(byPath)
+        (base, order, added, count) = (nil, nil, sorted, sorted.count)
+        made = Mutex(Made(sorted: sorted, byPath: byPath))
+    }
+
+    /// A checkpoint's files merged with later ones by `order` (nil: the checkpoint's alone).
+    init(base: CheckpointFiles, order: [Int32]?, added: [TableFile]) {
+        (self.base, self.order, self.added) = (base, order, added)
+        count = order?.count ?? base.count
+        made = Mutex(Made())
+    }
+
+    /// The checkpoint row at position `i`, or nil when an added file is there.
+    @inline(__always) func baseRow(_ i: Int) -> Int? {
+        guard base != nil else { return nil }
+        guard let order else { return i }
+        return order[i] >= 0 ? Int(order[i]) : nil
+    }
+
+    @inline(__always) private func addedFile(_ i: Int) -> TableFile { added[order.map { Int(-1 - $0[i]) } ?? i] }
+
+    /// The file at position `i`.
+    func file(at i: Int) -> TableFile {
+        if let base, let row = baseRow(i) { return base.file(row) }
+        return addedFile(i)
+    }
+
+    func path(at i: Int) -> String {
+        if let base, let row = baseRow(i) { return base.path(row) }
+        return addedFile(i).path
+    }
+
+    func size(at i: Int) -> Int64 {
+        if let base, let row = baseRow(i) { return base.sizes[row] }
+        return addedFile(i).size
+    }
+
+    func rows(at i: Int) -> Int64 {
+        if let base, let row = baseRow(i) { return base.rows[row] }
+        return addedFile(i).rows
+    }
+
+    /// Every file, in path order.
+    var sorted: [TableFile] {
+        if let known = made.withLock({ $0.sorted }) { return known }
+        let all = (0..<count).map(file(at:))
+        made.withLock { $0.sorted = all }
+        return all
     }
 
     var byPath: [String: TableFile] {
-        map.withLock { map in
-            if let map { return map }
-            var made = [String: TableFile](minimumCapacity: sorted.count)
-            for file in sorted { made[file.path] = file }
-            map = made
-            return made
-        }
+        if let known = made.withLock({ $0.byPath }) { return known }
+        var map = [String: TableFile](minimumCapacity: count)
+        for file in sorted { map[file.path] = file }
+        made.withLock { $0.byPath = map }
+        return map
     }
 }
 
@@ -102,12 +166,16 @@ package struct SnapshotBuilder {
     private var segmentLog: [IndexAction?] = []
     private var segmentOfFile: [String: PlanningAids.IndexSlot] = [:]
     private var sequenceOfSegment: [String: Int] = [:]
-    /// The live files of the checkpoint this state was loaded from, in its (path) order, when
-    /// its rows were sorted; `files` then holds only what commits since added, and
-    /// `removedSinceCheckpoint` what they removed. The snapshot's sorted list is a merge of the
-    /// two, with no dictionary of every path (building one cost a fifth of a 100,000-file load).
-    var checkpointFiles: [TableFile]?
+    /// The live files of the checkpoint this state was loaded from, as its columns, when its
+    /// rows were sorted; `files` then holds only what commits since added, and
+    /// `removedSinceCheckpoint` what they removed. The snapshot's files are a merge of the two
+    /// by position, with no `TableFile` or dictionary entry per checkpoint row.
+    var checkpointFiles: CheckpointFiles?
     private var removedSinceCheckpoint = Set<String>()
+    /// How many files each segment of a reader-version-3 checkpoint covers, by its sequence in
+    /// `segmentLog` (its first ones): such segments come without their lists of files, and
+    /// `checkpointFiles` knows each file's slot instead.
+    var checkpointSegmentCounts: [Int] = []
 
     /// Records a segment: it becomes the segment of every file it lists.
     mutating func addIndex(_ segment: IndexAction) {
@@ -124,6 +192,9 @@ package struct SnapshotBuilder {
     }
 
     package init() {}
+
+    /// Records that `path` is in slot `at` of a segment already added (a checkpoint's).
+    mutating func locate(_ path: String, _ at: PlanningAids.IndexSlot) { segmentOfFile[path] = at }
 
     package mutating func apply(_ actions: [Action], version: Int64) throws {
         // Every commit holds exactly one commit_info (spec/table.md §4.6), and commit times
@@ -183,46 +254,69 @@ package struct SnapshotBuilder {
         guard let protocolVersion, let metadata, let schema else {
             throw TableError(.corruptLog, "no protocol or metadata action up to this version", version: version)
         }
-        let sorted = sortedFiles()
+        let live = liveFiles()
         // The segments that are the latest of at least one live file, in log order, and each
         // file's place in them (`spec/table.md` §11).
-        var used = Array(repeating: false, count: segmentLog.count)
-        var located = [PlanningAids.IndexSlot](repeating: .none, count: sorted.count)
-        for (i, file) in sorted.enumerated() {
-            if let at = segmentOfFile[file.path], segmentLog[Int(at.segment)] != nil {
-                used[Int(at.segment)] = true
-                located[i] = at
+        var located = [PlanningAids.IndexSlot](repeating: .none, count: live.count)
+        if let base = live.base {
+            // A checkpoint that keeps slots in columns names its segments' files by position;
+            // later segments (and older checkpoints) name them by path: found by binary search.
+            var slotOfRow: [PlanningAids.IndexSlot]
+            if let slots = base.indexSlots {
+                // Later segments name few of the checkpoint's files (a merge of many would be a
+                // commit of 1 MiB or more, checkpointed at once): each found by binary search.
+                slotOfRow = slots
+                for (path, at) in segmentOfFile { if let row = base.position(of: path) { slotOfRow[row] = at } }
+            } else {
+                // An older checkpoint named every file of its segments by path: look each row up.
+                slotOfRow = (0..<base.count).map { segmentOfFile[base.path($0)] ?? .none }
             }
+            for i in 0..<live.count {
+                if let row = live.baseRow(i) { located[i] = slotOfRow[row] } else if let at = segmentOfFile[live.path(at: i)] { located[i] = at }
+            }
+        } else {
+            for (i, file) in live.added.enumerated() { if let at = segmentOfFile[file.path] { located[i] = at } }
+        }
+        var used = Array(repeating: false, count: segmentLog.count)
+        for (i, at) in located.enumerated() where at.segment >= 0 {
+            if segmentLog[Int(at.segment)] == nil { located[i] = .none } else { used[Int(at.segment)] = true }
         }
         var position = Array(repeating: Int32(-1), count: segmentLog.count)
-        var segments: [IndexAction] = []
+        var segments: [IndexAction] = [], counts: [Int] = [], known: [Bool] = []
         for (sequence, segment) in segmentLog.enumerated() where used[sequence] {
             position[sequence] = Int32(segments.count)
             segments.append(segment!)
+            let listed = sequence >= checkpointSegmentCounts.count
+            known.append(listed)
+            counts.append(listed ? segment!.files.count : checkpointSegmentCounts[sequence])
         }
         let slots = located.map { $0.segment < 0 ? $0 : PlanningAids.IndexSlot(segment: position[Int($0.segment)], slot: $0.slot) }
         return Snapshot(version: version, protocolVersion: protocolVersion, metadata: metadata, schema: schema,
                         partitioning: try Partitioning(expressions: metadata.partitionBy, schema: schema),
-                        files: checkpointFiles == nil ? files : nil, sortedFiles: sorted, tombstones: tombstones, txns: txns, timestamp: timestamp,
-                        indexSegments: segments, indexSlots: slots)
+                        files: checkpointFiles == nil ? files : nil, live: live, tombstones: tombstones, txns: txns, timestamp: timestamp,
+                        indexSegments: IndexSegmentList(heads: segments, fileCounts: counts, filesKnown: known), indexSlots: slots)
     }
 
-    /// The live files by path: the checkpoint's (less those removed or added again since)
-    /// merged with the files added since, or all of `files` sorted.
-    private func sortedFiles() -> [TableFile] {
-        guard let base = checkpointFiles else { return Snapshot.sorted(files) }
-        if files.isEmpty && removedSinceCheckpoint.isEmpty { return base }
-        let added = Snapshot.sorted(files)
-        var sorted: [TableFile] = []
-        sorted.reserveCapacity(base.count + added.count)
-        var next = added.startIndex
-        for file in base {
-            while next < added.endIndex, added[next].path < file.path { sorted.append(added[next]); next += 1 }
-            if next < added.endIndex, added[next].path == file.path { continue }   // added again since: that one is taken
-            if !removedSinceCheckpoint.isEmpty, removedSinceCheckpoint.contains(file.path) { continue }
-            sorted.append(file)
+    /// The live files by position: the checkpoint's (less those removed or added again since)
+    /// merged in byte order of paths with the files added since, or all of `files` sorted.
+    private func liveFiles() -> LiveFiles {
+        guard let base = checkpointFiles else { return LiveFiles(sorted: Snapshot.sorted(files), byPath: files) }
+        if files.isEmpty && removedSinceCheckpoint.isEmpty { return LiveFiles(base: base, order: nil, added: []) }
+        let added = files.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var removed = Array(repeating: false, count: base.count)
+        for path in removedSinceCheckpoint { if let row = base.position(of: path) { removed[row] = true } }
+        var order: [Int32] = []
+        order.reserveCapacity(base.count + added.count)
+        var next = 0
+        for row in 0..<base.count {
+            while next < added.count, !base.path(row, precedes: added[next].path), !base.path(row, equals: added[next].path) {
+                order.append(Int32(-1 - next))
+                next += 1
+            }
+            if next < added.count, base.path(row, equals: added[next].path) { continue }   // added again since: that one is taken
+            if !removed[row] { order.append(Int32(row)) }
         }
-        sorted += added[next...]
-        return sorted
+        while next < added.count { order.append(Int32(-1 - next)); next += 1 }
+        return LiveFiles(base: base, order: order, added: added)
     }
 }

@@ -137,4 +137,5 @@ final class CheckpointStatistics: Sendable {
                           max: column.maxesValid?[r] ?? true ? Array(column.maxes[r]) : nil,
                           minExact: column.exact[r] & 1 != 0, maxExact: column.exact[r] & 2 != 0)
     }
+
 }

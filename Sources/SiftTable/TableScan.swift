@@ -65,17 +65,16 @@ public struct TableScan: Sendable {
     /// pointed at each file in turn; only the files kept are copied out.
     public func plan() -> (files: [TableFile], ledger: SkipLedger) {
         var ledger = SkipLedger()
-        let files = snapshot.sortedFiles
+        let live = snapshot.live
         let aids = snapshot.planningAids
-        ledger.filesTotal = files.count
-        ledger.bytesTotal = UInt64(files.reduce(0) { $0 + $1.size })
-        guard let bound else { return (files, ledger) }
+        ledger.filesTotal = live.count
+        ledger.bytesTotal = UInt64(snapshot.byteCount)
+        guard let bound else { return (snapshot.sortedFiles, ledger) }
         let (fields, partitioning) = (snapshot.schema.fields, snapshot.partitioning)
         let index = TableIndexProbe(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
         let groups = aids.partitionGroups(snapshot)
         // The bounds of the columns the predicate reads, by column; other columns answer nil.
-        var columnBounds: [[ColumnBounds]?] = Array(repeating: nil, count: fields.count)
-        for c in bound.columns where c < fields.count { columnBounds[c] = aids.bounds(snapshot, column: c) }
+        let columnBounds: [[ColumnBounds]?] = (0..<fields.count).map { bound.columns.contains($0) ? aids.bounds(snapshot, column: $0) : nil }
         let cursor = FileCursor()
         let statistics: (Int) -> ColumnBounds? = { c in columnBounds[c]?[cursor.file] }
         let partitionEvidence = Evidence.bounds { c in
@@ -87,7 +86,7 @@ public struct TableScan: Sendable {
         // Membership, with the file's statistics so a disjunction ruled out half by each is
         // still ruled out.
         let indexEvidence = Evidence(bounds: statistics) { c, key in index.mayHold(file: cursor.file, column: c, key: key) }
-        let kept = Planner(predicate: bound).planFiles(Array(files.indices), bytes: { UInt64(files[$0].size) }, ledger: &ledger,
+        let kept = Planner(predicate: bound).planFiles(Array(0..<live.count), bytes: { UInt64(live.size(at: $0)) }, ledger: &ledger,
                                                        shared: { i, kind in kind == .partition ? groups.groupOfFile[i] : nil }) { i, kind in
             cursor.file = i
             switch kind {
@@ -98,7 +97,7 @@ public struct TableScan: Sendable {
             }
         }
         ledger.bytesRead += index.bytesRead
-        return (kept.map { files[$0] }, ledger)
+        return (kept.map(live.file(at:)), ledger)
     }
 
     /// Calls `body` with each batch of matching rows (projected columns, in table order of

@@ -31,7 +31,8 @@ struct TableCorpusTests {
         var step = "snapshot"
         do {
             let table = try Table(root: root)
-            _ = try table.snapshot()
+            let snapshot = try table.snapshot()
+            if let readerVersion = expected["reader_version"] as? Int { #expect(snapshot.protocolVersion.readerVersion == readerVersion) }
             step = "scan"
             let rows = try TableFixtures.rows(table).rows.count
             #expect(expected["valid"] as? Bool == true, "\(c.name) was read (\(rows) rows); expected \(expected["error"] ?? "")")

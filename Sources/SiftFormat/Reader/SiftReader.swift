@@ -125,6 +125,27 @@ public final class SiftReader: Sendable {
         return result
     }
 
+    /// Reads several column chunks of row group `rowGroup` (all when `columns` is nil), decoding
+    /// them on the cores that are free at once, largest first, so one large chunk does not
+    /// leave the others waiting behind it. The result is in the order asked.
+    package func readColumns(rowGroup: Int, columns: [Int]? = nil) throws(FormatError) -> [ColumnVector] {
+        let wanted = columns ?? Array(schema.fields.indices)
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else {
+            return try wanted.map { c throws(FormatError) in try readColumn(rowGroup: rowGroup, column: c) }   // (its error)
+        }
+        let chunks = metadata.rowGroups[rowGroup].columns
+        let order = wanted.indices.sorted { a, b in
+            let (x, y) = (wanted[a] < chunks.count ? chunks[wanted[a]].length : 0, wanted[b] < chunks.count ? chunks[wanted[b]].length : 0)
+            return x > y
+        }
+        let results = ParallelResults<Result<ColumnVector, FormatError>>(count: wanted.count)
+        SharedParallel.forEach(order.count) { k in
+            let i = order[k]
+            results[i] = Result { () throws(FormatError) in try self.readColumn(rowGroup: rowGroup, column: wanted[i]) }
+        }
+        return try wanted.indices.map { i throws(FormatError) in try results[i]!.get() }
+    }
+
     /// Reads one page of a column chunk.
     public func readPage(rowGroup: Int, column: Int, page: Int) throws(FormatError) -> ColumnVector {
         var (chunk, field) = try locate(rowGroup: rowGroup, column: column)

@@ -1,3 +1,5 @@
+import SiftPlatform
+
 /// A column of variable-length byte strings: `count + 1` offsets into one byte buffer, as the
 /// PLAIN encoding of strings lays them out (`spec/format.md` §6.1).
 public struct VarBytes: Sendable, Equatable {
@@ -31,6 +33,24 @@ public struct VarBytes: Sendable, Equatable {
     /// Value `i`'s bytes.
     public subscript(i: Int) -> ArraySlice<UInt8> {
         bytes[Int(offsets[i])..<Int(offsets[i + 1])]
+    }
+
+    /// Calls `body` with value `i`'s bytes where they are: no slice (and no retain of the
+    /// buffer) per value, for loops over every value of a large column.
+    @inlinable
+    public func withValue<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { all in try body(UnsafeBufferPointer(rebasing: all[Int(offsets[i])..<Int(offsets[i + 1])])) }
+    }
+
+    /// Whether value `i` sorts before value `j` (bytes compared as unsigned, a prefix first).
+    public func value(_ i: Int, precedes j: Int) -> Bool {
+        withValue(i) { a in
+            withValue(j) { b in
+                let common = Swift.min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order < 0 || (order == 0 && a.count < b.count)
+            }
+        }
     }
 
     /// Value `i` decoded as UTF-8 (invalid sequences are repaired; string columns are validated).

@@ -12,8 +12,10 @@ final class TableIndexProbe {
     private let root: String
     private let fileSystem: any FileSystem
     private let schema: Schema
-    /// The snapshot's segments, in log order.
+    /// The snapshot's segments, in log order (their lists of files may be left out), and the
+    /// files each covers.
     private let segments: [IndexAction]
+    private let fileCounts: [Int]
     /// The segment and slot of each live file, by position in the snapshot's sorted files.
     private let slots: [PlanningAids.IndexSlot]
     /// Each column's fingerprint salt, computed on first use.
@@ -27,6 +29,7 @@ final class TableIndexProbe {
     /// Each segment's indexed contents by table column, decoded on first use.
     private var contentsBySegment: [[BloomKeys.Contents?]?]
     private var lastFingerprint: (column: Int, key: BloomProbe, contents: BloomKeys.Contents, fingerprint: UInt32)?
+    private var lastBitmap: (segment: Int, fingerprint: UInt32, bitmap: [UInt8])?
     /// Bytes read from segments.
     private(set) var bytesRead: UInt64 = 0
 
@@ -34,7 +37,8 @@ final class TableIndexProbe {
         self.root = root
         self.fileSystem = fileSystem
         schema = snapshot.schema
-        segments = snapshot.indexSegments
+        segments = snapshot.segmentList.heads
+        fileCounts = snapshot.segmentList.fileCounts
         slots = snapshot.planningAids.indexSlots(snapshot)
         salts = Array(repeating: nil, count: snapshot.schema.fields.count)
         bitmaps = Array(repeating: [:], count: segments.count)
@@ -82,6 +86,15 @@ final class TableIndexProbe {
     }
 
     private func mayHold(_ s: Int, slot: Int, fingerprint f: UInt32) -> Bool? {
+        // Files in path order mostly share a segment: the bitmap asked last answers without a
+        // dictionary lookup.
+        if let last = lastBitmap, last.segment == s, last.fingerprint == f {
+            return slot / 8 < last.bitmap.count ? last.bitmap[slot / 8] & (1 << UInt8(slot % 8)) != 0 : mayHoldChecked(s, slot: slot, fingerprint: f)
+        }
+        return mayHoldChecked(s, slot: slot, fingerprint: f)
+    }
+
+    private func mayHoldChecked(_ s: Int, slot: Int, fingerprint f: UInt32) -> Bool? {
         do {
             let bitmap: [UInt8]
             if let known = bitmaps[s][f] {
@@ -91,6 +104,7 @@ final class TableIndexProbe {
                 bitmap = header.candidateBitmap(f, blockRows: try blockRows(s, header, header.block(f)))
                 bitmaps[s][f] = bitmap
             }
+            lastBitmap = (s, f, bitmap)
             guard slot / 8 < bitmap.count else { throw IndexSegmentError("slot \(slot) past the segment's files") }
             return bitmap[slot / 8] & (1 << UInt8(slot % 8)) != 0
         } catch {
@@ -111,7 +125,7 @@ final class TableIndexProbe {
     private func header(_ s: Int) throws -> IndexSegment {
         if let known = headers[s] { return known }
         guard let header = IndexSegment(header: try read(s, offset: 0, count: IndexSegment.headerSize)[...], size: Int(segments[s].size)),
-              header.fileCount == segments[s].files.count else { throw IndexSegmentError("bad header") }
+              header.fileCount == fileCounts[s] else { throw IndexSegmentError("bad header") }
         headers[s] = header
         return header
     }
