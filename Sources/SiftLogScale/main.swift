@@ -9,7 +9,10 @@ import SiftTable
 // opening the table (snapshot: newest checkpoint plus the commits after it), probing the
 // table index, and planning in all, for a rare address, an absent one and a port. Prints one
 // line per measurement and a JSON summary. `make log-scale` runs it (100,000 files, 10,000
-// commits). With FRESH_LOOP=N it only loads a fresh table and plans N times (for a profiler).
+// commits). Each needle is measured three ways: a fresh `Table` in this process (medians of 5),
+// a new process's first plan (this program run again with FIRST_PLAN, median of 5), and a
+// table held by a long-lived process. With FRESH_LOOP=N it only loads a fresh table and plans
+// N times (for a profiler).
 // With PLAN_LOOP=N in the environment it only plans the rare needle N times on one
 // snapshot and prints the mean (a loop to run under a profiler).
 let arguments = CommandLine.arguments
@@ -76,7 +79,48 @@ do {
     }
 }
 
+// The checkpoint layout of reader version 3 (index slots in columns, spec/table.md §7.1) is
+// what this measures: a table built by an older version is upgraded first.
+do {
+    if let version = try Table(root: root).upgradeProtocol() {
+        print("upgraded the table to reader version \(ProtocolAction.current.readerVersion) (version \(version), with its checkpoint)")
+    }
+}
+
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+// FIRST_PLAN=PREDICATE: one fresh table, snapshot and plan, the first thing a new process does
+// (no memory or code warmed by earlier runs); prints the two times in ms.
+if let text = ProcessInfo.processInfo.environment["FIRST_PLAN"] {
+    let table = try Table(root: root)
+    var snapshot: Snapshot!
+    let s = try seconds { snapshot = try table.snapshot() }
+    let scan = try TableScan(table: table, snapshot: snapshot, predicate: try RowPredicate.parse(text), columns: ["ts"])
+    let p = seconds { _ = scan.plan() }
+    print(s * 1000, p * 1000)
+    exit(0)
+}
+
+/// Snapshot and planning times of a new process (this program again, with FIRST_PLAN).
+func newProcessTimes(_ text: String) throws -> (snapshot: Double, planning: Double) {
+    var snapshots: [Double] = [], plans: [Double] = []
+    for _ in 0..<5 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = [root]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FIRST_PLAN": text]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let numbers = out.split(separator: "\n").last.map { $0.split(separator: " ").compactMap { Double($0) } } ?? []
+        guard numbers.count == 2 else { throw CocoaError(.fileReadCorruptFile) }
+        snapshots.append(numbers[0] / 1000)
+        plans.append(numbers[1] / 1000)
+    }
+    return (median(snapshots), median(plans))
+}
 
 if let loops = ProcessInfo.processInfo.environment["PLAN_LOOP"].flatMap(Int.init) {
     let t = try Table(root: root); let snap = try t.snapshot()
@@ -121,6 +165,9 @@ for (name, text) in [("rare_ip", "dst_ip = 58.0.0.7"), ("absent_ip", "dst_ip = 4
         let scan = try TableScan(table: held, snapshot: snapshot, predicate: predicate, columns: ["ts"])
         heldPlanTimes.append(seconds { _ = scan.plan() })
     }
+    let first = try newProcessTimes(text)
+    print(String(format: "%@, a new process's first plan: snapshot %.1f ms, planning %.1f ms, total %.1f ms",
+                 text, first.snapshot * 1000, first.planning * 1000, (first.snapshot + first.planning) * 1000))
     print(String(format: "%@, table held by a long-lived process: snapshot refresh %.1f ms, planning %.1f ms, total %.1f ms",
                  text, median(refreshTimes) * 1000, median(heldPlanTimes) * 1000, (median(refreshTimes) + median(heldPlanTimes)) * 1000))
     let line = String(format: "%@: snapshot %.1f ms, planning (index probe included) %.1f ms, total %.1f ms; %d of %d files left to open (%.3f%%), %llu index bytes read",
@@ -128,6 +175,7 @@ for (name, text) in [("rare_ip", "dst_ip = 58.0.0.7"), ("absent_ip", "dst_ip = 4
                       kept, total, Double(kept) * 100 / Double(max(total, 1)), indexBytes)
     print(line)
     results[name] = ["snapshot_ms": median(snapshotTimes) * 1000, "planning_ms": median(planTimes) * 1000, "files_left": kept, "files_total": total, "index_bytes": indexBytes,
-                     "held_refresh_ms": median(refreshTimes) * 1000, "held_planning_ms": median(heldPlanTimes) * 1000]
+                     "held_refresh_ms": median(refreshTimes) * 1000, "held_planning_ms": median(heldPlanTimes) * 1000,
+                     "new_process_snapshot_ms": first.snapshot * 1000, "new_process_planning_ms": first.planning * 1000]
 }
 print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self))

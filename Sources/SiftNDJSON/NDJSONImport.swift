@@ -52,7 +52,7 @@ public struct NDJSONImport {
     public init(options: WriterOptions = WriterOptions(), schema: Schema? = nil) {
         self.options = options
         self.schema = schema
-        parallelChunks = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        parallelChunks = 2 * Cores.available
     }
 
     /// What an import did.

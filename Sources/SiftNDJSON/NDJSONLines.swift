@@ -43,7 +43,7 @@ public enum NDJSONLines {
 /// and it runs before any other work can start): each piece counts its newlines and notes where
 /// every 1024th one is, and the boundaries are then found from those notes.
 func lineChunkStarts(_ bytes: UnsafeBufferPointer<UInt8>, linesPerChunk: Int, minPieceBytes: Int = 16 << 20, pieces: Int? = nil) -> [Int] {
-    let pieceCount = min(pieces ?? ProcessInfo.processInfo.activeProcessorCount, bytes.count / max(1, minPieceBytes))
+    let pieceCount = min(pieces ?? Cores.available, bytes.count / max(1, minPieceBytes))
     guard pieceCount > 1 else { return newlines(bytes, 0..<bytes.count, every: linesPerChunk).marks }
     // Pieces end just after a newline (or at the end), so every line lies in one piece.
     var bounds = [0]

@@ -19,7 +19,7 @@ import SiftFormat
 ///   `run` returns (or rethrows the first error) once every started task has finished.
 public enum OrderedParallel {
     /// The number of workers a scan uses by default: the machine's active cores.
-    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    public static var defaultWorkers: Int { Cores.available }
 
     /// Runs `task(i, emit)` for every `i` in `0..<count`; returns each task's result, in order,
     /// for the tasks that finished (nil for those cancelled before they started).

@@ -22,12 +22,22 @@ public enum LogLayout {
 
     /// The version of a log folder entry name, and whether it is a checkpoint.
     static func parse(_ name: String) -> (version: Int64, checkpoint: Bool)? {
-        let bytes = Array(name.utf8)
-        guard bytes.count >= 25, bytes[0..<20].allSatisfy({ $0 >= 48 && $0 <= 57 }), let v = Int64(String(name.prefix(20))) else { return nil }
-        switch name.dropFirst(20) {
-        case ".json": return (v, false)
-        case ".checkpoint.sift": return (v, true)
-        default: return nil
+        // Over the UTF-8 bytes: a table's log folder lists 10,000 names before every snapshot.
+        var name = name
+        return name.withUTF8 { b -> (Int64, Bool)? in
+            guard b.count >= 25 else { return nil }
+            var v: Int64 = 0
+            for i in 0..<20 {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                let (times, o1) = v.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int64(b[i] - 48))
+                guard !o1, !o2 else { return nil }
+                v = sum
+            }
+            let rest = UnsafeBufferPointer(rebasing: b[20...])
+            if rest.elementsEqual(".json".utf8) { return (v, false) }
+            if rest.elementsEqual(".checkpoint.sift".utf8) { return (v, true) }
+            return nil
         }
     }
 }

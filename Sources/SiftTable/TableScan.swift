@@ -71,34 +71,64 @@ public struct TableScan: Sendable {
         ledger.bytesTotal = UInt64(snapshot.byteCount)
         guard let bound else { return (snapshot.sortedFiles, ledger) }
         let (fields, partitioning) = (snapshot.schema.fields, snapshot.partitioning)
-        let index = TableIndexProbe(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
         let groups = aids.partitionGroups(snapshot)
         // The bounds of the columns the predicate reads, by column; other columns answer nil.
         let columnBounds: [[ColumnBounds]?] = (0..<fields.count).map { bound.columns.contains($0) ? aids.bounds(snapshot, column: $0) : nil }
-        let cursor = FileCursor()
-        let statistics: (Int) -> ColumnBounds? = { c in columnBounds[c]?[cursor.file] }
-        let partitionEvidence = Evidence.bounds { c in
-            // Row counts do not matter here: partition values hold for every row.
-            partitioning.impliedStatistics(column: c, values: groups.values[Int(groups.groupOfFile[cursor.file])], type: fields[c].type, rows: 1)
-                .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
+        // Partition values bound only the columns partitions derive from: a predicate on none
+        // of them is never decided by partition (a cached decision per file saved, 100,000 times).
+        let partitionDecides = partitioning.columns.contains { bound.columns.contains($0.column) }
+        let reads = SegmentReads(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
+
+        /// Plans the files at positions `range` with a probe and evidence of its own.
+        @Sendable func planPart(_ range: Range<Int>) -> (kept: [Int], ledger: SkipLedger) {
+            var ledger = SkipLedger()
+            let index = TableIndexProbe(snapshot: snapshot, reads: reads)
+            let cursor = FileCursor()
+            let statistics: (Int) -> ColumnBounds? = { c in columnBounds[c]?[cursor.file] }
+            let partitionEvidence = Evidence.bounds { c in
+                // Row counts do not matter here: partition values hold for every row.
+                partitioning.impliedStatistics(column: c, values: groups.values[Int(groups.groupOfFile[cursor.file])], type: fields[c].type, rows: 1)
+                    .map { ColumnBounds($0, rows: 1, type: fields[c].type) }
+            }
+            let statsEvidence = Evidence.bounds(statistics)
+            // Membership, with the file's statistics so a disjunction ruled out half by each is
+            // still ruled out.
+            let indexEvidence = Evidence(bounds: statistics) { c, key in index.mayHold(file: cursor.file, column: c, key: key) }
+            let kept = Planner(predicate: bound).planFiles(Array(range), bytes: { UInt64(live.size(at: $0)) }, ledger: &ledger,
+                                                           shared: { i, kind in kind == .partition && partitionDecides ? groups.groupOfFile[i] : nil }) { i, kind in
+                cursor.file = i
+                switch kind {
+                case .partition: return partitionDecides ? partitionEvidence : nil
+                case .fileStats: return statsEvidence
+                case .tableIndex: return useTableIndex && index.covers(i) ? indexEvidence : nil
+                default: return nil
+                }
+            }
+            return (kept, ledger)
         }
-        let statsEvidence = Evidence.bounds(statistics)
-        // Membership, with the file's statistics so a disjunction ruled out half by each is
-        // still ruled out.
-        let indexEvidence = Evidence(bounds: statistics) { c, key in index.mayHold(file: cursor.file, column: c, key: key) }
-        let kept = Planner(predicate: bound).planFiles(Array(0..<live.count), bytes: { UInt64(live.size(at: $0)) }, ledger: &ledger,
-                                                       shared: { i, kind in kind == .partition ? groups.groupOfFile[i] : nil }) { i, kind in
-            cursor.file = i
-            switch kind {
-            case .partition: return partitioning.isEmpty ? nil : partitionEvidence
-            case .fileStats: return statsEvidence
-            case .tableIndex: return useTableIndex && index.covers(i) ? indexEvidence : nil
-            default: return nil
+
+        // A table of many files is planned in parts on the free cores (the parts share the
+        // segment blocks they read); the files kept come out in path order all the same.
+        let parts = live.count >= 2 * Self.filesPerPlanningPart ? min(Cores.available, live.count / Self.filesPerPlanningPart) : 1
+        var kept: [Int] = []
+        if parts == 1 {
+            let part = planPart(0..<live.count)
+            kept = part.kept
+            ledger.merge(part.ledger)
+        } else {
+            let results = ParallelResults<(kept: [Int], ledger: SkipLedger)>(count: parts)
+            SharedParallel.forEach(parts) { p in results[p] = planPart(live.count * p / parts..<live.count * (p + 1) / parts) }
+            for p in 0..<parts {
+                kept += results[p]!.kept
+                ledger.merge(results[p]!.ledger)
             }
         }
-        ledger.bytesRead += index.bytesRead
+        ledger.bytesRead += reads.bytesRead
         return (kept.map(live.file(at:)), ledger)
     }
+
+    /// Below twice this many files a plan runs on the calling thread alone.
+    static let filesPerPlanningPart = 20_000
 
     /// Calls `body` with each batch of matching rows (projected columns, in table order of
     /// files by path, then row order within each file), until it returns false.

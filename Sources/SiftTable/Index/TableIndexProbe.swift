@@ -1,5 +1,87 @@
+import Synchronization
 import SiftFormat
 import SiftIndex
+
+/// The segment bytes one scan reads (headers, checked blocks), shared by the probes of the
+/// parts of a plan that runs on several threads, so each block is read and counted once. A
+/// segment that failed to read stays failed for every probe.
+final class SegmentReads: Sendable {
+    private struct State {
+        var headers: [Int: IndexSegment] = [:]
+        var blocks: [Int: [Int: ArraySlice<UInt8>]] = [:]
+        var failed: Set<Int> = []
+        var bytesRead: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    /// Held while a header or block is read, so parts asking for the same one at once read it once.
+    private let loading = Mutex(())
+    let root: String
+    let fileSystem: any FileSystem
+    let segments: [IndexAction]
+    let fileCounts: [Int]
+
+    init(snapshot: Snapshot, root: String, fileSystem: any FileSystem) {
+        self.root = root
+        self.fileSystem = fileSystem
+        segments = snapshot.segmentList.heads
+        fileCounts = snapshot.segmentList.fileCounts
+    }
+
+    /// Bytes read from segments.
+    var bytesRead: UInt64 { state.withLock { $0.bytesRead } }
+
+    private func read(_ s: Int, offset: Int, count: Int) throws -> [UInt8] {
+        let fd = try fileSystem.openForReading(root + "/" + segments[s].path)
+        defer { fileSystem.close(fd) }
+        let bytes = try fileSystem.read(fd, count: count, at: UInt64(offset))
+        state.withLock { $0.bytesRead += UInt64(bytes.count) }
+        guard bytes.count == count else { throw IndexSegmentError("ends early") }
+        return bytes
+    }
+
+    /// Runs `body`, remembering a failure of segment `s` (later calls fail at once).
+    private func guarded<T>(_ s: Int, _ body: () throws -> T) throws -> T {
+        if state.withLock({ $0.failed.contains(s) }) { throw IndexSegmentError("failed before") }
+        do { return try body() } catch {
+            state.withLock { _ = $0.failed.insert(s) }
+            throw error
+        }
+    }
+
+    func header(_ s: Int) throws -> IndexSegment {
+        if let known = state.withLock({ $0.headers[s] }) { return known }
+        return try loading.withLock { _ in try loadHeader(s) }
+    }
+
+    private func loadHeader(_ s: Int) throws -> IndexSegment {
+        if let known = state.withLock({ $0.headers[s] }) { return known }
+        return try guarded(s) {
+            guard let header = IndexSegment(header: try read(s, offset: 0, count: IndexSegment.headerSize)[...], size: Int(segments[s].size)),
+                  header.fileCount == fileCounts[s] else { throw IndexSegmentError("bad header") }
+            state.withLock { $0.headers[s] = header }
+            return header
+        }
+    }
+
+    /// A block's rows, read once and checked against their checksum.
+    func blockRows(_ s: Int, _ header: IndexSegment, _ b: Int) throws -> ArraySlice<UInt8> {
+        if let known = state.withLock({ $0.blocks[s]?[b] }) { return known }
+        return try loading.withLock { _ in try loadBlockRows(s, header, b) }
+    }
+
+    private func loadBlockRows(_ s: Int, _ header: IndexSegment, _ b: Int) throws -> ArraySlice<UInt8> {
+        if let known = state.withLock({ $0.blocks[s]?[b] }) { return known }
+        return try guarded(s) {
+            let range = header.blockRange(b)
+            // The block's rows and, separately, its checksum: two ranged reads of one segment.
+            let rows = try read(s, offset: range.lowerBound, count: range.count)
+            let stored: UInt64 = IndexSegment.get(try read(s, offset: header.checksumOffset(b), count: 8)[...], 0)
+            guard rows.withUnsafeBytes({ Checksum.hash($0) }) == stored else { throw IndexSegmentError("block \(b) fails its checksum") }
+            state.withLock { $0.blocks[s, default: [:]][b] = rows[...] }
+            return rows[...]
+        }
+    }
+}
 
 /// Answers "may this file hold this key?" from a snapshot's index segments, for the planner's
 /// `table_index` rule, reading each segment block at most once per scan and counting what it
@@ -9,36 +91,29 @@ import SiftIndex
 /// Built for tables of 100,000 files: a key's answer for every file of a segment is computed
 /// once (one bitmap of candidate slots), so each file then costs a bit test.
 final class TableIndexProbe {
-    private let root: String
-    private let fileSystem: any FileSystem
+    private let reads: SegmentReads
     private let schema: Schema
-    /// The snapshot's segments, in log order (their lists of files may be left out), and the
-    /// files each covers.
+    /// The snapshot's segments, in log order (their lists of files may be left out).
     private let segments: [IndexAction]
-    private let fileCounts: [Int]
     /// The segment and slot of each live file, by position in the snapshot's sorted files.
     private let slots: [PlanningAids.IndexSlot]
     /// Each column's fingerprint salt, computed on first use.
     private var salts: [UInt64?]
-    private var headers: [Int: IndexSegment] = [:]
     private var broken: Set<Int> = []
-    /// Block rows read, by segment and block.
-    private var blocks: [Int: [Int: ArraySlice<UInt8>]] = [:]
     /// Candidate slots by segment and fingerprint.
     private var bitmaps: [[UInt32: [UInt8]]]
     /// Each segment's indexed contents by table column, decoded on first use.
     private var contentsBySegment: [[BloomKeys.Contents?]?]
     private var lastFingerprint: (column: Int, key: BloomProbe, contents: BloomKeys.Contents, fingerprint: UInt32)?
     private var lastBitmap: (segment: Int, fingerprint: UInt32, bitmap: [UInt8])?
-    /// Bytes read from segments.
-    private(set) var bytesRead: UInt64 = 0
+    /// Bytes read from segments (by every probe sharing this one's reads).
+    var bytesRead: UInt64 { reads.bytesRead }
 
-    init(snapshot: Snapshot, root: String, fileSystem: any FileSystem) {
-        self.root = root
-        self.fileSystem = fileSystem
+    /// A probe reading through `reads` (shared with the other parts of one plan).
+    init(snapshot: Snapshot, reads: SegmentReads) {
+        self.reads = reads
         schema = snapshot.schema
-        segments = snapshot.segmentList.heads
-        fileCounts = snapshot.segmentList.fileCounts
+        segments = reads.segments
         slots = snapshot.planningAids.indexSlots(snapshot)
         salts = Array(repeating: nil, count: snapshot.schema.fields.count)
         bitmaps = Array(repeating: [:], count: segments.count)
@@ -100,8 +175,8 @@ final class TableIndexProbe {
             if let known = bitmaps[s][f] {
                 bitmap = known
             } else {
-                let header = try self.header(s)
-                bitmap = header.candidateBitmap(f, blockRows: try blockRows(s, header, header.block(f)))
+                let header = try reads.header(s)
+                bitmap = header.candidateBitmap(f, blockRows: try reads.blockRows(s, header, header.block(f)))
                 bitmaps[s][f] = bitmap
             }
             lastBitmap = (s, f, bitmap)
@@ -111,34 +186,5 @@ final class TableIndexProbe {
             broken.insert(s)
             return nil
         }
-    }
-
-    private func read(_ s: Int, offset: Int, count: Int) throws -> [UInt8] {
-        let fd = try fileSystem.openForReading(root + "/" + segments[s].path)
-        defer { fileSystem.close(fd) }
-        let bytes = try fileSystem.read(fd, count: count, at: UInt64(offset))
-        bytesRead += UInt64(bytes.count)
-        guard bytes.count == count else { throw IndexSegmentError("ends early") }
-        return bytes
-    }
-
-    private func header(_ s: Int) throws -> IndexSegment {
-        if let known = headers[s] { return known }
-        guard let header = IndexSegment(header: try read(s, offset: 0, count: IndexSegment.headerSize)[...], size: Int(segments[s].size)),
-              header.fileCount == fileCounts[s] else { throw IndexSegmentError("bad header") }
-        headers[s] = header
-        return header
-    }
-
-    /// A block's rows, read once and checked against their checksum.
-    private func blockRows(_ s: Int, _ header: IndexSegment, _ b: Int) throws -> ArraySlice<UInt8> {
-        if let known = blocks[s]?[b] { return known }
-        let range = header.blockRange(b)
-        // The block's rows and, separately, its checksum: two ranged reads of one segment.
-        let rows = try read(s, offset: range.lowerBound, count: range.count)
-        let stored: UInt64 = IndexSegment.get(try read(s, offset: header.checksumOffset(b), count: 8)[...], 0)
-        guard rows.withUnsafeBytes({ Checksum.hash($0) }) == stored else { throw IndexSegmentError("block \(b) fails its checksum") }
-        blocks[s, default: [:]][b] = rows[...]
-        return rows[...]
     }
 }
