@@ -11,7 +11,7 @@ extension Table {
     @discardableResult
     public func compactIndex(maxSegments: Int = 8) throws -> Int64? {
         let read = try snapshot()
-        guard read.protocolVersion.readerVersion >= 2, maxSegments >= 1, read.indexSegments.count > maxSegments else { return nil }
+        guard read.protocolVersion.readerVersion >= 2, maxSegments >= 1, read.segmentList.count > maxSegments else { return nil }
         // Each file's current segment; merge the segments covering the fewest live files.
         var live: [String: [String]] = [:]
         var segmentOf: [String: String] = [:]

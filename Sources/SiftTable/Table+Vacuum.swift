@@ -23,7 +23,7 @@ extension Table {
         var result = VacuumResult(deleted: [], bytes: 0, skippedLinks: [])
         var emptyFolders: [String] = []
         let fs = store.fileSystem
-        let segments = Set(snapshot.indexSegments.map(\.path))
+        let segments = Set(snapshot.segmentList.heads.map(\.path))
 
         func walk(_ relative: String) throws {
             let absolute = relative.isEmpty ? root : root + "/" + relative
