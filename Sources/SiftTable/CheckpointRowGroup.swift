@@ -41,13 +41,23 @@ struct CheckpointRowGroup: Sendable {
         let (version, name) = (layout.version, layout.name)
         func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
         func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
-        let cols: [ColumnVector]
-        do { cols = try reader.readColumns(rowGroup: g) } catch { throw corrupt("\(error)") }
-        guard case .string(let kinds) = cols[0].values, case .string(let rowPaths) = cols[1].values,
-              case .string(let partitions) = cols[2].values, case .int64(let rowSizes) = cols[3].values,
+        // The columns whose rows repeat a few values (kind, partition values, bloom lists,
+        // clustering) are read as their distinct values and each row's number; the rest whole.
+        let numberedColumns = [0, 2, 7, 8]
+        var cols: [ColumnVector] = []
+        var numbered: [Int: NumberedStrings] = [:]
+        do {
+            let whole = reader.schema.fields.indices.filter { !numberedColumns.contains($0) }
+            let read = try reader.readColumns(rowGroup: g, columns: whole)
+            cols = Array(repeating: ColumnVector(.bool([])), count: reader.schema.fields.count)
+            for (c, vector) in zip(whole, read) { cols[c] = vector }
+            for c in numberedColumns { numbered[c] = try NumberedStrings(reader, rowGroup: g, column: c) }
+        } catch { throw corrupt("\(error)") }
+        guard let kinds = numbered[0], case .string(let rowPaths) = cols[1].values,
+              let partitions = numbered[2], case .int64(let rowSizes) = cols[3].values,
               case .int64(let rowCounts) = cols[4].values, case .int64(let rowTimes) = cols[5].values,
-              case .bool(let rowChanges) = cols[6].values, case .string(let blooms) = cols[7].values,
-              case .string(let clustering) = cols[8].values else { throw corrupt("unexpected column types") }
+              case .bool(let rowChanges) = cols[6].values, let blooms = numbered[7],
+              let clustering = numbered[8] else { throw corrupt("unexpected column types") }
         // Each statistics column taken apart once and kept: files decode their statistics
         // from it when asked. Null counts are checked here, for every row.
         var statColumns: [CheckpointStatistics.Columns?] = []
@@ -62,7 +72,7 @@ struct CheckpointRowGroup: Sendable {
                                                             maxes: maxes, maxesValid: cols[base + 2].validity, exact: exact))
         }
         statistics = [CheckpointStatistics(columns: statColumns)]
-        let (rowsValid, clusteringValid) = (cols[4].validity, cols[8].validity)
+        let rowsValid = cols[4].validity
         var segmentOf: [Int32] = [], slotOf: [Int32] = [], segmentValid: Bitmap?, slotValid: Bitmap?
         if layout.slots {
             guard case .int32(let s) = cols[9].values, case .int32(let k) = cols[10].values else { throw corrupt("unexpected column types") }
@@ -70,12 +80,15 @@ struct CheckpointRowGroup: Sendable {
         }
         // Row by row only where rows must be told apart (kinds, paths); then column by column
         // over the add rows, without a slice or a copy of a column per row.
-        let n = cols[0].count
+        let n = rowPaths.count
+        guard kinds.count == n, partitions.count == n, blooms.count == n, clustering.count == n else { throw corrupt("columns of different lengths") }
+        // Each distinct kind looked at once: 1 add, 0 remove, -1 neither.
+        let kindOfEntry = (0..<kinds.entries.count).map { e in kinds.entries.withValue(e) { $0.elementsEqual("add".utf8) ? 1 : $0.elementsEqual("remove".utf8) ? 0 : -1 } }
         var adds: [Int] = [], isAdd = Array(repeating: false, count: n)
         adds.reserveCapacity(n)
         for r in 0..<n {
-            let kind = kinds.withValue(r) { $0.count == 3 && $0[0] == 0x61 && $0[1] == 0x64 && $0[2] == 0x64 ? 1 : $0.elementsEqual("remove".utf8) ? 0 : -1 }   // "add"
-            guard kind >= 0 else { throw corrupt("row \(r): unknown kind '\(text(kinds, r))'") }
+            let kind = kinds.isNull(r) ? -1 : kindOfEntry[Int(kinds.codes[r])]
+            guard kind >= 0 else { throw corrupt("row \(r): unknown kind '\(kinds.text(r))'") }
             if kind == 1 { adds.append(r); isAdd[r] = true }
         }
         func bad(_ r: Int, _ what: String) -> TableError { corrupt("row \(r): '\(text(rowPaths, r))': \(what)") }
@@ -103,16 +116,14 @@ struct CheckpointRowGroup: Sendable {
         var partitionValues = Checkpoint.RepeatedValues { try decoder.decode([String: String?].self, from: Data($0)) }
         var bloomLists = Checkpoint.RepeatedValues { try decoder.decode([String].self, from: Data($0)) }
         var clusterings = Checkpoint.RepeatedValues { try decoder.decode(ClusteringSpec?.self, from: Data($0)) }
-        partitionGroup.reserveCapacity(adds.count); bloomGroup.reserveCapacity(adds.count); clusteringGroup.reserveCapacity(adds.count)
+        // Each distinct value decoded once, then rows take their value's number. A null
+        // partition or bloom list is decoded as empty text (an error, as it must be); a null
+        // clustering is JSON null.
         var r = 0
         do {
-            for row in adds {
-                r = row
-                partitionGroup.append(try partitions.withValue(row) { try partitionValues.group($0) })
-                bloomGroup.append(try blooms.withValue(row) { try bloomLists.group($0) })
-                clusteringGroup.append(try clusteringValid?[row] ?? true ? clustering.withValue(row) { try clusterings.group($0) }
-                                                                     : Checkpoint.null.withUnsafeBufferPointer { try clusterings.group($0) })
-            }
+            try partitionGroup = partitions.groups(adds, row: &r, null: []) { try partitionValues.group($0) }
+            try bloomGroup = blooms.groups(adds, row: &r, null: []) { try bloomLists.group($0) }
+            try clusteringGroup = clustering.groups(adds, row: &r, null: Checkpoint.null) { try clusterings.group($0) }
         } catch let error as TableError { throw error } catch { throw bad(r, LogEntryCodec.describe(error)) }
         (self.partitionValues, self.bloomLists, self.clusterings) = (partitionValues.values, bloomLists.values, clusterings.values)
         if layout.slots {
@@ -138,6 +149,70 @@ struct CheckpointRowGroup: Sendable {
         for r in 0..<n where !isAdd[r] {
             guard rowSizes[r] >= 0 else { throw corrupt("row \(r): size \(rowSizes[r]) is negative") }
             tombstones.append(RemoveAction(path: text(rowPaths, r), deletionTime: rowTimes[r], dataChange: rowChanges[r], size: rowSizes[r]))
+        }
+    }
+
+    /// A string column as its distinct values and each row's number: a dictionary page's
+    /// entries and codes as stored (no row's bytes copied out), any other page's rows each
+    /// their own entry.
+    struct NumberedStrings {
+        var entries = VarBytes()
+        var codes: [UInt32] = []
+        /// Each row's validity, when some row is null.
+        var valid: [Bool]?
+        var count: Int { codes.count }
+
+        init(_ reader: SiftReader, rowGroup g: Int, column c: Int) throws {
+            for p in try reader.pages(rowGroup: g, column: c).indices {
+                let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
+                let base = UInt32(entries.count)
+                if let validity = page.validity {
+                    if valid == nil { valid = Array(repeating: true, count: codes.count) }
+                    valid! += (0..<page.rowCount).map { validity[$0] }
+                } else if valid != nil {
+                    valid! += repeatElement(true, count: page.rowCount)
+                }
+                switch page.values {
+                case .dictionary(entries: let vector, codes: let pageCodes):
+                    guard case .string(let pageEntries) = vector.values else { throw FormatError(.invalidArgument, "not a string column") }
+                    entries.append(contentsOf: pageEntries)
+                    codes += pageCodes.lazy.map { $0 + base }
+                case .decoded(let vector):
+                    guard case .string(let values) = vector.values else { throw FormatError(.invalidArgument, "not a string column") }
+                    entries.append(contentsOf: values)
+                    codes += (0..<UInt32(values.count)).lazy.map { $0 + base }
+                case .frameOfReference:
+                    throw FormatError(.invalidArgument, "a string column in frame-of-reference encoding")
+                }
+            }
+        }
+
+        func isNull(_ r: Int) -> Bool { !(valid?[r] ?? true) }
+
+        /// Row `r`'s value as text (for errors).
+        func text(_ r: Int) -> String { isNull(r) ? "" : entries.string(at: Int(codes[r])) }
+
+        /// The number `group` gives each of `rows`' values, asked once per distinct entry
+        /// (`null`'s bytes for a null row); `row` is the row being numbered if `group` throws.
+        func groups(_ rows: [Int], row: inout Int, null: [UInt8], _ group: (UnsafeBufferPointer<UInt8>) throws -> Int32) rethrows -> [Int32] {
+            var ofEntry = [Int32?](repeating: nil, count: entries.count)
+            var nullGroup: Int32?
+            var out: [Int32] = []
+            out.reserveCapacity(rows.count)
+            for r in rows {
+                row = r
+                if isNull(r) {
+                    if nullGroup == nil { nullGroup = try null.withUnsafeBufferPointer(group) }
+                    out.append(nullGroup!)
+                    continue
+                }
+                let e = Int(codes[r])
+                if let known = ofEntry[e] { out.append(known); continue }
+                let made = try entries.withValue(e, group)
+                ofEntry[e] = made
+                out.append(made)
+            }
+            return out
         }
     }
 
