@@ -95,8 +95,13 @@ func fuzzLog(_ data: [UInt8]) {
 }
 
 func fuzzCheckpoint(_ data: [UInt8]) {
-    guard let reader = try? SiftReader(source: MemorySource(data, name: "fuzz.checkpoint.sift")) else { return }
-    _ = try? Checkpoint.read(reader, version: Int64(reader.metadata.keyValues.first { $0.0 == Checkpoint.versionKey }.flatMap { Int64($0.1) } ?? 0))
+    guard let reader = try? SiftReader(source: MemorySource(data, name: "fuzz.checkpoint.sift")),
+          let builder = try? Checkpoint.read(reader, version: Int64(reader.metadata.keyValues.first { $0.0 == Checkpoint.versionKey }.flatMap { Int64($0.1) } ?? 0)),
+          let snapshot = try? builder.snapshot() else { return }
+    // What planning and the index's users ask of a snapshot loaded from a checkpoint: files by
+    // position and by path, each column's bounds, partition groups, index slots and the
+    // segments' lists of files put together from them.
+    Snapshot.exerciseForFuzzing(snapshot)
 }
 
 func fuzzIndex(_ data: [UInt8]) {
