@@ -22,23 +22,26 @@ public enum LogLayout {
 
     /// The version of a log folder entry name, and whether it is a checkpoint.
     static func parse(_ name: String) -> (version: Int64, checkpoint: Bool)? {
-        // Over the UTF-8 bytes: a table's log folder lists 10,000 names before every snapshot.
         var name = name
-        return name.withUTF8 { b -> (Int64, Bool)? in
-            guard b.count >= 25 else { return nil }
-            var v: Int64 = 0
-            for i in 0..<20 {
-                guard b[i] >= 48, b[i] <= 57 else { return nil }
-                let (times, o1) = v.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(Int64(b[i] - 48))
-                guard !o1, !o2 else { return nil }
-                v = sum
-            }
-            let rest = UnsafeBufferPointer(rebasing: b[20...])
-            if rest.elementsEqual(".json".utf8) { return (v, false) }
-            if rest.elementsEqual(".checkpoint.sift".utf8) { return (v, true) }
-            return nil
+        return name.withUTF8(parse)
+    }
+
+    /// A log name's version and kind, from its UTF-8 bytes: a table's log folder lists 10,000
+    /// names before every snapshot.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> (version: Int64, checkpoint: Bool)? {
+        guard b.count >= 25 else { return nil }
+        var v: Int64 = 0
+        for i in 0..<20 {
+            guard b[i] >= 48, b[i] <= 57 else { return nil }
+            let (times, o1) = v.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int64(b[i] - 48))
+            guard !o1, !o2 else { return nil }
+            v = sum
         }
+        let rest = UnsafeBufferPointer(rebasing: b[20...])
+        if rest.elementsEqual(".json".utf8) { return (v, false) }
+        if rest.elementsEqual(".checkpoint.sift".utf8) { return (v, true) }
+        return nil
     }
 }
 
@@ -77,14 +80,14 @@ public struct FileLogStore: LogStore {
 
     /// The versions of the entries and checkpoints in `_sift_log/`.
     public func listLog() throws -> (commits: [Int64], checkpoints: [Int64]) {
-        let names: [String]
-        do { names = try fileSystem.list(logPath) } catch {
-            throw TableError(.notATable, "no \(LogLayout.logFolder) folder (\(error.message))", path: root)
-        }
         var commits: [Int64] = [], checkpoints: [Int64] = []
-        for name in names {
-            guard let (v, isCheckpoint) = LogLayout.parse(name) else { continue }
-            if isCheckpoint { checkpoints.append(v) } else { commits.append(v) }
+        do {
+            try fileSystem.listNames(logPath) { name in
+                guard let (v, isCheckpoint) = LogLayout.parse(name) else { return }
+                if isCheckpoint { checkpoints.append(v) } else { commits.append(v) }
+            }
+        } catch {
+            throw TableError(.notATable, "no \(LogLayout.logFolder) folder (\(error.message))", path: root)
         }
         return (commits.sorted(), checkpoints.sorted())
     }

@@ -142,6 +142,21 @@ public struct LocalFileSystem: FileSystem {
         return names
     }
 
+    /// `readdir(3)`, each name handed over where the entry holds it.
+    public func listNames(_ folder: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileSystemError) {
+        guard let dir = opendir(folder) else { throw failure("list", folder) }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count)
+                let name = UnsafeBufferPointer(rebasing: bytes[0..<length])
+                if name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8) { return }
+                body(name)
+            }
+        }
+    }
+
     /// `lstat(2)`: a symbolic link is reported, not followed.
     public func status(_ path: String) throws(FileSystemError) -> FileStatus? {
         var info = stat()
