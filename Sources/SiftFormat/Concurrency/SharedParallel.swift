@@ -15,10 +15,10 @@ package enum SharedParallel {
             if count == 1 { body(0) }
             return
         }
-        let work = SharedWork(count: count)
+        let work = SharedWork(count: count, body: body)
         let helpers = min(count, Cores.available) - 1
-        for _ in 0..<helpers { DispatchQueue.global().async { work.run(body) } }
-        work.run(body)
+        for _ in 0..<helpers { DispatchQueue.global().async { work.run() } }
+        work.run()
         work.waitUntilDone()
     }
 }
@@ -29,34 +29,43 @@ package enum Cores {
     package static let available = max(1, ProcessInfo.processInfo.activeProcessorCount)
 }
 
-/// The indices left and the ones being worked on.
+/// The indices left, the ones being worked on, and the body while any is left. The body (and
+/// whatever it holds: a reader's decoded columns) is let go as the last index finishes, not
+/// when a helper that arrives late runs: until then a queued helper would keep it alive.
 private final class SharedWork: Sendable {
     private struct State {
         var next = 0
         var running = 0
+        var body: (@Sendable (Int) -> Void)?
     }
 
-    private let state = Guarded(State())
+    private let state: Guarded<State>
     private let count: Int
 
-    init(count: Int) { self.count = count }
+    init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+        self.count = count
+        state = Guarded(State(body: body))
+    }
 
     /// Takes indices and runs them until none are left.
-    func run(_ body: (Int) -> Void) {
-        while let i = take() {
+    func run() {
+        while let (i, body) = take() {
             body(i)
             // The waiter re-checks its condition; a wake-up per index is cheap next to `body`.
-            state.withLock(notify: true) { $0.running -= 1 }
+            state.withLock(notify: true) { s in
+                s.running -= 1
+                if s.next >= count && s.running == 0 { s.body = nil }
+            }
         }
     }
 
-    private func take() -> Int? {
+    private func take() -> (Int, @Sendable (Int) -> Void)? {
         let count = self.count
         return state.withLock { s in
-            guard s.next < count else { return nil }
+            guard s.next < count, let body = s.body else { return nil }
             s.next += 1
             s.running += 1
-            return s.next - 1
+            return (s.next - 1, body)
         }
     }
 
