@@ -97,6 +97,8 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension FileSystem {
+    /// `list`'s names, each as its UTF-8 bytes (file systems that can do without a string per
+    /// name override this).
     public func listNames(_ folder: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileSystemError) {
         for var name in try list(folder) { name.withUTF8(body) }
     }
