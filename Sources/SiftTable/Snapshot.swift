@@ -19,7 +19,12 @@ public struct Snapshot: Sendable {
     public var files: [String: TableFile] {
         get { live.byPath }
         set {
+            // Segments loaded without their lists of files (a version 3 checkpoint's) get them
+            // first, from the slots of the files as they were: the new files' slots are then
+            // found by path in those lists.
+            let listed = segmentList.filesListed ? nil : indexSegments
             live = LiveFiles(sorted: Self.sorted(newValue), byPath: newValue)
+            if let listed { segmentList = IndexSegmentList(listed) }
             planningAids = PlanningAids()
         }
     }

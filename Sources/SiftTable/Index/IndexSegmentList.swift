@@ -26,6 +26,8 @@ final class IndexSegmentList: Sendable {
     }
 
     var count: Int { heads.count }
+    /// Whether every segment's list of files is known (nothing to put together).
+    var filesListed: Bool { filesKnown.allSatisfy { $0 } }
 
     /// Every segment with its files listed: a slot no live file holds any more is listed as
     /// the empty path (no file has it). `located` gives the live files and each one's slot.
