@@ -59,7 +59,7 @@ tail -n +"$((HALF + 1))" "$OUT/conn.ndjson" > "$OUT/second-half.ndjson"
 "$SIFT" table append "$TABLE" "$OUT/first-half.ndjson" --txn demo-loader:1
 "$SIFT" table append "$TABLE" "$OUT/second-half.ndjson" --txn demo-loader:2
 "$SIFT" table append "$TABLE" "$OUT/second-half.ndjson" --txn demo-loader:2
-"$SIFT" table describe "$TABLE" | grep -v '^  {' | sed -n '1,4p;/^partitions/,$p' | sed -n '1,10p'
+"$SIFT" table describe "$TABLE" | grep -v '^  {' | sed -n '1,5p;/^partitions/,$p' | sed -n '1,11p'
 echo "  ..."
 
 step "9. optimize: compact each day and order it along a Hilbert curve over (src_ip, dst_ip)"

@@ -64,7 +64,7 @@ final class Dataset: Sendable {
             object["timestamp_ms"] = snapshot.timestamp
             object["rows"] = snapshot.rowCount
             object["bytes"] = snapshot.byteCount
-            object["files"] = snapshot.files.count
+            object["files"] = snapshot.fileCount
             object["partition_by"] = snapshot.metadata.partitionBy
             object["cluster_by"] = snapshot.metadata.clusterBy.map { JSONValue.string($0.description) } ?? .null
         }

@@ -298,7 +298,10 @@ struct TableDescribe: ParsableCommand {
         let snapshot = try table.snapshot(asOf: try asOf.map(parseTimeTravel))
         var out = StandardOutput()
         out.write("version \(snapshot.version) at \(TextForms.formatTimestamp(snapshot.timestamp * 1000))\n")
-        out.write("files: \(snapshot.files.count), rows: \(snapshot.rowCount), bytes: \(snapshot.byteCount) (\(formatBytes(UInt64(snapshot.byteCount))))\n")
+        out.write("files: \(snapshot.fileCount), rows: \(snapshot.rowCount), bytes: \(snapshot.byteCount) (\(formatBytes(UInt64(snapshot.byteCount))))\n")
+        let p = snapshot.protocolVersion
+        let upgrade = p.readerVersion < ProtocolAction.current.readerVersion ? " (sift table upgrade raises it to \(ProtocolAction.current.readerVersion))" : ""
+        out.write("protocol: reader version \(p.readerVersion), writer version \(p.writerVersion)\(upgrade); table index: \(snapshot.indexSegmentCount) segments\n")
         out.write("partition by: \(snapshot.metadata.partitionBy.isEmpty ? "(none)" : snapshot.metadata.partitionBy.joined(separator: ", "))\n")
         if let c = snapshot.metadata.clusterBy { out.write("cluster by: \(c.description)\n") }
         out.write("schema:\n" + SchemaFile.render(snapshot.schema))

@@ -73,6 +73,10 @@ public struct Snapshot: Sendable {
     }
 
     static func sorted(_ files: [String: TableFile]) -> [TableFile] { files.values.sorted { $0.path < $1.path } }
+    /// Live files (without making a `TableFile` or a dictionary entry for each).
+    public var fileCount: Int { live.count }
+    /// Index segments (without listing each one's files).
+    public var indexSegmentCount: Int { segmentList.count }
     /// Rows in the live files.
     public var rowCount: Int64 { (0..<live.count).reduce(0) { $0 + live.rows(at: $1) } }
     /// Bytes of the live files.

@@ -83,7 +83,7 @@ extension Table {
     public func writeCheckpoint(_ version: Int64) throws {
         let snapshot = try self.snapshot(asOf: .version(version))
         try Checkpoint.write(snapshot, path: root + "/" + LogLayout.checkpointName(version), fileSystem: store.fileSystem)
-        let text = "{\"version\":\(version),\"files\":\(snapshot.files.count)}\n"
+        let text = "{\"version\":\(version),\"files\":\(snapshot.fileCount)}\n"
         // Replaced atomically (temporary name, rename). A slow writer may point it back at an
         // older checkpoint; that costs readers some replay, never correctness: they pick the
         // newest checkpoint file they list and only check that this one exists.

@@ -32,6 +32,25 @@ struct TableCommandTests {
         return n
     }
 
+    @Test("describe names the protocol; upgrade raises a version 2 table once, and its rows stay")
+    func describeAndUpgrade() throws {
+        let dir = TemporaryDirectory()
+        let root = dir.file("sound")
+        try FileManager.default.copyItem(atPath: RepositoryPaths.corpus + "/v1/tables/sound", toPath: root)
+        let before = try SiftProcess.run(["table", "describe", root])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdoutText.contains("protocol: reader version 2, writer version 2 (sift table upgrade raises it to 3); table index: 3 segments"), "\(before.stdoutText)")
+        let count = try SiftProcess.run(["query", root, "--count"])
+        let upgrade = try SiftProcess.run(["table", "upgrade", root])
+        #expect(upgrade.status == 0 && upgrade.stderr.contains("upgraded to reader version 3, writer version 3 as version 4"), "\(upgrade.stderr)")
+        let again = try SiftProcess.run(["table", "upgrade", root])
+        #expect(again.status == 0 && again.stderr.contains("already at reader version 3"), "\(again.stderr)")
+        let after = try SiftProcess.run(["table", "describe", root])
+        #expect(after.stdoutText.contains("version 4 at") && after.stdoutText.contains("protocol: reader version 3, writer version 3; table index: 3 segments"), "\(after.stdoutText)")
+        #expect(try SiftProcess.run(["query", root, "--count"]).stdoutText == count.stdoutText)
+        #expect(FileManager.default.fileExists(atPath: root + "/_sift_log/00000000000000000004.checkpoint.sift"))
+    }
+
     @Test func concurrentAppendersEachCommitOnce() throws {
         let dir = TemporaryDirectory()
         let writers = 4, commitsEach = 12
