@@ -27,11 +27,9 @@ public enum Key: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
-    /// A statistics-form value (`spec/format.md` §7.1) as a key of its column's order.
-    public static func fromStatistics(_ bytes: [UInt8], type: ColumnType) -> Key? { fromStatistics(bytes[...], type: type) }
-
-    /// A statistics-form value held in part of a larger buffer (a checkpoint's column), read
-    /// without copying it out first unless the key is bytes.
+    /// A statistics-form value (`spec/format.md` §7.1) as a key of its column's order: from an
+    /// array, or read in place from part of a larger buffer (a checkpoint's column) without
+    /// copying it out first unless the key is bytes.
     @inlinable
     public static func fromStatistics<C: Collection>(_ bytes: C, type: ColumnType) -> Key? where C.Element == UInt8 {
         func le() -> UInt64 {

@@ -151,10 +151,15 @@ package enum Checkpoint {
         }
     }
 
+    /// `corrupt_log` for checkpoint `version`, naming its file.
+    static func corrupt(_ message: String, version: Int64) -> TableError {
+        TableError(.corruptLog, "checkpoint: \(message)", version: version, path: LogLayout.checkpointName(version))
+    }
+
     /// Loads checkpoint `version` into a builder ready to replay the commits after it.
     static func read(path: String, version: Int64, fileSystem: any FileSystem) throws -> SnapshotBuilder {
         let name = LogLayout.checkpointName(version)
-        func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
+        func corrupt(_ message: String) -> TableError { Checkpoint.corrupt(message, version: version) }
         let reader: SiftReader
         do { reader = try SiftReader(path: path, fileSystem: fileSystem) } catch {
             if error.code == .io { throw TableError(.missingLog, "checkpoint is missing or unreadable: \(error)", version: version, path: name) }
@@ -165,8 +170,7 @@ package enum Checkpoint {
 
     /// The snapshot state an opened checkpoint file holds.
     package static func read(_ reader: SiftReader, version: Int64) throws -> SnapshotBuilder {
-        let name = LogLayout.checkpointName(version)
-        func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
+        func corrupt(_ message: String) -> TableError { Checkpoint.corrupt(message, version: version) }
         var pairs: [String: String] = [:]
         for (k, v) in reader.metadata.keyValues { pairs[k] = v }
         let decoder = JSONDecoder()
@@ -204,11 +208,11 @@ package enum Checkpoint {
             }
         }
         guard reader.schema == (try schema(for: tableSchema, slots: slots)) else { throw corrupt("its columns do not match the table's schema") }
-        let layout = CheckpointRowGroup.Layout(version: version, name: name, width: tableSchema.fields.count,
+        let layout = CheckpointRowGroup.Layout(version: version, width: tableSchema.fields.count,
                                                statisticsStart: fixedColumns(slots: slots), slots: slots,
                                                segmentCounts: builder.checkpointSegmentCounts)
-        // Row groups are read and checked on the free cores at once (a checkpoint of many
-        // files has several: `write`), then put together in order; the first failing row
+        // Row groups (this writer writes one; others may write several) are read and checked
+        // on the free cores at once, then put together in order; the first failing row
         // group's error is the one reported, as reading them in turn would.
         let groups = reader.metadata.rowGroups.count
         let parts = ParallelResults<Result<CheckpointRowGroup, any Error>>(count: groups)

@@ -8,8 +8,6 @@ struct CheckpointRowGroup: Sendable {
     /// What every row group of one checkpoint shares.
     struct Layout: Sendable {
         var version: Int64
-        /// The checkpoint's file name, for errors.
-        var name: String
         /// Table columns.
         var width: Int
         /// The first statistics column.
@@ -38,8 +36,8 @@ struct CheckpointRowGroup: Sendable {
     /// Reads and checks row group `g`.
     /// - Throws: `TableError` (`corrupt_log`, or `unsafe_path` for a path leaving the table).
     init(_ reader: SiftReader, rowGroup g: Int, layout: Layout) throws {
-        let (version, name) = (layout.version, layout.name)
-        func corrupt(_ message: String) -> TableError { TableError(.corruptLog, "checkpoint: \(message)", version: version, path: name) }
+        let version = layout.version
+        func corrupt(_ message: String) -> TableError { Checkpoint.corrupt(message, version: version) }
         func text(_ v: VarBytes, _ r: Int) -> String { String(decoding: v[r], as: UTF8.self) }
         // The columns whose rows repeat a few values (kind, partition values, bloom lists,
         // clustering) are read as their distinct values and each row's number; the rest whole.

@@ -20,14 +20,8 @@ public enum LogLayout {
         return String(repeating: "0", count: max(0, 20 - s.count)) + s
     }
 
-    /// The version of a log folder entry name, and whether it is a checkpoint.
-    static func parse(_ name: String) -> (version: Int64, checkpoint: Bool)? {
-        var name = name
-        return name.withUTF8(parse)
-    }
-
-    /// A log name's version and kind, from its UTF-8 bytes: a table's log folder lists 10,000
-    /// names before every snapshot.
+    /// The version of a log folder entry name (its UTF-8 bytes: a table's log folder lists
+    /// 10,000 names before every snapshot), and whether it is a checkpoint.
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> (version: Int64, checkpoint: Bool)? {
         guard b.count >= 25 else { return nil }
         var v: Int64 = 0

@@ -120,28 +120,19 @@ final class LiveFiles: Sendable {
         return order[i] >= 0 ? Int(order[i]) : nil
     }
 
-    @inline(__always) private func addedFile(_ i: Int) -> TableFile { added[order.map { Int(-1 - $0[i]) } ?? i] }
+    /// What `fromBase` gives for the checkpoint row at position `i`, or `fromAdded` for the
+    /// file added since that is there.
+    @inline(__always)
+    private func at<T>(_ i: Int, _ fromBase: (CheckpointFiles, Int) -> T, _ fromAdded: (TableFile) -> T) -> T {
+        if let base, let row = baseRow(i) { return fromBase(base, row) }
+        return fromAdded(added[order.map { Int(-1 - $0[i]) } ?? i])
+    }
 
     /// The file at position `i`.
-    func file(at i: Int) -> TableFile {
-        if let base, let row = baseRow(i) { return base.file(row) }
-        return addedFile(i)
-    }
-
-    func path(at i: Int) -> String {
-        if let base, let row = baseRow(i) { return base.path(row) }
-        return addedFile(i).path
-    }
-
-    func size(at i: Int) -> Int64 {
-        if let base, let row = baseRow(i) { return base.sizes[row] }
-        return addedFile(i).size
-    }
-
-    func rows(at i: Int) -> Int64 {
-        if let base, let row = baseRow(i) { return base.rows[row] }
-        return addedFile(i).rows
-    }
+    func file(at i: Int) -> TableFile { at(i, { $0.file($1) }, { $0 }) }
+    func path(at i: Int) -> String { at(i, { $0.path($1) }, \.path) }
+    func size(at i: Int) -> Int64 { at(i, { $0.sizes[$1] }, \.size) }
+    func rows(at i: Int) -> Int64 { at(i, { $0.rows[$1] }, \.rows) }
 
     /// Every file, in path order.
     var sorted: [TableFile] {

@@ -39,23 +39,23 @@ final class SegmentReads: Sendable {
         return bytes
     }
 
-    /// Runs `body`, remembering a failure of segment `s` (later calls fail at once).
-    private func guarded<T>(_ s: Int, _ body: () throws -> T) throws -> T {
-        if state.withLock({ $0.failed.contains(s) }) { throw IndexSegmentError("failed before") }
-        do { return try body() } catch {
-            state.withLock { _ = $0.failed.insert(s) }
-            throw error
+    /// What `cached` finds in the state, or else what `load` makes (and stores): made once
+    /// however many parts ask at the same time (under `loading`), and a failure of segment `s`
+    /// remembered, so later calls fail at once.
+    private func once<T>(_ s: Int, _ cached: (State) -> T?, _ load: () throws -> T) throws -> T {
+        if let known = state.withLock({ cached($0) }) { return known }
+        return try loading.withLock { _ in
+            if let known = state.withLock({ cached($0) }) { return known }
+            if state.withLock({ $0.failed.contains(s) }) { throw IndexSegmentError("failed before") }
+            do { return try load() } catch {
+                state.withLock { _ = $0.failed.insert(s) }
+                throw error
+            }
         }
     }
 
     func header(_ s: Int) throws -> IndexSegment {
-        if let known = state.withLock({ $0.headers[s] }) { return known }
-        return try loading.withLock { _ in try loadHeader(s) }
-    }
-
-    private func loadHeader(_ s: Int) throws -> IndexSegment {
-        if let known = state.withLock({ $0.headers[s] }) { return known }
-        return try guarded(s) {
+        try once(s, { $0.headers[s] }) {
             guard let header = IndexSegment(header: try read(s, offset: 0, count: IndexSegment.headerSize)[...], size: Int(segments[s].size)),
                   header.fileCount == fileCounts[s] else { throw IndexSegmentError("bad header") }
             state.withLock { $0.headers[s] = header }
@@ -65,13 +65,7 @@ final class SegmentReads: Sendable {
 
     /// A block's rows, read once and checked against their checksum.
     func blockRows(_ s: Int, _ header: IndexSegment, _ b: Int) throws -> ArraySlice<UInt8> {
-        if let known = state.withLock({ $0.blocks[s]?[b] }) { return known }
-        return try loading.withLock { _ in try loadBlockRows(s, header, b) }
-    }
-
-    private func loadBlockRows(_ s: Int, _ header: IndexSegment, _ b: Int) throws -> ArraySlice<UInt8> {
-        if let known = state.withLock({ $0.blocks[s]?[b] }) { return known }
-        return try guarded(s) {
+        try once(s, { $0.blocks[s]?[b] }) {
             let range = header.blockRange(b)
             // The block's rows and, separately, its checksum: two ranged reads of one segment.
             let rows = try read(s, offset: range.lowerBound, count: range.count)
