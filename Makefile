@@ -14,6 +14,19 @@ RELEASE    := $(SWIFT) build -c release $(CPU_FLAGS)
 # linked that way (static FoundationEssentials does not link into a shared library).
 SIFT_BUILD ?= .build-static
 RELEASE_CLI := $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SIFT_BUILD) $(CPU_FLAGS)
+# Better still, with C and C++ libraries linked in too: one static-pie executable, so no dynamic
+# loader runs before `main` (a `--version` process 3.2 -> 1.7 ms, BENCHMARKS.md §16) and the
+# binary keeps its address randomisation. Debian has no libsimdjson.a, so
+# scripts/static-simdjson.sh builds it from Debian's source package of the installed version;
+# where that fails (no network), `sift` is linked dynamically as above. glibc's static-pie
+# start-up refuses a run path ($ORIGIN), gold cannot link static-pie (lld, from the toolchain,
+# can), libstdc++ is named again last because simdjson comes after the runtime's copy in the
+# link line, and packed relative relocations (glibc 2.36) shrink the 1 MiB of relocation
+# entries the start-up walks to 9 KiB.
+STATIC_LIBS := $(SIFT_BUILD)/static-libs
+STATIC_PIE  := --disable-local-rpath -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+	-Xswiftc -Xclang-linker -Xswiftc -static-pie -Xlinker -L$(STATIC_LIBS)/lib -Xlinker -lstdc++ \
+	-Xlinker -z -Xlinker pack-relative-relocs
 SIFT       := $(SIFT_BUILD)/release/sift
 DEMO_DIR   ?= demo-out
 
@@ -37,7 +50,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(RELEASE_CLI) --product sift
+	@bash scripts/static-simdjson.sh $(STATIC_LIBS) || echo "sift: no static simdjson, so linked dynamically (starts slower)"
+	$(RELEASE_CLI) $$([ -s $(STATIC_LIBS)/lib/libsimdjson.a ] && echo '$(STATIC_PIE)') --product sift
 
 # Every test: unit, property, conformance (walks corpus/), command-line round trips; README's
 # sift examples run verbatim; then the example package that depends on Sift by path.
