@@ -15,10 +15,12 @@ set -euo pipefail
 out=${1:?usage: static-simdjson.sh OUT_DIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-[ -s "$out/lib/libsimdjson.a" ] && exit 0
-
 source_package=$(dpkg-query -W -f='${source:Package}' libsimdjson-dev)
 version=$(dpkg-query -W -f='${source:Version}' libsimdjson-dev)
+# Built before from the version installed now: nothing to do (an update of libsimdjson-dev
+# rebuilds it).
+[ -s "$out/lib/libsimdjson.a" ] && [ "$(cat "$out/lib/version" 2>/dev/null)" = "$version" ] && exit 0
+rm -f "$out/lib/libsimdjson.a"
 work="$out/work"
 rm -rf "$work"
 mkdir -p "$work/parts" "$work/lists/partial" "$work/cache/archives/partial" "$work/src"
@@ -50,5 +52,6 @@ mkdir -p "$out/lib"
 g++ -std=c++17 -O3 -DNDEBUG -fPIE -c "$single/simdjson.cpp" -o "$work/simdjson.o"
 ar rcs "$out/lib/libsimdjson.a.tmp" "$work/simdjson.o"
 mv "$out/lib/libsimdjson.a.tmp" "$out/lib/libsimdjson.a"
+echo "$version" > "$out/lib/version"
 rm -rf "$work"
 echo "static-simdjson: built $out/lib/libsimdjson.a from $source_package $version"
