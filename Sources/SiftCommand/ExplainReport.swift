@@ -60,6 +60,9 @@ struct ExplainReport: Encodable {
         out += "rows matched: \(l.rowsMatched)\n"
         out += "row groups read: \(l.rowGroupsRead) of \(l.rowGroupsTotal) in opened files; pages read: \(l.pagesRead) of \(l.pagesTotal)\n"
         out += "bytes read: \(l.bytesRead) of \(l.bytesTotal) (\(printfText("%.3f", l.percentRead))%)\n"
+        if l.bytesRead > 0 {
+            out += "bytes read by part: " + SkipLedger.ReadPart.allCases.map { "\($0.rawValue) \(l.readBy[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+        }
         let inFiles = IndexKind.allCases.filter { $0.level != .file }
         out += "skipped by, in opened files: " + inFiles.map { "\($0.rawValue) \(bytes($0)) bytes" }.joined(separator: ", ") + "\n"
         out += "row groups skipped by " + IndexKind.rules(at: .rowGroup).map { "\($0.rawValue): \(count($0).rowGroups)" }.joined(separator: ", ")

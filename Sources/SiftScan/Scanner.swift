@@ -98,7 +98,7 @@ public struct Scanner: Sendable {
         account.ledger.filesTotal = 1
         account.ledger.filesRead = 1
         account.ledger.bytesTotal = reader.source.size
-        account.ledger.bytesRead = UInt64(FileLayout.trailerSize + reader.footerLength)
+        account.ledger.countRead(UInt64(FileLayout.trailerSize + reader.footerLength), as: .footer)
         let needed = neededColumns
         let inUnit: (Int) -> Bool = { g in rowGroups?.contains(g) ?? true }
         account.ledger.rowGroupsTotal = metadata.rowGroups.indices.filter(inUnit).count
@@ -113,11 +113,11 @@ public struct Scanner: Sendable {
         var ledger = SkipLedger()
         let plans = try Planner(predicate: predicate).planRowGroups(metadata, needed: needed, only: rowGroups, probeBloom: { g, c, hash in
             guard let (answer, segment, bytes) = try reader.bloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
-            if account.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { account.ledger.bytesRead += UInt64(bytes) }
+            if account.bloomSegmentsRead.insert(g << 40 | c << 20 | segment).inserted { account.ledger.countRead(UInt64(bytes), as: .bloom) }
             return answer
         }, loadPages: { g, c in try self.pages(g, c, account: &account) }, probePageBlooms: { g, c, hash in
             guard let (answers, row, bytes) = try reader.pageBloomProbe(rowGroup: g, column: c, hash: hash) else { return nil }
-            if account.pageBloomRowsRead.insert(g << 40 | c << 20 | row).inserted { account.ledger.bytesRead += UInt64(bytes) }
+            if account.pageBloomRowsRead.insert(g << 40 | c << 20 | row).inserted { account.ledger.countRead(UInt64(bytes), as: .pageBloom) }
             return answers
         }, ledger: &ledger)
         account.ledger.merge(ledger)
@@ -215,7 +215,7 @@ public struct Scanner: Sendable {
 
     /// A chunk's pages; the first load of each page index is counted as read.
     func pages(_ g: Int, _ c: Int, account: inout ScanAccount) throws -> [PageMetadata] {
-        if account.pageIndexesLoaded.insert(g << 20 | c).inserted { account.ledger.bytesRead += UInt64(reader.pageIndexLength(rowGroup: g, column: c)) }
+        if account.pageIndexesLoaded.insert(g << 20 | c).inserted { account.ledger.countRead(UInt64(reader.pageIndexLength(rowGroup: g, column: c)), as: .pageIndex) }
         return try reader.pages(rowGroup: g, column: c)
     }
 
@@ -252,7 +252,7 @@ public struct Scanner: Sendable {
     func countRead(_ c: Int, _ p: Int, length: UInt32, read: inout [Int: Set<Int>], account: inout ScanAccount) {
         guard read[c, default: []].insert(p).inserted else { return }
         account.ledger.pagesRead += 1
-        account.ledger.bytesRead += UInt64(length)
+        account.ledger.countRead(UInt64(length), as: .dataPage)
     }
 
     /// Rows `rows` of the row group where a value leaf on column `c` is true, evaluated on each

@@ -123,7 +123,7 @@ public struct TableScan: Sendable {
                 ledger.merge(results[p]!.ledger)
             }
         }
-        ledger.bytesRead += reads.bytesRead
+        ledger.countRead(reads.bytesRead, as: .tableIndex)
         return (kept.map(live.file(at:)), ledger)
     }
 

@@ -37,7 +37,8 @@ struct PlannerLedgerTests {
         var ledger = SkipLedger()
         ledger.rowsMatched = 7
         ledger.bytesTotal = 1000
-        ledger.bytesRead = 100
+        ledger.countRead(60, as: .footer)
+        ledger.countRead(40, as: .dataPage)
         ledger.filesTotal = 3
         ledger.filesRead = 1
         ledger.skip(.partition, files: 1, bytes: 300)
@@ -51,6 +52,8 @@ struct PlannerLedgerTests {
         #expect((object["files_skipped_by"] as? [String: Int]) == ["partition": 1, "file_stats": 0, "table_index": 0])
         #expect((object["row_groups_skipped_by"] as? [String: Int]) == ["min_max": 0, "bloom": 2])
         #expect(object["pages_skipped_by_zone_map"] as? Int == 5)
+        #expect(object["bytes_read"] as? Int == 100)
+        #expect((object["read_by"] as? [String: Int]) == ["footer": 60, "bloom": 0, "page_bloom": 0, "page_index": 0, "data_page": 40, "table_index": 0])
         #expect(object["planning_ms"] as? Double == 1.2)
         #expect(object["row_group_decisions"] == nil, "decisions are left out when there are none")
         var back = try JSONDecoder().decode(SkipLedger.self, from: Data(text.utf8))
@@ -58,5 +61,10 @@ struct PlannerLedgerTests {
         #expect(back == ledger)
         let newer = text.replacingOccurrences(of: "\"ledger_version\":1", with: "\"ledger_version\":2")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SkipLedger.self, from: Data(newer.utf8)) }
+        // A ledger written before the breakdown existed reads with every part zero.
+        var older = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        older["read_by"] = nil
+        let old = try JSONDecoder().decode(SkipLedger.self, from: JSONSerialization.data(withJSONObject: older))
+        #expect(old.bytesRead == 100 && old.readBy.values.allSatisfy { $0 == 0 } && old.readBy.count == SkipLedger.ReadPart.allCases.count)
     }
 }

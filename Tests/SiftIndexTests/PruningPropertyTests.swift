@@ -145,9 +145,14 @@ struct PruningPropertyTests {
         let c = try report("domain = 'never.example'")
         #expect(c.rowGroupsRead == 0 && c.bytesSkipped(by: .bloom) > 0, "\(c)")
         #expect(c.bytesRead > UInt64(FileLayout.trailerSize + reader.footerLength), "bloom bytes are counted")
+        #expect(c.readBy[.footer] == UInt64(FileLayout.trailerSize + reader.footerLength) && c.readBy[.bloom]! + c.readBy[.pageBloom]! > 0 && c.readBy[.dataPage] == 0, "\(c.readBy)")
+        #expect(a.readBy[.footer] == a.bytesRead, "\(a.readBy)")
         // A time window: zone maps skip pages inside the row groups read.
         let d = try report("ts between '2026-08-01T00:05:00Z' and '2026-08-01T00:06:00Z'")
         #expect(d.bytesSkipped(by: .zoneMap) > 0 || d.bytesSkipped(by: .minMax) > 0)
         #expect(d.rowsMatched > 0)
+        // The breakdown adds up to the total, and names the pages and page indexes read.
+        for ledger in [a, b, c, d] { #expect(ledger.readBy.values.reduce(0, +) == ledger.bytesRead, "\(ledger.readBy)") }
+        #expect(d.readBy[.dataPage]! > 0 && d.readBy[.pageIndex]! > 0 && d.readBy[.tableIndex] == 0)
     }
 }

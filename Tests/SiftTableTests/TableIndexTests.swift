@@ -169,6 +169,8 @@ extension TableIndexTests {
         }
         let (_, narrow) = try TableFixtures.rows(fresh, where: needle)
         #expect(narrow.bytesRead < wide.bytesRead, "four segments read less than fourteen (\(narrow.bytesRead) vs \(wide.bytesRead))")
+        // An absent domain opens no file: all it reads is the table index.
+        #expect(narrow.readBy[.tableIndex] == narrow.bytesRead && narrow.bytesRead > 0 && narrow.readBy[.footer] == 0, "\(narrow.readBy)")
         #expect(try fresh.verify().segments == 4)
         // The merged segments' files are gone from the snapshot's index; vacuum removes them.
         let removed = try fresh.vacuum(retainHours: -1).deleted.filter { $0.hasPrefix(IndexSegment.folder) }

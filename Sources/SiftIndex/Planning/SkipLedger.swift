@@ -63,12 +63,32 @@ public struct SkipLedger: Sendable, Equatable {
         }
     }
 
+    /// The parts of a data file a scan reads, for the breakdown of ``bytesRead`` (``readBy``).
+    public enum ReadPart: String, CaseIterable, Sendable, Codable {
+        /// The trailer and footer of each opened file.
+        case footer
+        /// Row-group bloom filter segments probed.
+        case bloom
+        /// Rows of page bloom filters probed.
+        case pageBloom = "page_bloom"
+        /// Page indexes (zone maps and page offsets) loaded.
+        case pageIndex = "page_index"
+        /// Data pages read.
+        case dataPage = "data_page"
+        /// The table-level index's segments probed before any file was opened.
+        case tableIndex = "table_index"
+    }
+
     /// Rows the predicate accepted (returned by the scan).
     public var rowsMatched = 0
     /// Every byte of the files in scope (live files of a table, or the one file).
     public var bytesTotal: UInt64 = 0
-    /// Every byte read from data files: trailers, footers, bloom filter segments, page indexes and data pages.
+    /// Every byte read from data files: trailers, footers, bloom filter segments, page indexes and
+    /// data pages, and the table index's segments. ``countRead(_:as:)`` keeps ``readBy`` in step.
     public var bytesRead: UInt64 = 0
+    /// ``bytesRead`` by the part of the files it came from (every part present; they add up to
+    /// ``bytesRead`` when every read was counted with ``countRead(_:as:)``).
+    public var readBy: [ReadPart: UInt64] = Dictionary(uniqueKeysWithValues: ReadPart.allCases.map { ($0, 0) })
     /// Files in scope.
     public var filesTotal = 0
     /// Files opened (their footers read).
@@ -109,6 +129,12 @@ public struct SkipLedger: Sendable, Equatable {
         skipped[kind] = (skipped[kind] ?? Tally()) + t
     }
 
+    /// Counts bytes read from one part of a file.
+    public mutating func countRead(_ bytes: UInt64, as part: ReadPart) {
+        bytesRead += bytes
+        readBy[part, default: 0] += bytes
+    }
+
     /// Bytes an index spared.
     public func bytesSkipped(by kind: IndexKind) -> UInt64 { skipped[kind]?.bytes ?? 0 }
 
@@ -118,6 +144,7 @@ public struct SkipLedger: Sendable, Equatable {
         rowsMatched += o.rowsMatched
         bytesTotal += o.bytesTotal
         bytesRead += o.bytesRead
+        for (part, bytes) in o.readBy { readBy[part, default: 0] += bytes }
         filesTotal += o.filesTotal
         filesRead += o.filesRead
         rowGroupsTotal += o.rowGroupsTotal
@@ -154,7 +181,7 @@ public struct SkipLedger: Sendable, Equatable {
 extension SkipLedger: Codable {
     enum CodingKeys: String, CodingKey {
         case version = "ledger_version"
-        case rowsMatched = "rows_matched", bytesTotal = "bytes_total", bytesRead = "bytes_read"
+        case rowsMatched = "rows_matched", bytesTotal = "bytes_total", bytesRead = "bytes_read", readBy = "read_by"
         case filesTotal = "files_total", filesRead = "files_read"
         case rowGroupsTotal = "row_groups_total", rowGroupsRead = "row_groups_read"
         case pagesTotal = "pages_total", pagesRead = "pages_read"
@@ -175,6 +202,7 @@ extension SkipLedger: Codable {
         try c.encode(rowsMatched, forKey: .rowsMatched)
         try c.encode(bytesTotal, forKey: .bytesTotal)
         try c.encode(bytesRead, forKey: .bytesRead)
+        try c.encode(Dictionary(uniqueKeysWithValues: ReadPart.allCases.map { ($0.rawValue, readBy[$0] ?? 0) }), forKey: .readBy)
         try c.encode(filesTotal, forKey: .filesTotal)
         try c.encode(filesRead, forKey: .filesRead)
         try c.encode(rowGroupsTotal, forKey: .rowGroupsTotal)
@@ -203,6 +231,9 @@ extension SkipLedger: Codable {
         rowsMatched = try c.decode(Int.self, forKey: .rowsMatched)
         bytesTotal = try c.decode(UInt64.self, forKey: .bytesTotal)
         bytesRead = try c.decode(UInt64.self, forKey: .bytesRead)
+        // Absent before the breakdown was added (ledgers of older writers): zeros.
+        let parts = try c.decodeIfPresent([String: UInt64].self, forKey: .readBy) ?? [:]
+        for part in ReadPart.allCases { readBy[part] = parts[part.rawValue] ?? 0 }
         filesTotal = try c.decodeIfPresent(Int.self, forKey: .filesTotal) ?? 0
         filesRead = try c.decodeIfPresent(Int.self, forKey: .filesRead) ?? 0
         rowGroupsTotal = try c.decode(Int.self, forKey: .rowGroupsTotal)
