@@ -44,3 +44,16 @@ def test_morton_key_interleaves_range_ids_first_column_first():
         for i in range(MortonParquetLayout.BITS):
             expected |= ((r0 >> i) & 1) << (2 * i + 1) | ((r1 >> i) & 1) << (2 * i)
         assert key == expected
+
+
+def test_targets_say_where_the_bytes_went_and_why_a_target_is_missed():
+    from verdicts import spent, why  # noqa: E402
+    metadata_bound = {"files_total": 32, "files_skipped": 7.0, "bytes_read": 1000, "row_groups_read": 7.0,
+                      "read_by": {"footer": 590, "bloom": 340, "page_bloom": 0, "page_index": 13, "data_page": 51, "table_index": 6}}
+    assert spent(metadata_bound) == "25.0 of 32 files opened; footers 59%, bloom filters 34%, page indexes 1%, data pages 5%, table index 1%"
+    assert why(metadata_bound).startswith("94% of it is footers, bloom filters and page indexes of the 25.0 files")
+    data_bound = dict(metadata_bound, read_by={"footer": 100, "bloom": 0, "page_bloom": 0, "page_index": 50, "data_page": 850, "table_index": 0})
+    assert why(data_bound).startswith("85% of it is data pages of the 7.0 row groups")
+    # A run whose ledgers had no breakdown (an older binary) says so instead of guessing.
+    older = dict(metadata_bound, read_by={})
+    assert spent(older) == "25.0 of 32 files opened" and why(older) == "no breakdown of the bytes read in this run"
