@@ -17,8 +17,27 @@ struct TableCase {
     var rows: Int?
     /// The reader version the table needs, where the case is about it.
     var readerVersion: Int?
+    /// A needle whose rows and files opened the expectation states (`needle`).
+    var needle: (where: String, rows: Int, filesRead: Int)?
+    /// Builds the table at `root` in place of the sound one, for cases about what it holds.
+    var build: ((String) throws -> Void)?
     /// Damages a copy of the sound table at `root`.
     var damage: (String) throws -> Void
+
+    init(name: String, description: String, error: String? = nil, version: Int64? = nil, step: String, rows: Int? = nil,
+         readerVersion: Int? = nil, needle: (where: String, rows: Int, filesRead: Int)? = nil, build: ((String) throws -> Void)? = nil,
+         damage: @escaping (String) throws -> Void) {
+        self.name = name
+        self.description = description
+        self.error = error
+        self.version = version
+        self.step = step
+        self.rows = rows
+        self.readerVersion = readerVersion
+        self.needle = needle
+        self.build = build
+        self.damage = damage
+    }
 }
 
 private func write(_ bytes: [UInt8], _ path: String) throws {
@@ -50,6 +69,34 @@ private func soundTable(at root: String) throws {
             ColumnVector(.timestamp((0..<50).map { base + Int64($0) * 1_000_000_000 })),
             ColumnVector(.ipv4((0..<50).map { 0x0A00_0000 | UInt32(k * 50 + $0) })),
             ColumnVector(.string(VarBytes((0..<50).map { "h\($0 % 7).example.org" }))),
+        ])
+        _ = try table.append { sink in try sink(batch); return 0 }
+    }
+}
+
+/// A table clustered by `hilbert:src_ip,dst_ip` whose index holds pairs of addresses (§11.1):
+/// three appends of 40 rows over one day, each a file; sources 10.0.0.0-3 and destinations
+/// 203.0.113.0-3 all occur in every file, and the pair (10.0.0.1, 203.0.113.2) only in the
+/// second: a reader with pair keys opens one file for it, one without opens three.
+private func pairTable(at root: String) throws {
+    let schema = try Schema([Field("ts", .timestamp, nullable: false), Field("src_ip", .ipv4), Field("dst_ip", .ipv4)])
+    let table = try Table.create(at: root, schema: schema, partitionBy: ["date(ts)"],
+                                 clusterBy: ClusteringSpec(curve: .hilbert, columns: ["src_ip", "dst_ip"]))
+    for k in 0..<3 {
+        let base = TextForms.parseTimestamp(Array("2026-08-01T00:00:00Z".utf8))! + Int64(k) * 3_600_000_000
+        // Row i pairs source s = i % 4 with destination (s + offset) % 4, the offset taking the
+        // file's two values in turn: offsets 0 and 2 give every address but never 1 -> 2;
+        // offsets 0 and 1 (the second file) give it in rows 5, 13, 21, 29 and 37.
+        let offsets: [Int] = [[0, 2], [0, 1], [0, 2]][k]
+        var pairs: [(UInt32, UInt32)] = []
+        for i in 0..<40 {
+            let s = i % 4, d = (s + offsets[(i / 4) % 2]) % 4
+            pairs.append((UInt32(s), UInt32(d)))
+        }
+        let batch = try RecordBatch(schema: schema, columns: [
+            ColumnVector(.timestamp((0..<40).map { base + Int64($0) * 1_000_000_000 })),
+            ColumnVector(.ipv4(pairs.map { 0x0A00_0000 | $0.0 })),
+            ColumnVector(.ipv4(pairs.map { 0xCB00_7100 | $0.1 })),
         ])
         _ = try table.append { sink in try sink(batch); return 0 }
     }
@@ -136,6 +183,9 @@ func tableCases() -> [TableCase] {
                 columns[10] = ColumnVector(.int32(slots), validity: columns[10].validity)
             }
         },
+        // Pair keys of the table index (`spec/table.md` §11.1).
+        TableCase(name: "pairs", description: "pair keys: a table clustered by hilbert:src_ip,dst_ip, three appends of 40 rows in which every address occurs in every file, and the pair 10.0.0.1 -> 203.0.113.2 in the second only: the pair needle reads 5 rows and opens one file (three without pair keys)",
+                  step: "scan", rows: 120, readerVersion: 3, needle: ("src_ip = 10.0.0.1 and dst_ip = 203.0.113.2", 5, 1), build: pairTable) { _ in },
     ]
 }
 
@@ -146,13 +196,14 @@ func storeTables(in folder: String) throws -> (Int, Int) {
     for c in tableCases() {
         let root = folder + "/" + c.name
         if FileManager.default.fileExists(atPath: root) { kept += 1; continue }
-        try soundTable(at: root)
+        try (c.build ?? soundTable)(root)
         try c.damage(root)
         var expectation: [String: Any] = ["table": c.name, "description": c.description, "valid": c.error == nil, "found_by": c.step]
         if let error = c.error { expectation["error"] = error }
         if let version = c.version { expectation["version"] = version }
         if let rows = c.rows { expectation["rows"] = rows }
         if let readerVersion = c.readerVersion { expectation["reader_version"] = readerVersion }
+        if let needle = c.needle { expectation["needle"] = ["where": needle.where, "rows": needle.rows, "files_read": needle.filesRead] }
         let json = try JSONSerialization.data(withJSONObject: expectation, options: [.prettyPrinted, .sortedKeys])
         try (json + Data("\n".utf8)).write(to: URL(fileURLWithPath: root + ".json"))
         written += 1

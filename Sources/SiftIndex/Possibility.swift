@@ -67,7 +67,8 @@ extension Evidence {
         case .unknown: return Possibility(mayBeTrue: false, mayBeFalse: false)
         case .and(let ps):
             let parts = ps.map(evaluate)
-            return Possibility(mayBeTrue: parts.allSatisfy(\.mayBeTrue), mayBeFalse: parts.contains { $0.mayBeFalse })
+            let mayBeTrue = parts.allSatisfy(\.mayBeTrue) && !pairAbsent(ps)
+            return Possibility(mayBeTrue: mayBeTrue, mayBeFalse: parts.contains { $0.mayBeFalse })
         case .or(let ps):
             let parts = ps.map(evaluate)
             return Possibility(mayBeTrue: parts.contains { $0.mayBeTrue }, mayBeFalse: parts.allSatisfy(\.mayBeFalse))
@@ -137,6 +138,20 @@ extension Evidence {
     }
 
     func probe(_ column: Int, _ key: BloomProbe) -> Bool? { membership?(column, key) }
+
+    /// Whether two equalities of a conjunction, on different columns, name a pair of values
+    /// that no row of the block holds together (``pairMembership``).
+    func pairAbsent(_ conjuncts: [BoundPredicate]) -> Bool {
+        guard let pairMembership else { return false }
+        var equalities: [(column: Int, value: Key)] = []
+        for p in conjuncts { if case .compare(let c, .equal, let v) = p { equalities.append((c, v)) } }
+        for i in equalities.indices {
+            for j in equalities.indices where j > i && equalities[j].column != equalities[i].column {
+                if pairMembership(equalities[i].column, equalities[i].value, equalities[j].column, equalities[j].value) == false { return true }
+            }
+        }
+        return false
+    }
 }
 
 /// What a predicate asks a bloom filter.

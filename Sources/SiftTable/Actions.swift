@@ -357,13 +357,41 @@ public struct IndexAction: Codable, Sendable, Equatable {
     public var columns: [String: UInt8]
     /// The segment's size in bytes.
     public var size: Int64
+    /// Pairs of columns whose pairs of values (from one row) it also holds (`spec/table.md`
+    /// §11.1), each as two column names; empty for segments without pair keys. Readers that do
+    /// not know the field ignore it, and so do writers that merge segments without re-reading
+    /// pairs: a segment that loses the field only prunes less.
+    public var pairs: [[String]]
 
     /// A segment's entry.
-    public init(path: String, files: [String], columns: [String: UInt8], size: Int64) {
+    public init(path: String, files: [String], columns: [String: UInt8], size: Int64, pairs: [[String]] = []) {
         self.path = path
         self.files = files
         self.columns = columns
         self.size = size
+        self.pairs = pairs
+    }
+
+    enum CodingKeys: String, CodingKey { case path, files, columns, size, pairs }
+
+    /// Decodes an entry; `pairs` may be absent (segments written before pair keys).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        files = try c.decode([String].self, forKey: .files)
+        columns = try c.decode([String: UInt8].self, forKey: .columns)
+        size = try c.decode(Int64.self, forKey: .size)
+        pairs = try c.decodeIfPresent([[String]].self, forKey: .pairs) ?? []
+    }
+
+    /// Encodes an entry; `pairs` only when there are some.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(files, forKey: .files)
+        try c.encode(columns, forKey: .columns)
+        try c.encode(size, forKey: .size)
+        if !pairs.isEmpty { try c.encode(pairs, forKey: .pairs) }
     }
 }
 

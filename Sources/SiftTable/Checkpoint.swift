@@ -25,8 +25,10 @@ package enum Checkpoint {
         var fileCount: Int
         var columns: [String: UInt8]
         var size: Int64
+        /// The segment's pair keys (§11.1); absent when it has none.
+        var pairs: [[String]]?
         enum CodingKeys: String, CodingKey {
-            case path, columns, size
+            case path, columns, size, pairs
             case fileCount = "file_count"
         }
     }
@@ -85,7 +87,8 @@ package enum Checkpoint {
             columns.append(.int32s(located.map { $0.segment < 0 ? nil : $0.slot }))
             let list = snapshot.segmentList
             segmentKey = (indexSegmentsKey, try json(list.heads.indices.map {
-                SegmentEntry(path: list.heads[$0].path, fileCount: list.fileCounts[$0], columns: list.heads[$0].columns, size: list.heads[$0].size)
+                SegmentEntry(path: list.heads[$0].path, fileCount: list.fileCounts[$0], columns: list.heads[$0].columns, size: list.heads[$0].size,
+                             pairs: list.heads[$0].pairs.isEmpty ? nil : list.heads[$0].pairs)
             }))
         } else {
             segmentKey.1 = try json(snapshot.indexSegments)
@@ -198,7 +201,7 @@ package enum Checkpoint {
             for entry in entries {
                 try TablePath.check(entry.path, version: version)
                 guard entry.fileCount >= 0 else { throw corrupt("index segment '\(entry.path)' covers \(entry.fileCount) files") }
-                builder.addIndex(IndexAction(path: entry.path, files: [], columns: entry.columns, size: entry.size))
+                builder.addIndex(IndexAction(path: entry.path, files: [], columns: entry.columns, size: entry.size, pairs: entry.pairs ?? []))
             }
             builder.checkpointSegmentCounts = entries.map(\.fileCount)
         } else if let text = pairs[indexKey] {

@@ -19,10 +19,18 @@ final class DataFileWriter {
     /// Index fingerprints of each written file's keys (by path), from the keys its writer's
     /// bloom filters hashed.
     private var writtenKeys: [String: [UInt32]] = [:]
+    /// The pairs of columns the table index holds pairs of values of (§11.1), by position and
+    /// by name; and the pair fingerprints of each open file's rows so far (by path).
+    private let pairs: [(a: Int, b: Int)]
+    let pairNames: [[String]]
+    private var pairKeys: [String: Set<UInt32>] = [:]
     private(set) var written: [TableFile] = []
 
+    /// A writer of files ordered by `clustering` (if any) into a table clustered by
+    /// `tableClustering` (its metadata's `cluster_by`): the first that names two indexed
+    /// columns gives the pair the table index holds.
     init(root: String, schema: Schema, partitioning: Partitioning, options: WriterOptions, clustering: ClusteringSpec? = nil,
-         maxRowsPerFile: Int = .max, fileSystem: any FileSystem) {
+         tableClustering: ClusteringSpec? = nil, maxRowsPerFile: Int = .max, fileSystem: any FileSystem) {
         self.root = root
         self.fileSystem = fileSystem
         self.schema = schema
@@ -31,6 +39,8 @@ final class DataFileWriter {
         self.clustering = clustering
         self.maxRowsPerFile = maxRowsPerFile
         indexed = schema.fields.indices.filter { options.wantsBloomFilter(schema.fields[$0]) }
+        pairNames = IndexSegment.pairs(clustering: clustering ?? tableClustering, indexed: Set(indexed.map { schema.fields[$0].name }))
+        pairs = pairNames.compactMap { names in schema.index(of: names[0]).flatMap { a in schema.index(of: names[1]).map { (a, $0) } } }
     }
 
     /// Adds rows (of the table's schema).
@@ -43,6 +53,10 @@ final class DataFileWriter {
                 let take = min(part.rowCount - start, maxRowsPerFile - open[values]!.rows)
                 let slice = take == part.rowCount ? part : try RecordBatch(schema: schema, columns: part.columns.map { $0.slice(start..<(start + take)) })
                 try open[values]!.writer.write(slice)
+                for (pair, names) in zip(pairs, pairNames) {
+                    IndexSegment.pairFingerprints(slice.columns[pair.a], slice.columns[pair.b], salt: IndexSegment.salt(column: IndexSegment.pairName(names[0], names[1])),
+                                                  into: &pairKeys[open[values]!.path, default: []])
+                }
                 open[values]!.rows += take
                 start += take
                 if open[values]!.rows >= maxRowsPerFile { try close(values) }
@@ -67,7 +81,7 @@ final class DataFileWriter {
     func indexActions(_ read: Snapshot) throws -> [Action] {
         let (files, columns) = indexKeys
         guard read.protocolVersion.readerVersion >= 2, !files.isEmpty, !columns.isEmpty else { return [] }
-        return [.index(try IndexSegment.write(files, columns: columns, root: root, fileSystem: fileSystem))]
+        return [.index(try IndexSegment.write(files, columns: columns, pairs: pairNames, root: root, fileSystem: fileSystem))]
     }
 
     /// Closes every file; returns all files written.
@@ -110,6 +124,7 @@ final class DataFileWriter {
             let salt = IndexSegment.salt(column: schema.fields[c].name)
             for hash in hashes { keys.insert(IndexSegment.fingerprint(salt: salt, keyHash: hash)) }
         }
+        keys.formUnion(pairKeys.removeValue(forKey: file.path) ?? [])
         writtenKeys[file.path] = keys.sorted()
     }
 

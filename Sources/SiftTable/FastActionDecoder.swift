@@ -98,7 +98,21 @@ enum FastActionDecoder {
             guard case .int(let n) = m.value, let bits = UInt8(exactly: n) else { return nil }
             columns[m.key] = bits
         }
-        return IndexAction(path: path, files: files, columns: columns, size: size)
+        guard let pairs = pairs(o["pairs"]) else { return nil }
+        return IndexAction(path: path, files: files, columns: columns, size: size, pairs: pairs)
+    }
+
+    /// An index action's or segment entry's `pairs` (absent: none); anything but a list of
+    /// lists of two strings falls back to `JSONDecoder` (which then reports it).
+    static func pairs(_ value: JSONTree?) -> [[String]]? {
+        guard let value else { return [] }
+        guard case .array(let items) = value else { return nil }
+        var out: [[String]] = []
+        for item in items {
+            guard case .array(let names) = item, names.count == 2, case .string(let a) = names[0], case .string(let b) = names[1] else { return nil }
+            out.append([a, b])
+        }
+        return out
     }
 
     private static func remove(_ o: Object) -> RemoveAction? {

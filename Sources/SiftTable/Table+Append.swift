@@ -50,7 +50,7 @@ extension Table {
         if let txn, let done = read.txns[txn.appId], done.version >= txn.version {
             return AppendResult(version: nil, files: 0, rows: 0, bytes: 0, rejected: 0, alreadyApplied: true)
         }
-        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options), tableClustering: read.metadata.clusterBy,
                                     fileSystem: store.fileSystem)
         let rejected = try produce { batch in try writer.write(batch) }
         let files = try writer.finish()

@@ -20,15 +20,21 @@ extension Table {
         let bySize = read.indexSegments.sorted { (live[$0.path]?.count ?? 0, $0.path) < (live[$1.path]?.count ?? 0, $1.path) }
         let merged = bySize.prefix(read.indexSegments.count - maxSegments + 1)
         var columns: [String: UInt8] = [:]
-        for segment in merged { columns.merge(segment.columns) { a, b in a | b } }
+        // Every merged file's keys are read again, pairs too, so the merged segment holds the
+        // pairs any of the merged segments held.
+        var pairs: [[String]] = []
+        for segment in merged {
+            columns.merge(segment.columns) { a, b in a | b }
+            for pair in segment.pairs where !pairs.contains(pair) { pairs.append(pair) }
+        }
         var files: [(path: String, keys: [UInt32])] = []
         for path in merged.flatMap({ live[$0.path] ?? [] }).sorted() {
             guard let file = read.files[path] else { continue }
-            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys)
+            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys, pairs: pairs)
             files.append((path, keys.sorted()))
         }
         guard !files.isEmpty else { return nil }
-        let segment = try IndexSegment.write(files, columns: columns, root: root, fileSystem: store.fileSystem)
+        let segment = try IndexSegment.write(files, columns: columns, pairs: pairs, root: root, fileSystem: store.fileSystem)
         return try commit(PendingCommit(actions: [.index(segment)], operation: "index",
                                         parameters: ["segments_merged": String(merged.count)], metrics: ["files_indexed": Int64(files.count)]),
                           read: read)

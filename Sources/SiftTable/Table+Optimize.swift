@@ -49,6 +49,7 @@ extension Table {
         // One index segment for every file optimize writes, whatever its partition.
         var indexFiles: [(path: String, keys: [UInt32])] = []
         var indexColumns: [String: UInt8] = [:]
+        var indexPairs: [[String]] = []
         let now = Self.nowMillis()
         for (i, plan) in plans.enumerated() {
             progress?(i, plans.count)
@@ -61,7 +62,7 @@ extension Table {
             let bytes = plan.files.reduce(0) { $0 + $1.size }
             let rowsPerFile = max(1, Int(Double(batch.rowCount) * Double(targetFileBytes) / Double(max(1, bytes))))
             let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
-                                        clustering: spec, maxRowsPerFile: rowsPerFile, fileSystem: store.fileSystem)
+                                        clustering: spec, tableClustering: read.metadata.clusterBy, maxRowsPerFile: rowsPerFile, fileSystem: store.fileSystem)
             try writer.write(batch)
             var added = try writer.finish()
             for k in added.indices { added[k].dataChange = false }
@@ -70,6 +71,7 @@ extension Table {
             let (keys, columns) = writer.indexKeys
             indexFiles += keys
             indexColumns.merge(columns) { a, _ in a }
+            for pair in writer.pairNames where !indexPairs.contains(pair) { indexPairs.append(pair) }
             result.partitionsRewritten += 1
             result.filesRemoved += plan.files.count
             result.filesAdded += added.count
@@ -78,7 +80,7 @@ extension Table {
         }
         progress?(plans.count, plans.count)
         if read.protocolVersion.readerVersion >= 2, !indexFiles.isEmpty, !indexColumns.isEmpty {
-            actions.append(.index(try IndexSegment.write(indexFiles, columns: indexColumns, root: root, fileSystem: store.fileSystem)))
+            actions.append(.index(try IndexSegment.write(indexFiles, columns: indexColumns, pairs: indexPairs, root: root, fileSystem: store.fileSystem)))
         }
         var parameters = ["full": String(full), "target_file_bytes": String(targetFileBytes)]
         if let spec { parameters["clustering"] = spec.description }

@@ -34,7 +34,7 @@ extension Table {
     public func replace(_ files: [TableFile], read: Snapshot, operation: String, parameters: [String: String] = [:],
                         txn: WriterTransaction? = nil, options: WriterOptions = WriterOptions(),
                         _ produce: ((RecordBatch) throws -> Void) throws -> Void) throws -> Int64 {
-        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options), tableClustering: read.metadata.clusterBy,
                                     fileSystem: store.fileSystem)
         try produce { try writer.write($0) }
         let added = try writer.finish()

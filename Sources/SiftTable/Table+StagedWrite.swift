@@ -13,7 +13,7 @@ extension Table {
     /// actions, as the log would record them.
     public func writeFiles(options: WriterOptions = WriterOptions(), _ produce: ((RecordBatch) throws -> Void) throws -> Void) throws -> [AddAction] {
         let read = try snapshot()
-        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options),
+        let writer = DataFileWriter(root: root, schema: read.schema, partitioning: read.partitioning, options: read.metadata.writerOptions(options), tableClustering: read.metadata.clusterBy,
                                     fileSystem: store.fileSystem)
         try produce { batch in try writer.write(batch) }
         return try writer.finish().map { $0.addAction(schema: read.schema) }
@@ -83,12 +83,13 @@ extension Table {
             }
         }
         guard !columns.isEmpty else { return [] }
+        let pairs = IndexSegment.pairs(clustering: read.metadata.clusterBy, indexed: Set(columns.keys))
         var files: [(path: String, keys: [UInt32])] = []
         for add in adds.sorted(by: { $0.path < $1.path }) {
             let file = try TableFile(add, schema: read.schema, version: read.version + 1)
-            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys)
+            let keys = try IndexSegment.fingerprints(of: try openDataFile(file, schema: read.schema), columns: columns.keys, pairs: pairs)
             files.append((add.path, keys.sorted()))
         }
-        return [.index(try IndexSegment.write(files, columns: columns, root: root, fileSystem: store.fileSystem))]
+        return [.index(try IndexSegment.write(files, columns: columns, pairs: pairs, root: root, fileSystem: store.fileSystem))]
     }
 }

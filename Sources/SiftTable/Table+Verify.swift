@@ -36,7 +36,7 @@ extension Table {
             guard header.fileCount == segment.files.count else { throw damaged("covers \(header.fileCount) files, the log says \(segment.files.count)") }
             for (slot, path) in segment.files.enumerated() {
                 guard let file = snapshot.files[path] else { continue }
-                for f in try IndexSegment.fingerprints(of: try openDataFile(file, schema: snapshot.schema), columns: segment.columns.keys)
+                for f in try IndexSegment.fingerprints(of: try openDataFile(file, schema: snapshot.schema), columns: segment.columns.keys, pairs: segment.pairs)
                 where !header.mayHold(f, slot: slot, blockRows: bytes[header.blockRange(header.block(f))]) {
                     throw damaged("file \(path) lacks one of its own keys")
                 }

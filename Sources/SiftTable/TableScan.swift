@@ -93,7 +93,8 @@ public struct TableScan: Sendable {
             let statsEvidence = Evidence.bounds(statistics)
             // Membership, with the file's statistics so a disjunction ruled out half by each is
             // still ruled out.
-            let indexEvidence = Evidence(bounds: statistics) { c, key in index.mayHold(file: cursor.file, column: c, key: key) }
+            let indexEvidence = Evidence(bounds: statistics, membership: { c, key in index.mayHold(file: cursor.file, column: c, key: key) },
+                                         pairMembership: { ca, a, cb, b in index.mayHoldPair(file: cursor.file, ca, a, cb, b) })
             let kept = Planner(predicate: bound).planFiles(Array(range), bytes: { UInt64(live.size(at: $0)) }, ledger: &ledger,
                                                            shared: { i, kind in kind == .partition && partitionDecides ? groups.groupOfFile[i] : nil }) { i, kind in
                 cursor.file = i

@@ -37,6 +37,12 @@ struct TableCorpusTests {
             let rows = try TableFixtures.rows(table).rows.count
             #expect(expected["valid"] as? Bool == true, "\(c.name) was read (\(rows) rows); expected \(expected["error"] ?? "")")
             #expect(rows == expected["rows"] as? Int)
+            // A needle the case is about: its rows, and how many files it must open.
+            if let needle = expected["needle"] as? [String: Any], let text = needle["where"] as? String {
+                let (found, ledger) = try TableFixtures.rows(table, where: text)
+                #expect(found.count == needle["rows"] as? Int, "\(text)")
+                #expect(ledger.filesRead == needle["files_read"] as? Int, "\(text): opened \(ledger.filesRead) files")
+            }
         } catch let error as TableError {
             #expect(expected["valid"] as? Bool == false, "\(c.name) failed: \(error)")
             #expect(error.code.rawValue == expected["error"] as? String, "\(error)")

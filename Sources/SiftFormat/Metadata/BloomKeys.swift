@@ -121,6 +121,26 @@ public enum BloomKeys {
         return IPv6Address(high: keep(a.high, length), low: keep(a.low, length - 64))
     }
 
+    /// The value key hash (§7.6) of each row of a column, nil for a null: what a filter holds
+    /// of each value, row by row (the table index's pair keys combine two rows' worth).
+    public static func valueHashes(_ column: ColumnVector) -> [UInt64?] {
+        let valid = column.validity
+        func each<C: RandomAccessCollection>(_ v: C, _ hashOf: (C.Element) -> UInt64) -> [UInt64?] where C.Index == Int {
+            v.indices.map { (valid?[$0] ?? true) ? hashOf(v[$0]) : nil }
+        }
+        switch column.values {
+        case .bool(let v): return each(v) { hash(littleEndian: UInt8($0 ? 1 : 0)) }
+        case .int32(let v): return each(v) { hash(littleEndian: $0) }
+        case .int64(let v), .timestamp(let v): return each(v) { hash(littleEndian: $0) }
+        case .uint16(let v): return each(v) { hash(littleEndian: $0) }
+        case .uint32(let v): return each(v) { hash(littleEndian: $0) }
+        case .float64(let v): return each(v) { hash(littleEndian: $0.bitPattern) }
+        case .ipv4(let v): return each(v) { hash(littleEndian: $0) }
+        case .ipv6(let v): return each(v) { hash(ipv6: $0) }
+        case .string(let v), .binary(let v): return (0..<v.count).map { (valid?[$0] ?? true) ? hash(bytes: v[$0]) : nil }
+        }
+    }
+
     /// Every key a column's bloom filter holds for these values (§7.6): value hashes, and
     /// network prefixes or domain suffixes as the field calls for; each once.
     public static func keys(of column: ColumnVector, field: Field) -> [UInt64] { hashes(column, field: field).keys }

@@ -46,11 +46,17 @@ public struct Evidence {
     public var bounds: (Int) -> ColumnBounds?
     /// Membership of a key in a column of the block; nil when this index cannot answer.
     public var membership: ((Int, BloomProbe) -> Bool?)?
+    /// Whether some one row of the block holds value `a` in column `ca` and value `b` in column
+    /// `cb` (the table index's pair keys, `spec/table.md` §11.1); nil when this index cannot
+    /// answer for those columns. Asked for the equalities of a conjunction.
+    public var pairMembership: ((_ ca: Int, _ a: Key, _ cb: Int, _ b: Key) -> Bool?)?
 
-    /// Evidence of bounds and, optionally, membership probes.
-    public init(bounds: @escaping (Int) -> ColumnBounds?, membership: ((Int, BloomProbe) -> Bool?)? = nil) {
+    /// Evidence of bounds and, optionally, membership probes of keys and of pairs of values.
+    public init(bounds: @escaping (Int) -> ColumnBounds?, membership: ((Int, BloomProbe) -> Bool?)? = nil,
+                pairMembership: ((Int, Key, Int, Key) -> Bool?)? = nil) {
         self.bounds = bounds
         self.membership = membership
+        self.pairMembership = pairMembership
     }
 
     /// Evidence of bounds only.

@@ -60,6 +60,33 @@ public struct IndexSegment: Sendable, Equatable {
         UInt32(truncatingIfNeeded: ((keyHash ^ salt) &* 0x9E37_79B9_7F4A_7C15) >> 32)
     }
 
+    /// The pairs of columns a segment of files written with `clustering` holds (§11.1): its
+    /// first two columns, when both are indexed (have bloom filters); none otherwise.
+    static func pairs(clustering: ClusteringSpec?, indexed: Set<String>) -> [[String]] {
+        guard let columns = clustering?.columns, columns.count >= 2, columns[0] != columns[1],
+              indexed.contains(columns[0]), indexed.contains(columns[1]) else { return [] }
+        return [[columns[0], columns[1]]]
+    }
+
+    /// The name a pair of columns goes by where a salt is needed: `a,b`.
+    static func pairName(_ a: String, _ b: String) -> String { a + "," + b }
+
+    /// The key hash of a pair of values (§11.1): XXH64 of the two value key hashes, each a
+    /// u64 little-endian, first column first.
+    static func pairKeyHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        withUnsafeBytes(of: (a.littleEndian, b.littleEndian)) { BloomKeys.hash(bytes: $0) }
+    }
+
+    /// The fingerprints of the pairs of values of rows of `a` and `b` (two columns of one
+    /// batch), rows where either is null left out.
+    static func pairFingerprints(_ a: ColumnVector, _ b: ColumnVector, salt: UInt64, into keys: inout Set<UInt32>) {
+        let (ha, hb) = (BloomKeys.valueHashes(a), BloomKeys.valueHashes(b))
+        for i in ha.indices {
+            guard let x = ha[i], let y = hb[i] else { continue }
+            keys.insert(fingerprint(salt: salt, keyHash: pairKeyHash(x, y)))
+        }
+    }
+
     /// The block a fingerprint falls in.
     package func block(_ f: UInt32) -> Int { Int((UInt64(f) &* UInt64(blockCount)) >> 32) }
 
@@ -179,7 +206,7 @@ public struct IndexSegment: Sendable, Equatable {
 extension IndexSegment {
     /// The fingerprints of the keys a data file's `columns` hold (read from the file): what a
     /// segment holds of it, for merging segments and for `verify`.
-    static func fingerprints(of reader: SiftReader, columns: some Sequence<String>) throws -> Set<UInt32> {
+    static func fingerprints(of reader: SiftReader, columns: some Sequence<String>, pairs: [[String]] = []) throws -> Set<UInt32> {
         var keys = Set<UInt32>()
         for name in columns {
             guard let c = reader.schema.index(of: name) else { continue }
@@ -190,12 +217,19 @@ extension IndexSegment {
                 }
             }
         }
+        for pair in pairs {
+            guard pair.count == 2, let a = reader.schema.index(of: pair[0]), let b = reader.schema.index(of: pair[1]) else { continue }
+            let salt = salt(column: pairName(pair[0], pair[1]))
+            for g in reader.metadata.rowGroups.indices {
+                pairFingerprints(try reader.readColumn(rowGroup: g, column: a), try reader.readColumn(rowGroup: g, column: b), salt: salt, into: &keys)
+            }
+        }
         return keys
     }
 
     /// Writes the segment of these files' keys into `_sift_index/` under a new name (temporary
     /// name, fsync, rename), for the commit that will reference it.
-    static func write(_ files: [(path: String, keys: [UInt32])], columns: [String: UInt8], root: String,
+    static func write(_ files: [(path: String, keys: [UInt32])], columns: [String: UInt8], pairs: [[String]] = [], root: String,
                       fileSystem: any FileSystem) throws -> IndexAction {
         let bytes = encode(files.map(\.keys))
         let path = folder + "/" + UUID().uuidString.lowercased() + ".sidx"
@@ -205,7 +239,7 @@ extension IndexSegment {
         } catch {
             throw TableError(.io, "cannot write the index segment: \(error.message)", path: path)
         }
-        return IndexAction(path: path, files: files.map(\.path), columns: columns, size: Int64(bytes.count))
+        return IndexAction(path: path, files: files.map(\.path), columns: columns, size: Int64(bytes.count), pairs: pairs)
     }
 }
 

@@ -100,6 +100,7 @@ final class TableIndexProbe {
     private var contentsBySegment: [[BloomKeys.Contents?]?]
     private var lastFingerprint: (column: Int, key: BloomProbe, contents: BloomKeys.Contents, fingerprint: UInt32)?
     private var lastBitmap: (segment: Int, fingerprint: UInt32, bitmap: [UInt8])?
+    private var lastPair: (columns: (Int, Int), values: [Key], fingerprint: UInt32)?
     /// Bytes read from segments (by every probe sharing this one's reads).
     var bytesRead: UInt64 { reads.bytesRead }
 
@@ -129,6 +130,33 @@ final class TableIndexProbe {
         guard !broken.contains(segment), let contents = contents(segment, c), Planner.holds(contents, key),
               let f = fingerprint(column: c, key: key, contents: contents) else { return nil }
         return mayHold(segment, slot: Int(location.slot), fingerprint: f)
+    }
+
+    /// Whether file `file` may hold a row with value `a` in column `ca` and `b` in column `cb`,
+    /// from the segment's pair keys (§11.1); nil when its segment holds no such pair (or is
+    /// unusable).
+    func mayHoldPair(file: Int, _ ca: Int, _ a: Key, _ cb: Int, _ b: Key) -> Bool? {
+        let location = slots[file]
+        guard location.segment >= 0 else { return nil }
+        let segment = Int(location.segment)
+        guard !broken.contains(segment), let f = pairFingerprint(segment, ca, a, cb, b) else { return nil }
+        return mayHold(segment, slot: Int(location.slot), fingerprint: f)
+    }
+
+    /// The fingerprint of a pair of values in a segment that holds that pair of columns (in
+    /// either order: the key is made in the segment's order); the last one asked is kept.
+    private func pairFingerprint(_ s: Int, _ ca: Int, _ a: Key, _ cb: Int, _ b: Key) -> UInt32? {
+        let (nameA, nameB) = (schema.fields[ca].name, schema.fields[cb].name)
+        let pairs = segments[s].pairs
+        let ordered: (Int, Key, Int, Key)
+        if pairs.contains([nameA, nameB]) { ordered = (ca, a, cb, b) } else if pairs.contains([nameB, nameA]) { ordered = (cb, b, ca, a) } else { return nil }
+        if let last = lastPair, last.columns == (ordered.0, ordered.2), last.values == [ordered.1, ordered.3] { return last.fingerprint }
+        guard let ha = BloomProbe.value(ordered.1).hash(type: schema.fields[ordered.0].type, contents: .values),
+              let hb = BloomProbe.value(ordered.3).hash(type: schema.fields[ordered.2].type, contents: .values) else { return nil }
+        let salt = IndexSegment.salt(column: IndexSegment.pairName(schema.fields[ordered.0].name, schema.fields[ordered.2].name))
+        let f = IndexSegment.fingerprint(salt: salt, keyHash: IndexSegment.pairKeyHash(ha, hb))
+        lastPair = ((ordered.0, ordered.2), [ordered.1, ordered.3], f)
+        return f
     }
 
     /// What segment `s` indexes of column `c` (nil: not that column), looked up once.
