@@ -118,6 +118,24 @@ struct TableIndexPairTests {
         #expect(try TableFixtures.rows(plain, where: text).rows == (try TableFixtures.expected([batches[0]], where: text)))
     }
 
+    @Test("verify finds a segment that claims pairs it does not hold")
+    func verifyFindsMissingPairs() throws {
+        let dir = TemporaryDirectory()
+        let table = try Table.create(at: dir.file("t"), schema: TableFixtures.schema, partitionBy: ["date(ts)"])
+        try TableFixtures.append(table, TableFixtures.batch(rows: 300, days: 2, seed: 3))
+        let read = try table.snapshot()
+        #expect(try table.verify().segments == 1)
+        // A writer that lists a pair but put only the columns' keys in the segment: a reader
+        // would rule out files that hold the pair, so verify must refuse it.
+        let segment = try #require(read.indexSegments.first)
+        let files = try read.sortedFiles.map { file in
+            (file.path, try IndexSegment.fingerprints(of: try table.openDataFile(file, schema: read.schema), columns: segment.columns.keys).sorted())
+        }
+        let claimed = try IndexSegment.write(files, columns: segment.columns, pairs: [["src_ip", "dst_ip"]], root: table.root, fileSystem: LocalFileSystem())
+        try table.commit(PendingCommit(actions: [.index(claimed)], operation: "index"), read: read)
+        #expect { try table.verify() } throws: { "\($0)".contains("lacks one of its own keys") }
+    }
+
     @Test("the log entry and the version 3 checkpoint carry pairs only when there are some")
     func encoding() throws {
         let with = IndexAction(path: "_sift_index/a.sidx", files: ["x.sift"], columns: ["src_ip": 3], size: 10, pairs: [["src_ip", "dst_ip"]])
