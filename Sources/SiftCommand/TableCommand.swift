@@ -301,7 +301,8 @@ struct TableDescribe: ParsableCommand {
         out.write("files: \(snapshot.fileCount), rows: \(snapshot.rowCount), bytes: \(snapshot.byteCount) (\(formatBytes(UInt64(snapshot.byteCount))))\n")
         let p = snapshot.protocolVersion
         let upgrade = p.readerVersion < ProtocolAction.current.readerVersion ? " (sift table upgrade raises it to \(ProtocolAction.current.readerVersion))" : ""
-        out.write("protocol: reader version \(p.readerVersion), writer version \(p.writerVersion)\(upgrade); table index: \(snapshot.indexSegmentCount) segments\n")
+        let pairs = snapshot.indexPairs.isEmpty ? "" : " (with pairs of " + snapshot.indexPairs.map { $0.joined(separator: ", ") }.joined(separator: "; ") + ")"
+        out.write("protocol: reader version \(p.readerVersion), writer version \(p.writerVersion)\(upgrade); table index: \(snapshot.indexSegmentCount) segments\(pairs)\n")
         out.write("partition by: \(snapshot.metadata.partitionBy.isEmpty ? "(none)" : snapshot.metadata.partitionBy.joined(separator: ", "))\n")
         if let c = snapshot.metadata.clusterBy { out.write("cluster by: \(c.description)\n") }
         out.write("schema:\n" + SchemaFile.render(snapshot.schema))

@@ -49,6 +49,10 @@ struct TableCommandTests {
         #expect(after.stdoutText.contains("version 4 at") && after.stdoutText.contains("protocol: reader version 3, writer version 3; table index: 3 segments"), "\(after.stdoutText)")
         #expect(try SiftProcess.run(["query", root, "--count"]).stdoutText == count.stdoutText)
         #expect(FileManager.default.fileExists(atPath: root + "/_sift_log/00000000000000000004.checkpoint.sift"))
+        // A table whose index holds pairs of addresses says so (the sound one has none).
+        #expect(!after.stdoutText.contains("with pairs"))
+        let pairs = try SiftProcess.run(["table", "describe", RepositoryPaths.corpus + "/v1/tables/pairs"])
+        #expect(pairs.stdoutText.contains("table index: 3 segments (with pairs of src_ip, dst_ip)"), "\(pairs.stdoutText)")
     }
 
     @Test func concurrentAppendersEachCommitOnce() throws {
