@@ -57,3 +57,18 @@ def test_targets_say_where_the_bytes_went_and_why_a_target_is_missed():
     # A run whose ledgers had no breakdown (an older binary) says so instead of guessing.
     older = dict(metadata_bound, read_by={})
     assert spent(older) == "25.0 of 32 files opened" and why(older) == "no breakdown of the bytes read in this run"
+
+
+def test_a_missed_latency_target_names_its_worst_needle_and_what_it_read():
+    from verdicts import latency_why  # noqa: E402
+    def needle(sql, sift_ms, peer_ms, read, data):
+        return {"sift": sql, "layouts": {
+            "Sift": {"time_ms": sift_ms, "bytes_read": read, "files_total": 32, "files_skipped": 30, "rows": 12,
+                     "read_by": {"data_page": data}},
+            "P": {"time_ms": peer_ms}}}
+    q = {"needles": [needle("a = 1", 3.0, 30.0, 40_000, 1_000), needle("a = 2", 9.0, 10.0, 50_000, 2_000)]}
+    text = latency_why(q, "Sift", ["P"])
+    assert text.startswith("worst needle `a = 2` 0.90x: Sift 9.0 ms, reading 50 kB from 2 files (4% data pages) for 12 rows, against DuckDB's 10.0 ms on P")
+    assert "fixed cost" in text
+    q = {"needles": [needle("b = 1", 200.0, 100.0, 40_000_000, 38_000_000)]}
+    assert latency_why(q, "Sift", ["P"]).endswith("(Sift decodes what it reads at 200 MB/s there)")

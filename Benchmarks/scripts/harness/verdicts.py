@@ -31,3 +31,26 @@ def why(m):
                 f"though its rows are in few), {100 * data / m['bytes_read']:.0f}% data pages")
     return (f"{100 * data / m['bytes_read']:.0f}% of it is data pages of the {m.get('row_groups_read', 0):.1f} row groups "
             f"min/max and bloom filters left (the rows, or pages zone maps cannot exclude, are spread over them)")
+
+
+def fmt_bytes(n):
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def latency_why(q, recommended, peers):
+    """A kind whose worst needle is slower than 0.3x DuckDB's best: that needle's figures (Sift's
+    time, bytes read and their data share, rows; DuckDB's time and layout), and whether Sift's
+    fixed cost or its decoding of what it read is the larger part."""
+    def ratio(n):
+        return n["layouts"][recommended]["time_ms"] / min(n["layouts"][p]["time_ms"] for p in peers)
+    worst = max(q["needles"], key=ratio)
+    m = worst["layouts"][recommended]
+    peer = min(peers, key=lambda p: worst["layouts"][p]["time_ms"])
+    data = (m.get("read_by") or {}).get("data_page", 0)
+    opened = m["files_total"] - m["files_skipped"]
+    head = (f"worst needle `{worst['sift']}` {ratio(worst):.2f}x: Sift {m['time_ms']:.1f} ms, reading {fmt_bytes(m['bytes_read'])} "
+            f"from {opened} files ({100 * data / max(1, m['bytes_read']):.0f}% data pages) for {m['rows']:,} rows, "
+            f"against DuckDB's {worst['layouts'][peer]['time_ms']:.1f} ms on {peer}")
+    if m["bytes_read"] < 2_000_000:
+        return head + " (little is read: Sift's fixed cost, the log, planning and the files opened, is most of its time)"
+    return head + f" (Sift decodes what it reads at {m['bytes_read'] / 1e3 / max(m['time_ms'], 1e-3):.0f} MB/s there)"
