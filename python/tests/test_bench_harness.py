@@ -72,3 +72,11 @@ def test_a_missed_latency_target_names_its_worst_needle_and_what_it_read():
     assert "fixed cost" in text
     q = {"needles": [needle("b = 1", 200.0, 100.0, 40_000_000, 38_000_000)]}
     assert latency_why(q, "Sift", ["P"]).endswith("(Sift decodes what it reads at 200 MB/s there)")
+
+
+def test_a_slower_scan_says_what_each_side_read():
+    from verdicts import scan_why  # noqa: E402
+    q = {"rows": 10_000, "layouts": {"Sift": {"bytes_read": 40_000_000, "bytes_total": 700_000_000, "time_ms": 100.0},
+                                     "P": {"bytes_read": 63_000_000, "bytes_total": 700_000_000}}}
+    assert scan_why(q, "Sift", ["P"]) == ("Sift reads less (5.71% of its layout, 40.0 MB, for 10,000 rows) but decodes it at 400 MB/s; "
+                                          "those peers' layouts need P 9.00%, which DuckDB reads faster than Sift reads its share.")

@@ -29,7 +29,7 @@ import charts
 import parquet_model
 from layouts import DeltaLayout, MortonParquetLayout, ParquetLayout, SiftLayout
 from queries import conn_queries, dns_queries, to_sift, to_sql
-from verdicts import latency_why, spent, why
+from verdicts import latency_why, scan_why, spent, why
 
 # The reference system: Delta Lake on Spark, z-ordered by IP and domain.
 REFERENCE_BYTES_TB = 504.0
@@ -384,7 +384,8 @@ def targets(r):
         s = busy["layouts"][rec]["time_ms"]
         slower = [(p, busy["layouts"][p]["time_ms"]) for p in peers if busy["layouts"][p]["time_ms"] <= s]
         lines.append(f"- `select *` for a busy host faster than DuckDB on every peer layout (mean {fmt_ms(s)}): "
-                     + ("met." if not slower else "missed against " + "; ".join(f"{p} ({fmt_ms(t)})" for p, t in slower) + "."))
+                     + ("met." if not slower else "missed against " + "; ".join(f"{p} ({fmt_ms(t)})" for p, t in slower)
+                        + f". {scan_why(busy, rec, [p for p, _ in slower])}"))
     return "\n".join(lines) + "\n"
 
 

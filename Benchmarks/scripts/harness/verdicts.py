@@ -54,3 +54,14 @@ def latency_why(q, recommended, peers):
     if m["bytes_read"] < 2_000_000:
         return head + " (little is read: Sift's fixed cost, the log, planning and the files opened, is most of its time)"
     return head + f" (Sift decodes what it reads at {m['bytes_read'] / 1e3 / max(m['time_ms'], 1e-3):.0f} MB/s there)"
+
+
+def scan_why(q, recommended, faster):
+    """Why peers answer a kind faster on average: what Sift read (share, bytes, rows) and the
+    rate it decoded at, against the share of their layout those peers' readers needed."""
+    m = q["layouts"][recommended]
+    rate = m["bytes_read"] / 1e3 / max(m["time_ms"], 1e-3)
+    peers = "; ".join(f"{p} {100 * q['layouts'][p]['bytes_read'] / q['layouts'][p]['bytes_total']:.2f}%" for p in faster)
+    return (f"Sift reads less ({100 * m['bytes_read'] / m['bytes_total']:.2f}% of its layout, {fmt_bytes(m['bytes_read'])}, "
+            f"for {m.get('rows', q.get('rows', 0)):,.0f} rows) but decodes it at {rate:.0f} MB/s; those peers' layouts need {peers}, "
+            "which DuckDB reads faster than Sift reads its share.")
