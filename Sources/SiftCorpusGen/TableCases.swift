@@ -23,21 +23,6 @@ struct TableCase {
     var build: ((String) throws -> Void)?
     /// Damages a copy of the sound table at `root`.
     var damage: (String) throws -> Void
-
-    init(name: String, description: String, error: String? = nil, version: Int64? = nil, step: String, rows: Int? = nil,
-         readerVersion: Int? = nil, needle: (where: String, rows: Int, filesRead: Int)? = nil, build: ((String) throws -> Void)? = nil,
-         damage: @escaping (String) throws -> Void) {
-        self.name = name
-        self.description = description
-        self.error = error
-        self.version = version
-        self.step = step
-        self.rows = rows
-        self.readerVersion = readerVersion
-        self.needle = needle
-        self.build = build
-        self.damage = damage
-    }
 }
 
 private func write(_ bytes: [UInt8], _ path: String) throws {

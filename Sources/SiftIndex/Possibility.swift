@@ -143,11 +143,13 @@ extension Evidence {
     /// that no row of the block holds together (``pairMembership``).
     func pairAbsent(_ conjuncts: [BoundPredicate]) -> Bool {
         guard let pairMembership else { return false }
-        var equalities: [(column: Int, value: Key)] = []
-        for p in conjuncts { if case .compare(let c, .equal, let v) = p { equalities.append((c, v)) } }
-        for i in equalities.indices {
-            for j in equalities.indices where j > i && equalities[j].column != equalities[i].column {
-                if pairMembership(equalities[i].column, equalities[i].value, equalities[j].column, equalities[j].value) == false { return true }
+        // Asked for every file a plan considers: the conjuncts are matched in place, nothing
+        // is collected.
+        for i in conjuncts.indices {
+            guard case .compare(let ca, .equal, let a) = conjuncts[i] else { continue }
+            for j in conjuncts.indices where j > i {
+                guard case .compare(let cb, .equal, let b) = conjuncts[j], cb != ca else { continue }
+                if pairMembership(ca, a, cb, b) == false { return true }
             }
         }
         return false

@@ -19,10 +19,10 @@ final class DataFileWriter {
     /// Index fingerprints of each written file's keys (by path), from the keys its writer's
     /// bloom filters hashed.
     private var writtenKeys: [String: [UInt32]] = [:]
-    /// The pairs of columns the table index holds pairs of values of (§11.1), by position and
-    /// by name; and the pair fingerprints of each open file's rows so far (by path).
-    private let pairs: [(a: Int, b: Int)]
+    /// The pairs of columns the table index holds pairs of values of (§11.1), by name, and by
+    /// position with their salt; and the pair fingerprints of each open file's rows so far (by path).
     let pairNames: [[String]]
+    private let pairs: [(a: Int, b: Int, salt: UInt64)]
     private var pairKeys: [String: Set<UInt32>] = [:]
     private(set) var written: [TableFile] = []
 
@@ -40,7 +40,8 @@ final class DataFileWriter {
         self.maxRowsPerFile = maxRowsPerFile
         indexed = schema.fields.indices.filter { options.wantsBloomFilter(schema.fields[$0]) }
         pairNames = IndexSegment.pairs(clustering: clustering ?? tableClustering, indexed: Set(indexed.map { schema.fields[$0].name }))
-        pairs = pairNames.compactMap { names in schema.index(of: names[0]).flatMap { a in schema.index(of: names[1]).map { (a, $0) } } }
+        // Both columns are indexed columns of `schema`, so both are found.
+        pairs = pairNames.map { (schema.index(of: $0[0])!, schema.index(of: $0[1])!, IndexSegment.pairSalt($0[0], $0[1])) }
     }
 
     /// Adds rows (of the table's schema).
@@ -53,9 +54,8 @@ final class DataFileWriter {
                 let take = min(part.rowCount - start, maxRowsPerFile - open[values]!.rows)
                 let slice = take == part.rowCount ? part : try RecordBatch(schema: schema, columns: part.columns.map { $0.slice(start..<(start + take)) })
                 try open[values]!.writer.write(slice)
-                for (pair, names) in zip(pairs, pairNames) {
-                    IndexSegment.pairFingerprints(slice.columns[pair.a], slice.columns[pair.b], salt: IndexSegment.salt(column: IndexSegment.pairName(names[0], names[1])),
-                                                  into: &pairKeys[open[values]!.path, default: []])
+                for pair in pairs {
+                    IndexSegment.pairFingerprints(slice.columns[pair.a], slice.columns[pair.b], salt: pair.salt, into: &pairKeys[open[values]!.path, default: []])
                 }
                 open[values]!.rows += take
                 start += take

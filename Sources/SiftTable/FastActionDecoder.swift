@@ -104,7 +104,7 @@ enum FastActionDecoder {
 
     /// An index action's or segment entry's `pairs` (absent: none); anything but a list of
     /// lists of two strings falls back to `JSONDecoder` (which then reports it).
-    static func pairs(_ value: JSONTree?) -> [[String]]? {
+    private static func pairs(_ value: JSONTree?) -> [[String]]? {
         guard let value else { return [] }
         guard case .array(let items) = value else { return nil }
         var out: [[String]] = []

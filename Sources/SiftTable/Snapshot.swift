@@ -79,11 +79,7 @@ public struct Snapshot: Sendable {
     public var indexSegmentCount: Int { segmentList.count }
     /// The pairs of columns the index's segments hold pairs of values of (`spec/table.md`
     /// §11.1), each once, in the order segments list them.
-    public var indexPairs: [[String]] {
-        var out: [[String]] = []
-        for segment in segmentList.heads { for pair in segment.pairs where !out.contains(pair) { out.append(pair) } }
-        return out
-    }
+    public var indexPairs: [[String]] { IndexSegment.union(ofPairs: segmentList.heads.map(\.pairs)) }
     /// Rows in the live files.
     public var rowCount: Int64 { (0..<live.count).reduce(0) { $0 + live.rows(at: $1) } }
     /// Bytes of the live files.

@@ -20,13 +20,10 @@ extension Table {
         let bySize = read.indexSegments.sorted { (live[$0.path]?.count ?? 0, $0.path) < (live[$1.path]?.count ?? 0, $1.path) }
         let merged = bySize.prefix(read.indexSegments.count - maxSegments + 1)
         var columns: [String: UInt8] = [:]
+        for segment in merged { columns.merge(segment.columns) { a, b in a | b } }
         // Every merged file's keys are read again, pairs too, so the merged segment holds the
         // pairs any of the merged segments held.
-        var pairs: [[String]] = []
-        for segment in merged {
-            columns.merge(segment.columns) { a, b in a | b }
-            for pair in segment.pairs where !pairs.contains(pair) { pairs.append(pair) }
-        }
+        let pairs = IndexSegment.union(ofPairs: merged.map(\.pairs))
         var files: [(path: String, keys: [UInt32])] = []
         for path in merged.flatMap({ live[$0.path] ?? [] }).sorted() {
             guard let file = read.files[path] else { continue }

@@ -71,7 +71,7 @@ extension Table {
             let (keys, columns) = writer.indexKeys
             indexFiles += keys
             indexColumns.merge(columns) { a, _ in a }
-            for pair in writer.pairNames where !indexPairs.contains(pair) { indexPairs.append(pair) }
+            indexPairs = IndexSegment.union(ofPairs: [indexPairs, writer.pairNames])
             result.partitionsRewritten += 1
             result.filesRemoved += plan.files.count
             result.filesAdded += added.count

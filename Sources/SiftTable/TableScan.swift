@@ -78,6 +78,8 @@ public struct TableScan: Sendable {
         // of them is never decided by partition (a cached decision per file saved, 100,000 times).
         let partitionDecides = partitioning.columns.contains { bound.columns.contains($0.column) }
         let reads = SegmentReads(snapshot: snapshot, root: table.root, fileSystem: table.store.fileSystem)
+        // Pairs are asked of every file only where some segment holds pairs (§11.1).
+        let pairsIndexed = !snapshot.indexPairs.isEmpty
 
         /// Plans the files at positions `range` with a probe and evidence of its own.
         @Sendable func planPart(_ range: Range<Int>) -> (kept: [Int], ledger: SkipLedger) {
@@ -94,7 +96,7 @@ public struct TableScan: Sendable {
             // Membership, with the file's statistics so a disjunction ruled out half by each is
             // still ruled out.
             let indexEvidence = Evidence(bounds: statistics, membership: { c, key in index.mayHold(file: cursor.file, column: c, key: key) },
-                                         pairMembership: { ca, a, cb, b in index.mayHoldPair(file: cursor.file, ca, a, cb, b) })
+                                         pairMembership: pairsIndexed ? { ca, a, cb, b in index.mayHoldPair(file: cursor.file, ca, a, cb, b) } : nil)
             let kept = Planner(predicate: bound).planFiles(Array(range), bytes: { UInt64(live.size(at: $0)) }, ledger: &ledger,
                                                            shared: { i, kind in kind == .partition && partitionDecides ? groups.groupOfFile[i] : nil }) { i, kind in
                 cursor.file = i

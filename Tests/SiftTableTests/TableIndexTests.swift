@@ -11,13 +11,15 @@ import Testing
 /// matching one; a damaged or missing segment falls back to opening files.
 @Suite("Tables: the table-level index")
 struct TableIndexTests {
-    /// A table of `appends` commits of 300 rows each (10 days), and every batch appended.
-    static func table(_ dir: TemporaryDirectory, appends: Int = 6) throws -> (Table, [RecordBatch]) {
+    /// A table of `appends` commits (by default of 300 rows each over 10 days; `batch` makes
+    /// commit k's rows), and every batch appended.
+    static func table(_ dir: TemporaryDirectory, appends: Int = 6,
+                      batch make: (Int) throws -> RecordBatch = { TableFixtures.batch(rows: 300, days: 10, seed: UInt64(100 + $0)) }) throws -> (Table, [RecordBatch]) {
         var table = try TableFixtures.create(dir, partitionBy: ["date(ts)"])
         table.checkpointInterval = 4
         var batches: [RecordBatch] = []
         for k in 0..<appends {
-            let batch = TableFixtures.batch(rows: 300, days: 10, seed: UInt64(100 + k))
+            let batch = try make(k)
             try TableFixtures.append(table, batch)
             batches.append(batch)
         }

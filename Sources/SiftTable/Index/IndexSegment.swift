@@ -68,8 +68,15 @@ public struct IndexSegment: Sendable, Equatable {
         return [[columns[0], columns[1]]]
     }
 
-    /// The name a pair of columns goes by where a salt is needed: `a,b`.
-    static func pairName(_ a: String, _ b: String) -> String { a + "," + b }
+    /// A pair of columns' salt (§11.1): that of the name `a,b`.
+    static func pairSalt(_ a: String, _ b: String) -> UInt64 { salt(column: a + "," + b) }
+
+    /// The pairs of several segments (or writers), each once, in the order first listed.
+    static func union(ofPairs lists: some Sequence<[[String]]>) -> [[String]] {
+        var out: [[String]] = []
+        for list in lists { for pair in list where !out.contains(pair) { out.append(pair) } }
+        return out
+    }
 
     /// The key hash of a pair of values (§11.1): XXH64 of the two value key hashes, each a
     /// u64 little-endian, first column first.
@@ -219,7 +226,7 @@ extension IndexSegment {
         }
         for pair in pairs {
             guard pair.count == 2, let a = reader.schema.index(of: pair[0]), let b = reader.schema.index(of: pair[1]) else { continue }
-            let salt = salt(column: pairName(pair[0], pair[1]))
+            let salt = pairSalt(pair[0], pair[1])
             for g in reader.metadata.rowGroups.indices {
                 pairFingerprints(try reader.readColumn(rowGroup: g, column: a), try reader.readColumn(rowGroup: g, column: b), salt: salt, into: &keys)
             }

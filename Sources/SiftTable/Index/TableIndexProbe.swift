@@ -100,7 +100,9 @@ final class TableIndexProbe {
     private var contentsBySegment: [[BloomKeys.Contents?]?]
     private var lastFingerprint: (column: Int, key: BloomProbe, contents: BloomKeys.Contents, fingerprint: UInt32)?
     private var lastBitmap: (segment: Int, fingerprint: UInt32, bitmap: [UInt8])?
-    private var lastPair: (columns: (Int, Int), values: [Key], fingerprint: UInt32)?
+    /// Each segment's pairs of columns (§11.1) as table column positions, resolved on first use.
+    private var pairsBySegment: [[(a: Int, b: Int)]?]
+    private var lastPair: (a: Int, x: Key, b: Int, y: Key, fingerprint: UInt32)?
     /// Bytes read from segments (by every probe sharing this one's reads).
     var bytesRead: UInt64 { reads.bytesRead }
 
@@ -113,6 +115,7 @@ final class TableIndexProbe {
         salts = Array(repeating: nil, count: snapshot.schema.fields.count)
         bitmaps = Array(repeating: [:], count: segments.count)
         contentsBySegment = Array(repeating: nil, count: segments.count)
+        pairsBySegment = Array(repeating: nil, count: segments.count)
     }
 
     /// Whether a usable segment covers file `file` (by position in the snapshot's sorted
@@ -144,18 +147,20 @@ final class TableIndexProbe {
     }
 
     /// The fingerprint of a pair of values in a segment that holds that pair of columns (in
-    /// either order: the key is made in the segment's order); the last one asked is kept.
+    /// either order: the key is made in the segment's order); the last one asked is kept, as a
+    /// needle asks the same pair of every file in turn.
     private func pairFingerprint(_ s: Int, _ ca: Int, _ a: Key, _ cb: Int, _ b: Key) -> UInt32? {
-        let (nameA, nameB) = (schema.fields[ca].name, schema.fields[cb].name)
-        let pairs = segments[s].pairs
-        let ordered: (Int, Key, Int, Key)
-        if pairs.contains([nameA, nameB]) { ordered = (ca, a, cb, b) } else if pairs.contains([nameB, nameA]) { ordered = (cb, b, ca, a) } else { return nil }
-        if let last = lastPair, last.columns == (ordered.0, ordered.2), last.values == [ordered.1, ordered.3] { return last.fingerprint }
-        guard let ha = BloomProbe.value(ordered.1).hash(type: schema.fields[ordered.0].type, contents: .values),
-              let hb = BloomProbe.value(ordered.3).hash(type: schema.fields[ordered.2].type, contents: .values) else { return nil }
-        let salt = IndexSegment.salt(column: IndexSegment.pairName(schema.fields[ordered.0].name, schema.fields[ordered.2].name))
-        let f = IndexSegment.fingerprint(salt: salt, keyHash: IndexSegment.pairKeyHash(ha, hb))
-        lastPair = ((ordered.0, ordered.2), [ordered.1, ordered.3], f)
+        if pairsBySegment[s] == nil {
+            pairsBySegment[s] = segments[s].pairs.compactMap { p in schema.index(of: p[0]).flatMap { x in schema.index(of: p[1]).map { (x, $0) } } }
+        }
+        let pairs = pairsBySegment[s]!
+        let (c0, v0, c1, v1): (Int, Key, Int, Key)
+        if pairs.contains(where: { $0 == (ca, cb) }) { (c0, v0, c1, v1) = (ca, a, cb, b) } else if pairs.contains(where: { $0 == (cb, ca) }) { (c0, v0, c1, v1) = (cb, b, ca, a) } else { return nil }
+        if let last = lastPair, last.a == c0, last.b == c1, last.x == v0, last.y == v1 { return last.fingerprint }
+        guard let h0 = BloomProbe.value(v0).hash(type: schema.fields[c0].type, contents: .values),
+              let h1 = BloomProbe.value(v1).hash(type: schema.fields[c1].type, contents: .values) else { return nil }
+        let f = IndexSegment.fingerprint(salt: IndexSegment.pairSalt(schema.fields[c0].name, schema.fields[c1].name), keyHash: IndexSegment.pairKeyHash(h0, h1))
+        lastPair = (c0, v0, c1, v1, f)
         return f
     }
 
