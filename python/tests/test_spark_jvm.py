@@ -86,6 +86,24 @@ def test_tasks_follow_sifts_plan(spark, conn_table):
     assert load(spark, conn_table).limit(3).count() == 3  # a task that stops early stops its command
 
 
+def test_tasks_come_in_whole_waves_of_the_cores(spark, conn_table):
+    """A plan needing a few more tasks than Spark has cores is packed into whole rounds of them
+    (local[2]: two tasks, not three), balanced by bytes, every row still read once."""
+    where = "proto = 'tcp'"
+    units = sift.open(conn_table).plan("proto = 'tcp'")["units"]
+    total = sum(u["bytes"] for u in units)
+    assert spark.sparkContext.defaultParallelism == 2 and len(units) >= 3
+    df = load(spark, conn_table, target_partition_bytes=str(total * 2 // 5)).where(where)  # three tasks' worth
+    assert df.rdd.getNumPartitions() == 2
+    sizes = df.rdd.mapPartitions(lambda rows: [sum(1 for _ in rows)]).collect()
+    assert sum(sizes) == sift.open(conn_table).to_table("proto = 'tcp'", ["uid"]).num_rows
+    # Balanced by the plan's bytes (rows track them here) down to a row group, the unit of a split.
+    largest_group = max(u["rows"] / len(u["row_groups"]) for u in units)
+    assert max(sizes) - min(sizes) <= largest_group * 1.01
+    one = load(spark, conn_table, target_partition_bytes=str(total * 2)).where(where)
+    assert one.rdd.getNumPartitions() == 1  # fewer tasks than cores: left alone
+
+
 def test_a_reused_dataframe_plans_afresh(spark, table):
     df = load(spark, table)
     needle = df.where("dst_port = 22 and src_ip = '10.2.3.233'")
