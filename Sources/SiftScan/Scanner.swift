@@ -134,7 +134,7 @@ public struct Scanner: Sendable {
         var stopped = false
         account.ledger.rowGroupsRead += 1
         var pagesRead: [Int: Set<Int>] = [:]
-        var decoded: [Int: [Int: ColumnVector]] = [:]
+        var decoded = ReadPages()
         var matchedInGroup = 0
         let filterColumns = predicate?.columns ?? []
         for range in plan.candidateRows where !stopped {
@@ -221,7 +221,7 @@ public struct Scanner: Sendable {
 
     /// The given rows (ascending, within the row group) of a column, decoding only the pages
     /// that hold them.
-    func gatherRows(group g: Int, column c: Int, rows: [Int], decoded: inout [Int: [Int: ColumnVector]],
+    func gatherRows(group g: Int, column c: Int, rows: [Int], decoded: inout ReadPages,
                     read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> ColumnVector {
         let pages = try self.pages(g, c, account: &account)
         var out = ColumnVector.empty(reader.schema.fields[c].type)
@@ -232,18 +232,37 @@ public struct Scanner: Sendable {
             let end = start + Int(pages[p].rowCount)
             var local: [Int] = []
             while k < rows.count, rows[k] < end { local.append(rows[k] - start); k += 1 }
-            let vector = try page(g, c, p, length: pages[p].length, decoded: &decoded, read: &read, account: &account)
-            out.append(contentsOf: vector.gather(local))
+            out.append(contentsOf: try gathered(g, c, p, rows: local, meta: pages[p], decoded: &decoded, read: &read, account: &account))
         }
         return out
     }
 
-    /// A decoded page, read once per scan.
-    func page(_ g: Int, _ c: Int, _ p: Int, length: UInt32, decoded: inout [Int: [Int: ColumnVector]], read: inout [Int: Set<Int>],
+    /// Rows `rows` of page `p`, read once per row group: a dictionary page of strings or
+    /// binaries is looked up for those rows only, unless the whole page was needed before.
+    func gathered(_ g: Int, _ c: Int, _ p: Int, rows: [Int], meta: PageMetadata, decoded: inout ReadPages, read: inout [Int: Set<Int>],
+                  account: inout ScanAccount) throws -> ColumnVector {
+        do {
+            if let picked = try decoded.gather(column: c, page: p, rows: rows) { return picked }
+            let type = reader.schema.fields[c].type
+            guard meta.encoding == .dictionary, type == .string || type == .binary else {
+                return try page(g, c, p, length: meta.length, decoded: &decoded, read: &read, account: &account).gather(rows)
+            }
+            decoded.keep(column: c, page: p, try reader.readEncodedPage(rowGroup: g, column: c, page: p), type: type)
+            countRead(c, p, length: meta.length, read: &read, account: &account)
+            return try decoded.gather(column: c, page: p, rows: rows)!
+        } catch let error as FormatError {
+            throw error.located(file: reader.source.name, rowGroup: g, column: reader.schema.fields[c].name)
+        }
+    }
+
+    /// A decoded page, read once per row group.
+    func page(_ g: Int, _ c: Int, _ p: Int, length: UInt32, decoded: inout ReadPages, read: inout [Int: Set<Int>],
               account: inout ScanAccount) throws -> ColumnVector {
-        if let cached = decoded[c]?[p] { return cached }
+        do {
+            if let cached = try decoded.vector(column: c, page: p) { return cached }
+        } catch { throw error.located(file: reader.source.name, rowGroup: g, column: reader.schema.fields[c].name) }
         let vector = try reader.readPage(rowGroup: g, column: c, page: p)
-        decoded[c, default: [:]][p] = vector
+        decoded.keep(column: c, page: p, vector)
         countRead(c, p, length: length, read: &read, account: &account)
         return vector
     }
@@ -286,7 +305,7 @@ public struct Scanner: Sendable {
     }
 
     /// Rows `rows` of a column, decoding (once) each page they overlap.
-    func columnSlice(group g: Int, column c: Int, rows: Range<Int>, decoded: inout [Int: [Int: ColumnVector]],
+    func columnSlice(group g: Int, column c: Int, rows: Range<Int>, decoded: inout ReadPages,
                      read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> ColumnVector {
         let pages = try self.pages(g, c, account: &account)
         var out: ColumnVector?

@@ -77,32 +77,11 @@ enum BytesCodec {
             let entryCount = try DictionaryCodes.entryCount(&r)
             let entries = try decodePlain(&r, count: entryCount, utf8: utf8)
             let codes = try DictionaryCodes.decode(&r, count: count, entryCount: entryCount)
-            var total = 0
-            for c in codes { total += Int(entries.offsets[Int(c) + 1] - entries.offsets[Int(c)]) }
             // Materialising can expand a small page a lot (a 1 MB entry repeated): bound it.
-            guard total <= FormatLimits.maxPageBytes else {
-                throw r.error(.limitExceeded, "dictionary page expands to \(total) bytes, over the \(FormatLimits.maxPageBytes)-byte page limit")
+            guard let values = VarBytes.lookUp(entries, codes: codes, rows: nil, validity: nil, limit: FormatLimits.maxPageBytes) else {
+                throw r.error(.limitExceeded, "dictionary page expands past the \(FormatLimits.maxPageBytes)-byte page limit")
             }
-            // Offsets first, then one copy per value straight between the buffers (codes were
-            // checked against entryCount by DictionaryCodes.decode).
-            var offsets = [UInt32](repeating: 0, count: count + 1)
-            var bytes = [UInt8](repeating: 0, count: total)
-            entries.offsets.withUnsafeBufferPointer { entryOffsets in
-                entries.bytes.withUnsafeBufferPointer { entryBytes in
-                    bytes.withUnsafeMutableBufferPointer { out in
-                        var at = 0
-                        for (i, c) in codes.enumerated() {
-                            // Safety: c < entryCount, so c + 1 is within entryOffsets; the sum of
-                            // lengths is `total`, the size of `out`.
-                            let start = Int(entryOffsets[Int(c)]), length = Int(entryOffsets[Int(c) + 1]) - start
-                            if length > 0 { out.baseAddress!.advanced(by: at).update(from: entryBytes.baseAddress!.advanced(by: start), count: length) }
-                            at += length
-                            offsets[i + 1] = UInt32(at)
-                        }
-                    }
-                }
-            }
-            return VarBytes(offsets: offsets, bytes: bytes)
+            return values
         case .lengths:
             let minimum = try r.le(UInt32.self, "LENGTHS minimum")
             let width = try IntegerCodec<UInt32>.bitWidth(&r, max: 32)

@@ -78,6 +78,13 @@ public struct Bitmap: Sendable, Equatable {
         return out
     }
 
+    /// Bits `indices` (in range, any order), in that order, as a new bitmap.
+    public func gathered(_ indices: [Int]) -> Bitmap {
+        var out = Bitmap(count: indices.count, value: true)
+        for (k, i) in indices.enumerated() where !self[i] { out[k] = false }
+        return out
+    }
+
     private mutating func clearTail() {
         let rem = count & 63
         if rem != 0 { words[words.count - 1] &= (1 << UInt64(rem)) - 1 }

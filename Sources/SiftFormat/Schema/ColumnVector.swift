@@ -170,13 +170,7 @@ public struct ColumnVector: Sendable, Equatable {
             let out = v.gathered(indices)
             picked = type == .string ? .string(out) : .binary(out)
         }
-        var validity: Bitmap?
-        if let source = self.validity {
-            var bits = Bitmap(count: indices.count, value: true)
-            for (k, i) in indices.enumerated() where !source[i] { bits[k] = false }
-            validity = bits
-        }
-        return ColumnVector(picked, validity: validity)
+        return ColumnVector(picked, validity: validity?.gathered(indices))
     }
 
     /// Appends all rows of `other`, which must have the same type.

@@ -102,6 +102,50 @@ public struct VarBytes: Sendable, Equatable {
         return VarBytes(offsets: newOffsets, bytes: newBytes)
     }
 
+    /// A dictionary lookup: `entries[codes[r]]` for each row `r` of `rows`, in that order, sized
+    /// once and copied straight between the buffers; a row `validity` marks null comes out empty.
+    /// nil when the values would take more than `limit` bytes (a page of a few codes can name a
+    /// large entry many times). Every code must be below `entries.count`, as
+    /// `DictionaryCodes.decode` checks; `rows` (nil: every row) must lie within `codes`.
+    public static func lookUp(_ entries: VarBytes, codes: [UInt32], rows: [Int]?, validity: Bitmap?, limit: Int) -> VarBytes? {
+        // Specialised here for both kinds of rows (a generic entry point would run unspecialised
+        // from other modules, a witness call per row).
+        if let rows { return lookUp(entries, codes: codes, picking: rows, validity: validity, limit: limit) }
+        return lookUp(entries, codes: codes, picking: codes.indices, validity: validity, limit: limit)
+    }
+
+    private static func lookUp<Rows: Collection<Int>>(_ entries: VarBytes, codes: [UInt32], picking rows: Rows, validity: Bitmap?, limit: Int) -> VarBytes? {
+        entries.offsets.withUnsafeBufferPointer { entryOffsets -> VarBytes? in
+            codes.withUnsafeBufferPointer { codes -> VarBytes? in
+                // Safety: a code c < entries.count, so c + 1 indexes entryOffsets; `total` is
+                // the sum of the lengths copied below, the size of `bytes`.
+                func length(_ r: Int) -> Int {
+                    if let validity, !validity[r] { return 0 }
+                    let c = Int(codes[r])
+                    return Int(entryOffsets[c + 1] &- entryOffsets[c])
+                }
+                var total = 0
+                for r in rows { total += length(r) }
+                guard total <= limit else { return nil }
+                var offsets = [UInt32](repeating: 0, count: rows.count + 1)
+                let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+                    entries.bytes.withUnsafeBufferPointer { source in
+                        var at = 0, k = 0
+                        for r in rows {
+                            let n = length(r)
+                            if n > 0 { out.baseAddress!.advanced(by: at).update(from: source.baseAddress!.advanced(by: Int(entryOffsets[Int(codes[r])])), count: n) }
+                            at += n
+                            k += 1
+                            offsets[k] = UInt32(at)
+                        }
+                    }
+                    initialized = total
+                }
+                return VarBytes(offsets: offsets, bytes: bytes)
+            }
+        }
+    }
+
     /// Reserves room for more values and bytes.
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + values)
