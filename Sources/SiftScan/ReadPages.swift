@@ -44,17 +44,27 @@ struct ReadPages {
         pages[Self.key(column, page)] = .vector(vector)
     }
 
-    /// Keeps a page read by `SiftReader.readEncodedPage`: as it is when it holds a dictionary of
-    /// strings or binaries, else decoded.
-    mutating func keep(column: Int, page: Int, _ encoded: EncodedPage, type: ColumnType) {
+    /// Keeps a page read by `SiftReader.readEncodedPage` (to gather rows, or by a filter on
+    /// pages as stored) in the form gathering can use: a dictionary of strings or binaries as it
+    /// is, a decoded page decoded; a page of codes or offsets of integers is not kept (gathering
+    /// decodes it whole). A page kept already stays as it was.
+    mutating func offer(column: Int, page: Int, _ encoded: EncodedPage, type: ColumnType) {
+        let k = Self.key(column, page)
+        guard pages[k] == nil else { return }
         switch encoded.values {
         case .dictionary(let entries, _) where entries.type == .string || entries.type == .binary:
-            pages[Self.key(column, page)] = .dictionary(encoded, type)
+            pages[k] = .dictionary(encoded, type)
         case .decoded(let v):
-            pages[Self.key(column, page)] = .vector(v)
+            pages[k] = .vector(v)
         default:
-            preconditionFailure("only dictionary pages of strings or binaries are kept encoded")
+            break
         }
+    }
+
+    /// A dictionary page of strings or binaries kept as stored, for a filter on it.
+    func encoded(column: Int, page: Int) -> EncodedPage? {
+        if case .dictionary(let encoded, _)? = pages[Self.key(column, page)] { return encoded }
+        return nil
     }
 
     /// The values of `rows` (nil: every row) of a kept dictionary page, as `SiftReader.readPage` then `gather`

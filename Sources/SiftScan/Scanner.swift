@@ -161,7 +161,7 @@ public struct Scanner: Sendable {
                 for part in parts {
                     let t: Selection
                     if EncodedFilter.handles(part), let c = part.columns.first, slices[c] == nil {
-                        t = try encodedSelection(part, group: plan.index, column: c, rows: range, read: &pagesRead, account: &account)
+                        t = try encodedSelection(part, group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, account: &account)
                     } else {
                         for c in part.columns where slices[c] == nil {
                             slices[c] = try columnSlice(group: plan.index, column: c, rows: range, decoded: &decoded, read: &pagesRead, account: &account)
@@ -247,7 +247,7 @@ public struct Scanner: Sendable {
             guard meta.encoding == .dictionary, type == .string || type == .binary else {
                 return try page(g, c, p, length: meta.length, decoded: &decoded, read: &read, account: &account).gather(rows)
             }
-            decoded.keep(column: c, page: p, try reader.readEncodedPage(rowGroup: g, column: c, page: p), type: type)
+            decoded.offer(column: c, page: p, try reader.readEncodedPage(rowGroup: g, column: c, page: p), type: type)
             countRead(c, p, length: meta.length, read: &read, account: &account)
             return try decoded.gather(column: c, page: p, rows: rows)!
         } catch let error as FormatError {
@@ -276,7 +276,7 @@ public struct Scanner: Sendable {
 
     /// Rows `rows` of the row group where a value leaf on column `c` is true, evaluated on each
     /// overlapping page as stored (`EncodedFilter`), without decoding the column.
-    func encodedSelection(_ leaf: BoundPredicate, group g: Int, column c: Int, rows: Range<Int>,
+    func encodedSelection(_ leaf: BoundPredicate, group g: Int, column c: Int, rows: Range<Int>, decoded: inout ReadPages,
                           read: inout [Int: Set<Int>], account: inout ScanAccount) throws -> Selection {
         let pages = try self.pages(g, c, account: &account)
         let type = reader.schema.fields[c].type
@@ -287,7 +287,15 @@ public struct Scanner: Sendable {
             defer { start = pageRows.upperBound }
             let overlap = pageRows.clamped(to: rows)
             guard !overlap.isEmpty else { continue }
-            let page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
+            // A page read once serves the filter of every candidate range and, when the column
+            // is projected too, the rows gathered from it.
+            let page: EncodedPage
+            if let kept = decoded.encoded(column: c, page: p) {
+                page = kept
+            } else {
+                page = try reader.readEncodedPage(rowGroup: g, column: c, page: p)
+                decoded.offer(column: c, page: p, page, type: type)
+            }
             countRead(c, p, length: meta.length, read: &read, account: &account)
             let hit = EncodedFilter.select(leaf, column: c, type: type, page: page)
             let shift = start - rows.lowerBound

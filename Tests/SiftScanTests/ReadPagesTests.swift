@@ -29,7 +29,7 @@ struct ReadPagesTests {
             for p in try reader.pages(rowGroup: 0, column: 0).indices {
                 let decoded = try reader.readPage(rowGroup: 0, column: 0, page: p)
                 var kept = ReadPages()
-                kept.keep(column: 0, page: p, try reader.readEncodedPage(rowGroup: 0, column: 0, page: p), type: type)
+                kept.offer(column: 0, page: p, try reader.readEncodedPage(rowGroup: 0, column: 0, page: p), type: type)
                 for _ in 0..<20 {
                     let rows = (0..<decoded.count).filter { _ in rng.next() % 5 == 0 }.shuffled(using: &rng)
                     #expect(try kept.gather(column: 0, page: p, rows: rows) == decoded.gather(rows), "\(type) \(nulls) page \(p)")
@@ -67,5 +67,17 @@ struct ReadPagesTests {
         let want = names.gather((0..<n).filter { $0 % 7 == 3 })
         #expect(got == want)
         #expect(got.validity != nil, "the sample has nulls among the rows gathered")
+
+        // Filtered on its pages as stored, then projected: the filter's pages are the ones gathered.
+        let value = try #require((0..<n).lazy.compactMap { names.string(at: $0) }.first)
+        let named = try RowPredicate.parse("name = '\(value)'").bind(to: reader.schema)
+        var rows = ColumnVector.empty(.string)
+        let ledger = try Scanner(reader: reader, predicate: named, columns: [1, 0]).scan { batch in
+            rows.append(contentsOf: batch.columns[0])
+            return true
+        }
+        let expected = (0..<n).filter { names.string(at: $0) == value }
+        #expect(rows == names.gather(expected) && !expected.isEmpty)
+        #expect(ledger.pagesRead <= 2 * (n / 500), "each page read once: \(ledger.pagesRead)")
     }
 }
