@@ -259,8 +259,6 @@ struct ArrowColumnImport {
                 v[i] = a
             }
             values = .ipv6(v)
-        default:
-            throw ArrowInteropError(.unsupportedType, "Arrow type '\(format)' cannot be stored in a Sift \(field.type.name) column", column: field.name)
         }
         return ColumnVector(values, validity: validity)
     }
