@@ -4,7 +4,8 @@
 For the first N needles of a kind in a report's results.json, runs the report's own measurements
 interleaved (so machine drift hits all three alike): `sift query --timing-runs` with the old and
 the new binary on a Sift table, and DuckDB's `SELECT *` over a peer layout's Parquet files.
-Prints the three means, and fails if a needle's row counts disagree.
+Prints the three means and each build's worst needle as a share of DuckDB's time on it, and
+fails if a needle's row counts disagree.
 
     Benchmarks/.venv/bin/python Benchmarks/scripts/compare_latency.py OLD_SIFT NEW_SIFT SIFT_TABLE PARQUET_DIR \\
         [--kind 'busy internal src_ip'] [--needles 50] [--runs 5] [--threads 2] \\
@@ -49,8 +50,10 @@ def main():
         times["new"].append(new["time_ms"])
         times["duckdb"].append(duck)
     n = len(times["old"])
+    worst = {k: max(t / d for t, d in zip(times[k], times["duckdb"])) for k in ("old", "new")}
     print(f"{args.kind}, {n} needles, mean ms: old Sift {statistics.mean(times['old']):.1f}, "
-          f"new Sift {statistics.mean(times['new']):.1f}, DuckDB {statistics.mean(times['duckdb']):.1f} ({len(files)} files)")
+          f"new Sift {statistics.mean(times['new']):.1f}, DuckDB {statistics.mean(times['duckdb']):.1f} ({len(files)} files); "
+          f"worst needle against DuckDB's time: old {worst['old']:.2f}x, new {worst['new']:.2f}x")
 
 
 if __name__ == "__main__":
