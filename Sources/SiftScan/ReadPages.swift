@@ -67,8 +67,9 @@ struct ReadPages {
         return nil
     }
 
-    /// The values of `rows` (nil: every row) of a kept dictionary page, as `SiftReader.readPage` then `gather`
-    /// would give them: a null row is empty. The values are bounded as a whole page's are.
+    /// The values of `rows` (nil: every row) of a kept dictionary page, as `SiftReader.readPage`
+    /// then `gather` would give them: a null row is empty. The values are bounded as a whole
+    /// page's are.
     private static func lookUp(_ encoded: EncodedPage, _ type: ColumnType, rows: [Int]?) throws(FormatError) -> ColumnVector {
         guard case .dictionary(let entries, let codes) = encoded.values else { preconditionFailure("not a dictionary page") }
         let d: VarBytes
@@ -79,6 +80,7 @@ struct ReadPages {
         guard let values = VarBytes.lookUp(d, codes: codes, rows: rows, validity: encoded.validity, limit: FormatLimits.maxPageBytes) else {
             throw FormatError(.limitExceeded, "dictionary page expands past the \(FormatLimits.maxPageBytes)-byte page limit")
         }
-        return ColumnVector(type == .string ? .string(values) : .binary(values), validity: rows.map { encoded.validity?.gathered($0) } ?? encoded.validity)
+        let validity = rows.map { encoded.validity?.gathered($0) } ?? encoded.validity
+        return ColumnVector(type == .string ? .string(values) : .binary(values), validity: validity)
     }
 }
