@@ -9,20 +9,23 @@ struct Cat: ParsableCommand {
         commandName: "cat",
         abstract: "Print the rows of a Sift file as NDJSON, CSV or a table.",
         discussion: """
-        NDJSON output round-trips through `sift write`: IPs as text, timestamps as ISO-8601 UTC
+        NDJSON output round-trips through `sift write`: IPs as text, timestamps as ISO-8601 UTC \
         with microseconds, binary as base64, JSON columns as JSON. Nulls are left out of NDJSON.
 
-        --where filters rows with a predicate (grammar in spec/predicates.md), reading only the
-        row groups and pages that statistics, zone maps and bloom filters cannot rule out.
-        --explain then prints, after the rows, what was read and what each index skipped;
+        --where filters rows with a predicate (grammar in spec/predicates.md), reading only the \
+        row groups and pages that statistics, zone maps and bloom filters cannot rule out. \
+        --explain then prints, after the rows, what was read and what each index skipped; \
         with --json that is one JSON object on the last line.
 
         Examples:
           sift cat conn.sift --columns ts,src_ip,dst_ip --limit 10 --format table
-          sift cat conn.sift --where "dst_port = 22" --order-by "bytes_out desc" --limit 5
+          sift cat conn.sift --where "dst_port = 22" --order-by "bytes_out desc" \\
+            --limit 5
           sift cat conn.sift --where "dst_ip = 203.0.113.7" --explain
-          sift cat conn.sift --where "domain ends_with '.evil.example' and ts >= '2026-08-01'" --explain --json
-          sift cat conn.sift --where "dst_port = 22" --format arrow | python -c "import pyarrow as pa, sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all())"
+          sift cat conn.sift --explain --json \\
+            --where "domain ends_with '.evil.example' and ts >= '2026-08-01'"
+          # an Arrow IPC stream: pyarrow.ipc.open_stream(sys.stdin.buffer) reads it
+          sift cat conn.sift --where "dst_port = 22" --format arrow | python3 hunt.py
         """
     )
 

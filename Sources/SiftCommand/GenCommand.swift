@@ -8,17 +8,17 @@ struct Gen: ParsableCommand {
         commandName: "gen",
         abstract: "Generate realistic telemetry as NDJSON (deterministic from --seed).",
         discussion: """
-        Kinds: conn (connection logs: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, service,
-        domain, duration, bytes_out, bytes_in, conn_state); dns (DNS requests over the same hosts
-        and names as conn with the same seed: ts, uid, src_ip, src_port, dst_ip, dst_port, proto,
-        query, qtype, rcode, answer, ttl, rtt); attacks (the demo's planted attacks in
-        the same form, with a "note": beaconing to a listed dynamic-DNS name, a port scan, the same
-        from an allowlisted scanner, connections to a listed address, a rare port; --rows is
+        Kinds: conn (connection logs: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, service, \
+        domain, duration, bytes_out, bytes_in, conn_state); dns (DNS requests over the same hosts \
+        and names as conn with the same seed: ts, uid, src_ip, src_port, dst_ip, dst_port, proto, \
+        query, qtype, rcode, answer, ttl, rtt); attacks (the demo's planted attacks in \
+        the same form, with a "note": beaconing to a listed dynamic-DNS name, a port scan, the same \
+        from an allowlisted scanner, connections to a listed address, a rare port; --rows is \
         ignored).
 
         Example:
-          sift gen conn --rows 1000000 --days 30 --start 2026-08-01 --output conn.ndjson
-          sift gen dns --rows 500000 --days 30 --start 2026-08-01 --output dns.ndjson
+          sift gen conn --rows 1000000 --days 30 --start 2026-08-01 > conn.ndjson
+          sift gen dns --rows 500000 --days 30 --start 2026-08-01 > dns.ndjson
         """
     )
 

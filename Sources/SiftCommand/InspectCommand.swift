@@ -7,7 +7,7 @@ struct Inspect: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a Sift file's schema, row groups, encodings, codecs, sizes and statistics.",
         discussion: """
-        Reads only the footer (two range reads). With --pages, lists every page with its
+        Reads only the footer (two range reads). With --pages, lists every page with its \
         encoding, size and zone map (min, max, nulls). With --json, prints one JSON object.
 
         Examples:

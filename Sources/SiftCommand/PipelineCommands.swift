@@ -11,13 +11,13 @@ struct Ingest: ParsableCommand {
         commandName: "ingest",
         abstract: "Append wrapped events (NDJSON) to a warehouse's staging table; invalid lines go to quarantine.",
         discussion: """
-        Each line is a wrapper {"ts": ISO-8601, "event_type": "...", "source": "...", "raw": <event>}
-        (spec/pipeline.md; `sift wrap` makes them from Zeek and Suricata logs). `raw` is kept byte
-        for byte. A line that is not a valid wrapper goes to the quarantine table with the reason,
+        Each line is a wrapper {"ts": ISO-8601, "event_type": "...", "source": "...", "raw": <event>} \
+        (spec/pipeline.md; `sift wrap` makes them from Zeek and Suricata logs). `raw` is kept byte \
+        for byte. A line that is not a valid wrapper goes to the quarantine table with the reason, \
         the file and the line number: lines read = staged + quarantined.
 
-        --follow DIR ingests every new file of DIR (in name order; files should be renamed into
-        DIR when complete) and keeps watching; a checkpoint in the warehouse makes a restart
+        --follow DIR ingests every new file of DIR (in name order; files should be renamed into \
+        DIR when complete) and keeps watching; a checkpoint in the warehouse makes a restart \
         neither lose nor duplicate a file. --once stops after one pass.
 
         Examples:
@@ -69,9 +69,9 @@ struct Parse: ParsableCommand {
         commandName: "parse",
         abstract: "Parse what staging gained since the last run into the refined tables.",
         discussion: """
-        Events of types with a parser (zeek.conn/dns/http/ssl, suricata.flow/dns/alert, demo.conn)
-        become rows of the refined tables (conn, dns, http, ssl, alert; spec/pipeline.md). Events
-        no parser takes, or a parser rejects, go to quarantine with the parser's version and the
+        Events of types with a parser (zeek.conn/dns/http/ssl, suricata.flow/dns/alert, demo.conn) \
+        become rows of the refined tables (conn, dns, http, ssl, alert; spec/pipeline.md). Events \
+        no parser takes, or a parser rejects, go to quarantine with the parser's version and the \
         reason: staged rows = parsed + quarantined.
 
         Examples:
@@ -126,18 +126,23 @@ struct Hunt: ParsableCommand {
         commandName: "hunt",
         abstract: "Find events across the refined tables, with what each index skipped.",
         discussion: """
-        Searches every refined table (or those named by --table) with the predicate
-        (spec/predicates.md); rows are printed with a "table" field, in time order across the
-        tables (--order-by to choose another column, or none). Tables lacking a column the
-        predicate names are left out (and said so with --explain). --explain --json ends with one
+        Searches every refined table (or those named by --table) with the predicate \
+        (spec/predicates.md); rows are printed with a "table" field, in time order across the \
+        tables (--order-by to choose another column, or none). Tables lacking a column the \
+        predicate names are left out (and said so with --explain). --explain --json ends with one \
         JSON object with `sift query --explain --json`'s fields totalled over the tables searched.
 
         Examples:
           sift hunt wh --where "dst_ip = 203.0.113.7" --since 2026-08-01 --explain
-          sift hunt wh --where "domain ends_with '.evil.example'" --table dns --format table
-          sift hunt wh --where "dst_ip in 203.0.113.0/24" --count                     # per table and in total
-          sift hunt wh --where "dst_port = 4444" --since 2026-08-01 --count --group-by src_ip
-          sift hunt wh --where "src_ip = 10.1.2.3" --order-by "time desc" --limit 20        # the latest twenty
+          sift hunt wh --where "domain ends_with '.evil.example'" --table dns \\
+            --format table
+          # rows per table and in total
+          sift hunt wh --where "dst_ip in 203.0.113.0/24" --count
+          # rows per source since August, most first
+          sift hunt wh --where "dst_port = 4444" --since 2026-08-01 --count \\
+            --group-by src_ip
+          # the latest twenty
+          sift hunt wh --where "src_ip = 10.1.2.3" --order-by "time desc" --limit 20
         """
     )
     @Argument(help: "The warehouse folder.") var warehouse: String
@@ -220,10 +225,10 @@ struct Wrap: ParsableCommand {
         commandName: "wrap",
         abstract: "Wrap Zeek, Suricata or other NDJSON logs as ingest wrappers (what a log shipper does).",
         discussion: """
-        Zeek: TSV logs (the #fields header gives the columns; the wrapper's source records them)
-        or JSON logs; the event type is zeek.<log> from #path or the file name. Suricata: EVE
-        JSON; the event type is suricata.<event_type>. ndjson: any NDJSON with --event-type and
-        a time field. Lines whose time cannot be read are wrapped without ts, so ingest
+        Zeek: TSV logs (the #fields header gives the columns; the wrapper's source records them) \
+        or JSON logs; the event type is zeek.<log> from #path or the file name. Suricata: EVE \
+        JSON; the event type is suricata.<event_type>. ndjson: any NDJSON with --event-type and \
+        a time field. Lines whose time cannot be read are wrapped without ts, so ingest \
         quarantines them with the reason.
 
         Examples:
@@ -289,9 +294,9 @@ struct Detect: ParsableCommand {
         commandName: "detect",
         abstract: "Run detection rules over what the refined tables gained, writing every alert to the alerts table.",
         discussion: """
-        The rules file (JSON; spec/pipeline.md §7) lists indicator feeds (IPs, CIDRs, domains),
-        an asset table for context, and rules: indicator matches (joins that use partitions,
-        statistics and bloom filters to skip data), distinct counts per window (port scans,
+        The rules file (JSON; spec/pipeline.md §7) lists indicator feeds (IPs, CIDRs, domains), \
+        an asset table for context, and rules: indicator matches (joins that use partitions, \
+        statistics and bloom filters to skip data), distinct counts per window (port scans, \
         sweeps), rarely seen values, and beacon-like periodic connections.
 
         Example: sift detect wh --rules rules.json
@@ -323,10 +328,10 @@ struct Alerts: ParsableCommand {
         commandName: "alerts",
         abstract: "De-duplicate and allowlist new alerts and deliver the rest to a sink, exactly once.",
         discussion: """
-        Sinks: a file (appended; exactly once across crashes), - (standard output), or
-        http://127.0.0.1:PORT/PATH (POST per alert with an Idempotency-Key header; a failing
-        receiver is retried a bounded number of times, and undelivered alerts stay queued).
-        Every alert stays in the alerts table with its status: delivered, duplicate or
+        Sinks: a file (appended; exactly once across crashes), - (standard output), or \
+        http://127.0.0.1:PORT/PATH (POST per alert with an Idempotency-Key header; a failing \
+        receiver is retried a bounded number of times, and undelivered alerts stay queued). \
+        Every alert stays in the alerts table with its status: delivered, duplicate or \
         allowlisted (and why).
 
         Example: sift alerts wh --sink alerts.ndjson --allowlist allowlist.txt

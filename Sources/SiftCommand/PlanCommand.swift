@@ -9,8 +9,8 @@ struct Plan: ParsableCommand {
         commandName: "plan",
         abstract: "Print the units of work (files and row groups) a query leaves after pruning, as JSON.",
         discussion: """
-        Prints one JSON object: {"version", "schema", "units": [{"path", "row_groups", "bytes",
-        "rows"}], "report"} (spec/arrow.md §8). Each unit is a file of the table and the row
+        Prints one JSON object: {"version", "schema", "units": [{"path", "row_groups", "bytes", \
+        "rows"}], "report"} (spec/arrow.md §8). Each unit is a file of the table and the row \
         groups of it that planning could not rule out; `sift query --units` reads a list of them.
 
         Example:

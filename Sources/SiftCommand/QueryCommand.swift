@@ -10,21 +10,28 @@ struct Query: ParsableCommand {
         commandName: "query",
         abstract: "Print the rows of a table that a predicate accepts, pruning partitions, files, row groups and pages.",
         discussion: """
-        Planning prunes partitions by their values and files by the statistics in the log before
-        opening any file; each file left is then pruned by row group statistics, bloom filters
-        and page zone maps. --explain reports every stage; with --json, the skip ledger as one
-        JSON object on the last line (fields in spec/predicates.md), with skipped.partition and
-        skipped.file_stats for the files ruled out from the log. Rows come in time order (the
-        table's ts, or first timestamp column) unless --order-by says otherwise; with
+        Planning prunes partitions by their values and files by the statistics in the log before \
+        opening any file; each file left is then pruned by row group statistics, bloom filters \
+        and page zone maps. --explain reports every stage; with --json, the skip ledger as one \
+        JSON object on the last line (fields in spec/predicates.md), with skipped.partition and \
+        skipped.file_stats for the files ruled out from the log. Rows come in time order (the \
+        table's ts, or first timestamp column) unless --order-by says otherwise; with \
         --order-by none they come as found and --limit stops the scan early.
 
         Examples:
-          sift query conn --where "src_ip = 10.1.2.3 and dst_ip = 203.0.113.7" --explain
-          sift query conn --where "domain ends_with '.evil.example'" --as-of 2026-11-01T00:00:00Z
-          sift query conn --where "ts >= '2026-08-01' and dst_port = 4444" --columns ts,src_ip --format table
-          sift query conn --where "dst_ip in 203.0.113.0/24" --format arrow > hits.arrows   # an Arrow IPC stream
-          sift query conn --where "dst_port = 4444" --count --group-by src_ip          # rows per source, most first
-          sift query conn --where "src_ip = 10.1.2.3" --order-by "bytes_out desc" --limit 10   # the ten largest
+          sift query conn --where "src_ip = 10.1.2.3 and dst_ip = 203.0.113.7" \\
+            --explain
+          sift query conn --where "domain ends_with '.evil.example'" \\
+            --as-of 2026-11-01T00:00:00Z
+          sift query conn --where "ts >= '2026-08-01' and dst_port = 4444" \\
+            --columns ts,src_ip --format table
+          # an Arrow IPC stream
+          sift query conn --where "dst_ip in 203.0.113.0/24" --format arrow > hits
+          # rows per source, most first
+          sift query conn --where "dst_port = 4444" --count --group-by src_ip
+          # the ten largest
+          sift query conn --where "src_ip = 10.1.2.3" --order-by "bytes_out desc" \\
+            --limit 10
         """
     )
     @Argument(help: "The table folder.") var dir: String

@@ -13,11 +13,11 @@ struct Sift: ParsableCommand {
         abstract: "A columnar format for security telemetry that finds the few rows about one IP or domain without reading the rest.",
         discussion: """
         Typical use:
-          sift gen conn --rows 100000 --output conn.ndjson     # a realistic sample
-          sift write --input conn.ndjson --output conn.sift    # NDJSON -> Sift (schema inferred)
-          sift inspect conn.sift                               # layout, encodings, statistics
-          sift cat conn.sift --columns ts,src_ip --limit 5     # back to NDJSON / CSV / table
-          sift verify conn.sift                                # every checksum and rule
+          sift gen conn --rows 100000 --output conn.ndjson  # a realistic sample
+          sift write --input conn.ndjson --output conn.sift # schema inferred
+          sift inspect conn.sift                            # layout, statistics
+          sift cat conn.sift --columns ts,src_ip --limit 5  # NDJSON, CSV, table
+          sift verify conn.sift                             # every checksum, rule
 
         The file format is specified in spec/format.md.
         """,

@@ -12,7 +12,8 @@ struct TableCommand: ParsableCommand {
         abstract: "Create, append to, optimize, vacuum and inspect Sift tables (a folder of files behind a transaction log).",
         discussion: """
         Examples:
-          sift table create conn --infer-from conn.ndjson --partition-by 'date(ts)' --cluster-by hilbert:src_ip,dst_ip
+          sift table create conn --infer-from conn.ndjson --partition-by 'date(ts)' \\
+            --cluster-by hilbert:src_ip,dst_ip
           sift table append conn day1.ndjson day2.ndjson --txn loader:17
           sift table optimize conn --target-file-mb 64
           sift query conn --where "src_ip = 10.1.2.3" --explain
@@ -39,13 +40,15 @@ struct TableCreate: ParsableCommand {
         commandName: "create",
         abstract: "Create an empty table with a schema, partitioning and clustering.",
         discussion: """
-        The schema comes from a schema file (spec/format.md §3.5; `sift write --emit-schema`
-        writes one) or is inferred from a sample (NDJSON, gzip or zstd, a Zeek TSV log or a JSON
+        The schema comes from a schema file (spec/format.md §3.5; `sift write --emit-schema` \
+        writes one) or is inferred from a sample (NDJSON, gzip or zstd, a Zeek TSV log or a JSON \
         array; the sample is not appended).
 
         Examples:
-          sift table create conn --infer-from conn.ndjson --partition-by 'date(ts)' --cluster-by hilbert:src_ip,dst_ip
-          sift table create dns --schema dns.schema.json --partition-by 'date(ts)' --bloom query,answer
+          sift table create conn --infer-from conn.ndjson --partition-by 'date(ts)' \\
+            --cluster-by hilbert:src_ip,dst_ip
+          sift table create dns --schema dns.schema.json --partition-by 'date(ts)' \\
+            --bloom query,answer
         """
     )
     @Argument(help: "The table folder (created).") var dir: String
@@ -81,10 +84,10 @@ struct TableAppend: ParsableCommand {
         commandName: "append",
         abstract: "Append NDJSON files to a table in one atomic commit.",
         discussion: """
-        Rows are split by partition into new files; the commit adds them all or none. With
-        --txn APP:VERSION the append is idempotent: if APP already committed VERSION (or a later
-        one), nothing is written. Lines that do not fit the schema fail the append, or with
-        --rejects go to that file (NDJSON with file, line, byte, field, reason and the text).
+        Rows are split by partition into new files; the commit adds them all or none. With \
+        --txn APP:VERSION the append is idempotent: if APP already committed VERSION (or a later \
+        one), nothing is written. Lines that do not fit the schema fail the append, or with \
+        --rejects go to that file (NDJSON with file, line, byte, field, reason and the text). \
         Files may be gzip or zstd compressed, Zeek TSV logs or JSON arrays.
 
         Examples:
@@ -141,8 +144,8 @@ struct TableOptimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Compact small files and cluster rows along a curve, partition by partition.",
         discussion: """
-        Incremental by default: only files that are small or not clustered as asked are rewritten.
-        Clustering defaults to the table's --cluster-by. Then the smallest table index segments are
+        Incremental by default: only files that are small or not clustered as asked are rewritten. \
+        Clustering defaults to the table's --cluster-by. Then the smallest table index segments are \
         merged so that at most 8 remain (their files' indexed columns are read again).
 
         Examples:
@@ -268,6 +271,7 @@ struct TableUpgrade: ParsableCommand {
         abstract: "Raise the table's protocol to this version's (its checkpoints then keep index slots in columns).",
         discussion: """
         Older readers refuse the table from the upgrade's version on.
+
         Examples:
           sift table upgrade conn
         """

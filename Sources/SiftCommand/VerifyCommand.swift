@@ -8,10 +8,10 @@ struct Verify: ParsableCommand {
         commandName: "verify",
         abstract: "Check every checksum and structural rule of a Sift file or table.",
         discussion: """
-        Reads the whole file: header, footer, and every page (checksum, sizes, decompression,
-        values, statistics). Exits 0 when the file is sound; otherwise prints what is wrong and
-        where (byte offset, row group, column) and exits 1. Given a table folder, verifies every
-        live data file and every table index segment (checksums, and that each file's keys are
+        Reads the whole file: header, footer, and every page (checksum, sizes, decompression, \
+        values, statistics). Exits 0 when the file is sound; otherwise prints what is wrong and \
+        where (byte offset, row group, column) and exits 1. Given a table folder, verifies every \
+        live data file and every table index segment (checksums, and that each file's keys are \
         in its rows).
 
         Examples:

@@ -9,23 +9,24 @@ struct Write: ParsableCommand {
         commandName: "write",
         abstract: "Write NDJSON records to a Sift file.",
         discussion: """
-        Each input line must hold one JSON object. Without --schema the schema is inferred from the
-        whole input: IP address strings become ipv4 (or ipv6, which also holds IPv4), ISO-8601 strings
-        become timestamps, integers int64, other numbers float64, objects and arrays JSON text.
+        Each input line must hold one JSON object. Without --schema the schema is inferred from the \
+        whole input: IP address strings become ipv4 (or ipv6, which also holds IPv4), ISO-8601 strings \
+        become timestamps, integers int64, other numbers float64, objects and arrays JSON text. \
         Keys missing from a line are null.
 
-        A line that is not valid JSON or does not fit the schema stops the command with its line
-        number and field, and no file is written. With --rejects FILE such lines are written to FILE
-        instead (one JSON object per line: line, field, reason, text) and the rest is kept; if every
-        line is rejected (or more than --max-reject-ratio of them), no file is written and the
+        A line that is not valid JSON or does not fit the schema stops the command with its line \
+        number and field, and no file is written. With --rejects FILE such lines are written to FILE \
+        instead (one JSON object per line: line, field, reason, text) and the rest is kept; if every \
+        line is rejected (or more than --max-reject-ratio of them), no file is written and the \
         command fails with the counts.
 
-        Existing files are not replaced without --force, and an output that is the input file
-        (under any name) is refused. Interrupted (SIGINT, SIGTERM), the command removes the
+        Existing files are not replaced without --force, and an output that is the input file \
+        (under any name) is refused. Interrupted (SIGINT, SIGTERM), the command removes the \
         temporary file it was writing.
 
         Example:
-          sift write --input conn.ndjson --output conn.sift --compression zstd --rejects bad.ndjson
+          sift write --input conn.ndjson --output conn.sift --compression zstd \\
+            --rejects bad.ndjson
         """
     )
 
