@@ -121,7 +121,13 @@ struct PredicateParser {
         if let v4 = TextForms.parseIPv4(Array(word.utf8)) { return .ip(IPv6Address(mapping: v4), isV4: true) }
         if word.contains(":"), let v6 = TextForms.parseIPv6(word) { return .ip(v6, isV4: false) }
         if let first = word.first, first.isNumber || first == "-" || first == "+" {
-            guard Double(word) != nil else { throw error("'\(word)' is not a number") }
+            guard Double(word) != nil else {
+                // Two dots or a colon: meant as an address, so say what an address looks like.
+                if word.contains(":") || word.filter({ $0 == "." }).count > 1 {
+                    throw error("'\(word)' is neither a number nor an IP address (a.b.c.d with parts 0-255, or IPv6 text)")
+                }
+                throw error("'\(word)' is not a number")
+            }
             return .number(word)
         }
         return .identifier(word)

@@ -33,6 +33,9 @@ struct PredicateParserTests {
         ("= 3", 0, "expected a column name"),
         ("a ~ 3", 2, "unexpected character"),
         ("ip in 10.0.0.0/40", 6, "prefix length 40"),
+        ("ip = 1.2.3", 5, "'1.2.3' is neither a number nor an IP address"),
+        ("ip = 10.0.0.256", 5, "neither a number nor an IP address"),
+        ("port = 22x", 7, "'22x' is not a number"),
     ])
     func errors(text: String, position: Int, message: String) {
         do {
