@@ -9,9 +9,10 @@
 
 Reading: Spark's filters that Sift decides exactly are pushed into Sift's predicate (with
 `spark.sql.python.filterPushdown.enabled=true`); Sift's planner opens footers and bloom filters
-on the driver and Spark gets one task per group of surviving row groups (an absent address: no
-task at all). Writing: each task writes Sift files of the table and the driver commits every
-task's files in one commit, or none. The mapping and the rules are in `spec/arrow.md` §8.
+on the driver and Spark gets one task per group of surviving row groups, in whole rounds of its
+cores (an absent address: only the one empty task Spark always starts). Writing: each task
+writes Sift files of the table and the driver commits every task's files in one commit, or none.
+The mapping and the rules are in `spec/arrow.md` §8.
 """
 from __future__ import annotations
 
@@ -54,8 +55,16 @@ _COMPARISONS = {GreaterThan: ">", GreaterThanOrEqual: ">=", LessThan: "<", LessT
 
 
 def register(spark) -> None:
-    """Registers the `sift` format with a SparkSession."""
-    spark.dataSource.register(SiftDataSource)
+    """Registers the `sift` format with a SparkSession, telling it how many cores the session
+    runs tasks on (its default parallelism), so plans are packed in whole rounds of them."""
+    try:
+        cores = max(1, int(spark.sparkContext.defaultParallelism))
+    except Exception:  # Spark Connect has no SparkContext: tasks are packed as for one core
+        cores = 1
+    # Spark pickles the class it is given and plans in a Python worker: a subclass made here
+    # travels by value, so the worker sees the cores (a class attribute set on SiftDataSource
+    # itself would not: that class is pickled by name and imported afresh there).
+    spark.dataSource.register(type("SiftDataSourceOnCores", (SiftDataSource,), {"cores": cores, "__module__": __name__}))
 
 
 def jvm_jar() -> str | None:
@@ -92,6 +101,8 @@ class SiftDataSource(DataSource):
     ("true": the plan's skip report on the driver's standard error); for writes `txn`
     ("APP:VERSION", an idempotent job)."""
 
+    cores = 1  # the session's cores, set by `register`
+
     @classmethod
     def name(cls) -> str:
         return "sift"
@@ -109,7 +120,7 @@ class SiftDataSource(DataSource):
         return StructType([StructField(f["name"], _TYPES[f["type"]], f["nullable"]) for f in fields])
 
     def reader(self, schema):
-        return SiftReader(self._path(), dict(self.options), schema)
+        return SiftReader(self._path(), dict(self.options), schema, cores=self.cores)
 
     def writer(self, schema, overwrite: bool):
         return SiftWriter(self._path(), dict(self.options), overwrite)
@@ -125,9 +136,10 @@ class SiftPartition(InputPartition):
 
 
 class SiftReader(DataSourceReader):
-    def __init__(self, path: str, options: dict, schema: StructType):
+    def __init__(self, path: str, options: dict, schema: StructType, cores: int = 1):
         self.path = path
         self.options = options
+        self.cores = max(1, cores)
         self.columns = [f.name for f in schema.fields]
         t = sift.open(path, as_of=_as_of(options))
         self.version = t.version
@@ -195,27 +207,24 @@ class SiftReader(DataSourceReader):
     def partitions(self):
         t = sift.open(self.path, as_of=self.version)
         plan = t.plan(self.where(), self.columns)
-        target = int(self.options.get("target_partition_bytes", 64 << 20))
-        tasks: list[list[dict]] = []
-        size = 0
-        for unit in plan["units"]:
-            # A unit larger than the target is split by row groups (bytes spread evenly).
-            groups = unit["row_groups"]
-            per_group = unit["bytes"] / max(len(groups), 1)
-            step = max(1, int(target // max(per_group, 1)))
-            for i in range(0, len(groups), step):
-                piece = dict(unit, row_groups=groups[i:i + step], bytes=int(per_group * len(groups[i:i + step])))
-                if not tasks or size + piece["bytes"] > target:
-                    tasks.append([])
-                    size = 0
-                tasks[-1].append(piece)
-                size += piece["bytes"]
+        tasks = pack_units(plan["units"], self._task_bytes(plan["units"]), self.cores)
         if self.options.get("explain", "false").lower() == "true":
             # Planning runs in a Python worker of the driver; its standard error is the driver's.
             print(_explain_line(self.path, plan, len(tasks), self.where()), file=sys.stderr, flush=True)
         # Spark runs one task even for an empty plan; make it ours, so it can tell a stale plan.
         tasks = tasks or [[]]
         return [SiftPartition(plan["version"], self.where(), units, i, len(tasks)) for i, units in enumerate(tasks)]
+
+    def _task_bytes(self, units) -> int:
+        """`target_partition_bytes`; for a scan without a predicate no more than an even share of
+        the plan per core (and no less than 4 MiB), so a scan of a few narrow columns keeps every
+        core busy. With a predicate the units' bytes overstate the read (pages and page filters
+        prune inside them), and a task per core would cost more than it saves."""
+        target = int(self.options.get("target_partition_bytes", 64 << 20))
+        if self.where() is not None:
+            return target
+        total = sum(u["bytes"] for u in units)
+        return min(target, max(4 << 20, -(-total // self.cores)))
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -238,6 +247,35 @@ class SiftReader(DataSourceReader):
         target = pa.schema([(c, _arrow_type(self.types[c])) for c in self.columns])
         for batch in scan.to_reader():
             yield batch.cast(target) if batch.schema != target else batch
+
+
+def pack_units(units: list[dict], target: int, cores: int) -> list[list[dict]]:
+    """A plan's units packed into tasks of about `target` bytes, in plan order, balanced by bytes
+    (`spec/arrow.md` §8.3; the JVM reader packs the same way). A unit is split by row groups
+    where it is larger than a task. When that makes more tasks than `cores`, their number is
+    rounded down to whole rounds of the cores (each task a little over the target): three tasks
+    on two cores would end with one core idle while the third runs."""
+    total = sum(max(0, u["bytes"]) for u in units)
+    if not units:
+        return []
+    count = max(1, -(-total // max(1, target)))
+    if count > cores:
+        count = count // cores * cores
+    share = max(1, -(-total // count))
+    tasks: list[list[dict]] = [[] for _ in range(count)]
+    before = 0
+    for unit in units:
+        groups = unit["row_groups"]
+        per_group = max(0, unit["bytes"]) / max(len(groups), 1)
+        step = max(1, int(share // max(per_group, 1)))
+        for i in range(0, len(groups), step):
+            piece = dict(unit, row_groups=groups[i:i + step], bytes=int(per_group * len(groups[i:i + step])))
+            # Each piece goes to the task its middle byte falls in: tasks are runs of the plan of
+            # about `share` bytes each.
+            middle = before + piece["bytes"] // 2
+            tasks[min(count - 1, middle * count // total if total else 0)].append(piece)
+            before += piece["bytes"]
+    return [task for task in tasks if task]
 
 
 def _explain_line(path: str, plan: dict, tasks: int, where: str | None) -> str:

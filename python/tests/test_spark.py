@@ -80,6 +80,40 @@ def test_tasks_follow_sifts_plan(spark, conn_table):
     assert load().count() == sift.open(conn_table).num_rows
 
 
+def test_units_are_packed_in_balanced_tasks_in_whole_rounds_of_the_cores():
+    from sift.spark import pack_units
+    units = [{"path": f"f{i}.sift", "row_groups": list(range(n)), "bytes": 100 * n, "rows": 10 * n}
+             for i, n in enumerate([7, 1, 3, 9, 2])]                                 # 2,200 bytes
+    for target, cores, tasks in [(800, 2, 2), (800, 1, 3), (500, 2, 4), (10_000, 2, 1), (100, 4, 20), (100, 3, 21)]:
+        packed = pack_units(units, target, cores)
+        assert len(packed) == tasks, (target, cores)
+        # Every row group once, in plan order.
+        pieces = [(p["path"], g) for task in packed for p in task for g in p["row_groups"]]
+        assert pieces == [(u["path"], g) for u in units for g in u["row_groups"]]
+        # Balanced: each task within one piece (its split of a unit) of an even share.
+        sizes = [sum(p["bytes"] for p in task) for task in packed]
+        piece = max(p["bytes"] for task in packed for p in task)
+        assert all(abs(size - 2200 / tasks) <= piece for size in sizes), (target, cores, sizes)
+    assert pack_units([], 800, 2) == []
+
+
+def test_tasks_come_in_whole_waves_of_the_cores(spark, conn_table):
+    """A plan needing a few more tasks than Spark has cores is packed into whole rounds of them
+    (local[2]: two tasks, not three), balanced by bytes, every row still read once."""
+    where = "proto = 'tcp'"
+    units = sift.open(conn_table).plan(where)["units"]
+    total = sum(u["bytes"] for u in units)
+    assert spark.sparkContext.defaultParallelism == 2 and len(units) >= 3
+    load = lambda target: spark.read.format("sift").option("target_partition_bytes", str(target)).load(conn_table).where(where)
+    df = load(total * 2 // 5)  # three tasks' worth
+    assert df.rdd.getNumPartitions() == 2
+    sizes = df.rdd.mapPartitions(lambda rows: [sum(1 for _ in rows)]).collect()
+    assert sum(sizes) == sift.open(conn_table).to_table(where, ["uid"]).num_rows
+    largest_group = max(u["rows"] / len(u["row_groups"]) for u in units)
+    assert max(sizes) - min(sizes) <= largest_group * 1.01
+    assert load(total * 2).rdd.getNumPartitions() == 1  # fewer tasks than cores: left alone
+
+
 def test_where_and_columns_options(spark, conn_table):
     df = (spark.read.format("sift").option("where", "src_ip in 10.2.0.0/16 or dst_port = 3389")
           .option("columns", "ts,src_ip,dst_port").load(conn_table))
