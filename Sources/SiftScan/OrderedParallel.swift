@@ -12,8 +12,11 @@ import SiftFormat
 ///   footer and a few bloom probes) run ahead while a slow one is consumed. The window is 4 ×
 ///   `workers` by default; with it equal to `workers` a needle query over 31 files serialised
 ///   behind the one file holding the match.
-/// - Each task buffers at most `bufferLimit` items ahead of the consumer, then waits: memory
-///   stays within `window × bufferLimit` items however large the result.
+/// - Each task buffers at most `bufferLimit` of weight ahead of the consumer (`weight` of an
+///   item: 1 unless given, a scan gives a batch's rows), then waits: memory stays within
+///   `window × bufferLimit` plus one item per task however large the result. Weighing by rows
+///   matters for needles: a task ahead of the consumer that stopped after a few of its small
+///   batches (one per candidate row range) left the second core idle a quarter of the time.
 /// - When `consume` returns false, or a task or the consumer throws, the run is cancelled:
 ///   `emit` returns false in every running task (they should stop), no further task starts, and
 ///   `run` returns (or rethrows the first error) once every started task has finished.
@@ -25,6 +28,7 @@ public enum OrderedParallel {
     /// for the tasks that finished (nil for those cancelled before they started).
     public static func run<Item: Sendable, Result: Sendable>(
         count: Int, workers: Int = defaultWorkers, bufferLimit: Int = 4, window: Int? = nil,
+        weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
         task: @escaping @Sendable (_ index: Int, _ emit: (Item) -> Bool) throws -> Result,
         consume: (Item) throws -> Bool
     ) throws -> [Result?] {
@@ -47,7 +51,7 @@ public enum OrderedParallel {
             return results
         }
 
-        let state = SharedState<Item, Result>(count: count, bufferLimit: bufferLimit, window: window)
+        let state = SharedState<Item, Result>(count: count, bufferLimit: bufferLimit, window: window, weight: weight)
         let group = DispatchGroup()
         // A fixed set of workers, each claiming the next task once the window allows it.
         for _ in 0..<min(workers, count) {
@@ -96,7 +100,12 @@ public enum OrderedParallel {
 /// The slots tasks fill and the consumer drains.
 private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
     private struct State {
-        var buffers: [[Item]]
+        /// Items pushed per slot; those before `taken[slot]` were handed to the consumer and
+        /// are nil (not kept alive), and are dropped in bulk: no O(n) removal per item.
+        var buffers: [[Item?]]
+        var taken: [Int]
+        /// Weight of a slot's items not yet taken.
+        var buffered: [Int]
         var done: [Bool]
         var errors: [Error?]
         var finishedResults: [Result?]
@@ -107,15 +116,18 @@ private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
 
     private let state: Guarded<State>
     private let bufferLimit: Int
+    private let weight: @Sendable (Item) -> Int
     /// Tasks run at most `window` ahead of the first one the consumer has not finished.
     private let window: Int
 
     enum Next { case item(Item), finished(Error?) }
 
-    init(count: Int, bufferLimit: Int, window: Int) {
+    init(count: Int, bufferLimit: Int, window: Int, weight: @escaping @Sendable (Item) -> Int) {
         self.window = window
         self.bufferLimit = bufferLimit
-        state = Guarded(State(buffers: Array(repeating: [], count: count), done: Array(repeating: false, count: count),
+        self.weight = weight
+        state = Guarded(State(buffers: Array(repeating: [], count: count), taken: Array(repeating: 0, count: count),
+                              buffered: Array(repeating: 0, count: count), done: Array(repeating: false, count: count),
                               errors: Array(repeating: nil, count: count), finishedResults: Array(repeating: nil, count: count)))
     }
 
@@ -137,12 +149,15 @@ private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
 
     var results: [Result?] { state.withLock { $0.finishedResults } }
 
-    /// A task's item; waits while the slot's buffer is full. False once the run is cancelled.
+    /// A task's item; waits while the slot's buffer holds its limit. False once the run is
+    /// cancelled.
     func push(_ item: Item, slot: Int) -> Bool {
         let limit = bufferLimit
-        return state.wait(until: { $0.cancelled || $0.buffers[slot].count < limit }, notify: true) { s in
+        let w = Swift.max(1, weight(item))
+        return state.wait(until: { $0.cancelled || $0.buffered[slot] < limit }, notify: true) { s in
             guard !s.cancelled else { return false }
             s.buffers[slot].append(item)
+            s.buffered[slot] += w
             return true
         }
     }
@@ -157,9 +172,21 @@ private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
 
     /// The slot's next item, or that it finished; waits for one or the other.
     func next(slot: Int) -> Next {
-        state.wait(until: { !$0.buffers[slot].isEmpty || $0.done[slot] }, notify: true) { s in
-            if !s.buffers[slot].isEmpty { return .item(s.buffers[slot].removeFirst()) }
-            return .finished(s.errors[slot])
+        let weight = self.weight
+        return state.wait(until: { $0.taken[slot] < $0.buffers[slot].count || $0.done[slot] }, notify: true) { s in
+            guard s.taken[slot] < s.buffers[slot].count else { return .finished(s.errors[slot]) }
+            let item = s.buffers[slot][s.taken[slot]]!
+            s.buffers[slot][s.taken[slot]] = nil
+            s.taken[slot] += 1
+            s.buffered[slot] -= Swift.max(1, weight(item))
+            if s.taken[slot] == s.buffers[slot].count {
+                s.buffers[slot].removeAll(keepingCapacity: true)
+                s.taken[slot] = 0
+            } else if s.taken[slot] >= 32, s.taken[slot] * 2 >= s.buffers[slot].count {
+                s.buffers[slot].removeFirst(s.taken[slot])
+                s.taken[slot] = 0
+            }
+            return .item(item)
         }
     }
 

@@ -154,7 +154,8 @@ public struct TableScan: Sendable {
         // each file: never both, so no more than `workers` threads decode at once.
         let fileWorkers = files.count >= workers ? workers : 1
         let rowGroupWorkers = fileWorkers == 1 ? workers : 1
-        let scans = try OrderedParallel.run(count: files.count, workers: fileWorkers, task: { (i: Int, emit: (RecordBatch) -> Bool) -> SkipLedger in
+        let scans = try OrderedParallel.run(count: files.count, workers: fileWorkers, bufferLimit: Scanner.rowsAheadPerTask,
+                                            weight: { $0.rowCount }, task: { (i: Int, emit: (RecordBatch) -> Bool) -> SkipLedger in
             let reader = try table.openDataFile(files[i], schema: schema)
             let (filePredicate, present) = try Self.bind(predicate: predicate, columns: columns, tableSchema: schema, fileSchema: reader.schema)
             // Each projected column's index in this file (nil: the file predates it), found once.

@@ -58,6 +58,27 @@ struct OrderedParallelTests {
         #expect(results.compactMap { $0 }.count < 10)
     }
 
+    @Test("a task runs ahead of the consumer by the weight it has buffered, not by a count of items",
+          arguments: [(1, 64), (16, 4), (100, 1)])
+    func weightedBuffering(weight: Int, expectedAhead: Int) throws {
+        // Task 0 holds the consumer for 0.3 s; task 1 meanwhile pushes items that weigh `weight`
+        // each into room for 64: it gets 64 / weight of them ahead (at least one), then waits.
+        let ahead = Outstanding()
+        let results = try OrderedParallel.run(count: 2, workers: 2, bufferLimit: 64, weight: { _ in weight }, task: { i, emit in
+            if i == 0 {
+                usleep(300_000)
+                return ahead.peak
+            }
+            for k in 0..<100 {
+                guard emit(k) else { return -1 }
+                ahead.emitted()
+            }
+            return 100
+        }, consume: { _ in true })
+        #expect(results[0] == expectedAhead, "task 1 had \(String(describing: results[0])) items ready while task 0 ran")
+        #expect(results[1] == 100)
+    }
+
     struct Boom: Error, Equatable { let task: Int }
 
     @Test("a task's error is rethrown after the tasks in flight finish; the consumer's too", arguments: [1, 2, 4])
