@@ -138,8 +138,9 @@ public struct TableScan: Sendable {
     ///
     /// Files (or, when fewer files than `workers` are left, the row groups of each) are scanned
     /// by up to `workers` threads at once (`OrderedParallel`): batches still reach `body` on the
-    /// calling thread in the order above, memory stays bounded (each task buffers a few batches
-    /// ahead of `body`), and returning false stops every scan in flight.
+    /// calling thread in the order above, memory stays bounded (each task buffers at most
+    /// `Scanner.rowsAheadPerTask` rows ahead of `body`), and returning false stops every scan in
+    /// flight.
     @discardableResult
     public func run(_ body: (RecordBatch) throws -> Bool) throws -> SkipLedger {
         let started = Date()
