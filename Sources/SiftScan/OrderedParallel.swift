@@ -100,9 +100,10 @@ public enum OrderedParallel {
 /// The slots tasks fill and the consumer drains.
 private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
     private struct State {
-        /// Items pushed per slot; those before `taken[slot]` were handed to the consumer and
-        /// are nil (not kept alive), and are dropped in bulk: no O(n) removal per item.
-        var buffers: [[Item?]]
+        /// Items pushed per slot, with their weights; those before `taken[slot]` were handed to
+        /// the consumer and are nil (not kept alive), and are dropped in bulk: no O(n) removal
+        /// per item.
+        var buffers: [[(item: Item, weight: Int)?]]
         var taken: [Int]
         /// Weight of a slot's items not yet taken.
         var buffered: [Int]
@@ -156,7 +157,7 @@ private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
         let w = Swift.max(1, weight(item))
         return state.wait(until: { $0.cancelled || $0.buffered[slot] < limit }, notify: true) { s in
             guard !s.cancelled else { return false }
-            s.buffers[slot].append(item)
+            s.buffers[slot].append((item, w))
             s.buffered[slot] += w
             return true
         }
@@ -172,13 +173,12 @@ private final class SharedState<Item: Sendable, Result: Sendable>: Sendable {
 
     /// The slot's next item, or that it finished; waits for one or the other.
     func next(slot: Int) -> Next {
-        let weight = self.weight
-        return state.wait(until: { $0.taken[slot] < $0.buffers[slot].count || $0.done[slot] }, notify: true) { s in
+        state.wait(until: { $0.taken[slot] < $0.buffers[slot].count || $0.done[slot] }, notify: true) { s in
             guard s.taken[slot] < s.buffers[slot].count else { return .finished(s.errors[slot]) }
-            let item = s.buffers[slot][s.taken[slot]]!
+            let (item, weight) = s.buffers[slot][s.taken[slot]]!
             s.buffers[slot][s.taken[slot]] = nil
             s.taken[slot] += 1
-            s.buffered[slot] -= Swift.max(1, weight(item))
+            s.buffered[slot] -= weight
             if s.taken[slot] == s.buffers[slot].count {
                 s.buffers[slot].removeAll(keepingCapacity: true)
                 s.taken[slot] = 0

@@ -15,16 +15,11 @@ struct RoundTripTests {
             for nulls in NullPattern.allCases {
                 let count = 1 + Int(gen.rng.next() % 5000)
                 let column = gen.column(type, count: count, shape: shape, nulls: nulls)
-                let schema = try Schema([Field("v", type, nullable: true)])
                 var options = WriterOptions()
                 options.compression = Compression(codec)
                 options.pageRows = 1024
                 options.rowGroupRows = 3000
-                let path = dir.file("\(shape)-\(nulls).sift")
-                let writer = try SiftWriter(path: path, schema: schema, options: options)
-                try writer.write(RecordBatch(schema: schema, columns: [column]))
-                try writer.close()
-                let reader = try SiftReader(path: path)
+                let reader = try SingleColumnFile.write(column, to: dir.file("\(shape)-\(nulls).sift"), options: options)
                 var back = ColumnVector.empty(type)
                 for g in reader.metadata.rowGroups.indices { back.append(contentsOf: try reader.readColumn(rowGroup: g, column: 0)) }
                 // `==` is logical and compares doubles bitwise, so NaN and -0.0 must round-trip exactly.
@@ -41,15 +36,10 @@ struct RoundTripTests {
         for encoding in Encoding.allCases {
             for nulls in [NullPattern.none, .alternating, .all] {
                 let column = gen.column(type, count: 2500, shape: .narrowRange, nulls: nulls)
-                let schema = try Schema([Field("v", type)])
                 var options = WriterOptions()
                 options.columnEncoding = ["v": encoding]
                 options.compression = .none
-                let path = dir.file("\(encoding)-\(nulls).sift")
-                let writer = try SiftWriter(path: path, schema: schema, options: options)
-                try writer.write(RecordBatch(schema: schema, columns: [column]))
-                try writer.close()
-                let reader = try SiftReader(path: path)
+                let reader = try SingleColumnFile.write(column, to: dir.file("\(encoding)-\(nulls).sift"), options: options)
                 let back = try reader.readColumn(rowGroup: 0, column: 0)
                 #expect(back == column, "type \(type) encoding \(encoding) nulls \(nulls)")
                 let used = Set(try reader.pages(rowGroup: 0, column: 0).map(\.encoding))
@@ -81,11 +71,7 @@ struct RoundTripTests {
         let dir = TemporaryDirectory()
         for (shape, expected) in cases {
             let column = gen.column(.int64, count: 8192, shape: shape, nulls: .none)
-            let schema = try Schema([Field("v", .int64)])
-            let writer = try SiftWriter(path: dir.file("\(shape).sift"), schema: schema)
-            try writer.write(RecordBatch(schema: schema, columns: [column]))
-            try writer.close()
-            let reader = try SiftReader(path: dir.file("\(shape).sift"))
+            let reader = try SingleColumnFile.write(column, to: dir.file("\(shape).sift"))
             #expect(try reader.pages(rowGroup: 0, column: 0)[0].encoding == expected, "shape \(shape)")
         }
     }

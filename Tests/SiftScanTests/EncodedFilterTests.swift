@@ -23,15 +23,11 @@ struct EncodedFilterTests {
             for nulls in [NullPattern.none, .sparse, .runs] {
                 for encoding in forced where encoding == nil || Encoding.allowed(for: type, narrow: false).contains(encoding!) {
                     let column = gen.column(type, count: 3000, shape: shape, nulls: nulls)
-                    let schema = try Schema([Field("v", type)])
                     var options = WriterOptions()
                     options.pageRows = 1024
                     if let encoding { options.columnEncoding = ["v": encoding] }
                     let path = dir.file("\(shape)-\(nulls)-\(encoding.map { "\($0)" } ?? "auto").sift")
-                    let writer = try SiftWriter(path: path, schema: schema, options: options)
-                    try writer.write(RecordBatch(schema: schema, columns: [column]))
-                    try writer.close()
-                    let reader = try SiftReader(path: path)
+                    let reader = try SingleColumnFile.write(column, to: path, options: options)
                     for p in try reader.pages(rowGroup: 0, column: 0).indices {
                         let decoded = try reader.readPage(rowGroup: 0, column: 0, page: p)
                         let encoded = try reader.readEncodedPage(rowGroup: 0, column: 0, page: p)

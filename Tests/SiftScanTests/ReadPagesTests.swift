@@ -17,15 +17,10 @@ struct ReadPagesTests {
         var checked = 0
         for nulls in [NullPattern.none, .sparse, .runs] {
             let column = gen.column(type, count: 3000, shape: .lowCardinality, nulls: nulls)
-            let schema = try Schema([Field("v", type)])
             var options = WriterOptions()
             options.pageRows = 1024
             options.columnEncoding = ["v": .dictionary]
-            let path = dir.file("\(nulls).sift")
-            let writer = try SiftWriter(path: path, schema: schema, options: options)
-            try writer.write(RecordBatch(schema: schema, columns: [column]))
-            try writer.close()
-            let reader = try SiftReader(path: path)
+            let reader = try SingleColumnFile.write(column, to: dir.file("\(nulls).sift"), options: options)
             for p in try reader.pages(rowGroup: 0, column: 0).indices {
                 let decoded = try reader.readPage(rowGroup: 0, column: 0, page: p)
                 var kept = ReadPages()
